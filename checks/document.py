@@ -1,0 +1,113 @@
+"""The Document every check reads: built once per text, never re-segmented."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from checks.metadata import Channel, DocType, Metadata, today_in_shanghai
+from checks.normalize import NormalizedText, normalize
+from checks.segmenter import Segmenter, Token
+
+_SENTENCE_END = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*|\n|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DraftInput:
+    """What a caller submits for checking: content fields plus descriptive metadata."""
+
+    body: str
+    title: str | None = None
+    summary: str | None = None
+    is_html: bool = False
+    channel: Channel = Channel.WEBSITE
+    doc_type: DocType = DocType.OTHER
+    doc_date: dt.date | None = None
+    metadata: Metadata = field(default_factory=Metadata)
+
+    @property
+    def effective_date(self) -> dt.date:
+        """The date the text speaks from: the given date, else 成文日期, else today."""
+        if self.doc_date:
+            return self.doc_date
+        written = self.metadata.value("written_date")
+        if written:
+            try:
+                return dt.date.fromisoformat(written)
+            except ValueError:
+                pass
+        return today_in_shanghai()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One content field (body, title or summary) of a draft, prepared for checking."""
+
+    field: str
+    source: str
+    normalized: NormalizedText
+    tokens: tuple[Token, ...]
+    sentences: tuple[Sentence, ...]
+    draft: DraftInput
+
+    @property
+    def text(self) -> str:
+        return self.normalized.text
+
+    @property
+    def channel(self) -> Channel:
+        return self.draft.channel
+
+    @property
+    def doc_type(self) -> DocType:
+        return self.draft.doc_type
+
+    @property
+    def doc_date(self) -> dt.date:
+        return self.draft.effective_date
+
+    @property
+    def metadata(self) -> Metadata:
+        return self.draft.metadata
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        return self.normalized.to_source(start, end)
+
+    def source_text(self, start: int, end: int) -> str:
+        """The caller's text for a normalized span."""
+        s, e = self.to_source(start, end)
+        return self.source[s:e]
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        for sentence in self.sentences:
+            if sentence.start <= offset < sentence.end:
+                return sentence
+        return None
+
+
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    out = []
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() > match.start() and match.group(0).strip():
+            out.append(Sentence(match.start(), match.end(), match.group(0)))
+    return tuple(out)
+
+
+def build_document(field_name: str, source: str, draft: DraftInput, segmenter: Segmenter) -> Document:
+    normalized = normalize(source, is_html=draft.is_html and field_name == "body")
+    return Document(
+        field=field_name,
+        source=source,
+        normalized=normalized,
+        tokens=tuple(segmenter.tokens(normalized.text)),
+        sentences=split_sentences(normalized.text),
+        draft=draft,
+    )

@@ -1,0 +1,69 @@
+"""The check engine: everything heavy is built here, once per process, from explicit config."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checks.check import Check
+from checks.document import DraftInput, build_document
+from checks.pipeline import CheckResult, finish, run_checks
+from checks.registry import CheckRegistry
+from checks.segmenter import Segmenter
+from checks.severity import SeverityPolicy, default_policy
+
+DEFAULT_DICTIONARIES = Path(__file__).resolve().parent.parent / "dictionaries"
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    dictionaries_dir: Path = DEFAULT_DICTIONARIES
+    enabled: tuple[str, ...] | None = None  # check names; None = all
+    policy: SeverityPolicy = field(default_factory=default_policy)
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Shared, loaded-once things that check factories may use."""
+
+    config: EngineConfig
+    segmenter: Segmenter
+
+
+CheckFactory = Callable[[Resources], Check]
+
+
+class CheckEngine:
+    def __init__(self, registry: CheckRegistry, segmenter: Segmenter, policy: SeverityPolicy) -> None:
+        self.registry = registry
+        self.segmenter = segmenter
+        self.policy = policy
+
+    def check(self, draft: DraftInput, *, categories: Sequence[str] | None = None) -> CheckResult:
+        started = time.perf_counter()
+        documents = [build_document("body", draft.body, draft, self.segmenter)]
+        if draft.title:
+            documents.append(build_document("title", draft.title, draft, self.segmenter))
+        if draft.summary:
+            documents.append(build_document("summary", draft.summary, draft, self.segmenter))
+        findings = run_checks(self.registry.select(categories=categories), documents)
+        result = finish(findings, self.policy, documents)
+        result.stats["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        return result
+
+
+def build_engine(config: EngineConfig | None = None) -> CheckEngine:
+    from checks.catalog import CHECK_FACTORIES, user_dictionaries
+
+    config = config or EngineConfig()
+    segmenter = Segmenter(user_dictionaries(config.dictionaries_dir))
+    resources = Resources(config=config, segmenter=segmenter)
+    factories = CHECK_FACTORIES
+    if config.enabled is not None:
+        unknown = set(config.enabled) - set(factories)
+        if unknown:
+            raise ValueError(f"unknown checks: {sorted(unknown)}")
+        factories = {name: f for name, f in factories.items() if name in config.enabled}
+    return CheckEngine(CheckRegistry(f(resources) for f in factories.values()), segmenter, config.policy)

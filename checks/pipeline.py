@@ -1,0 +1,78 @@
+"""Runs checks over a draft, then merges, deduplicates, applies severity and sorts.
+
+The steps mirror Presidio's AnalyzerEngine.analyze: select checks, prepare the text once,
+run each check, post-process, decide.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from checks.check import Check
+from checks.document import Document
+from checks.finding import Finding, Severity
+from checks.severity import SeverityPolicy
+
+FIELD_ORDER = {"title": 0, "summary": 1, "body": 2, "metadata": 3, "docx": 4}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    findings: tuple[Finding, ...]
+    verdict: str
+    stats: dict[str, object] = field(default_factory=dict)
+
+
+def run_checks(checks: Sequence[Check], documents: Sequence[Document]) -> list[Finding]:
+    out: list[Finding] = []
+    for check in checks:
+        for doc in documents:
+            if check.scope == "draft" and doc.field != "body":
+                continue
+            out.extend(check.run(doc))
+    return out
+
+
+def deduplicate(findings: Sequence[Finding]) -> list[Finding]:
+    """Same category and span is one finding (the most severe); a typo inside a term span goes."""
+    best: dict[tuple[str, str, int, int], Finding] = {}
+    for f in findings:
+        key = (f.field, f.category, f.start, f.end)
+        kept = best.get(key)
+        if kept is None or f.severity.rank > kept.severity.rank:
+            best[key] = f
+    merged = list(best.values())
+    term_spans = [(f.field, f.start, f.end) for f in merged if f.category.startswith("term.")]
+    return [
+        f
+        for f in merged
+        if not (
+            f.category == "typo"
+            and any(fld == f.field and s <= f.start and f.end <= e for fld, s, e in term_spans)
+        )
+    ]
+
+
+def sort_findings(findings: Sequence[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (FIELD_ORDER.get(f.field, 9), f.start, f.end, f.category, f.rule))
+
+
+def verdict_of(findings: Sequence[Finding]) -> str:
+    worst = max((f.severity.rank for f in findings), default=0)
+    return {2: "block", 1: "warn"}.get(worst, "pass")
+
+
+def finish(findings: Sequence[Finding], policy: SeverityPolicy, documents: Sequence[Document]) -> CheckResult:
+    channel = documents[0].channel
+    final = sort_findings(policy.apply(channel, deduplicate(findings)))
+    by_category = Counter(f.category for f in final)
+    by_severity = Counter(f.severity.value for f in final)
+    stats: dict[str, object] = {
+        "characters": sum(len(d.source) for d in documents),
+        "findings": len(final),
+        "by_category": dict(sorted(by_category.items())),
+        "by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},
+    }
+    return CheckResult(tuple(final), verdict_of(final), stats)
