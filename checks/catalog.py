@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from checks.engine import CheckFactory
+from checks.formatting.factories import FACTORIES as FORMAT_FACTORIES
+from checks.pii.factories import FACTORIES as PII_FACTORIES
+from checks.secret.factories import FACTORIES as SECRET_FACTORIES
 
-CHECK_FACTORIES: dict[str, CheckFactory] = {}
+CHECK_FACTORIES: dict[str, CheckFactory] = {**PII_FACTORIES, **SECRET_FACTORIES, **FORMAT_FACTORIES}
 
 
 def user_dictionaries(dictionaries_dir: Path) -> list[Path]:

@@ -1,0 +1,7 @@
+"""Factories of the secrecy checks, by check name."""
+
+from __future__ import annotations
+
+from checks.engine import CheckFactory
+
+FACTORIES: dict[str, CheckFactory] = {}
