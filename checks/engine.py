@@ -49,7 +49,7 @@ class CheckEngine:
         if draft.summary:
             documents.append(build_document("summary", draft.summary, draft, self.segmenter))
         findings = run_checks(self.registry.select(categories=categories), documents)
-        result = finish(findings, self.policy, documents)
+        result = finish(findings, self.policy, draft.channel, sum(len(d.source) for d in documents))
         result.stats["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return result
 

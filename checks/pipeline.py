@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from checks.check import Check
 from checks.document import Document
 from checks.finding import Finding, Severity
+from checks.metadata import Channel
 from checks.severity import SeverityPolicy
 
 FIELD_ORDER = {"title": 0, "summary": 1, "body": 2, "metadata": 3, "docx": 4}
@@ -64,13 +65,13 @@ def verdict_of(findings: Sequence[Finding]) -> str:
     return {2: "block", 1: "warn"}.get(worst, "pass")
 
 
-def finish(findings: Sequence[Finding], policy: SeverityPolicy, documents: Sequence[Document]) -> CheckResult:
-    channel = documents[0].channel
+def finish(findings: Sequence[Finding], policy: SeverityPolicy, channel: Channel, characters: int = 0) -> CheckResult:
+    """Deduplicate, apply the channel's severity policy, sort and decide the verdict."""
     final = sort_findings(policy.apply(channel, deduplicate(findings)))
     by_category = Counter(f.category for f in final)
     by_severity = Counter(f.severity.value for f in final)
     stats: dict[str, object] = {
-        "characters": sum(len(d.source) for d in documents),
+        "characters": characters,
         "findings": len(final),
         "by_category": dict(sorted(by_category.items())),
         "by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},

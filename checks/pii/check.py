@@ -1,0 +1,115 @@
+"""The PII check: Presidio's AnalyzerEngine with Chinese recognizers, turned into Findings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from presidio_analyzer import AnalyzerEngine, RecognizerResult
+
+from checks.check import make_finding
+from checks.document import Document
+from checks.finding import Finding, Severity
+from checks.pii import masking
+from checks.pii.nlp_engine import LANGUAGE, JiebaNlpEngine
+
+
+@dataclass(frozen=True)
+class EntityKind:
+    category: str
+    label: str
+    mask: Callable[[str], str]
+    priority: int  # wins overlaps: an 18-digit ID is not also a bank card
+
+
+# Words right before a number that make it something other than personal data.
+NOT_PERSONAL_BEFORE = {
+    "CN_PHONE": (
+        "咨询电话", "监督电话", "举报电话", "投诉电话", "服务热线", "热线", "值班电话", "办公电话", "传真",
+        "受理电话", "服务电话", "咨询热线", "举报热线", "报名电话", "联系电话（办公室）", "客服电话", "急救电话",
+    ),
+    "*": ("订单号", "单号", "编号", "流水号", "案号", "信用代码", "登记号", "批准文号", "证书编号", "许可证号", "运单号", "工单号", "索引号"),  # fmt: skip
+}  # fmt: skip
+_OFFICE_NEAR = re.compile(r"(?:政府|局|委员会|委|办公室|办|中心|站|所|院|窗口|大厅|热线)[)）]?[，,：:\s]*(?:电话|联系电话)?[：:]?\s*$")
+
+
+class PiiCheck:
+    name: ClassVar[str] = "pii"
+    categories: ClassVar[tuple[str, ...]] = (
+        "pii.id_card", "pii.phone", "pii.bank_card", "pii.email",
+        "pii.passport", "pii.plate", "pii.person_name", "pii.address",
+    )  # fmt: skip
+    scope: ClassVar[str] = "text"
+
+    def __init__(self, analyzer: AnalyzerEngine, nlp_engine: JiebaNlpEngine, surnames: frozenset[str]) -> None:
+        self.analyzer = analyzer
+        self.nlp_engine = nlp_engine
+        self.kinds: dict[str, EntityKind] = {
+            "CN_ID_CARD": EntityKind("pii.id_card", "居民身份证号码", masking.mask_id_card, 6),
+            "CN_BANK_CARD": EntityKind("pii.bank_card", "银行卡号", masking.mask_bank_card, 5),
+            "CN_PHONE": EntityKind("pii.phone", "个人电话号码", masking.mask_phone, 4),
+            "EMAIL_ADDRESS": EntityKind("pii.email", "个人电子邮箱", masking.mask_email, 4),
+            "CN_PASSPORT": EntityKind("pii.passport", "护照号码", masking.mask_passport, 3),
+            "CN_PLATE": EntityKind("pii.plate", "机动车号牌", masking.mask_plate, 3),
+            "CN_ADDRESS": EntityKind("pii.address", "个人详细住址", masking.mask_address, 2),
+            "CN_PERSON_NAME": EntityKind(
+                "pii.person_name", "个人姓名", lambda v: masking.mask_person_name(v, surnames), 1
+            ),
+        }
+
+    def run(self, doc: Document) -> list[Finding]:
+        text = doc.text
+        results = self.analyzer.analyze(
+            text=text,
+            language=LANGUAGE,
+            nlp_artifacts=self.nlp_engine.artifacts(doc.tokens),
+            return_decision_process=True,
+        )
+        kept = resolve_overlaps([r for r in results if not self._not_personal(text, r)], self.kinds)
+        return [self._finding(doc, r) for r in kept]
+
+    @staticmethod
+    def _not_personal(text: str, result: RecognizerResult) -> bool:
+        before = text[max(0, result.start - 14) : result.start]
+        line_before = before.rsplit("\n", 1)[-1]
+        vetoes = NOT_PERSONAL_BEFORE.get(result.entity_type, ()) + NOT_PERSONAL_BEFORE["*"]
+        if any(word in line_before for word in vetoes):
+            return True
+        return result.entity_type == "CN_PHONE" and bool(_OFFICE_NEAR.search(line_before))
+
+    def _finding(self, doc: Document, result: RecognizerResult) -> Finding:
+        kind = self.kinds[result.entity_type]
+        source_value = doc.source_text(result.start, result.end)
+        masked = kind.mask(source_value)
+        exp = result.analysis_explanation
+        parts = [f"识别器 {exp.recognizer}" if exp else "", f"模式 {exp.pattern_name}" if exp and exp.pattern_name else ""]
+        if exp and exp.validation_result is not None:
+            parts.append(f"校验{'通过' if exp.validation_result else '未通过'}")
+        if exp and exp.supportive_context_word:
+            parts.append(f"上下文词“{exp.supportive_context_word}”提高了置信度")
+        if exp and exp.textual_explanation and not exp.textual_explanation.startswith("Detected by"):
+            parts.append(exp.textual_explanation)
+        parts.append(f"得分 {result.score:.2f}")
+        return make_finding(
+            doc,
+            category=kind.category,
+            start=result.start,
+            end=result.end,
+            severity=Severity.BLOCK,
+            message=f"含有未脱敏的{kind.label}，公开发布前应删除或脱敏。",
+            suggestion=masked,
+            rule=f"{kind.category}:{exp.pattern_name if exp and exp.pattern_name else 'default'}",
+            explanation="；".join(p for p in parts if p),
+        )
+
+
+def resolve_overlaps(results: list[RecognizerResult], kinds: dict[str, EntityKind]) -> list[RecognizerResult]:
+    """Keep the highest-priority, then highest-scoring, result among overlapping ones."""
+    ordered = sorted(results, key=lambda r: (-kinds[r.entity_type].priority, -r.score, r.start))
+    kept: list[RecognizerResult] = []
+    for result in ordered:
+        if all(result.end <= k.start or result.start >= k.end for k in kept):
+            kept.append(result)
+    return sorted(kept, key=lambda r: r.start)

@@ -1,0 +1,68 @@
+"""A jieba-backed Presidio NlpEngine, so Chinese context words can move scores.
+
+Presidio ships no Chinese model and its default engine would load (or download) spaCy
+models. Tokens come from the Document that is already segmented; lemma = token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
+
+from checks.segmenter import Segmenter, Token
+
+LANGUAGE = "zh"
+_PUNCT = frozenset("，。、；：？！“”‘’（）《》〈〉【】〔〕…—·,.;:?!()[]{}<>\"'/\\|-_=+*&^%$#@~` \n\t")
+_STOPWORDS = frozenset("的 了 和 与 及 或 是 在 为 对 将 把 被 由 从 向 于 等 之 其 该 此 这 那".split())
+
+
+class JiebaNlpArtifacts(NlpArtifacts):
+    """Presidio artifacts plus the POS tags the person-name recognizer needs."""
+
+    def __init__(self, tokens: Sequence[Token], nlp_engine: NlpEngine) -> None:
+        words = [t.word for t in tokens]
+        super().__init__(
+            entities=[],
+            tokens=words,
+            tokens_indices=[t.start for t in tokens],
+            lemmas=words,
+            nlp_engine=nlp_engine,
+            language=LANGUAGE,
+        )
+        self.pos = [t.pos for t in tokens]
+
+
+class JiebaNlpEngine(NlpEngine):
+    def __init__(self, segmenter: Segmenter) -> None:
+        self._segmenter = segmenter
+
+    def load(self) -> None:  # the segmenter is loaded when it is built
+        return None
+
+    def is_loaded(self) -> bool:
+        return True
+
+    def artifacts(self, tokens: Sequence[Token]) -> JiebaNlpArtifacts:
+        return JiebaNlpArtifacts(tokens, self)
+
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        return self.artifacts(self._segmenter.tokens(text))
+
+    def process_batch(
+        self, texts: Iterable[str], language: str, batch_size: int = 1, n_process: int = 1, **kwargs: object
+    ) -> Iterator[tuple[str, NlpArtifacts]]:
+        for text in texts:
+            yield text, self.process_text(text, language)
+
+    def is_stopword(self, word: str, language: str) -> bool:
+        return word in _STOPWORDS
+
+    def is_punct(self, word: str, language: str) -> bool:
+        return bool(word) and all(ch in _PUNCT for ch in word)
+
+    def get_supported_entities(self) -> list[str]:
+        return []
+
+    def get_supported_languages(self) -> list[str]:
+        return [LANGUAGE]

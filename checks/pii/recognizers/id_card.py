@@ -1,0 +1,35 @@
+"""Mainland resident ID numbers (GB 11643): 18 digits with check character, or legacy 15 digits."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from checks.pii.recognizers import DIGITS_AFTER, DIGITS_BEFORE
+from checks.pii.validators import compact, is_valid_resident_id
+
+ENTITY = "CN_ID_CARD"
+_SEP = r"[ \n]?"
+
+
+class ResidentIdRecognizer(PatternRecognizer):
+    PATTERNS = [
+        Pattern("id18", rf"{DIGITS_BEFORE}[1-8](?:{_SEP}\d){{16}}{_SEP}[\dXx]{DIGITS_AFTER}", 0.4),
+        # Legacy 15-digit IDs have no check digit: only a valid date, so they need context.
+        Pattern("id15", rf"{DIGITS_BEFORE}[1-8](?:{_SEP}\d){{14}}{DIGITS_AFTER}", 0.3),
+    ]
+    CONTEXT = ["身份证", "身份号码", "公民身份", "证件号", "证件号码", "身份证号", "居民身份"]
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=ENTITY,
+            name="ResidentIdRecognizer",
+            supported_language="zh",
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        number = compact(pattern_text)
+        if not is_valid_resident_id(number):
+            return False
+        return True if len(number) == 18 else None

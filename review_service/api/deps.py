@@ -1,0 +1,55 @@
+"""Request-scoped dependencies: settings, a unit of work, and the caller's API token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from review_service.config import Settings
+from review_service.db import unit_of_work
+from review_service.errors import ApiError
+from review_service.models import ApiToken, utcnow
+from review_service.tokens import find_active_token
+
+
+def get_app_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def get_session(settings: SettingsDep) -> Iterator[Session]:
+    with unit_of_work(settings) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+_bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer rvs_…`")
+
+
+def require_scope(scope: str) -> Callable[..., ApiToken]:
+    def dependency(
+        session: SessionDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> ApiToken:
+        if credentials is None or not credentials.credentials:
+            raise ApiError(401, "missing_token", "缺少 API 令牌", "Missing API token (Authorization: Bearer …)")
+        record = find_active_token(session, token=credentials.credentials)
+        if record is None:
+            raise ApiError(401, "invalid_token", "API 令牌无效、已过期或已吊销", "API token is invalid, expired or revoked")
+        if scope not in record.scopes:
+            raise ApiError(
+                403, "insufficient_scope", f"该令牌没有 {scope} 权限", f"Token lacks the '{scope}' scope"
+            )
+        record.last_used_at = utcnow()
+        return record
+
+    return dependency
+
+
+CheckToken = Annotated[ApiToken, Depends(require_scope("check"))]

@@ -1,0 +1,41 @@
+"""Assembles the FastAPI application; nothing else happens here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from review_service.api.limits import BodySizeLimit
+from review_service.api.routes import check, health
+from review_service.check_service import get_check_engine
+from review_service.config import Settings, get_settings
+from review_service.db import upgrade
+from review_service.errors import install_error_handlers
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            upgrade(settings)
+        get_check_engine()  # load dictionaries and models before the first request
+        yield
+
+    app = FastAPI(
+        title="发布前审校 Review Service",
+        version="0.1.0",
+        description="政府网站与政务新媒体发布前审校服务：敏感信息、保密、格式与文字审校，三审三校与发布闸门。",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(health.router, prefix=API_PREFIX)
+    app.include_router(check.router, prefix=API_PREFIX)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    return app

@@ -1,0 +1,87 @@
+"""POST /check, /check/docx and /mask: synchronous, in-process checks for CMS editors."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.concurrency import run_in_threadpool
+
+from checks import Channel, DocType, DraftInput
+from checks.docx_reader import DocxError, read_docx
+from checks.pipeline import finish, verdict_of
+from review_service.api.deps import CheckToken, SettingsDep
+from review_service.check_service import draft_from_request, get_check_engine, mask_draft, run_check
+from review_service.config import Settings
+from review_service.errors import ApiError
+from review_service.schemas import CheckRequest, CheckResponse, DocxCheckResponse, ErrorOut, FindingOut, MaskResponse
+
+router = APIRouter(tags=["check"])
+ERRORS = {
+    401: {"model": ErrorOut, "description": "missing, invalid, expired or revoked token"},
+    403: {"model": ErrorOut, "description": "token lacks the scope"},
+    413: {"model": ErrorOut, "description": "body or text over the limit"},
+    422: {"model": ErrorOut, "description": "invalid input"},
+}
+
+
+def _validate_text(text: str, settings: Settings) -> None:
+    if not text.strip():
+        raise ApiError(422, "empty_text", "正文为空，无法审校", "The text is empty")
+    if len(text) > settings.max_text_chars:
+        raise ApiError(
+            413,
+            "text_too_long",
+            f"正文超过 {settings.max_text_chars} 字的上限",
+            f"Text exceeds {settings.max_text_chars} characters",
+        )
+
+
+@router.post("/check", response_model=CheckResponse, responses=ERRORS, summary="审校一篇稿件")
+async def check(request: CheckRequest, settings: SettingsDep, _token: CheckToken) -> CheckResponse:
+    _validate_text(request.text, settings)
+    result = await run_in_threadpool(run_check, draft_from_request(request))
+    return CheckResponse(
+        findings=[FindingOut.of(f) for f in result.findings], verdict=result.verdict, stats=result.stats
+    )
+
+
+@router.post("/mask", response_model=MaskResponse, responses=ERRORS, summary="对稿件中的个人信息脱敏")
+async def mask(request: CheckRequest, settings: SettingsDep, _token: CheckToken) -> MaskResponse:
+    _validate_text(request.text, settings)
+    masked, findings = await run_in_threadpool(mask_draft, draft_from_request(request))
+    return MaskResponse(
+        text=masked["body"] or "",
+        title=masked["title"],
+        summary=masked["summary"],
+        masked=[FindingOut.of(f) for f in findings],
+    )
+
+
+@router.post("/check/docx", response_model=DocxCheckResponse, responses=ERRORS, summary="审校一个 Word .docx 文件")
+async def check_docx(
+    settings: SettingsDep,
+    _token: CheckToken,
+    file: Annotated[UploadFile, File(description=".docx file")],
+    channel: Annotated[Channel, Form()] = Channel.WEBSITE,
+    doc_type: Annotated[DocType, Form()] = DocType.OTHER,
+) -> DocxCheckResponse:
+    data = await file.read()
+    try:
+        content = read_docx(data)
+    except DocxError as exc:
+        raise ApiError(422, exc.code, "无法读取该 .docx 文件（文件损坏、加密或不是 Word 文档）", str(exc)) from exc
+    if len(content.text) > settings.max_text_chars:
+        _validate_text(content.text, settings)
+    draft = DraftInput(body=content.text, title=content.title, channel=channel, doc_type=doc_type)
+    result = await run_in_threadpool(run_check, draft) if content.text.strip() else None
+    findings = list(result.findings) if result else []
+    engine = get_check_engine()
+    merged = finish([*findings, *content.hidden_findings], engine.policy, channel)
+    return DocxCheckResponse(
+        findings=[FindingOut.of(f) for f in merged.findings],
+        verdict=verdict_of(merged.findings),
+        stats={**(result.stats if result else {}), **merged.stats},
+        text=content.text,
+        title=content.title,
+    )

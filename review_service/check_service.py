@@ -1,0 +1,58 @@
+"""Bridges HTTP/CLI inputs to the pure check engine, which is built once per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from checks import CheckEngine, DraftInput, Metadata, build_engine
+from checks.finding import Finding
+from checks.pipeline import CheckResult
+from review_service.schemas import CheckRequest
+
+PII_PREFIX = "pii."
+
+
+@lru_cache(maxsize=1)
+def get_check_engine() -> CheckEngine:
+    return build_engine()
+
+
+def draft_from_request(request: CheckRequest) -> DraftInput:
+    metadata = Metadata(**request.metadata.model_dump()) if request.metadata else Metadata()
+    return DraftInput(
+        body=request.text,
+        title=request.title,
+        summary=request.summary,
+        is_html=request.format == "html",
+        channel=request.channel,
+        doc_type=request.doc_type,
+        doc_date=request.doc_date,
+        metadata=metadata,
+    )
+
+
+def run_check(draft: DraftInput) -> CheckResult:
+    return get_check_engine().check(draft)
+
+
+def apply_replacements(text: str, findings: list[Finding]) -> str:
+    """Replace each finding's span by its suggestion, right to left so offsets stay valid."""
+    out = text
+    last_start = len(text) + 1
+    for finding in sorted(findings, key=lambda f: f.start, reverse=True):
+        if finding.suggestion is None or finding.end > last_start:
+            continue  # overlapping spans: the later one was already replaced
+        out = out[: finding.start] + finding.suggestion + out[finding.end :]
+        last_start = finding.start
+    return out
+
+
+def mask_draft(draft: DraftInput) -> tuple[dict[str, str | None], list[Finding]]:
+    result = run_check(draft)
+    pii = [f for f in result.findings if f.category.startswith(PII_PREFIX)]
+    fields: dict[str, str | None] = {"body": draft.body, "title": draft.title, "summary": draft.summary}
+    masked = {
+        name: apply_replacements(value, [f for f in pii if f.field == name]) if value else value
+        for name, value in fields.items()
+    }
+    return masked, pii

@@ -1,0 +1,190 @@
+"""`review-service` command line: serve, check, token, db. Every command honours REVIEW_* settings."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from review_service.config import Settings, get_settings
+
+EXIT_BLOCK = 2
+EXIT_BAD_INPUT = 3
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+    from sqlalchemy import func, select
+
+    from review_service.api.main import create_app
+    from review_service.db import unit_of_work, upgrade
+    from review_service.models import ApiToken
+    from review_service.tokens import ensure_service_account, issue_token
+
+    upgrade(settings)
+    host, port = args.host or settings.host, args.port or settings.port
+    first_token = None
+    with unit_of_work(settings) as session:
+        if not session.scalar(select(func.count()).select_from(ApiToken)):
+            user = ensure_service_account(session, username="default-cms")
+            first_token = issue_token(
+                session, user=user, name="first-run", scopes=["check"], ttl=dt.timedelta(days=settings.token_ttl_days)
+            ).token
+    base = f"http://{host}:{port}"
+    print(f"发布前审校服务 review-service listening on {base}  (data: {settings.data_dir.resolve()})")
+    print(f"API docs: {base}/docs")
+    if first_token:
+        print("First run: an API token with scope 'check' was created (shown only once):")
+        print(f"  {first_token}")
+    else:
+        print("Create an API token with: review-service token create NAME")
+    token_hint = first_token or "$TOKEN"
+    print("Try it:")
+    print(
+        f"  curl -s {base}/api/v1/check -H 'Authorization: Bearer {token_hint}' "
+        "-H 'Content-Type: application/json' -d '{\"text\": \"联系电话：13800138000\"}'"
+    )
+    sys.stdout.flush()
+    uvicorn.run(create_app(settings, migrate=False), host=host, port=port, log_level="info")
+    return 0
+
+
+def _read_input(path: str) -> tuple[str, str | None, list]:
+    """Text, title and hidden-content findings of FILE ('-' = stdin; .docx is unpacked)."""
+    from checks.docx_reader import read_docx
+
+    if path == "-":
+        return sys.stdin.read(), None, []
+    data = Path(path).read_bytes()
+    if path.lower().endswith(".docx"):
+        content = read_docx(data)
+        return content.text, content.title, list(content.hidden_findings)
+    return data.decode("utf-8"), None, []
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    from checks import Channel, DocType, DraftInput, build_engine
+    from checks.docx_reader import DocxError
+    from checks.pipeline import finish
+
+    try:
+        text, title, hidden = _read_input(args.file)
+    except (OSError, UnicodeDecodeError, DocxError) as exc:
+        print(f"无法读取输入 / cannot read input: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    engine = build_engine()
+    channel = Channel(args.channel)
+    draft = DraftInput(
+        body=text, title=title, is_html=args.format == "html", channel=channel, doc_type=DocType(args.doc_type)
+    )
+    result = engine.check(draft)
+    if hidden:
+        result = finish([*result.findings, *hidden], engine.policy, channel, len(text))
+    if args.json:
+        payload = {"findings": [f.to_dict() for f in result.findings], "verdict": result.verdict, "stats": result.stats}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        fields = {"body": text, "title": title or ""}
+        for f in result.findings:
+            source = fields.get(f.field, "")
+            line, col = _line_col(source, f.start)
+            snippet = source[f.start : f.end].replace("\n", "⏎")
+            where = f"{line}:{col}" if f.field == "body" else f.field
+            print(f"{where}\t[{f.severity.value}] {f.category}\t“{snippet}”\t{f.message}")
+            if f.suggestion is not None:
+                print(f"\t建议改为：{f.suggestion}")
+        print(f"结论 verdict: {result.verdict}（{len(result.findings)} 处问题）")
+    return EXIT_BLOCK if result.verdict == "block" else 0
+
+
+def _token_create(args: argparse.Namespace, settings: Settings) -> int:
+    from review_service.db import unit_of_work, upgrade
+    from review_service.tokens import SCOPES, ensure_service_account, issue_token
+
+    scopes = sorted({s.strip() for part in args.scope for s in part.split(",") if s.strip()}) or ["check"]
+    if set(scopes) - set(SCOPES):
+        print(f"unknown scope(s): {sorted(set(scopes) - set(SCOPES))}; choose from {SCOPES}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    upgrade(settings)
+    ttl = dt.timedelta(days=args.days if args.days is not None else settings.token_ttl_days)
+    with unit_of_work(settings) as session:
+        user = ensure_service_account(session, username=args.name)
+        issued = issue_token(session, user=user, name=args.name, scopes=scopes, ttl=ttl)
+        expires = issued.record.expires_at
+    print(f"Token for '{args.name}' scopes={','.join(scopes)} expires={expires:%Y-%m-%d} (shown only once):")
+    print(issued.token)
+    return 0
+
+
+def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from review_service.db import unit_of_work, upgrade
+    from review_service.tokens import TOKEN_PREFIX, revoke_token
+
+    upgrade(settings)
+    prefix = args.token[: len(TOKEN_PREFIX) + 6]
+    with unit_of_work(settings) as session:
+        count = revoke_token(session, prefix=prefix)
+    print(f"revoked {count} token(s)")
+    return 0 if count else 1
+
+
+def _db_upgrade(_: argparse.Namespace, settings: Settings) -> int:
+    from review_service.db import upgrade
+
+    upgrade(settings)
+    print(f"database at head: {settings.sqlalchemy_url.split('@')[-1]}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="review-service", description="发布前审校服务 pre-publication review")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="start the HTTP API")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=_serve)
+
+    check = sub.add_parser("check", help="check a file (.txt, .html, .docx) or '-' for stdin")
+    check.add_argument("file")
+    check.add_argument("--channel", default="website", choices=["website", "new_media", "internal"])
+    check.add_argument(
+        "--doc-type",
+        default="other",
+        choices=["normative", "notice", "publicity", "news", "interpretation", "reply", "other"],
+    )
+    check.add_argument("--format", choices=["text", "html"], default=None, help="default: by file extension")
+    check.add_argument("--json", action="store_true", help="print findings as JSON")
+    check.set_defaults(func=_check)
+
+    token = sub.add_parser("token", help="manage API tokens").add_subparsers(dest="token_command", required=True)
+    create = token.add_parser("create", help="create a token for service account NAME (printed on the last line)")
+    create.add_argument("name")
+    create.add_argument("--scope", action="append", default=[], help="check, drafts, publish (repeat or comma-join)")
+    create.add_argument("--days", type=int, default=None, help="lifetime in days")
+    create.set_defaults(func=_token_create)
+    revoke = token.add_parser("revoke", help="revoke a token (the token or its first 10 characters)")
+    revoke.add_argument("token")
+    revoke.set_defaults(func=_token_revoke)
+
+    db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(func=_db_upgrade)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "format", "x") is None:
+        args.format = "html" if str(args.file).lower().endswith((".html", ".htm")) else "text"
+    return int(args.func(args, get_settings()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Settings from the environment (prefix REVIEW_); every command reads them the same way."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REVIEW_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("var"), description="SQLite file, keys, uploads, logs")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in data_dir")
+    broker_url: str | None = Field(default=None, description="Celery broker (redis://…); unset = in-process")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_request_bytes: int = Field(default=2_000_000, description="larger request bodies get 413")
+    max_text_chars: int = Field(default=200_000, description="longest text accepted by /check")
+    token_ttl_days: int = Field(default=365, description="lifetime of tokens made by `token create`")
+
+    @field_validator("database_url", "broker_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _psycopg_driver(cls, value: str | None) -> str | None:
+        if value and value.startswith(("postgres://", "postgresql://")):
+            return "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'review.db').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

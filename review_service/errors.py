@@ -1,0 +1,87 @@
+"""One error shape for the whole API: a stable code plus a Chinese and an English message."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message_zh: str, message_en: str, details: object = None) -> None:
+        super().__init__(message_en)
+        self.status = status
+        self.code = code
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.details = details
+
+
+def error_body(code: str, zh: str, en: str, details: object = None) -> dict[str, object]:
+    body: dict[str, object] = {"code": code, "message": {"zh": zh, "en": en}}
+    if details is not None:
+        body["details"] = details
+    return body
+
+
+def _json_error(status: int, code: str, zh: str, en: str, details: object = None) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(error_body(code, zh, en, details), status_code=status, headers=headers)
+
+
+_HTTP_CODES = {
+    400: ("invalid_json", "请求体无法解析（须为 UTF-8 编码的 JSON 或表单）", "Request body could not be parsed (UTF-8 JSON)"),
+    404: ("not_found", "请求的地址不存在", "Not found"),
+    405: ("method_not_allowed", "不支持该请求方法", "Method not allowed"),
+    413: ("payload_too_large", "请求体过大", "Request body too large"),
+    415: ("unsupported_media_type", "不支持的内容类型", "Unsupported media type"),
+}
+
+
+_FIELD_ERRORS = {
+    "channel": "发布渠道无效，可选 website、new_media、internal",
+    "doc_type": "文档类型无效，可选 normative、notice、publicity、news、interpretation、reply、other",
+    "doc_date": "文档日期须为 YYYY-MM-DD 格式的有效日期",
+    "format": "格式无效，可选 text 或 html",
+    "text": "正文 text 缺失或类型错误（须为字符串）",
+    "file": "缺少上传的 .docx 文件（表单字段 file）",
+}
+
+
+def _validation_details(exc: RequestValidationError) -> tuple[str, str, str, list[dict[str, object]]]:
+    errors = exc.errors()
+    details = [{"loc": list(e.get("loc", ())), "type": e.get("type"), "msg": e.get("msg")} for e in errors]
+    types = {e.get("type") for e in errors}
+    if "json_invalid" in types:
+        return "invalid_json", "请求体不是有效的 JSON（须为 UTF-8 编码）", "Request body is not valid UTF-8 JSON", details
+    fields = {str(part) for e in errors for part in e.get("loc", ())}
+    for name, zh in _FIELD_ERRORS.items():
+        if name in fields:
+            return f"invalid_{name}", zh, f"Invalid value for '{name}'", details
+    return "invalid_request", "请求参数不符合要求", "Request parameters are invalid", details
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return _json_error(exc.status, exc.code, exc.message_zh, exc.message_en, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        code, zh, en, details = _validation_details(exc)
+        return _json_error(422, code, zh, en, details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, zh, en = _HTTP_CODES.get(exc.status_code, ("http_error", "请求无法处理", str(exc.detail)))
+        return _json_error(exc.status_code, code, zh, en)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return _json_error(500, "internal_error", "服务内部错误，请稍后重试", "Internal server error")

@@ -1,0 +1,81 @@
+"""API tokens: random secrets shown once, stored as SHA-256, scoped, expiring, revocable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from review_service.models import ApiToken, User, utcnow
+
+SCOPES = ("check", "drafts", "publish")
+SERVICE_ROLE = "cms"
+TOKEN_PREFIX = "rvs_"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    record: ApiToken
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def ensure_service_account(session: Session, *, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        user = User(username=username, display_name=username, role=SERVICE_ROLE)
+        session.add(user)
+        session.flush()
+    return user
+
+
+def issue_token(
+    session: Session, *, user: User, name: str, scopes: list[str], ttl: dt.timedelta | None
+) -> IssuedToken:
+    unknown = set(scopes) - set(SCOPES)
+    if unknown or not scopes:
+        raise ValueError(f"unknown or empty scopes: {sorted(unknown) or scopes}")
+    secret = secrets.token_urlsafe(32)
+    token = f"{TOKEN_PREFIX}{secret}"
+    record = ApiToken(
+        user_id=user.id,
+        name=name,
+        prefix=token[: len(TOKEN_PREFIX) + 6],
+        token_hash=hash_token(token),
+        scopes=sorted(set(scopes)),
+        expires_at=utcnow() + ttl if ttl else None,
+    )
+    session.add(record)
+    session.flush()
+    return IssuedToken(token, record)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:  # SQLite drops the zone; we store UTC
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def find_active_token(session: Session, *, token: str) -> ApiToken | None:
+    """The token's record if it exists, is not revoked or expired and its user is active."""
+    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if record is None or record.revoked_at is not None or not record.user.is_active:
+        return None
+    expires = _aware(record.expires_at)
+    if expires is not None and expires <= utcnow():
+        return None
+    return record
+
+
+def revoke_token(session: Session, *, prefix: str) -> int:
+    records = session.scalars(select(ApiToken).where(ApiToken.prefix == prefix, ApiToken.revoked_at.is_(None))).all()
+    for record in records:
+        record.revoked_at = utcnow()
+    return len(records)
