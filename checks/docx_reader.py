@@ -213,7 +213,16 @@ class _Package:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error) as exc:
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            NotImplementedError,
+            RuntimeError,
+            OSError,
+            EOFError,
+            ValueError,
+            struct.error,
+        ) as exc:
             raise _invalid(f"not a zip archive ({exc})") from exc
         if sum(info.file_size for info in infos) > max_uncompressed:
             raise _too_large()

@@ -29,6 +29,8 @@ OFFICIAL_TITLES = (
 # jieba tags these nr although they are not names.
 NOT_NAMES = frozenset(("高新", "金融", "王府", "华侨", "司法", "安全", "文明", "和平", "平安", "严格", "公安", "张贴"))
 _CJK = r"[\u4e00-\u9fff]"
+_NAME_BEFORE = frozenset("、，,：:；; \n\t（(|")
+_NAME_AFTER = frozenset("、，,；;。 \n\t（(|")
 
 
 class PersonNameRecognizer(EntityRecognizer):
@@ -61,6 +63,8 @@ class PersonNameRecognizer(EntityRecognizer):
                     continue
                 if not (word[:1] in self.surnames or word[:2] in self.surnames) or self._official(text, start, end):
                     continue
+                if not self._delimited(text, start, end):
+                    continue
                 results[(start, end)] = self._result(start, end, 0.6, "jieba_nr", "jieba 人名词性 nr，且文档含个人信息语境")
             for match in self._list_item.finditer(text):
                 start, end = match.span("name")
@@ -72,6 +76,13 @@ class PersonNameRecognizer(EntityRecognizer):
 
     def _personal_document(self, text: str) -> bool:
         return sum(1 for word in DOCUMENT_CONTEXT if word in text) >= 1
+
+    @staticmethod
+    def _delimited(text: str, start: int, end: int) -> bool:
+        """Names in lists and tables stand between separators; a jieba nr inside prose is too noisy."""
+        before = text[start - 1] if start > 0 else "\n"
+        after = text[end] if end < len(text) else "\n"
+        return before in _NAME_BEFORE and (after in _NAME_AFTER or after in "男女")
 
     @staticmethod
     def _official(text: str, start: int, end: int) -> bool:

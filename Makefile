@@ -1,0 +1,56 @@
+# 发布前审校 review service — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PIP := $(PY) -m pip --disable-pip-version-check
+# pycorrector's wheel requires torch/transformers/datasets/pandas; we only read its data
+# files, so it is installed without dependencies (see README, "pycorrector").
+PYCORRECTOR := pycorrector==1.1.4
+
+.PHONY: run install install-test test lint format bench bench-quality dictionaries clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(PIP) install -q -e .
+	$(PIP) install -q --no-deps $(PYCORRECTOR)
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/review-service serve
+
+test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -q -p no:cacheprovider
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install-test
+	$(PY) -m bench.latency
+
+bench-quality: install-test
+	$(PY) -m bench.quality
+
+dictionaries: install
+	$(PY) scripts/build_dictionaries.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

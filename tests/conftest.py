@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import pytest
+
+from checks import CheckEngine, DraftInput, build_engine
+
+
+@pytest.fixture(scope="session")
+def engine() -> CheckEngine:
+    return build_engine()
+
+
+@pytest.fixture(scope="session")
+def check(engine: CheckEngine):
+    def run(text: str, **kwargs):
+        return engine.check(DraftInput(body=text, **kwargs))
+
+    return run
