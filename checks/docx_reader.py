@@ -245,7 +245,15 @@ class _Package:
         try:
             with self._zip.open(info) as handle:
                 blob = handle.read(self._budget + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError, ValueError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            OSError,
+            ValueError,
+        ) as exc:
             raise _invalid(f"cannot inflate {name} ({exc})") from exc
         if len(blob) > self._budget:
             raise _too_large()

@@ -18,6 +18,4 @@ def mint_token(settings: Settings, *, name: str = "cms-test", scopes: list[str] 
     upgrade(settings)
     with unit_of_work(settings) as session:
         user = ensure_service_account(session, username=name)
-        return issue_token(
-            session, user=user, name=name, scopes=scopes or ["check"], ttl=dt.timedelta(days=days)
-        ).token
+        return issue_token(session, user=user, name=name, scopes=scopes or ["check"], ttl=dt.timedelta(days=days)).token

@@ -68,10 +68,11 @@ def insertion(text: str, author: str = "张三") -> str:
     return f'<w:ins w:id="101" w:author={quoteattr(author)} {_DATE}>{run(text)}</w:ins>'
 
 
-def deletion(text: str, author: str = "张三") -> str:
+def deletion(text: str, author: str = "张三", *, tag: str = "delText") -> str:
+    """A tracked deletion; Word writes w:delText, some converters write a plain w:t inside w:del."""
     return (
         f'<w:del w:id="102" w:author={quoteattr(author)} {_DATE}>'
-        f'<w:r><w:delText xml:space="preserve">{escape(text)}</w:delText></w:r></w:del>'
+        f'<w:r><w:{tag} xml:space="preserve">{escape(text)}</w:{tag}></w:r></w:del>'
     )
 
 
@@ -132,11 +133,14 @@ def hyperlink(text: str) -> str:
 
 
 def tab_and_break(before: str, after_tab: str, after_break: str) -> str:
-    return f"<w:r><w:t>{escape(before)}</w:t><w:tab/><w:t>{escape(after_tab)}</w:t><w:br/><w:t>{escape(after_break)}</w:t></w:r>"
+    return (
+        f"<w:r><w:t>{escape(before)}</w:t><w:tab/><w:t>{escape(after_tab)}</w:t>"
+        f"<w:br/><w:t>{escape(after_break)}</w:t></w:r>"
+    )
 
 
 def content_control(*blocks: str) -> str:
-    return f"<w:sdt><w:sdtPr><w:alias w:val=\"x\"/></w:sdtPr><w:sdtContent>{''.join(blocks)}</w:sdtContent></w:sdt>"
+    return f'<w:sdt><w:sdtPr><w:alias w:val="x"/></w:sdtPr><w:sdtContent>{"".join(blocks)}</w:sdtContent></w:sdt>'
 
 
 def hidden_character_style(style_id: str = "Secret") -> str:
@@ -196,7 +200,9 @@ def make_docx(
             parts[name] = _replace_blocks(parts[name], blocks)
     parts["docProps/app.xml"] = _set_app(parts["docProps/app.xml"], Company=company, Manager=manager)
     if styles_extra:
-        parts["word/styles.xml"] = parts["word/styles.xml"].replace(b"</w:styles>", styles_extra.encode() + b"</w:styles>")
+        parts["word/styles.xml"] = parts["word/styles.xml"].replace(
+            b"</w:styles>", styles_extra.encode() + b"</w:styles>"
+        )
     if comments:
         items = "".join(
             f'<w:comment w:id="{i}" w:author={quoteattr(who)} w:initials="X" {_DATE}>{para(text)}</w:comment>'

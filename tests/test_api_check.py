@@ -43,7 +43,17 @@ def test_check_contract(client, auth):
     cats = {f["category"]: f for f in body["findings"]}
     assert text[cats["pii.id_card"]["start"] : cats["pii.id_card"]["end"]] == ID
     for f in body["findings"]:
-        assert set(f) == {"category", "start", "end", "severity", "message", "suggestion", "rule", "explanation", "field"}
+        assert set(f) == {
+            "category",
+            "start",
+            "end",
+            "severity",
+            "message",
+            "suggestion",
+            "rule",
+            "explanation",
+            "field",
+        }
     starts = [(f["field"] != "title", f["start"]) for f in body["findings"]]
     assert starts == sorted(starts)
 

@@ -2,6 +2,33 @@
 
 from __future__ import annotations
 
-from checks.engine import CheckFactory
+from checks.check import Check
+from checks.engine import CheckFactory, Resources
+from checks.formatting.doc_number import DocNumberCheck
+from checks.formatting.metadata_required import MetadataRequiredCheck
+from checks.formatting.number_date import NumberDateCheck
+from checks.formatting.punctuation import PunctuationCheck
 
-FACTORIES: dict[str, CheckFactory] = {}
+
+def doc_number(resources: Resources) -> Check:
+    return DocNumberCheck()
+
+
+def punctuation(resources: Resources) -> Check:
+    return PunctuationCheck()
+
+
+def number_date(resources: Resources) -> Check:
+    return NumberDateCheck()
+
+
+def metadata_required(resources: Resources) -> Check:
+    return MetadataRequiredCheck()
+
+
+FACTORIES: dict[str, CheckFactory] = {
+    DocNumberCheck.name: doc_number,
+    PunctuationCheck.name: punctuation,
+    NumberDateCheck.name: number_date,
+    MetadataRequiredCheck.name: metadata_required,
+}

@@ -27,7 +27,9 @@ _URGENCY = "特急|加急|平急|特提"
 _OPEN = "【\\[（(〔［"
 _CLOSE = "】\\]）)〕］"
 
-_BASIS_LEVEL = "《保守国家秘密法》第十四条（密级分为绝密、机密、秘密三级）、第二十二条（国家秘密标志）；GB/T 9704—2012 7.2.2"
+_BASIS_LEVEL = (
+    "《保守国家秘密法》第十四条（密级分为绝密、机密、秘密三级）、第二十二条（国家秘密标志）；GB/T 9704—2012 7.2.2"
+)
 _BASIS_PHRASE = "《政府信息公开条例》第十四条、第十六条：国家秘密和内部事务信息不予公开"
 
 
@@ -105,9 +107,7 @@ class SecretMarkingCheck:
                 ),
             )
         self._blockers = tuple(markers.self_reference_blockers)
-        self._negative_re = (
-            re.compile(_alternation(markers.negative_contexts)) if markers.negative_contexts else None
-        )
+        self._negative_re = re.compile(_alternation(markers.negative_contexts)) if markers.negative_contexts else None
 
     def run(self, doc: Document) -> list[Finding]:
         text = doc.text

@@ -70,7 +70,8 @@ async def check_docx(
     try:
         content = read_docx(data)
     except DocxError as exc:
-        raise ApiError(422, exc.code, "无法读取该 .docx 文件（文件损坏、加密或不是 Word 文档）", str(exc)) from exc
+        status = 413 if exc.code == "docx_too_large" else 422
+        raise ApiError(status, exc.code, exc.message, exc.message_en) from exc
     if len(content.text) > settings.max_text_chars:
         _validate_text(content.text, settings)
     draft = DraftInput(body=content.text, title=content.title, channel=channel, doc_type=doc_type)

@@ -1,0 +1,265 @@
+"""format.punctuation: the GB/T 15834—2011 basics that editors get wrong most often.
+
+Chinese prose takes full-width marks; a half-width comma or colon usually slips in from an
+English keyboard. ASCII punctuation inside numbers (1,000), times (10:30), URLs, e-mail
+addresses and English text is left alone: a mark is only reported when Chinese sits next to it.
+Doubled marks and marks left unpaired within a paragraph (《》 “” （）) are reported too; an
+unpaired mark has no automatic fix because only the editor knows where its partner belongs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from checks.check import Scope, make_finding
+from checks.document import Document
+from checks.finding import Finding, Severity
+from checks.formatting.doc_number import doc_number_spans
+from checks.formatting.textspans import inside, is_chinese, is_han, verbatim_spans
+
+CATEGORY = "format.punctuation"
+_STANDARD = "GB/T 15834—2011《标点符号用法》"
+FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
+_HALF_MARK = re.compile(r"[,;:?!]")
+_LONE_PERIOD = re.compile(r"(?<!\.)\.(?!\.)")
+_ELLIPSIS = re.compile(r"\.{3,}|。{3,}|…+")
+_DOUBLED = re.compile(r"([，、；：！？。])\1+")
+_HALF_QUOTES = re.compile(r'"([^"\n]{1,80})"')
+_PAIRS = {"（": "）", "(": ")", "《": "》", "“": "”"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+_KIND = {
+    "（": "paren",
+    "(": "paren",
+    "）": "paren",
+    ")": "paren",
+    "《": "book",
+    "》": "book",
+    "“": "quote",
+    "”": "quote",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    rule: str
+    message: str
+    suggestion: str | None
+    explanation: str
+
+
+def _halfwidth_hit(start: int, end: int, mark: str, context: str) -> _Hit:
+    full = FULL_WIDTH[mark]
+    return _Hit(
+        start,
+        end,
+        f"{CATEGORY}.halfwidth",
+        f"中文行文中应使用全角标点“{full}”，不用半角“{mark}”",
+        full,
+        f"{_STANDARD}：中文文本使用全角标点；半角“{mark}”紧邻汉字（上下文：“{context}”）",
+    )
+
+
+class PunctuationCheck:
+    """Half-width marks in Chinese prose, doubled marks, and unpaired 《》 “” （） in a paragraph."""
+
+    name: ClassVar[str] = "format.punctuation"
+    categories: ClassVar[tuple[str, ...]] = (CATEGORY,)
+    scope: ClassVar[Scope] = "text"
+    severity: ClassVar[Severity] = Severity.WARN
+
+    def run(self, doc: Document) -> list[Finding]:
+        text = doc.text
+        skip = verbatim_spans(text) + doc_number_spans(text)
+        hits = [
+            *self._half_marks(text, skip),
+            *self._periods(text, skip),
+            *self._ellipses(text, skip),
+            *self._doubled(text),
+            *self._half_quotes(text, skip),
+            *self._pairs(text, skip),
+        ]
+        seen: set[tuple[int, int]] = set()
+        out: list[Finding] = []
+        for hit in sorted(hits, key=lambda h: (h.start, h.end)):
+            if (hit.start, hit.end) in seen:
+                continue
+            seen.add((hit.start, hit.end))
+            out.append(
+                make_finding(
+                    doc,
+                    category=CATEGORY,
+                    start=hit.start,
+                    end=hit.end,
+                    severity=self.severity,
+                    message=hit.message,
+                    suggestion=hit.suggestion,
+                    rule=hit.rule,
+                    explanation=hit.explanation,
+                )
+            )
+        return out
+
+    @staticmethod
+    def _half_marks(text: str, skip: list[tuple[int, int]]) -> Iterator[_Hit]:
+        for match in _HALF_MARK.finditer(text):
+            i = match.start()
+            if inside(i, skip):
+                continue
+            prev = text[i - 1] if i else ""
+            j = i + 1
+            while j < len(text) and text[j] == " ":
+                j += 1
+            nxt = text[j] if j < len(text) else ""
+            if prev.isascii() and prev.isdigit() and nxt.isascii() and nxt.isdigit():
+                continue  # 1,000 / 10:30 / 3:2
+            if not (is_chinese(prev) or is_han(nxt)):
+                continue  # English text, code
+            end = j if nxt and nxt != "\n" else i + 1  # the full-width mark carries its own spacing
+            yield _halfwidth_hit(i, end, match.group(0), text[max(0, i - 6) : i + 7])
+
+    @staticmethod
+    def _periods(text: str, skip: list[tuple[int, int]]) -> Iterator[_Hit]:
+        for match in _LONE_PERIOD.finditer(text):
+            i = match.start()
+            nxt = text[i + 1 : i + 2]
+            if inside(i, skip) or not is_han(text[i - 1 : i]):
+                continue
+            if nxt in ("", "\n", " ") or is_han(nxt):
+                yield _halfwidth_hit(i, i + 1, ".", text[max(0, i - 6) : i + 7])
+
+    @staticmethod
+    def _ellipses(text: str, skip: list[tuple[int, int]]) -> Iterator[_Hit]:
+        for match in _ELLIPSIS.finditer(text):
+            run = match.group(0)
+            if run == "……" or inside(match.start(), skip):
+                continue
+            prev = text[match.start() - 1 : match.start()]
+            nxt = text[match.end() : match.end() + 1]
+            if run[0] == "." and not (is_chinese(prev) or is_chinese(nxt)):
+                continue
+            yield _Hit(
+                match.start(),
+                match.end(),
+                f"{CATEGORY}.ellipsis",
+                f"省略号应写作“……”，不写作“{run}”",
+                "……",
+                f"{_STANDARD}：省略号为两个“…”（占两个字的位置），不用句点或单个“…”代替（匹配：“{run}”）",
+            )
+
+    @staticmethod
+    def _doubled(text: str) -> Iterator[_Hit]:
+        for match in _DOUBLED.finditer(text):
+            run, mark = match.group(0), match.group(1)
+            if mark == "。" and len(run) >= 3:
+                continue  # 。。。 is a mistyped ellipsis, reported as such
+            yield _Hit(
+                match.start(),
+                match.end(),
+                f"{CATEGORY}.doubled",
+                f"标点“{run}”重复，应只用一个“{mark}”",
+                mark,
+                f"{_STANDARD}：同一标点不连用（政务文稿也不叠用问号、叹号；“！？”“……”不在此列）（匹配：“{run}”）",
+            )
+
+    @staticmethod
+    def _half_quotes(text: str, skip: list[tuple[int, int]]) -> Iterator[_Hit]:
+        for match in _HALF_QUOTES.finditer(text):
+            if inside(match.start(), skip) or not any(is_han(ch) for ch in match.group(1)):
+                continue
+            for pos, full in ((match.start(), "“"), (match.end() - 1, "”")):
+                yield _Hit(
+                    pos,
+                    pos + 1,
+                    f"{CATEGORY}.halfwidth_quote",
+                    f'中文行文中应使用全角引号“{full}”，不用半角“"”',
+                    full,
+                    f"{_STANDARD}：中文文本的引号为“”；半角引号内是中文（匹配：“{match.group(0)}”）",
+                )
+
+    def _pairs(self, text: str, skip: list[tuple[int, int]]) -> Iterator[_Hit]:
+        paragraphs = list(_paragraphs(text))
+        for index, (start, end) in enumerate(paragraphs):
+            next_para = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
+            continues_quote = next_para is not None and text[next_para[0]] == "“"
+            yield from self._pairs_in(text, start, end, skip, continues_quote)
+
+    @staticmethod
+    def _pairs_in(
+        text: str, start: int, end: int, skip: list[tuple[int, int]], continues_quote: bool
+    ) -> Iterator[_Hit]:
+        stacks: dict[str, list[tuple[int, str]]] = {"paren": [], "book": [], "quote": []}
+        for i in range(start, end):
+            ch = text[i]
+            kind = _KIND.get(ch)
+            if kind is None or inside(i, skip):
+                continue
+            if ch in _PAIRS:
+                stacks[kind].append((i, ch))
+                continue
+            if stacks[kind]:
+                o, oc = stacks[kind].pop()
+                if kind == "paren":
+                    yield from _paren_pair(text, o, oc, i, ch)
+            elif ch == ")":
+                if is_chinese(text[i - 1 : i]) or is_han(text[i + 1 : i + 2]):
+                    yield _halfwidth_hit(i, i + 1, ch, text[max(0, i - 6) : i + 7])
+            else:
+                yield _unpaired(i, ch, _CLOSERS[ch], closing=True)
+        for kind, stack in stacks.items():
+            for i, ch in stack:
+                if ch == "(":
+                    if is_chinese(text[i - 1 : i]) or is_han(text[i + 1 : i + 2]):
+                        yield _halfwidth_hit(i, i + 1, ch, text[max(0, i - 6) : i + 7])
+                elif kind == "quote" and continues_quote and i == start:
+                    continue  # a quotation over several paragraphs closes only in its last one
+                else:
+                    yield _unpaired(i, ch, _PAIRS[ch], closing=False)
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """Non-blank lines, as (start, end) spans without their leading spaces."""
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.lstrip(" ")
+        if stripped.strip():
+            yield pos + len(line) - len(stripped), pos + len(line)
+        pos += len(line) + 1
+
+
+def _paren_pair(text: str, o: int, oc: str, c: int, cc: str) -> Iterator[_Hit]:
+    """A matched pair of parentheses: mixed widths, or half-width around Chinese."""
+    if oc == "（" and cc == "）":
+        return
+    if oc == "（" or cc == "）":
+        pos, mark = (c, cc) if cc == ")" else (o, oc)
+        yield _Hit(
+            pos,
+            pos + 1,
+            f"{CATEGORY}.mixed_paren",
+            f"括号全角半角混用，应使用“{FULL_WIDTH[mark]}”",
+            FULL_WIDTH[mark],
+            f"{_STANDARD}：中文文本的括号为全角“（）”，一对括号不能一半全角一半半角（匹配：“{text[o : c + 1]}”）",
+        )
+        return
+    chinese = any(is_han(ch) for ch in text[o + 1 : c])
+    if chinese or is_chinese(text[o - 1 : o]) or is_han(text[c + 1 : c + 2]):
+        for pos, mark in ((o, oc), (c, cc)):
+            yield _halfwidth_hit(pos, pos + 1, mark, text[max(0, o - 3) : c + 4])
+
+
+def _unpaired(pos: int, mark: str, partner: str, *, closing: bool) -> _Hit:
+    where = "前面" if closing else "后面"
+    return _Hit(
+        pos,
+        pos + 1,
+        f"{CATEGORY}.unpaired",
+        f"“{mark}”在本段中没有与之配对的“{partner}”，请补全或删除",
+        None,
+        f"{_STANDARD}：引号、书名号、括号应成对使用；本段{where}找不到对应的“{partner}”。"
+        "无法自动修改：需由编辑确定配对标点的位置",
+    )

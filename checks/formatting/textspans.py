@@ -1,0 +1,40 @@
+"""Small text helpers shared by the format checks: what counts as Chinese, and what to leave alone."""
+
+from __future__ import annotations
+
+import re
+
+_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
+# Chinese punctuation that may sit right before or after a mark in Chinese prose.
+CJK_PUNCT = frozenset("，。、；：！？“”‘’（）《》〈〉【】〔〕「」『』…—～·")
+
+# URLs, e-mail addresses and Windows paths: their ASCII punctuation is not prose punctuation.
+_VERBATIM = re.compile(
+    r"(?:https?|ftp)://[^\s\u3000-\u303f\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff20“”‘’（）《》]+"
+    r"|www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[^\s\u3000-\u303f\u4e00-\u9fff“”‘’（）《》]*)?"
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    r"|[A-Za-z]:\\[^\s\u4e00-\u9fff]*"
+    r"|`[^`\n]+`"
+)
+
+
+def is_han(ch: str) -> bool:
+    """A Chinese character (CJK unified ideographs and extensions)."""
+    if not ch:
+        return False
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in _HAN_RANGES)
+
+
+def is_chinese(ch: str) -> bool:
+    """A Chinese character or Chinese punctuation mark."""
+    return is_han(ch) or ch in CJK_PUNCT
+
+
+def verbatim_spans(text: str) -> list[tuple[int, int]]:
+    """Spans that are copied verbatim (URLs, e-mail, paths, inline code), not prose."""
+    return [m.span() for m in _VERBATIM.finditer(text)]
+
+
+def inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
