@@ -49,8 +49,7 @@ SCOPE: tuple[str, ...] = (
     "metadata.missing",
 )
 GROUPS: dict[str, tuple[str, ...]] = {
-    prefix: tuple(c for c in SCOPE if c.startswith(prefix + "."))
-    for prefix in ("pii", "secret", "format", "metadata")
+    prefix: tuple(c for c in SCOPE if c.startswith(prefix + ".")) for prefix in ("pii", "secret", "format", "metadata")
 }
 TEXT_FIELDS = ("title", "body", "summary")
 
@@ -131,9 +130,7 @@ def compatible(case: dict[str, Any], item: dict[str, Any], pred: Pred) -> bool:
     if item["field"] == "metadata":
         return True
     p_start, p_end = pred.start, max(pred.end, pred.start + 1)
-    return any(
-        s < p_end and p_start < e for s, e in occurrences(field_text(case, item["field"]), item["span"])
-    )
+    return any(s < p_end and p_start < e for s, e in occurrences(field_text(case, item["field"]), item["span"]))
 
 
 def max_matching(adjacency: Sequence[Sequence[int]], n_right: int) -> dict[int, int]:
@@ -281,9 +278,7 @@ def table_rows(per: dict[str, Score], groups: dict[str, Score]) -> list[str]:
     return lines
 
 
-def build_report(
-    devset: Path, cases: Sequence[dict[str, Any]], results: Sequence[CaseResult]
-) -> dict[str, Any]:
+def build_report(devset: Path, cases: Sequence[dict[str, Any]], results: Sequence[CaseResult]) -> dict[str, Any]:
     by_id = {c["id"]: c for c in cases}
     per = score(results)
     groups = group_scores(per)

@@ -1,6 +1,6 @@
 """The check engine: pure functions from draft text to findings (no I/O, no database)."""
 
-from checks.document import DraftInput, Document
+from checks.document import Document, DraftInput
 from checks.engine import CheckEngine, EngineConfig, build_engine
 from checks.finding import Finding, Severity
 from checks.metadata import Channel, DocType, Metadata

@@ -13,12 +13,69 @@ from dataclasses import dataclass
 
 # Tags whose boundaries separate lines of visible text.
 BLOCK_TAGS = frozenset(
-    "p div br li ul ol tr td th table h1 h2 h3 h4 h5 h6 section article header footer "
-    "blockquote pre hr dd dt dl figure figcaption caption tbody thead".split()
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "blockquote",
+        "pre",
+        "hr",
+        "dd",
+        "dt",
+        "dl",
+        "figure",
+        "figcaption",
+        "caption",
+        "tbody",
+        "thead",
+    ]
 )
 KNOWN_TAGS = BLOCK_TAGS | frozenset(
-    "a span strong b i em u font sup sub img small big s strike del ins label center "
-    "html body head title meta link o:p".split()
+    [
+        "a",
+        "span",
+        "strong",
+        "b",
+        "i",
+        "em",
+        "u",
+        "font",
+        "sup",
+        "sub",
+        "img",
+        "small",
+        "big",
+        "s",
+        "strike",
+        "del",
+        "ins",
+        "label",
+        "center",
+        "html",
+        "body",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "o:p",
+    ]
 )
 SKIPPED_CONTENT_TAGS = ("script", "style", "head", "title", "template", "noscript")
 
@@ -63,6 +120,12 @@ def fold_char(ch: str) -> str:
     return ch
 
 
+def _looks_like_tag(match: re.Match[str]) -> bool:
+    """In plain text, only known tags with no attributes or name=value attributes count as markup."""
+    attrs = (match.group("attrs") or "").strip().rstrip("/")
+    return (match.group("tag") or "").lower() in KNOWN_TAGS and (not attrs or "=" in attrs)
+
+
 def normalize(source: str, *, is_html: bool) -> NormalizedText:
     """Normalize ``source``; in plain text only recognisable HTML remnants are treated as markup."""
     chars: list[str] = []
@@ -91,8 +154,8 @@ def normalize(source: str, *, is_html: bool) -> NormalizedText:
                 skip_until = None
                 pos = match.end()
             continue
-        if token.startswith("<") and not token.startswith("<!--") and not is_html and tag not in KNOWN_TAGS:
-            continue  # "a<b" in plain prose is not markup
+        if token.startswith("<") and not token.startswith("<!--") and not is_html and not _looks_like_tag(match):
+            continue  # "a<b and c>d" in plain prose is not markup
         for i in range(pos, match.start()):
             emit(source[i], i, i + 1)
         if token.startswith("&"):

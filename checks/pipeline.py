@@ -50,8 +50,7 @@ def deduplicate(findings: Sequence[Finding]) -> list[Finding]:
         f
         for f in merged
         if not (
-            f.category == "typo"
-            and any(fld == f.field and s <= f.start and f.end <= e for fld, s, e in term_spans)
+            f.category == "typo" and any(fld == f.field and s <= f.start and f.end <= e for fld, s, e in term_spans)
         )
     ]
 

@@ -35,7 +35,11 @@ def _json_error(status: int, code: str, zh: str, en: str, details: object = None
 
 
 _HTTP_CODES = {
-    400: ("invalid_json", "请求体无法解析（须为 UTF-8 编码的 JSON 或表单）", "Request body could not be parsed (UTF-8 JSON)"),
+    400: (
+        "invalid_json",
+        "请求体无法解析（须为 UTF-8 编码的 JSON 或表单）",
+        "Request body could not be parsed (UTF-8 JSON)",
+    ),
     404: ("not_found", "请求的地址不存在", "Not found"),
     405: ("method_not_allowed", "不支持该请求方法", "Method not allowed"),
     413: ("payload_too_large", "请求体过大", "Request body too large"),
@@ -58,7 +62,12 @@ def _validation_details(exc: RequestValidationError) -> tuple[str, str, str, lis
     details = [{"loc": list(e.get("loc", ())), "type": e.get("type"), "msg": e.get("msg")} for e in errors]
     types = {e.get("type") for e in errors}
     if "json_invalid" in types:
-        return "invalid_json", "请求体不是有效的 JSON（须为 UTF-8 编码）", "Request body is not valid UTF-8 JSON", details
+        return (
+            "invalid_json",
+            "请求体不是有效的 JSON（须为 UTF-8 编码）",
+            "Request body is not valid UTF-8 JSON",
+            details,
+        )
     fields = {str(part) for e in errors for part in e.get("loc", ())}
     for name, zh in _FIELD_ERRORS.items():
         if name in fields:

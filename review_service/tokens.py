@@ -36,9 +36,7 @@ def ensure_service_account(session: Session, *, username: str) -> User:
     return user
 
 
-def issue_token(
-    session: Session, *, user: User, name: str, scopes: list[str], ttl: dt.timedelta | None
-) -> IssuedToken:
+def issue_token(session: Session, *, user: User, name: str, scopes: list[str], ttl: dt.timedelta | None) -> IssuedToken:
     unknown = set(scopes) - set(SCOPES)
     if unknown or not scopes:
         raise ValueError(f"unknown or empty scopes: {sorted(unknown) or scopes}")

@@ -31,9 +31,9 @@ _CORE = (
 DOC_NUMBER = re.compile(rf"(?P<org>[\u4e00-\u9fff]{{1,16}}){_CORE}")
 _METADATA_VALUE = re.compile(rf"(?P<org>[\u4e00-\u9fff]{{0,16}}){_CORE}")
 
-# Words that end the prose before a 文号 (根据国发〔2024〕1号…): the 机关代字 starts after them.
+# Words that end the prose before a 文号 (根据国发〔2024〕1号, 局作出温国土资发…): the 机关代字 starts after
+# the last of them.
 _LEAD_WORDS = (
-    "关于印发",
     "根据",
     "依据",
     "按照",
@@ -45,6 +45,12 @@ _LEAD_WORDS = (
     "转发",
     "印发",
     "下发",
+    "下达",
+    "作出",
+    "发布",
+    "颁布",
+    "出台",
+    "制定",
     "执行",
     "落实",
     "贯彻",
@@ -52,10 +58,11 @@ _LEAD_WORDS = (
     "废止",
     "修改",
     "文件",
+    "关于",
     "见",
     "据",
 )
-_CUT_CHARS = "的和与及或在是为将对由把从了即"
+_CUT_CHARS = tuple("的和与及或在是为将对由把从了即")
 # Announcements numbered by their own rules (中国人民银行公告〔2018〕第10号) legitimately keep 第.
 _KEEPS_DI = ("公告", "通告", "令")
 
@@ -86,16 +93,12 @@ class DocNumberIssue:
 
 def trim_org(org: str) -> str:
     """The 机关代字 part of the Chinese run before the bracket (best effort; never empty if org is not)."""
-    cut = max((org.rfind(ch) for ch in _CUT_CHARS), default=-1)
-    if cut >= 0 and cut < len(org) - 1:
-        org = org[cut + 1 :]
-    changed = True
-    while changed:
-        changed = False
-        for word in _LEAD_WORDS:
-            if org.startswith(word) and len(org) > len(word):
-                org, changed = org[len(word) :], True
-    return org[-12:]
+    cut = 0
+    for word in (*_LEAD_WORDS, *_CUT_CHARS):
+        pos = org.rfind(word)
+        if pos >= 0 and pos + len(word) < len(org):
+            cut = max(cut, pos + len(word))
+    return org[cut:][-12:]
 
 
 def assess(match: re.Match[str], org: str) -> DocNumberIssue | None:

@@ -136,7 +136,7 @@ class PunctuationCheck:
     def _ellipses(text: str, skip: list[tuple[int, int]]) -> Iterator[_Hit]:
         for match in _ELLIPSIS.finditer(text):
             run = match.group(0)
-            if run == "……" or inside(match.start(), skip):
+            if run in ("……", "…………") or inside(match.start(), skip):
                 continue
             prev = text[match.start() - 1 : match.start()]
             nxt = text[match.end() : match.end() + 1]
@@ -148,7 +148,8 @@ class PunctuationCheck:
                 f"{CATEGORY}.ellipsis",
                 f"省略号应写作“……”，不写作“{run}”",
                 "……",
-                f"{_STANDARD}：省略号为两个“…”（占两个字的位置），不用句点或单个“…”代替（匹配：“{run}”）",
+                f"{_STANDARD}：省略号为两个“…”（占两个字的位置；省略段落时可连用两个省略号），"
+                f"不用句点或单个“…”代替（匹配：“{run}”）",
             )
 
     @staticmethod
@@ -181,44 +182,52 @@ class PunctuationCheck:
                     f"{_STANDARD}：中文文本的引号为“”；半角引号内是中文（匹配：“{match.group(0)}”）",
                 )
 
-    def _pairs(self, text: str, skip: list[tuple[int, int]]) -> Iterator[_Hit]:
-        paragraphs = list(_paragraphs(text))
-        for index, (start, end) in enumerate(paragraphs):
-            next_para = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
-            continues_quote = next_para is not None and text[next_para[0]] == "“"
-            yield from self._pairs_in(text, start, end, skip, continues_quote)
-
     @staticmethod
-    def _pairs_in(
-        text: str, start: int, end: int, skip: list[tuple[int, int]], continues_quote: bool
-    ) -> Iterator[_Hit]:
-        stacks: dict[str, list[tuple[int, str]]] = {"paren": [], "book": [], "quote": []}
-        for i in range(start, end):
-            ch = text[i]
-            kind = _KIND.get(ch)
-            if kind is None or inside(i, skip):
-                continue
-            if ch in _PAIRS:
-                stacks[kind].append((i, ch))
-                continue
-            if stacks[kind]:
-                o, oc = stacks[kind].pop()
-                if kind == "paren":
-                    yield from _paren_pair(text, o, oc, i, ch)
-            elif ch == ")":
+    def _pairs(text: str, skip: list[tuple[int, int]]) -> Iterator[_Hit]:
+        """Pair marks within each paragraph first; a full-width mark left over may pair across
+        paragraphs (a quoted article of an amendment, a title wrapped by <br>), in document order."""
+        leftovers: list[tuple[int, str]] = []
+        for start, end in _paragraphs(text):
+            stacks: dict[str, list[tuple[int, str]]] = {"paren": [], "book": [], "quote": []}
+            for i in range(start, end):
+                ch = text[i]
+                kind = _KIND.get(ch)
+                if kind is None or inside(i, skip):
+                    continue
+                if ch in _PAIRS:
+                    stacks[kind].append((i, ch))
+                elif stacks[kind]:
+                    o, oc = stacks[kind].pop()
+                    if kind == "paren":
+                        yield from _paren_pair(text, o, oc, i, ch)
+                else:
+                    leftovers.append((i, ch))
+            leftovers.extend(mark for stack in stacks.values() for mark in stack)
+        open_marks: dict[str, list[int]] = {"paren": [], "book": [], "quote": []}
+        for i, ch in sorted(leftovers):
+            if ch in "()":
                 if is_chinese(text[i - 1 : i]) or is_han(text[i + 1 : i + 2]):
                     yield _halfwidth_hit(i, i + 1, ch, text[max(0, i - 6) : i + 7])
+            elif ch in _PAIRS:
+                open_marks[_KIND[ch]].append(i)
+            elif open_marks[_KIND[ch]]:
+                open_marks[_KIND[ch]].pop()
             else:
                 yield _unpaired(i, ch, _CLOSERS[ch], closing=True)
-        for kind, stack in stacks.items():
-            for i, ch in stack:
-                if ch == "(":
-                    if is_chinese(text[i - 1 : i]) or is_han(text[i + 1 : i + 2]):
-                        yield _halfwidth_hit(i, i + 1, ch, text[max(0, i - 6) : i + 7])
-                elif kind == "quote" and continues_quote and i == start:
-                    continue  # a quotation over several paragraphs closes only in its last one
-                else:
-                    yield _unpaired(i, ch, _PAIRS[ch], closing=False)
+        for stack in open_marks.values():
+            for i in stack:
+                ch = text[i]
+                following = _next_paragraph_start(text, i)
+                if ch == "“" and following is not None and text[following] == "“":
+                    continue  # a quotation over several paragraphs opens each of them and closes in the last
+                yield _unpaired(i, ch, _PAIRS[ch], closing=False)
+
+
+def _next_paragraph_start(text: str, pos: int) -> int | None:
+    for start, _ in _paragraphs(text):
+        if start > pos and text.rfind("\n", pos, start) >= 0:
+            return start
+    return None
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:

@@ -30,9 +30,14 @@ NOT_PERSONAL_BEFORE = {
         "咨询电话", "监督电话", "举报电话", "投诉电话", "服务热线", "热线", "值班电话", "办公电话", "传真",
         "受理电话", "服务电话", "咨询热线", "举报热线", "报名电话", "联系电话（办公室）", "客服电话", "急救电话",
     ),
-    "*": ("订单号", "单号", "编号", "流水号", "案号", "信用代码", "登记号", "批准文号", "证书编号", "许可证号", "运单号", "工单号", "索引号"),  # fmt: skip
+    "*": (
+        "订单号", "单号", "编号", "流水号", "案号", "信用代码", "登记号", "批准文号", "证书编号", "许可证号",
+        "运单号", "工单号", "索引号",
+    ),
 }  # fmt: skip
-_OFFICE_NEAR = re.compile(r"(?:政府|局|委员会|委|办公室|办|中心|站|所|院|窗口|大厅|热线)[)）]?[，,：:\s]*(?:电话|联系电话)?[：:]?\s*$")
+_OFFICE_NEAR = re.compile(
+    r"(?:政府|局|委员会|委|办公室|办|中心|站|所|院|窗口|大厅|热线)[)）]?[，,：:\s]*(?:电话|联系电话)?[：:]?\s*$"
+)
 
 
 class PiiCheck:
@@ -84,7 +89,10 @@ class PiiCheck:
         source_value = doc.source_text(result.start, result.end)
         masked = kind.mask(source_value)
         exp = result.analysis_explanation
-        parts = [f"识别器 {exp.recognizer}" if exp else "", f"模式 {exp.pattern_name}" if exp and exp.pattern_name else ""]
+        parts = [
+            f"识别器 {exp.recognizer}" if exp else "",
+            f"模式 {exp.pattern_name}" if exp and exp.pattern_name else "",
+        ]
         if exp and exp.validation_result is not None:
             parts.append(f"校验{'通过' if exp.validation_result else '未通过'}")
         if exp and exp.supportive_context_word:

@@ -14,7 +14,34 @@ from checks.segmenter import Segmenter, Token
 
 LANGUAGE = "zh"
 _PUNCT = frozenset("，。、；：？！“”‘’（）《》〈〉【】〔〕…—·,.;:?!()[]{}<>\"'/\\|-_=+*&^%$#@~` \n\t")
-_STOPWORDS = frozenset("的 了 和 与 及 或 是 在 为 对 将 把 被 由 从 向 于 等 之 其 该 此 这 那".split())
+_STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "或",
+        "是",
+        "在",
+        "为",
+        "对",
+        "将",
+        "把",
+        "被",
+        "由",
+        "从",
+        "向",
+        "于",
+        "等",
+        "之",
+        "其",
+        "该",
+        "此",
+        "这",
+        "那",
+    ]
+)
 
 
 class JiebaNlpArtifacts(NlpArtifacts):

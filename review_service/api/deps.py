@@ -41,11 +41,11 @@ def require_scope(scope: str) -> Callable[..., ApiToken]:
             raise ApiError(401, "missing_token", "缺少 API 令牌", "Missing API token (Authorization: Bearer …)")
         record = find_active_token(session, token=credentials.credentials)
         if record is None:
-            raise ApiError(401, "invalid_token", "API 令牌无效、已过期或已吊销", "API token is invalid, expired or revoked")
-        if scope not in record.scopes:
             raise ApiError(
-                403, "insufficient_scope", f"该令牌没有 {scope} 权限", f"Token lacks the '{scope}' scope"
+                401, "invalid_token", "API 令牌无效、已过期或已吊销", "API token is invalid, expired or revoked"
             )
+        if scope not in record.scopes:
+            raise ApiError(403, "insufficient_scope", f"该令牌没有 {scope} 权限", f"Token lacks the '{scope}' scope")
         record.last_used_at = utcnow()
         return record
 

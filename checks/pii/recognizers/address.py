@@ -12,9 +12,39 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 ENTITY = "CN_ADDRESS"
 
-PERSONAL_CONTEXT = ("家住", "住址", "现住", "住在", "居住", "户籍", "家庭地址", "家庭住址", "现居", "住所", "暂住", "户口")
-OFFICE_CONTEXT = ("办公地址", "办公地点", "受理地点", "受理地址", "服务大厅", "窗口", "单位地址", "机关地址", "办事地点", "报名地点", "地点：", "会议")  # fmt: skip
-OFFICE_WORDS = ("政府", "局", "委员会", "中心", "办公室", "大厅", "法院", "检察院", "医院", "学校", "公司", "银行", "大楼")
+PERSONAL_CONTEXT = (
+    "家住",
+    "住址",
+    "现住",
+    "住在",
+    "居住",
+    "户籍",
+    "家庭地址",
+    "家庭住址",
+    "现居",
+    "住所",
+    "暂住",
+    "户口",
+)
+OFFICE_CONTEXT = (
+    "办公地址", "办公地点", "受理地点", "受理地址", "服务大厅", "窗口", "单位地址", "机关地址", "办事地点",
+    "报名地点", "地点：", "会议",
+)  # fmt: skip
+OFFICE_WORDS = (
+    "政府",
+    "局",
+    "委员会",
+    "中心",
+    "办公室",
+    "大厅",
+    "法院",
+    "检察院",
+    "医院",
+    "学校",
+    "公司",
+    "银行",
+    "大楼",
+)
 _NUM = r"(?:\d+|[一二三四五六七八九十百]+)"
 _ADDRESS = re.compile(
     r"(?P<addr>[\u4e00-\u9fffA-Za-z0-9]{2,30}?"
@@ -31,7 +61,9 @@ class AddressRecognizer(EntityRecognizer):
     def load(self) -> None:
         return None
 
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
         results = []
         for match in _ADDRESS.finditer(text):
             start, end = match.span("addr")

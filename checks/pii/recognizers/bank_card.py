@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from checks.pii.recognizers import DIGITS_AFTER, DIGITS_BEFORE
@@ -11,16 +13,30 @@ ENTITY = "CN_BANK_CARD"
 
 
 class BankCardRecognizer(PatternRecognizer):
-    PATTERNS = [Pattern("card", rf"{DIGITS_BEFORE}[3-6](?:[ \n\-]?\d){{15,18}}{DIGITS_AFTER}", 0.3)]
-    CONTEXT = ["银行卡", "卡号", "账号", "帐号", "账户", "帐户", "开户行", "开户银行", "储蓄卡", "信用卡", "社保卡"]
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = (
+        Pattern("card", rf"{DIGITS_BEFORE}[3-6](?:[ \n\-]?\d){{15,18}}{DIGITS_AFTER}", 0.3),
+    )
+    CONTEXT: ClassVar[tuple[str, ...]] = (
+        "银行卡",
+        "卡号",
+        "账号",
+        "帐号",
+        "账户",
+        "帐户",
+        "开户行",
+        "开户银行",
+        "储蓄卡",
+        "信用卡",
+        "社保卡",
+    )
 
     def __init__(self) -> None:
         super().__init__(
             supported_entity=ENTITY,
             name="BankCardRecognizer",
             supported_language="zh",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
+            patterns=list(self.PATTERNS),
+            context=list(self.CONTEXT),
         )
 
     def validate_result(self, pattern_text: str) -> bool | None:

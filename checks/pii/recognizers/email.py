@@ -7,6 +7,7 @@ remote fetching disabled (its default would download the list on first use).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import ClassVar
 
 import tldextract
 from presidio_analyzer import Pattern, PatternRecognizer
@@ -20,23 +21,23 @@ def _offline_extractor() -> tldextract.TLDExtract:
 
 
 class EmailRecognizer(PatternRecognizer):
-    PATTERNS = [
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern(
             "email",
             r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,62}[A-Za-z0-9_%+\-])?"
             r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9\-])",
             0.5,
-        )
-    ]
-    CONTEXT = ["邮箱", "电子邮件", "电子邮箱", "邮件", "email", "e-mail"]
+        ),
+    )
+    CONTEXT: ClassVar[tuple[str, ...]] = ("邮箱", "电子邮件", "电子邮箱", "邮件", "email", "e-mail")
 
     def __init__(self) -> None:
         super().__init__(
             supported_entity=ENTITY,
             name="ChineseEmailRecognizer",
             supported_language="zh",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
+            patterns=list(self.PATTERNS),
+            context=list(self.CONTEXT),
         )
         _offline_extractor()
 

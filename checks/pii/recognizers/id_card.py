@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from checks.pii.recognizers import DIGITS_AFTER, DIGITS_BEFORE
@@ -12,20 +14,28 @@ _SEP = r"[ \n]?"
 
 
 class ResidentIdRecognizer(PatternRecognizer):
-    PATTERNS = [
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("id18", rf"{DIGITS_BEFORE}[1-8](?:{_SEP}\d){{16}}{_SEP}[\dXx]{DIGITS_AFTER}", 0.4),
         # Legacy 15-digit IDs have no check digit: only a valid date, so they need context.
         Pattern("id15", rf"{DIGITS_BEFORE}[1-8](?:{_SEP}\d){{14}}{DIGITS_AFTER}", 0.3),
-    ]
-    CONTEXT = ["身份证", "身份号码", "公民身份", "证件号", "证件号码", "身份证号", "居民身份"]
+    )
+    CONTEXT: ClassVar[tuple[str, ...]] = (
+        "身份证",
+        "身份号码",
+        "公民身份",
+        "证件号",
+        "证件号码",
+        "身份证号",
+        "居民身份",
+    )
 
     def __init__(self) -> None:
         super().__init__(
             supported_entity=ENTITY,
             name="ResidentIdRecognizer",
             supported_language="zh",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
+            patterns=list(self.PATTERNS),
+            context=list(self.CONTEXT),
         )
 
     def validate_result(self, pattern_text: str) -> bool | None:

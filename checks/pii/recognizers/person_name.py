@@ -41,13 +41,17 @@ class PersonNameRecognizer(EntityRecognizer):
         self._labelled = re.compile(
             rf"(?:{'|'.join(LABELS)})(?:姓名)?[：:为是]?\s?(?P<name>(?:{surname_alt}){_CJK}{{1,2}})(?!{_CJK}{{2}}(?:局|办|委|院|会))"
         )
-        self._list_item = re.compile(rf"(?<![\u4e00-\u9fff])(?P<name>(?:{surname_alt}){_CJK}{{1,2}})(?=[，、,；;（(\s]|$)")
+        self._list_item = re.compile(
+            rf"(?<![\u4e00-\u9fff])(?P<name>(?:{surname_alt}){_CJK}{{1,2}})(?=[，、,；;（(\s]|$)"
+        )
         super().__init__(supported_entities=[ENTITY], name="PersonNameRecognizer", supported_language="zh")
 
     def load(self) -> None:
         return None
 
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
         results: dict[tuple[int, int], RecognizerResult] = {}
         for match in self._labelled.finditer(text):
             start, end = match.span("name")
@@ -65,7 +69,9 @@ class PersonNameRecognizer(EntityRecognizer):
                     continue
                 if not self._delimited(text, start, end):
                     continue
-                results[(start, end)] = self._result(start, end, 0.6, "jieba_nr", "jieba 人名词性 nr，且文档含个人信息语境")
+                results[(start, end)] = self._result(
+                    start, end, 0.6, "jieba_nr", "jieba 人名词性 nr，且文档含个人信息语境"
+                )
             for match in self._list_item.finditer(text):
                 start, end = match.span("name")
                 if (start, end) in results or not self._in_name_list(text, start, end, results):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from presidio_analyzer import Pattern, PatternRecognizer
 
 ENTITY = "CN_PLATE"
@@ -9,23 +11,23 @@ _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕
 
 
 class PlateRecognizer(PatternRecognizer):
-    PATTERNS = [
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern(
             "plate",
             rf"[{_PROVINCES}][A-HJ-NP-Z][·•・. ]?(?:[A-HJ-NP-Z0-9]{{5,6}}|[A-HJ-NP-Z0-9]{{4}}[挂学警港澳])"
             r"(?![0-9A-Za-z*])",
             0.55,
-        )
-    ]
-    CONTEXT = ["车牌", "号牌", "车辆", "牌照", "小型汽车", "轿车", "摩托车"]
+        ),
+    )
+    CONTEXT: ClassVar[tuple[str, ...]] = ("车牌", "号牌", "车辆", "牌照", "小型汽车", "轿车", "摩托车")
 
     def __init__(self) -> None:
         super().__init__(
             supported_entity=ENTITY,
             name="PlateRecognizer",
             supported_language="zh",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
+            patterns=list(self.PATTERNS),
+            context=list(self.CONTEXT),
             global_regex_flags=0,
         )
 

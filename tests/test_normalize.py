@@ -1,0 +1,54 @@
+"""Normalization keeps a map back to the caller's text; checks detect on the cleaned text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from checks.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("source", "is_html", "expected"),
+    [
+        ("１３８ＡＢｃ", False, "138ABc"),
+        ("甲\u3000乙\u00a0丙\t丁", False, "甲 乙 丙 丁"),
+        ("行一\r\n行二\r行三", False, "行一\n行二\n行三"),
+        ("零\u200b宽\ufeff", False, "零宽"),
+        ("<p>第一段</p><p>第二段&nbsp;完</p>", False, "\n第一段\n\n第二段 完\n"),
+        ("a<b and c>d", False, "a<b and c>d"),
+        ("<div>正文<script>alert(1)</script><style>p{}</style>结束</div>", True, "\n正文结束\n"),
+        ("<span>文</span><b>字</b>&amp;&#x4E2D;&#22269;", True, "文字&中国"),
+        ("<!-- 注释 -->可见", True, "可见"),
+    ],
+)
+def test_normalized_text(source, is_html, expected):
+    assert normalize(source, is_html=is_html).text == expected
+
+
+def test_spans_map_to_source():
+    source = "<p>电话：<b>１３８</b>&nbsp;0013</p>"
+    norm = normalize(source, is_html=True)
+    start = norm.text.index("138")
+    s, e = norm.to_source(start, start + 3)
+    assert source[s:e] == "１３８"
+    space = norm.text.index(" ")
+    assert source[slice(*norm.to_source(space, space + 1))] == "&nbsp;"
+
+
+def test_crlf_is_one_character_covering_both():
+    norm = normalize("a\r\nb", is_html=False)
+    assert norm.text == "a\nb"
+    assert norm.to_source(1, 2) == (1, 3)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200), st.booleans())
+def test_offsets_are_monotonic_and_inside_source(source, is_html):
+    norm = normalize(source, is_html=is_html)
+    assert len(norm.source_starts) == len(norm.text) == len(norm.source_ends)
+    previous_end = 0
+    for s, e in zip(norm.source_starts, norm.source_ends, strict=True):
+        assert 0 <= s < e <= len(source)
+        assert s >= previous_end or s >= previous_end - 1
+        previous_end = e
