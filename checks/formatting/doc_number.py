@@ -101,14 +101,19 @@ def trim_org(org: str) -> str:
     return org[cut:][-12:]
 
 
-def assess(match: re.Match[str], org: str) -> DocNumberIssue | None:
-    """Compare one matched 文号 with GB/T 9704—2012 7.2.4; None when it is correct."""
+def assess(match: re.Match[str], org: str, *, issuer: str | None = None) -> DocNumberIssue | None:
+    """Compare one matched 文号 with GB/T 9704—2012 7.2.4; None when it is correct.
+
+    ``org`` is the 机关代字 that the corrected form starts with (may be empty); ``issuer`` the
+    full code, when longer, to tell an announcement that keeps 第 (…公告〔2018〕第10号).
+    """
+    keeps_di = (issuer or org).endswith(_KEEPS_DI)
     issues: list[str] = []
     if match.group("open") != "〔" or match.group("close") != "〕":
         issues.append("bracket")
     if match.group("nian"):
         issues.append("nian")
-    if match.group("di") and not org.endswith(_KEEPS_DI):
+    if match.group("di") and not keeps_di:
         issues.append("ordinal")
     seq = match.group("seq")
     if len(seq) > 1 and seq.startswith("0"):
@@ -122,7 +127,7 @@ def assess(match: re.Match[str], org: str) -> DocNumberIssue | None:
         return None
     corrected = None
     if len(year) == 4:
-        di = match.group("di") if org.endswith(_KEEPS_DI) else ""
+        di = match.group("di") if keeps_di else ""
         corrected = f"{org}〔{year}〕{di}{seq.lstrip('0') or '0'}号"
     return DocNumberIssue(tuple(issues), corrected)
 
@@ -130,6 +135,12 @@ def assess(match: re.Match[str], org: str) -> DocNumberIssue | None:
 def doc_number_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the bracketed year of every 文号-like match (so other checks can leave them alone)."""
     return [(m.start("open"), m.end("close")) for m in DOC_NUMBER.finditer(text)]
+
+
+def _same_source_run(doc: Document, start: int, end: int) -> bool:
+    """True when the span comes from one stretch of the caller's text, with no markup dropped inside."""
+    norm = doc.normalized
+    return all(norm.source_ends[k] == norm.source_starts[k + 1] for k in range(start, end - 1))
 
 
 class DocNumberCheck:
@@ -143,8 +154,10 @@ class DocNumberCheck:
     def run(self, doc: Document) -> list[Finding]:
         out: list[Finding] = []
         for match in DOC_NUMBER.finditer(doc.text):
-            org = trim_org(match.group("org"))
-            issue = assess(match, org)
+            issuer = org = trim_org(match.group("org"))
+            if not _same_source_run(doc, match.end("org") - len(org), match.end()):
+                org = ""  # 机关代字 in another HTML element: fix only the bracketed part, keep the markup
+            issue = assess(match, org, issuer=issuer)
             if issue is None:
                 continue
             start = match.end("org") - len(org)
