@@ -38,9 +38,10 @@ def run_checks(checks: Sequence[Check], documents: Sequence[Document]) -> list[F
 
 def deduplicate(findings: Sequence[Finding]) -> list[Finding]:
     """Same category and span is one finding (the most severe); a typo inside a term span goes."""
-    best: dict[tuple[str, str, int, int], Finding] = {}
+    best: dict[tuple[str, str, int, int, str], Finding] = {}
     for f in findings:
-        key = (f.field, f.category, f.start, f.end)
+        # Zero-width findings (a missing metadata field, a .docx property) are told apart by rule.
+        key = (f.field, f.category, f.start, f.end, f.rule if f.start == f.end else "")
         kept = best.get(key)
         if kept is None or f.severity.rank > kept.severity.rank:
             best[key] = f

@@ -31,7 +31,7 @@ def test_engine_builds_and_checks_with_network_blocked(no_network, tmp_path, mon
     monkeypatch.setenv("TLDEXTRACT_CACHE", str(tmp_path / "tld"))  # no warm cache to hide a fetch
     email._offline_extractor.cache_clear()
     engine = build_engine()
-    result = engine.check(DraftInput(body="请发邮件至 someone@example.gov.cn 或 a.b@mail.co.uk，电话13800138000。"))
+    result = engine.check(DraftInput(body="请发邮件至 someone@example.com.cn 或 a.b@mail.co.uk，电话13800138000。"))
     cats = sorted(f.category for f in result.findings)
     assert cats == ["pii.email", "pii.email", "pii.phone"]
     # an unknown TLD is refused by the offline suffix list instead of triggering a download

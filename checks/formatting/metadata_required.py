@@ -34,7 +34,7 @@ DATE_FIELDS = ("written_date", "published_date")
 _BASIS = (
     "规范性文件（doc_type: normative）发布时须标注名称、文号、发布机构、索引号、主题分类、成文日期、发布日期、有效性"
 )
-_LOOSE_DATE = re.compile(r"\s*(\d{4})\s*(?:[-./年])\s*(\d{1,2})\s*(?:[-./月])\s*(\d{1,2})\s*日?\s*")
+_LOOSE_DATE = re.compile(r"\s*(\d{4})\s*[-./年－．／]\s*(\d{1,2})\s*[-./月－．／]\s*(\d{1,2})\s*日?\s*")
 
 
 def iso_date(value: str) -> str | None:

@@ -29,7 +29,7 @@ _ZERO_NAMES = {"0": "阿拉伯数字“0”", "O": "字母“O”", "o": "字母
 _YEAR_CHARS = f"{_CN_DIGITS}{_WRONG_ZEROS}"
 _CN_YEAR = re.compile(rf"(?<![{_YEAR_CHARS}\dA-Za-z])[一二][{_YEAR_CHARS}]{{3}}(?![{_YEAR_CHARS}\dA-Za-z])")
 _SEPARATED_DATE = re.compile(
-    r"(?<![A-Za-z0-9_./\-])(?P<y>(?:19|20)\d{2})(?P<sep>[./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![A-Za-z0-9_./\-])"
+    r"(?<![A-Za-z0-9_./．／\-])(?P<y>(?:19|20)\d{2})(?P<sep>[./．／])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![A-Za-z0-9_./．／\-])"
 )
 _ARABIC_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _CN_SMALL = r"三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"

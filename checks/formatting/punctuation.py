@@ -194,7 +194,10 @@ class PunctuationCheck:
                 kind = _KIND.get(ch)
                 if kind is None or inside(i, skip):
                     continue
-                if ch in _PAIRS:
+                if ch == "“" and stacks[kind]:
+                    stacks[kind].pop()  # “…“: quotes do not nest (inner quotes are ‘’), so this one closes
+                    yield _wrong_way_quote(text, i)
+                elif ch in _PAIRS:
                     stacks[kind].append((i, ch))
                 elif stacks[kind]:
                     o, oc = stacks[kind].pop()
@@ -259,6 +262,18 @@ def _paren_pair(text: str, o: int, oc: str, c: int, cc: str) -> Iterator[_Hit]:
     if chinese or is_chinese(text[o - 1 : o]) or is_han(text[c + 1 : c + 2]):
         for pos, mark in ((o, oc), (c, cc)):
             yield _halfwidth_hit(pos, pos + 1, mark, text[max(0, o - 3) : c + 4])
+
+
+def _wrong_way_quote(text: str, pos: int) -> _Hit:
+    return _Hit(
+        pos,
+        pos + 1,
+        f"{CATEGORY}.quote_direction",
+        "引号方向错误：此处应为后引号“””",
+        "”",
+        f"{_STANDARD}：双引号成对使用，引号内再用引号时用单引号‘’；前一个“尚未闭合，"
+        f"此处的“应为”（上下文：“{text[max(0, pos - 8) : pos + 4]}”）",
+    )
 
 
 def _unpaired(pos: int, mark: str, partner: str, *, closing: bool) -> _Hit:

@@ -24,6 +24,11 @@ class EntityKind:
     priority: int  # wins overlaps: an 18-digit ID is not also a bank card
 
 
+SCORE_THRESHOLD = 0.5
+CANDIDATE_THRESHOLD = 0.3
+ROW_BOOST = 0.3
+ROW_ANCHORS = frozenset(("CN_ID_CARD", "CN_BANK_CARD", "CN_PHONE", "CN_PASSPORT", "EMAIL_ADDRESS", "CN_ADDRESS"))
+
 # Words right before a number that make it something other than personal data.
 NOT_PERSONAL_BEFORE = {
     "CN_PHONE": (
@@ -35,8 +40,10 @@ NOT_PERSONAL_BEFORE = {
         "运单号", "工单号", "索引号",
     ),
 }  # fmt: skip
+# Mailboxes of government bodies are published contact points, not a private person's data.
+PUBLIC_MAIL_DOMAINS = (".gov.cn", "@gov.cn", ".org.cn")
 _OFFICE_NEAR = re.compile(
-    r"(?:政府|局|委员会|委|办公室|办|中心|站|所|院|窗口|大厅|热线)[)）]?[，,：:\s]*(?:电话|联系电话)?[：:]?\s*$"
+    r"(?:政府|局|委员会|委|办公室|办|中心|站|所|院|窗口|大厅|热线|居委会|村委会|社区|大队|支队|中队)[)）]?[，,：:\s]*(?:电话|联系电话)?[：:]?\s*$"
 )
 
 
@@ -70,9 +77,11 @@ class PiiCheck:
             text=text,
             language=LANGUAGE,
             nlp_artifacts=self.nlp_engine.artifacts(doc.tokens),
+            score_threshold=CANDIDATE_THRESHOLD,
             return_decision_process=True,
         )
-        kept = resolve_overlaps([r for r in results if not self._not_personal(text, r)], self.kinds)
+        results = boost_by_row([r for r in results if not self._not_personal(text, r)], text)
+        kept = resolve_overlaps([r for r in results if r.score >= SCORE_THRESHOLD], self.kinds)
         return [self._finding(doc, r) for r in kept]
 
     @staticmethod
@@ -82,6 +91,8 @@ class PiiCheck:
         vetoes = NOT_PERSONAL_BEFORE.get(result.entity_type, ()) + NOT_PERSONAL_BEFORE["*"]
         if any(word in line_before for word in vetoes):
             return True
+        if result.entity_type == "EMAIL_ADDRESS":
+            return text[result.start : result.end].lower().endswith(PUBLIC_MAIL_DOMAINS)
         return result.entity_type == "CN_PHONE" and bool(_OFFICE_NEAR.search(line_before))
 
     def _finding(self, doc: Document, result: RecognizerResult) -> Finding:
@@ -97,8 +108,10 @@ class PiiCheck:
             parts.append(f"校验{'通过' if exp.validation_result else '未通过'}")
         if exp and exp.supportive_context_word:
             parts.append(f"上下文词“{exp.supportive_context_word}”提高了置信度")
-        if exp and exp.textual_explanation and not exp.textual_explanation.startswith("Detected by"):
-            parts.append(exp.textual_explanation)
+        if exp and exp.textual_explanation:
+            parts.extend(
+                line for line in exp.textual_explanation.splitlines() if line and not line.startswith("Detected by")
+            )
         parts.append(f"得分 {result.score:.2f}")
         return make_finding(
             doc,
@@ -111,6 +124,44 @@ class PiiCheck:
             rule=f"{kind.category}:{exp.pattern_name if exp and exp.pattern_name else 'default'}",
             explanation="；".join(p for p in parts if p),
         )
+
+
+def boost_by_row(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:
+    """Raise weak candidates that share a line with confident personal data of another kind.
+
+    A 公示 table row "2　林秀英　4415…　0660-8976543" is about one person: the ID number makes the
+    name and the landline personal too. Returns new results; the explanation says why.
+    """
+    anchors = [r for r in results if r.score >= SCORE_THRESHOLD and r.entity_type in ROW_ANCHORS]
+    out = []
+    for result in results:
+        if result.score >= SCORE_THRESHOLD:
+            out.append(result)
+            continue
+        line_start = text.rfind("\n", 0, result.start) + 1
+        line_end = text.find("\n", result.end)
+        line_end = len(text) if line_end < 0 else line_end
+        anchor = next(
+            (a for a in anchors if a.entity_type != result.entity_type and line_start <= a.start and a.end <= line_end),
+            None,
+        )
+        if anchor is None:
+            out.append(result)
+            continue
+        boosted = RecognizerResult(
+            result.entity_type,
+            result.start,
+            result.end,
+            min(1.0, result.score + ROW_BOOST),
+            result.analysis_explanation,
+            result.recognition_metadata,
+        )
+        if boosted.analysis_explanation is not None:
+            boosted.analysis_explanation.append_textual_explanation_line(
+                f"同一行含有{anchor.entity_type}，属于同一人的个人信息"
+            )
+        out.append(boosted)
+    return out
 
 
 def resolve_overlaps(results: list[RecognizerResult], kinds: dict[str, EntityKind]) -> list[RecognizerResult]:

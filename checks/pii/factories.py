@@ -6,7 +6,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 
 from checks.engine import CheckFactory, Resources
-from checks.pii.check import PiiCheck
+from checks.pii.check import SCORE_THRESHOLD, PiiCheck
 from checks.pii.nlp_engine import LANGUAGE, JiebaNlpEngine
 from checks.pii.recognizers.address import AddressRecognizer
 from checks.pii.recognizers.bank_card import BankCardRecognizer
@@ -16,8 +16,6 @@ from checks.pii.recognizers.passport import PassportRecognizer
 from checks.pii.recognizers.person_name import PersonNameRecognizer
 from checks.pii.recognizers.phone import LandlineRecognizer, MobileRecognizer
 from checks.pii.recognizers.plate import PlateRecognizer
-
-SCORE_THRESHOLD = 0.5
 
 
 def load_surnames(resources: Resources) -> frozenset[str]:

@@ -45,6 +45,7 @@ class _Candidate:
     rule: str
     message: str
     explanation: str
+    priority: int  # 0 level mark, 1 phrase, 2 label: the more specific reading wins an overlap
 
 
 class SecretMarkingCheck:
@@ -144,6 +145,7 @@ class SecretMarkingCheck:
                     f"{CATEGORY}.{rule_id}",
                     f"文稿带有密级标志“{mark}”，涉密文件不得公开发布，请删除标志并确认文稿可以公开",
                     f"{why}（匹配：“{mark}”）；依据：{_BASIS_LEVEL}。无法自动修改：须由定密机关确认已解密或不涉密",
+                    0,
                 )
 
     def _phrase_marks(self, text: str) -> Iterable[_Candidate]:
@@ -151,7 +153,7 @@ class SecretMarkingCheck:
             return
         for match in self._phrase_re.finditer(text):
             entry = self._phrases[match.group(0)]
-            yield self._entry_candidate(entry, match.start(), match.end(), "内部用语", match.group(0))
+            yield self._entry_candidate(entry, match.start(), match.end(), "内部用语", match.group(0), 1)
 
     def _label_marks(self, text: str) -> Iterable[_Candidate]:
         for how, pattern, whole in self._label_rules:
@@ -161,10 +163,10 @@ class SecretMarkingCheck:
                     continue  # 本文所称国家秘密 / 本文件不涉密: a definition or a denial, not a mark
                 entry = self._labels[match.group("label")]
                 start, end = match.span() if whole else match.span("label")
-                yield self._entry_candidate(entry, start, end, how, text[start:end])
+                yield self._entry_candidate(entry, start, end, how, text[start:end], 2)
 
     @staticmethod
-    def _entry_candidate(entry: MarkerEntry, start: int, end: int, how: str, matched: str) -> _Candidate:
+    def _entry_candidate(entry: MarkerEntry, start: int, end: int, how: str, matched: str, priority: int) -> _Candidate:
         return _Candidate(
             start,
             end,
@@ -172,13 +174,14 @@ class SecretMarkingCheck:
             f"文稿含有内部或保密标注“{matched}”，表明其为内部或涉密材料，不得公开发布",
             f"词表 secret_markers.yaml 条目“{entry.text}”（{how}；{entry.note}）；依据：{_BASIS_PHRASE}。"
             "无法自动修改：须确认文稿可以公开后删除该标注",
+            priority,
         )
 
 
 def _without_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Keep the longest of overlapping candidates, so one mark gives one finding."""
+    """One mark gives one finding: of overlapping candidates keep the most specific, then the longest."""
     kept: list[_Candidate] = []
-    for c in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):
+    for c in sorted(candidates, key=lambda c: (c.priority, -(c.end - c.start), c.start)):
         if all(c.end <= k.start or k.end <= c.start for k in kept):
             kept.append(c)
     return sorted(kept, key=lambda c: c.start)

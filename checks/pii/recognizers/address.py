@@ -1,6 +1,8 @@
 """A private person's detailed address: down to house number, building or room.
 
-Office addresses (办公地址、受理地点 of a government body) are public and stay silent.
+An address is found from its tail (门牌号、楼栋、房号) and extended backwards over the place-name
+tokens before it. Building-and-room detail alone marks a residence; a bare house number needs a
+personal context word (家住、住址). Office addresses (办公地址、受理地点 of a government body) stay silent.
 """
 
 from __future__ import annotations
@@ -13,45 +15,30 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 ENTITY = "CN_ADDRESS"
 
 PERSONAL_CONTEXT = (
-    "家住",
-    "住址",
-    "现住",
-    "住在",
-    "居住",
-    "户籍",
-    "家庭地址",
-    "家庭住址",
-    "现居",
-    "住所",
-    "暂住",
-    "户口",
-)
+    "家住", "住址", "现住", "住在", "居住", "户籍", "家庭地址", "家庭住址", "现居", "住所", "暂住", "户口", "地址为",
+    "您反映的", "您留下的地址", "住宅",
+)  # fmt: skip
 OFFICE_CONTEXT = (
     "办公地址", "办公地点", "受理地点", "受理地址", "服务大厅", "窗口", "单位地址", "机关地址", "办事地点",
-    "报名地点", "地点：", "会议",
+    "报名地点", "办理地点", "地点：", "会议", "通讯地址", "邮寄地址", "咨询地址", "现场地址", "集合地点",
 )  # fmt: skip
 OFFICE_WORDS = (
-    "政府",
-    "局",
-    "委员会",
-    "中心",
-    "办公室",
-    "大厅",
-    "法院",
-    "检察院",
-    "医院",
-    "学校",
-    "公司",
-    "银行",
-    "大楼",
+    "政府", "局", "委员会", "中心", "办公室", "大厅", "法院", "检察院", "医院", "学校", "公司", "银行", "大楼",
+    "事务所", "服务站", "派出所", "办事处", "党群", "馆", "卫生院", "营业厅",
+)  # fmt: skip
+# Right before an address these name its owner as an office; inside an address they are just places.
+OFFICE_OWNERS = (*OFFICE_WORDS, "居委会", "村委会")
+_NUM = r"(?:\d+|[一二三四五六七八九十百零〇]+)"
+_UNIT = r"(?:[A-Za-z]?\d+[A-Za-z]?|[一二三四五六七八九十]+|[A-Za-z])"
+_ROOM_TAIL = rf"(?:{_UNIT}(?:栋|幢|座|号楼|单元|楼|层|室|房|户)|[\-－]\d+(?:室|房)?)"
+_TAIL = re.compile(
+    rf"(?:(?:路|街|巷|大道|道|里|弄|胡同|村|组|队|坊|屯){_NUM}(?:号|弄|巷)(?:\d+号)?(?:之\d+|[\-－]\d+)?(?:[\u4e00-\u9fff]{{0,8}}?{_ROOM_TAIL})*"
+    rf"|(?:花园|小区|苑|公寓|大厦|新村|家园|广场|城|庭|府|居|社区|山庄|村){_ROOM_TAIL}+)"
 )
-_NUM = r"(?:\d+|[一二三四五六七八九十百]+)"
-_ADDRESS = re.compile(
-    r"(?P<addr>[\u4e00-\u9fffA-Za-z0-9]{2,30}?"
-    rf"(?:路|街|巷|道|里|村|弄|胡同|社区|小区|花园|苑|大厦|公寓|组|队){_NUM}(?:号|弄|巷)"
-    rf"(?:[之\-－]\d+号?)?(?:{_NUM}(?:栋|幢|座|号楼|单元|楼|层|室|房|户)|[A-Za-z\-－]\d+)*(?:\d+(?:室|房))?)"
-)
-_ROOM_LEVEL = re.compile(r"(?:栋|幢|座|号楼|单元|室|房|户)|[\-－]\d+$")
+_ROOM_LEVEL = re.compile(r"(?:栋|幢|座|号楼|单元)[^，。]*?(?:\d+(?:室|房|户)?$|\d+$)|\d+(?:室|房|户)$")
+_EXTEND_POS = frozenset(("ns", "n", "nz", "nt", "m", "x", "eng", "s", "f", "ng", "nr", "j", "l"))
+_STOP_TOKENS = frozenset("的 在 住 为 于 是 了 和 与 及 到 向 对 从 位于 家住 住址 现住 地址 住所".split())
+_MAX_PREFIX = 30
 
 
 class AddressRecognizer(EntityRecognizer):
@@ -65,18 +52,22 @@ class AddressRecognizer(EntityRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         results = []
-        for match in _ADDRESS.finditer(text):
-            start, end = match.span("addr")
-            start = self._trim_start(text, start)
+        for match in _TAIL.finditer(text):
+            start = self._extend_back(text, match.start(), nlp_artifacts)
+            end = match.end()
             value = text[start:end]
-            window = text[max(0, start - 12) : start]
-            if any(word in window for word in OFFICE_CONTEXT) or any(word in value for word in OFFICE_WORDS):
+            window = text[max(0, start - 14) : start]
+            if any(w in window for w in OFFICE_CONTEXT) or any(w in value for w in OFFICE_WORDS):
                 continue
-            personal = next((w for w in PERSONAL_CONTEXT if w in window or value.startswith(w)), None)
-            if personal is None:
+            if any(w in window[-6:] for w in OFFICE_OWNERS):
                 continue
-            score = 0.85 if _ROOM_LEVEL.search(value) else 0.65
-            why = f"个人住址语境“{personal}”，地址精确到{'楼栋/房号' if score > 0.8 else '门牌号'}"
+            personal = next((w for w in PERSONAL_CONTEXT if w in window), None)
+            room_level = bool(_ROOM_LEVEL.search(value))
+            if personal is None and not room_level:
+                continue
+            score = 0.85 if personal else 0.65
+            detail = "楼栋/房号" if room_level else "门牌号"
+            why = f"个人住址语境“{personal}”，地址精确到{detail}" if personal else f"地址精确到{detail}，属于住宅"
             explanation = AnalysisExplanation(
                 recognizer=self.name, original_score=score, pattern_name="detailed_address", textual_explanation=why
             )
@@ -84,14 +75,20 @@ class AddressRecognizer(EntityRecognizer):
         return results
 
     @staticmethod
-    def _trim_start(text: str, start: int) -> int:
-        """Start after the context word (家住、住址：…) that the lazy regex may have swallowed."""
-        segment = text[start : start + 12]
-        best = start
-        for word in PERSONAL_CONTEXT:
-            idx = segment.find(word)
-            if idx >= 0:
-                best = max(best, start + idx + len(word))
-        while best < len(text) and text[best] in "：: 于为在":
-            best += 1
-        return best
+    def _extend_back(text: str, anchor: int, artifacts: NlpArtifacts | None) -> int:
+        """Walk back over place-name tokens (陆丰市/东海/街道/龙山) to where the address begins."""
+        if artifacts is None:
+            return max(0, anchor - 8)
+        pos = getattr(artifacts, "pos", None) or []
+        tokens = list(zip(artifacts.tokens, artifacts.tokens_indices, pos, strict=False))
+        index = next((i for i, (w, s, _) in enumerate(tokens) if s <= anchor < s + len(w)), None)
+        if index is None:
+            return anchor
+        start = tokens[index][1]
+        for word, token_start, tag in reversed(tokens[:index]):
+            if anchor - token_start > _MAX_PREFIX or word in _STOP_TOKENS:
+                break
+            if not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", word) or tag not in _EXTEND_POS:
+                break
+            start = token_start
+        return start

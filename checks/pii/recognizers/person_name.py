@@ -1,7 +1,10 @@
 """A private person's name where the text is about personal data (公示 lists, complaint replies).
 
-Names in official capacity (县长李某某、张三同志) are public; names only count where a
-label (姓名：、申请人) or a personal-data document (公示名单, 答复 to a citizen) says so.
+Names in official capacity (县长李明、杨文辉（商务局局长）) are public. A name counts when a label
+says so (姓名：、申请人), when a reply addresses a citizen (李建国先生：您好), or when it stands as a
+delimited item of a name list in a personal-data document. Delimited surname-shaped items in
+other places are emitted below the threshold: the PII check raises them when the same line
+carries another piece of personal data (a table row of a 公示).
 """
 
 from __future__ import annotations
@@ -13,37 +16,60 @@ from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerR
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 ENTITY = "CN_PERSON_NAME"
+ROW_CANDIDATE_SCORE = 0.3
 
 LABELS = (
     "姓名", "申请人", "户主", "投诉人", "举报人", "来信人", "反映人", "当事人", "联系人", "被申请人",
     "收件人", "患者", "监护人", "家属", "配偶", "救助对象", "保障对象", "求助人", "留言人", "网民",
+    "参保人", "持有人", "持证人", "承租人", "业主", "权利人", "受益人", "失主", "领取人", "收款人", "户名",
+    "死者", "嫌疑人", "被执行人", "借款人", "担保人", "法定代表人", "来访人", "上访人", "信访人", "车主", "考生",
+    "走失者", "走失人员", "拾获人", "报案人", "求职者",
 )  # fmt: skip
 # Words that make a whole document about private persons.
-DOCUMENT_CONTEXT = ("公示", "名单", "申请人", "身份证", "低保", "救助", "补贴对象", "您好", "来信", "留言", "户主")
-# A name followed or preceded by one of these is acting in an official capacity.
+DOCUMENT_CONTEXT = (
+    "名单", "公示如下", "现予公示", "予以公示", "拟任", "拟推荐", "拟录用", "拟聘用", "您好", "您反映", "来信收悉",
+    "留言收悉", "您的留言", "您的来信", "低保对象", "救助对象", "补贴对象", "获奖人员", "中签",
+)  # fmt: skip
+# Documents about officials in their official capacity (任前公示, 因公出国): their names are public.
+OFFICIAL_DOCUMENT = ("任前公示", "拟任职", "拟提拔", "干部任职", "因公出国", "因公临时出国", "任职试用期")
+# A name next to one of these is acting in an official capacity.
 OFFICIAL_TITLES = (
     "书记", "县长", "市长", "区长", "镇长", "乡长", "省长", "局长", "厅长", "部长", "主任", "主席", "委员",
     "同志", "代表", "记者", "院长", "所长", "处长", "科长", "总理", "副", "组长", "校长", "站长", "行长",
     "会长", "秘书长", "检察长", "庭长", "队长", "调研", "讲话", "主持", "指出", "强调", "表示", "通讯员",
+    "干部", "党委", "党组", "负责人", "专员", "秘书", "馆长", "司长", "董事长", "总经理", "教授", "研究员",
 )  # fmt: skip
 # jieba tags these nr although they are not names.
-NOT_NAMES = frozenset(("高新", "金融", "王府", "华侨", "司法", "安全", "文明", "和平", "平安", "严格", "公安", "张贴"))
+NOT_NAMES = frozenset(
+    "高新 金融 王府 华侨 司法 安全 文明 和平 平安 严格 公安 张贴 汉族 回族 壮族 满族 苗族 瑶族 畲族 黎族 "
+    "农户 全家 全体 全部 单位 时间 经核实 经查".split()
+)
+# Given-name parts that are titles or common words (联系人和电话, 李工, 王总, 陈某).
+NOT_GIVEN_NAMES = frozenset(
+    "工 总 老师 师傅 先生 女士 同志 电话 地址 手机 信息 保密 身份 姓名 及 和 与 等 的 某 某某 主任 经理 局长 "
+    "伯 叔 姨 婶 阿姨 大爷 奶奶 爷爷 老 家 人 户 性别 男 女 民族 汉族".split()
+)
+# jieba POS classes that are never a personal name: verb, adverb, preposition, conjunction, particle…
+_NON_NAME_POS = frozenset("vdpcuqrmaf")
 _CJK = r"[\u4e00-\u9fff]"
+_NAME_FOLLOWERS = r"(?=[，,、。；;（(\s）)：:]|男|女|身份|联系|电话|家住|住址|户籍|$)"
 _NAME_BEFORE = frozenset("、，,：:；; \n\t（(|")
 _NAME_AFTER = frozenset("、，,；;。 \n\t（(|")
+_TITLE_IN_PARENS = re.compile(r"^[（(][^）)\n]{0,30}?(?:" + "|".join(OFFICIAL_TITLES) + r")")
 
 
 class PersonNameRecognizer(EntityRecognizer):
     def __init__(self, surnames: Iterable[str]) -> None:
         self.surnames = frozenset(surnames)
-        compound = sorted((s for s in self.surnames if len(s) == 2), key=len, reverse=True)
-        surname_alt = "|".join([*compound, f"[{''.join(s for s in self.surnames if len(s) == 1)}]"])
+        compound = sorted(s for s in self.surnames if len(s) == 2)
+        single = "".join(sorted(s for s in self.surnames if len(s) == 1))
+        name = rf"(?P<name>(?:{'|'.join(compound)}|[{single}]){_CJK}{{1,2}})"
         self._labelled = re.compile(
-            rf"(?:{'|'.join(LABELS)})(?:姓名)?[：:为是]?\s?(?P<name>(?:{surname_alt}){_CJK}{{1,2}})(?!{_CJK}{{2}}(?:局|办|委|院|会))"
+            rf"(?:{'|'.join(LABELS)})(?:姓名)?(?:(?P<colon>[：:])\s?|为|是|\s)?{name}(?P<after>{_NAME_FOLLOWERS}|$)?"
         )
-        self._list_item = re.compile(
-            rf"(?<![\u4e00-\u9fff])(?P<name>(?:{surname_alt}){_CJK}{{1,2}})(?=[，、,；;（(\s]|$)"
-        )
+        self._salutation = re.compile(rf"(?:^|\n)\s*{name}(?:先生|女士|同志)?[：:]\s*\n?\s*您好")
+        # A row item starts a line or follows a column gap, list mark or 、; prose commas do not count.
+        self._delimited_item = re.compile(rf"(?:(?<=[、：:\s|．.])|^){name}(?=[，、,；;（(\s]|$)", re.MULTILINE)
         super().__init__(supported_entities=[ENTITY], name="PersonNameRecognizer", supported_language="zh")
 
     def load(self) -> None:
@@ -53,35 +79,58 @@ class PersonNameRecognizer(EntityRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         results: dict[tuple[int, int], RecognizerResult] = {}
+        if any(word in text for word in OFFICIAL_DOCUMENT):
+            return []
+
+        def add(start: int, end: int, score: float, pattern: str, why: str) -> None:
+            if (start, end) in results or not self._plausible(text, start, end, nlp_artifacts):
+                return
+            results[(start, end)] = self._result(start, end, score, pattern, why)
+
         for match in self._labelled.finditer(text):
-            start, end = match.span("name")
-            if not self._official(text, start, end):
-                results[(start, end)] = self._result(start, end, 0.85, "labelled", "标签后的姓名")
-        if nlp_artifacts is not None and self._personal_document(text):
+            # "申请人应当…" is prose: without a colon the name must end at a separator.
+            if match.group("colon") is not None or match.group("after") is not None:
+                add(*match.span("name"), 0.85, "labelled", "标签后的姓名")
+        for match in self._salutation.finditer(text):
+            add(*match.span("name"), 0.85, "salutation", "答复开头称呼来信群众")
+        personal_document = any(word in text for word in DOCUMENT_CONTEXT)
+        if nlp_artifacts is not None and personal_document:
             pos = getattr(nlp_artifacts, "pos", None) or []
             for word, start, tag in zip(nlp_artifacts.tokens, nlp_artifacts.tokens_indices, pos, strict=False):
                 end = start + len(word)
-                if tag != "nr" or not 2 <= len(word) <= 4 or (start, end) in results:
+                if tag != "nr" or not 2 <= len(word) <= 4 or word in NOT_NAMES:
                     continue
-                if any(label in word for label in LABELS) or word in NOT_NAMES:
+                if any(label in word for label in LABELS) or not self._delimited(text, start, end):
                     continue
-                if not (word[:1] in self.surnames or word[:2] in self.surnames) or self._official(text, start, end):
-                    continue
-                if not self._delimited(text, start, end):
-                    continue
-                results[(start, end)] = self._result(
-                    start, end, 0.6, "jieba_nr", "jieba 人名词性 nr，且文档含个人信息语境"
-                )
-            for match in self._list_item.finditer(text):
-                start, end = match.span("name")
-                if (start, end) in results or not self._in_name_list(text, start, end, results):
-                    continue
-                if not self._official(text, start, end):
-                    results[(start, end)] = self._result(start, end, 0.55, "name_list", "名单中与其他姓名并列")
+                add(start, end, 0.6, "jieba_nr", "名单类文档中以分隔符隔开的人名（jieba 词性 nr）")
+        for match in self._delimited_item.finditer(text):
+            start, end = match.span("name")
+            if personal_document and self._next_to_found_name(text, start, end, results):
+                add(start, end, 0.55, "name_list", "与其他姓名并列于名单中")
+            else:
+                add(start, end, ROW_CANDIDATE_SCORE, "row_candidate", "以分隔符隔开的姓氏开头词")
         return list(results.values())
 
-    def _personal_document(self, text: str) -> bool:
-        return sum(1 for word in DOCUMENT_CONTEXT if word in text) >= 1
+    def _plausible(self, text: str, start: int, end: int, artifacts: NlpArtifacts | None) -> bool:
+        """Reject masked names (陈某), titles (李工), officials, and words jieba reads as verbs, adverbs…"""
+        word = text[start:end]
+        given = word[2:] if word[:2] in self.surnames and len(word) > 2 else word[1:]
+        if word in NOT_NAMES or given in NOT_GIVEN_NAMES or given[:1] in "某*＊×" or self._official(text, start, end):
+            return False
+        if artifacts is None:
+            return True
+        pos = getattr(artifacts, "pos", None) or []
+        for token, token_start, tag in zip(artifacts.tokens, artifacts.tokens_indices, pos, strict=False):
+            token_end = token_start + len(token)
+            if token_end <= start or token_start >= end:
+                continue
+            if token_end > end or token_start < start:
+                return False  # the "name" cuts a word (国家金|库, 李家|村)
+            if len(token) >= 2 and tag[:1] in _NON_NAME_POS and tag != "nr":
+                return False
+            if tag in ("ns", "nt") and len(token) == end - start:
+                return False  # the whole candidate is a place or organisation name
+        return True
 
     @staticmethod
     def _delimited(text: str, start: int, end: int) -> bool:
@@ -94,12 +143,15 @@ class PersonNameRecognizer(EntityRecognizer):
     def _official(text: str, start: int, end: int) -> bool:
         after = text[end : end + 4]
         before = text[max(0, start - 4) : start]
-        return any(after.startswith(t) for t in OFFICIAL_TITLES) or any(before.endswith(t) for t in OFFICIAL_TITLES)
+        if any(after.startswith(t) for t in OFFICIAL_TITLES) or any(before.endswith(t) for t in OFFICIAL_TITLES):
+            return True
+        return bool(_TITLE_IN_PARENS.match(text[end : end + 32]))
 
     @staticmethod
-    def _in_name_list(text: str, start: int, end: int, found: dict[tuple[int, int], RecognizerResult]) -> bool:
-        """A surname-shaped item next to an already found name, separated by 、 or ，."""
-        for s, e in found:
+    def _next_to_found_name(text: str, start: int, end: int, found: dict[tuple[int, int], RecognizerResult]) -> bool:
+        for (s, e), result in found.items():
+            if result.score < 0.55:
+                continue
             gap = text[e:start] if e <= start else text[end:s]
             if 0 < len(gap) <= 2 and set(gap) <= set("、，, ") and abs(s - start) <= 12:
                 return True
