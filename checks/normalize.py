@@ -47,6 +47,7 @@ BLOCK_TAGS = frozenset(
         "thead",
     ]
 )
+CELL_TAGS = frozenset(("td", "th"))
 KNOWN_TAGS = BLOCK_TAGS | frozenset(
     [
         "a",
@@ -165,6 +166,8 @@ def normalize(source: str, *, is_html: bool) -> NormalizedText:
         else:
             if tag in SKIPPED_CONTENT_TAGS and not match.group("close") and not token.endswith("/>"):
                 skip_until = tag
+            elif tag in CELL_TAGS:
+                emit("\t", match.start(), match.end())  # cells of one table row stay on one line
             elif tag in BLOCK_TAGS:
                 emit("\n", match.start(), match.end())
         pos = match.end()

@@ -42,5 +42,11 @@ class Segmenter:
             pos += len(pair.word)
         return out
 
+    def dictionary_tag(self, word: str, min_freq: int = 5) -> str | None:
+        """The POS tag of a common dictionary word, or None for rare or unknown strings (most names)."""
+        if self._tokenizer.FREQ.get(word, 0) < min_freq:
+            return None
+        return self._pos.word_tag_tab.get(word, "x")
+
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
         self._tokenizer.add_word(word, freq, tag)

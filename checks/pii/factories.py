@@ -16,6 +16,7 @@ from checks.pii.recognizers.passport import PassportRecognizer
 from checks.pii.recognizers.person_name import PersonNameRecognizer
 from checks.pii.recognizers.phone import LandlineRecognizer, MobileRecognizer
 from checks.pii.recognizers.plate import PlateRecognizer
+from checks.segmenter import Segmenter
 
 
 def load_surnames(resources: Resources) -> frozenset[str]:
@@ -24,7 +25,7 @@ def load_surnames(resources: Resources) -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def build_analyzer(nlp_engine: JiebaNlpEngine, surnames: frozenset[str]) -> AnalyzerEngine:
+def build_analyzer(nlp_engine: JiebaNlpEngine, surnames: frozenset[str], segmenter: Segmenter) -> AnalyzerEngine:
     """Only recognizers tested on Chinese text; Presidio's predefined ones are not loaded."""
     recognizers = [
         ResidentIdRecognizer(),
@@ -34,7 +35,7 @@ def build_analyzer(nlp_engine: JiebaNlpEngine, surnames: frozenset[str]) -> Anal
         EmailRecognizer(),
         PassportRecognizer(),
         PlateRecognizer(),
-        PersonNameRecognizer(surnames),
+        PersonNameRecognizer(surnames, segmenter.dictionary_tag),
         AddressRecognizer(),
     ]
     registry = RecognizerRegistry(recognizers=recognizers, supported_languages=[LANGUAGE])
@@ -51,7 +52,7 @@ def build_analyzer(nlp_engine: JiebaNlpEngine, surnames: frozenset[str]) -> Anal
 def build_pii_check(resources: Resources) -> PiiCheck:
     nlp_engine = JiebaNlpEngine(resources.segmenter)
     surnames = load_surnames(resources)
-    return PiiCheck(build_analyzer(nlp_engine, surnames), nlp_engine, surnames)
+    return PiiCheck(build_analyzer(nlp_engine, surnames, resources.segmenter), nlp_engine, surnames)
 
 
 FACTORIES: dict[str, CheckFactory] = {"pii": build_pii_check}

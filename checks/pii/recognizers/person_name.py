@@ -10,7 +10,7 @@ carries another piece of personal data (a table row of a 公示).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -32,6 +32,7 @@ DOCUMENT_CONTEXT = (
 )  # fmt: skip
 # Documents about officials in their official capacity (任前公示, 因公出国): their names are public.
 OFFICIAL_DOCUMENT = ("任前公示", "拟任职", "拟提拔", "干部任职", "因公出国", "因公临时出国", "任职试用期")
+STRONG_DOCUMENT_CONTEXT = ("名单如下", "公示如下", "名单公示", "您好", "来信收悉", "留言收悉", "对象名单")
 # A name next to one of these is acting in an official capacity.
 OFFICIAL_TITLES = (
     "书记", "县长", "市长", "区长", "镇长", "乡长", "省长", "局长", "厅长", "部长", "主任", "主席", "委员",
@@ -49,18 +50,25 @@ NOT_GIVEN_NAMES = frozenset(
     "工 总 老师 师傅 先生 女士 同志 电话 地址 手机 信息 保密 身份 姓名 及 和 与 等 的 某 某某 主任 经理 局长 "
     "伯 叔 姨 婶 阿姨 大爷 奶奶 爷爷 老 家 人 户 性别 男 女 民族 汉族".split()
 )
+_FUNCTION_CHARS = frozenset("的了地得和与在等之为是及或而也就都")
+# Surnames that are far more often a preposition or conjunction right after a label (当事人和证人).
+_PREPOSITIONS = frozenset("及和与向中在对从于以为将把被由等")
+# Last characters of places and things (连云港, 伊敏河, 容积率, 所在村) rather than given names.
+_PLACE_OR_THING_CHARS = frozenset("河港所村路街区县市省镇乡湖岛率性度量业化局院站厂场馆部处科室组队委办司厅类型式")
 # jieba POS classes that are never a personal name: verb, adverb, preposition, conjunction, particle…
 _NON_NAME_POS = frozenset("vdpcuqrmaf")
 _CJK = r"[\u4e00-\u9fff]"
 _NAME_FOLLOWERS = r"(?=[，,、。；;（(\s）)：:]|男|女|身份|联系|电话|家住|住址|户籍|$)"
 _NAME_BEFORE = frozenset("、，,：:；; \n\t（(|")
 _NAME_AFTER = frozenset("、，,；;。 \n\t（(|")
+_GENDER_AFTER = re.compile(r"[，,（(\s]\s*[男女](?:性)?[，,）)\s；;]")
 _TITLE_IN_PARENS = re.compile(r"^[（(][^）)\n]{0,30}?(?:" + "|".join(OFFICIAL_TITLES) + r")")
 
 
 class PersonNameRecognizer(EntityRecognizer):
-    def __init__(self, surnames: Iterable[str]) -> None:
+    def __init__(self, surnames: Iterable[str], dictionary_tag: Callable[[str], str | None] = lambda _: None) -> None:
         self.surnames = frozenset(surnames)
+        self.dictionary_tag = dictionary_tag
         compound = sorted(s for s in self.surnames if len(s) == 2)
         single = "".join(sorted(s for s in self.surnames if len(s) == 1))
         name = rf"(?P<name>(?:{'|'.join(compound)}|[{single}]){_CJK}{{1,2}})"
@@ -82,40 +90,69 @@ class PersonNameRecognizer(EntityRecognizer):
         if any(word in text for word in OFFICIAL_DOCUMENT):
             return []
 
-        def add(start: int, end: int, score: float, pattern: str, why: str) -> None:
-            if (start, end) in results or not self._plausible(text, start, end, nlp_artifacts):
+        def add(start: int, end: int, score: float, pattern: str, why: str, *, strict: bool = True) -> None:
+            if (start, end) in results or not self._plausible(text, start, end, nlp_artifacts, strict=strict):
                 return
             results[(start, end)] = self._result(start, end, score, pattern, why)
 
         for match in self._labelled.finditer(text):
             # "申请人应当…" is prose: without a colon the name must end at a separator.
             if match.group("colon") is not None or match.group("after") is not None:
-                add(*match.span("name"), 0.85, "labelled", "标签后的姓名")
+                strict = match.group("colon") is None
+                add(*match.span("name"), 0.85, "labelled", "标签后的姓名", strict=strict)
         for match in self._salutation.finditer(text):
-            add(*match.span("name"), 0.85, "salutation", "答复开头称呼来信群众")
-        personal_document = any(word in text for word in DOCUMENT_CONTEXT)
-        if nlp_artifacts is not None and personal_document:
+            add(*match.span("name"), 0.85, "salutation", "答复开头称呼来信群众", strict=False)
+        # Delimited, surname-led items (from jieba's nr tags and from the row pattern) are candidates.
+        candidates: dict[tuple[int, int], str] = {}
+        if nlp_artifacts is not None:
             pos = getattr(nlp_artifacts, "pos", None) or []
             for word, start, tag in zip(nlp_artifacts.tokens, nlp_artifacts.tokens_indices, pos, strict=False):
                 end = start + len(word)
-                if tag != "nr" or not 2 <= len(word) <= 4 or word in NOT_NAMES:
-                    continue
-                if any(label in word for label in LABELS) or not self._delimited(text, start, end):
-                    continue
-                add(start, end, 0.6, "jieba_nr", "名单类文档中以分隔符隔开的人名（jieba 词性 nr）")
+                if (
+                    tag == "nr"
+                    and 2 <= len(word) <= 3
+                    and word[:1] in self.surnames
+                    and self._delimited(text, start, end)
+                ):
+                    candidates[(start, end)] = "jieba_nr"
         for match in self._delimited_item.finditer(text):
-            start, end = match.span("name")
-            if personal_document and self._next_to_found_name(text, start, end, results):
-                add(start, end, 0.55, "name_list", "与其他姓名并列于名单中")
+            candidates.setdefault(match.span("name"), "row_candidate")
+        plausible = {
+            span: how
+            for span, how in candidates.items()
+            if not any(label in text[span[0] : span[1]] for label in LABELS)
+            and self._plausible(text, *span, nlp_artifacts)
+        }
+        personal_document = sum(1 for word in DOCUMENT_CONTEXT if word in text) >= 2 or any(
+            word in text for word in STRONG_DOCUMENT_CONTEXT
+        )
+        for (start, end), how in plausible.items():
+            if _GENDER_AFTER.match(text, end):
+                add(start, end, 0.6, "profile", "姓名后标注性别，属于个人情况介绍")
+            elif personal_document and self._listed_with_another(text, start, end, plausible, results):
+                add(start, end, 0.6, "name_list", "个人信息类文档的名单中与其他姓名并列")
             else:
-                add(start, end, ROW_CANDIDATE_SCORE, "row_candidate", "以分隔符隔开的姓氏开头词")
+                add(start, end, ROW_CANDIDATE_SCORE, how, "以分隔符隔开的姓氏开头词（待同行个人信息佐证）")
         return list(results.values())
 
-    def _plausible(self, text: str, start: int, end: int, artifacts: NlpArtifacts | None) -> bool:
-        """Reject masked names (陈某), titles (李工), officials, and words jieba reads as verbs, adverbs…"""
+    def _plausible(
+        self, text: str, start: int, end: int, artifacts: NlpArtifacts | None, *, strict: bool = True
+    ) -> bool:
+        """Reject masked names (陈某), titles (李工), officials, common words and place names.
+
+        ``strict`` (no explicit label): a frequent dictionary word is never taken for a name,
+        whatever jieba's tag says (it tags 许可 and 连云港 nr).
+        """
         word = text[start:end]
         given = word[2:] if word[:2] in self.surnames and len(word) > 2 else word[1:]
         if word in NOT_NAMES or given in NOT_GIVEN_NAMES or given[:1] in "某*＊×" or self._official(text, start, end):
+            return False
+        if word[-1] in _FUNCTION_CHARS or (strict and (word[-1] in _PLACE_OR_THING_CHARS or word[0] in _PREPOSITIONS)):
+            return False
+        tag = self.dictionary_tag(word)
+        if tag is not None and (not tag.startswith("nr") or (strict and len(word) == 2)):
+            # A common word (会议, 名称, 核实); jieba also tags many words nr (许可, 公正, 文明), so
+            # without a label a frequent 2-character word is not taken for a name.
             return False
         if artifacts is None:
             return True
@@ -148,12 +185,20 @@ class PersonNameRecognizer(EntityRecognizer):
         return bool(_TITLE_IN_PARENS.match(text[end : end + 32]))
 
     @staticmethod
-    def _next_to_found_name(text: str, start: int, end: int, found: dict[tuple[int, int], RecognizerResult]) -> bool:
-        for (s, e), result in found.items():
-            if result.score < 0.55:
+    def _listed_with_another(
+        text: str,
+        start: int,
+        end: int,
+        candidates: dict[tuple[int, int], str],
+        found: dict[tuple[int, int], RecognizerResult],
+    ) -> bool:
+        """A name list: another plausible name right before or after, separated only by 、，or spaces."""
+        neighbours = [*candidates, *(span for span, r in found.items() if r.score >= 0.6)]
+        for s, e in neighbours:
+            if (s, e) == (start, end):
                 continue
-            gap = text[e:start] if e <= start else text[end:s]
-            if 0 < len(gap) <= 2 and set(gap) <= set("、，, ") and abs(s - start) <= 12:
+            gap = text[e:start] if e <= start else text[end:s] if s >= end else None
+            if gap is not None and 0 < len(gap) <= 3 and set(gap) <= set("、，, \t"):
                 return True
         return False
 
