@@ -159,7 +159,10 @@ def test_body_over_limit_is_413(client, auth):
 def test_openapi_and_docs_are_served(client):
     spec = client.get("/openapi.json").json()
     assert "/api/v1/check" in spec["paths"] and "/api/v1/mask" in spec["paths"]
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "/static/swagger-ui/swagger-ui-bundle.js" in docs.text and "cdn" not in docs.text.lower()
+    assert client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
 
 
 def test_unknown_path_is_json_404(client):

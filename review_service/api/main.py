@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from review_service.api.docs import install_docs
 from review_service.api.limits import BodySizeLimit
 from review_service.api.routes import check, health
 from review_service.check_service import get_check_engine
@@ -32,9 +33,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         version="0.1.0",
         description="政府网站与政务新媒体发布前审校服务：敏感信息、保密、格式与文字审校，三审三校与发布闸门。",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_docs(app)
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(check.router, prefix=API_PREFIX)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
