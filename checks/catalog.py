@@ -8,8 +8,16 @@ from checks.engine import CheckFactory
 from checks.formatting.factories import FACTORIES as FORMAT_FACTORIES
 from checks.pii.factories import FACTORIES as PII_FACTORIES
 from checks.secret.factories import FACTORIES as SECRET_FACTORIES
+from checks.terms.factories import FACTORIES as TERM_FACTORIES
+from checks.typo.factories import FACTORIES as TYPO_FACTORIES
 
-CHECK_FACTORIES: dict[str, CheckFactory] = {**PII_FACTORIES, **SECRET_FACTORIES, **FORMAT_FACTORIES}
+CHECK_FACTORIES: dict[str, CheckFactory] = {
+    **PII_FACTORIES,
+    **SECRET_FACTORIES,
+    **FORMAT_FACTORIES,
+    **TERM_FACTORIES,
+    **TYPO_FACTORIES,
+}
 
 
 def user_dictionaries(dictionaries_dir: Path) -> list[Path]:
