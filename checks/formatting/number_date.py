@@ -2,10 +2,21 @@
 
 - A year in Chinese numerals is a number used as a label, so its zero is 〇 (5.2.5: 二〇一二,
   not 二零一二); the digit 0, the letter O and the circle ○ are look-alikes typed by mistake.
+  Before GB/T 15835—2011 took effect (2011-11-01) the form of that zero was not fixed and GB 2312
+  had no 〇, so 一九八○年 and 二零零七年 in a document dated earlier are left alone; a digit or a
+  letter in a Chinese year is wrong at any date.
 - Dates in Chinese prose are written 2024年3月5日 (or, by 5.4.1, 2024-03-05); 2024.3.5 and
   2024/3/5 are not standard.
+- One date is written in one style: 2024年五月 and 二〇二四年6月20日 mix Arabic and Chinese numerals
+  and are rewritten in Arabic numerals, which GB/T 9704—2012 prescribes for dates in 公文 (and which
+  GB/T 15835 prefers for calendar dates).
+- A year is not shortened to two digits (23年 → 2023年). Only a two-digit year that is clearly a
+  calendar year is reported (23年5月, 较23年同期, 23年底), never a duration (工作23年, 23年来); the
+  four-digit year is suggested only when the document's date leaves one century plausible.
 - One document uses one style (局部体例一致): when both Arabic and Chinese-numeral dates occur,
-  the minority style is reported, with the date rewritten in the majority style.
+  the minority style is reported, with the date rewritten in the majority style. Before GB/T 9704—2012
+  took effect (2012-07-01) the 成文日期 of a 公文 was written in Chinese numerals while the body used
+  Arabic ones, so documents dated earlier are not checked for this.
 """
 
 from __future__ import annotations
@@ -36,6 +47,65 @@ _CN_SMALL = r"三十一?|二十[一二三四五六七八九]?|十[一二三四�
 _CN_DATE = re.compile(
     rf"(?<![{_YEAR_CHARS}])(?P<y>[一二][{_YEAR_CHARS}]{{3}})年(?P<m>十[一二]?|[一二三四五六七八九])月(?P<d>{_CN_SMALL})日"
 )
+# Any year-month(-day), each part in either numeral style; a date whose parts differ is reported.
+_ANY_DATE = re.compile(
+    rf"(?:(?<![\d.．])(?P<ay>\d{{4}})|(?<![{_YEAR_CHARS}\d])(?P<cy>[一二][{_YEAR_CHARS}]{{3}}))年"
+    r"(?:(?P<am>\d{1,2})|(?P<cm>十[一二]?|[一二三四五六七八九]))月"
+    rf"(?:(?P<ad>\d{{1,2}})日|(?P<cd>{_CN_SMALL})日)?"
+)
+_LUNAR_MARKERS = ("农历", "夏历", "阴历", "旧历")
+# A two-digit year followed by a month or by a word that only a calendar year takes.
+_SHORT_YEAR = re.compile(
+    r"(?<![\d.．:：/\-A-Za-z'’])(?P<yy>\d{2})年"
+    r"(?=\d{1,2}月|同期|上半年|下半年|全年|年初|年底|年末|底|初|度|第?[一二三四1-4]季度|[春夏秋冬]季)"
+)
+# Words before “23年” that make it a duration or another calendar's year (民国23年 is 1934).
+_NOT_A_SHORT_YEAR = (
+    "近",
+    "连续",
+    "长达",
+    "历时",
+    "历经",
+    "整整",
+    "已经",
+    "已",
+    "共",
+    "满",
+    "逾",
+    "超过",
+    "达",
+    "第",
+    "每",
+    "用了",
+    "经过",
+    "过去",
+    "前后",
+    "公元",
+    "公元前",
+    "民国",
+    "光绪",
+    "宣统",
+    "同治",
+    "咸丰",
+    "道光",
+    "嘉庆",
+    "乾隆",
+    "雍正",
+    "康熙",
+    "明治",
+    "大正",
+    "昭和",
+    "平成",
+    "令和",
+)
+# GB/T 15835—2011 (〇 as the zero of a year) took effect on 2011-11-01; GB/T 9704—2012 (Arabic numerals
+# for the 成文日期) on 2012-07-01.
+GBT_15835_2011 = dt.date(2011, 11, 1)
+GBT_9704_2012 = dt.date(2012, 7, 1)
+_OLD_ZEROS = "○零"
+# A two-digit year gets a four-digit suggestion only if exactly one century puts it in this window
+# around the document's date (years before it, years after it).
+_SHORT_YEAR_WINDOW = (30, 5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +153,29 @@ def _valid(y: int, m: int, d: int) -> bool:
     return True
 
 
+def reference_date(doc: Document) -> dt.date:
+    """The date the text speaks from: the given date or 成文日期, else 发布日期, else today."""
+    if doc.draft.doc_date is None and doc.metadata.value("written_date") is None:
+        published = doc.metadata.value("published_date")
+        if published:
+            try:
+                return dt.date.fromisoformat(published)
+            except ValueError:
+                pass
+    return doc.doc_date
+
+
+def full_year(short: int, around: int) -> int | None:
+    """The four-digit year of a two-digit one, when exactly one century is plausible around ``around``."""
+    before, after = _SHORT_YEAR_WINDOW
+    candidates = [c * 100 + short for c in range(around // 100 - 1, around // 100 + 2)]
+    plausible = [y for y in candidates if around - before <= y <= around + after]
+    return plausible[0] if len(plausible) == 1 else None
+
+
 class NumberDateCheck:
-    """Wrong zeros in Chinese-numeral years, 2024.3.5-style dates, and mixed date styles."""
+    """Wrong zeros in Chinese-numeral years, 2024.3.5-style dates, mixed numerals in a date or a document,
+    and two-digit years."""
 
     name: ClassVar[str] = "format.number_date"
     categories: ClassVar[tuple[str, ...]] = (CATEGORY,)
@@ -92,7 +183,17 @@ class NumberDateCheck:
 
     def run(self, doc: Document) -> list[Finding]:
         text = doc.text
-        hits = [*self._zeros(text), *self._separated(text), *self._mixed(text)]
+        when = reference_date(doc)
+        within = list(self._mixed_within(text))
+        # A year with a wrong zero inside a mixed date is reported once, by the date (its fix covers both).
+        zeros = [h for h in self._zeros(text, when) if not any(w.start <= h.start < w.end for w in within)]
+        hits = [
+            *zeros,
+            *within,
+            *self._separated(text),
+            *self._short_years(text, when),
+            *self._mixed(text, when),
+        ]
         return [
             make_finding(
                 doc,
@@ -109,10 +210,11 @@ class NumberDateCheck:
         ]
 
     @staticmethod
-    def _zeros(text: str) -> Iterator[_Hit]:
+    def _zeros(text: str, when: dt.date) -> Iterator[_Hit]:
+        accepted = _OLD_ZEROS if when < GBT_15835_2011 else ""
         for match in _CN_YEAR.finditer(text):
             year = match.group(0)
-            wrong = sorted({ch for ch in year if ch in _WRONG_ZEROS})
+            wrong = sorted({ch for ch in year if ch in _WRONG_ZEROS and ch not in accepted})
             if not wrong or sum(ch in "一二三四五六七八九" for ch in year) < 2:
                 continue
             fixed = "".join("〇" if ch in _WRONG_ZEROS else ch for ch in year)
@@ -125,6 +227,72 @@ class NumberDateCheck:
                 fixed,
                 f"{_STANDARD} 5.2.5：数字用作编号（如年份）时，“0”的汉字书写形式为“〇”；"
                 f"此处用了{names}（匹配：“{year}”）",
+            )
+
+    @staticmethod
+    def _mixed_within(text: str) -> Iterator[_Hit]:
+        for match in _ANY_DATE.finditer(text):
+            cy = match.group("cy")
+            if cy is not None and sum(ch in "一二三四五六七八九" for ch in cy) < 2:
+                continue  # 二000年: not a Chinese-numeral year with a typo, leave it to the editor
+            styles = {
+                "A" if match.group("ay") else "C",
+                "A" if match.group("am") else "C",
+            }
+            if match.group("ad") or match.group("cd"):
+                styles.add("A" if match.group("ad") else "C")
+            if len(styles) < 2:
+                continue
+            after = text[match.end() : match.end() + 1]
+            if not (match.group("ad") or match.group("cd")) and after and after in "初廿卅十一二三四五六七八九":
+                continue  # 2024年五月初五, 2024年八月十五: a lunar (夏历) date, written in Chinese numerals
+            if any(m in text[max(0, match.start() - 4) : match.start()] for m in _LUNAR_MARKERS):
+                continue
+            y = int(match.group("ay")) if match.group("ay") else cn_year_to_int(cy or "")
+            m = int(match.group("am")) if match.group("am") else cn_small_to_int(match.group("cm"))
+            day_text = match.group("ad") or match.group("cd")
+            d = None
+            if day_text:
+                d = int(day_text) if day_text.isdigit() else cn_small_to_int(day_text)
+            if not _valid(y, m, d or 1):
+                continue
+            fixed = f"{y}年{m}月" + (f"{d}日" if d else "")
+            zero_note = ""
+            if cy is not None and any(ch in _WRONG_ZEROS for ch in cy):
+                zero_note = "；年份中的零也写错了（汉字年份的零应为“〇”）"
+            yield _Hit(
+                match.start(),
+                match.end(),
+                f"{CATEGORY}.mixed_in_date",
+                f"日期“{match.group(0)}”中阿拉伯数字与汉字数字混用，应统一写作“{fixed}”",
+                fixed,
+                f"{_STANDARD}：同一日期的年、月、日应使用同一种数字形式（局部体例一致），公历年月日宜用阿拉伯数字；"
+                f"GB/T 9704—2012：公文成文日期用阿拉伯数字将年、月、日标全（匹配：“{match.group(0)}”{zero_note}）",
+            )
+
+    @staticmethod
+    def _short_years(text: str, when: dt.date) -> Iterator[_Hit]:
+        for match in _SHORT_YEAR.finditer(text):
+            before = text[max(0, match.start() - 4) : match.start()]
+            if before.endswith(_NOT_A_SHORT_YEAR):
+                continue
+            short = int(match.group("yy"))
+            year = full_year(short, when.year)
+            shown = match.group(0)
+            fix = f"，应为“{year}年”" if year else "，请写出完整的四位年份"
+            basis = (
+                f"按文稿日期（{when.isoformat()}）只能是 {year} 年"
+                if year
+                else f"按文稿日期（{when.isoformat()}）无法确定世纪，不给出修改建议"
+            )
+            yield _Hit(
+                match.start(),
+                match.end(),
+                f"{CATEGORY}.short_year",
+                f"年份“{shown}”不应简写为两位数字{fix}",
+                f"{year}年" if year else None,
+                f"{_STANDARD}：年份一般不简写（“1990年”不写为“90年”）；此处“{shown}”后接"
+                f"“{text[match.end() : match.end() + 3]}”，是公历年份；{basis}",
             )
 
     @staticmethod
@@ -151,7 +319,9 @@ class NumberDateCheck:
             )
 
     @staticmethod
-    def _mixed(text: str) -> Iterator[_Hit]:
+    def _mixed(text: str, when: dt.date) -> Iterator[_Hit]:
+        if when < GBT_9704_2012:
+            return
         arabic = []
         for match in _ARABIC_DATE.finditer(text):
             y, m, d = (int(match.group(g)) for g in ("y", "m", "d"))

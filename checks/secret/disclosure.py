@@ -3,7 +3,9 @@
 政府信息公开条例 distinguishes 主动公开 (published by the agency), 依申请公开 (given only to
 an applicant) and 不予公开 (withheld). Putting the latter two on a public website or new-media
 account discloses what the agency itself decided not to disclose, so it blocks publication.
-The value may come from the draft's metadata or from a 公开方式/公开属性 line in the body.
+The value may come from the draft's metadata, from a 公开方式/公开属性 line in the body, or from the
+document's own note (附注) about itself, such as “（此件不予公开）” at the end of a 公文 (GB/T 9704—2012 7.3.4
+gives “（此件公开发布）” as the form of that note).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from checks.finding import Finding, Severity
 from checks.metadata import Channel
 
 CATEGORY = "secret.disclosure"
-_RULE_SUFFIX = {"不予公开": "withheld", "不公开": "withheld", "依申请公开": "on_request"}
+_RULE_SUFFIX = {"不予公开": "withheld", "不公开": "withheld", "不宜公开": "withheld", "依申请公开": "on_request"}
 _CHANNEL_NAMES = {Channel.WEBSITE: "政府网站", Channel.NEW_MEDIA: "政务新媒体", Channel.INTERNAL: "内部渠道"}
 _BASIS = {
     "withheld": "《政府信息公开条例》第十四条、第十五条、第十六条：不予公开的政府信息不得公开发布",
@@ -27,6 +29,15 @@ _BASIS = {
 _TEXT_FIELD = re.compile(
     r"(?:信息)?公开(?:方式|属性|类型|形式|选项)[ \t]*(?:[：:][ \t]*|[ \t]*\n\s*|[ \t]+)?"
     r"(?P<value>不予公开|依申请公开|不公开)"
+)
+# The 附注 of a 公文 about the document itself: “（此件不予公开）”, or “此件依申请公开” alone on its line. A reply
+# that tells an applicant “经审查，本件不予公开” is about the requested information, not about itself, so only
+# the bracketed note or a line of its own counts.
+_SELF = "此件|此文件|本文件"
+_NOT_PUBLIC = "不予公开|依申请公开|不宜公开|不公开"
+_SELF_NOTE = re.compile(
+    rf"(?:[（(][ ]?(?P<self>{_SELF})[ ]?(?P<value>{_NOT_PUBLIC})[ ]?[）)]"
+    rf"|(?m:^)[ \t]*(?P<self2>{_SELF})[ ]?(?P<value2>{_NOT_PUBLIC})[。]?(?=[ \t]*(?:$|\n)))"
 )
 
 
@@ -59,7 +70,9 @@ class DisclosureCheck:
                     field="metadata",
                 )
             )
+        field_spans = []
         for match in _TEXT_FIELD.finditer(doc.text):
+            field_spans.append(match.span())
             value = match.group("value")
             kind = _RULE_SUFFIX[value]
             out.append(
@@ -74,6 +87,28 @@ class DisclosureCheck:
                     rule=f"{CATEGORY}.text.{kind}",
                     explanation=f"正文中的公开方式栏（匹配：“{match.group(0)}”），发布渠道 {doc.channel.value} "
                     f"为公开渠道；依据：{_BASIS[kind]}。无法自动修改：须核实公开属性",
+                )
+            )
+        for match in _SELF_NOTE.finditer(doc.text):
+            if any(s < match.end() and match.start() < e for s, e in field_spans):
+                continue
+            value = match.group("value") or match.group("value2")
+            own = match.group("self") or match.group("self2")
+            kind = _RULE_SUFFIX[value]
+            start = match.start() + len(match.group(0)) - len(match.group(0).lstrip(" \t"))
+            out.append(
+                make_finding(
+                    doc,
+                    category=CATEGORY,
+                    start=start,
+                    end=match.end(),
+                    severity=Severity.BLOCK,
+                    message=f"文稿附注标明“{own}{value}”，不能在{channel}公开发布",
+                    suggestion=None,
+                    rule=f"{CATEGORY}.note.{kind}",
+                    explanation=f"公文附注说明本件的公开属性（匹配：“{match.group(0)}”；GB/T 9704—2012 7.3.4 附注，"
+                    f"如“（此件公开发布）”），发布渠道 {doc.channel.value} 为公开渠道；依据：{_BASIS[kind]}。"
+                    "无法自动修改：须核实公开属性",
                 )
             )
         return out
