@@ -242,7 +242,8 @@ def test_permission_matrix(stage_key, role, action):
     [
         ("name: x\nlabel: x\nchannel: website\nstages: []\n", "at least 1"),
         (
-            "name: x\nlabel: x\nchannel: website\nstages:\n  - {key: a, label: a, kind: review, role: r, actions: [edit]}\n",
+            "name: x\nlabel: x\nchannel: website\nstages:\n"
+            "  - {key: a, label: a, kind: review, role: r, actions: [edit]}\n",
             "cannot",
         ),
         (
@@ -252,7 +253,8 @@ def test_permission_matrix(stage_key, role, action):
             "duplicate",
         ),
         (
-            "name: x\nlabel: x\nchannel: website\nstages:\n  - {key: a, label: a, kind: proofread, role: r, actions: [pass]}\n",
+            "name: x\nlabel: x\nchannel: website\nstages:\n"
+            "  - {key: a, label: a, kind: proofread, role: r, actions: [pass]}\n",
             "final stage",
         ),
     ],
