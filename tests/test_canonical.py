@@ -27,9 +27,10 @@ def test_documented_vectors(vector):
 
 def test_vectors_show_both_equal_and_different_content():
     by_name = {v["name"]: v["content_hash"] for v in vectors()}
-    assert by_name["HTML: styling, attribute order, case and scripts do not matter"] == by_name[
-        "HTML: the same content, clean"
-    ]
+    assert (
+        by_name["HTML: styling, attribute order, case and scripts do not matter"]
+        == by_name["HTML: the same content, clean"]
+    )
     assert by_name["HTML: a swapped link is new content"] != by_name["HTML: the same content, clean"]
 
 
