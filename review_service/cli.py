@@ -21,12 +21,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from review_service.api.main import create_app
     from review_service.db import unit_of_work, upgrade
     from review_service.models import ApiToken
+    from review_service.signing import KeyStore
     from review_service.tokens import ensure_service_account, issue_token
+    from review_service.users import ensure_first_admin
 
     upgrade(settings)
+    KeyStore(settings.data_dir / "keys").ensure()
     host, port = args.host or settings.host, args.port or settings.port
     first_token = None
     with unit_of_work(settings) as session:
+        admin_password = ensure_first_admin(session)
         if not session.scalar(select(func.count()).select_from(ApiToken)):
             user = ensure_service_account(session, username="default-cms")
             first_token = issue_token(
@@ -35,6 +39,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     base = f"http://{host}:{port}"
     print(f"发布前审校服务 review-service listening on {base}  (data: {settings.data_dir.resolve()})")
     print(f"API docs: {base}/docs")
+    if admin_password:
+        print("First run: administrator account 'admin' created; one-time password (change it at first login):")
+        print(f"  {admin_password}")
     if first_token:
         print("First run: an API token with scope 'check' was created (shown only once):")
         print(f"  {first_token}")
@@ -135,6 +142,74 @@ def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if count else 1
 
 
+def _user_create(args: argparse.Namespace, settings: Settings) -> int:
+    from review_service.db import unit_of_work, upgrade
+    from review_service.users import create_user
+
+    upgrade(settings)
+    try:
+        with unit_of_work(settings) as session:
+            _, password = create_user(
+                session,
+                username=args.username,
+                role=args.role,
+                department=args.department,
+                display_name=args.display_name,
+                spans_departments=args.all_departments,
+            )
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"User '{args.username}' ({args.role}) created; one-time password (must be changed at first login):")
+    print(password)
+    return 0
+
+
+def _keys_rotate(_: argparse.Namespace, settings: Settings) -> int:
+    from review_service.signing import KeyStore
+
+    old, new = KeyStore(settings.data_dir / "keys").rotate()
+    print(f"signing key rotated: {old or '-'} -> {new} (the old key stays in the published key set)")
+    return 0
+
+
+def _receipt_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from review_service.signing import KeyStore, ReceiptError, verify_receipt
+
+    try:
+        receipt = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        receipt = receipt.get("receipt", receipt)  # accept a whole publish-gate answer too
+        keyset = (
+            json.loads(Path(args.keys).read_text(encoding="utf-8"))
+            if args.keys
+            else KeyStore(settings.data_dir / "keys").jwks()
+        )
+        payload = verify_receipt(receipt, keyset, content_hash=args.content_hash)
+    except (OSError, ValueError, AttributeError) as exc:  # ReceiptError is a ValueError with a code
+        code = exc.code if isinstance(exc, ReceiptError) else "receipt_unreadable"
+        print(f"INVALID ({code}): {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"VALID: draft {payload['draft_id']} version {payload['version']} channel {payload['channel']} "
+        f"content {payload['content_hash']} key {payload['kid']} expires {payload['expires_at']}"
+    )
+    return 0
+
+
+def _audit_verify(_: argparse.Namespace, settings: Settings) -> int:
+    from review_service import audit
+    from review_service.db import unit_of_work, upgrade
+
+    upgrade(settings)
+    with unit_of_work(settings) as session:
+        result = audit.verify(session)
+    if result.ok:
+        print(f"audit ledger OK: {result.rows} rows, head {result.head}")
+        return 0
+    print(f"audit ledger BROKEN: {result.problem}", file=sys.stderr)
+    return 1
+
+
 def _db_upgrade(_: argparse.Namespace, settings: Settings) -> int:
     from review_service.db import upgrade
 
@@ -173,6 +248,32 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = token.add_parser("revoke", help="revoke a token (the token or its first 10 characters)")
     revoke.add_argument("token")
     revoke.set_defaults(func=_token_revoke)
+
+    user = sub.add_parser("user", help="manage people").add_subparsers(dest="user_command", required=True)
+    user_create = user.add_parser("create", help="create a person; prints a one-time password")
+    user_create.add_argument("username")
+    user_create.add_argument(
+        "--role", required=True, help="editor, proofreader, reviewer1, reviewer2, reviewer3, admin"
+    )
+    user_create.add_argument("--department")
+    user_create.add_argument("--display-name")
+    user_create.add_argument("--all-departments", action="store_true", help="may see every department's drafts")
+    user_create.set_defaults(func=_user_create)
+
+    keys = sub.add_parser("keys", help="receipt signing keys").add_subparsers(dest="keys_command", required=True)
+    keys.add_parser("rotate", help="start signing with a new key; old keys stay published").set_defaults(
+        func=_keys_rotate
+    )
+
+    receipt = sub.add_parser("receipt", help="publish receipts").add_subparsers(dest="receipt_command", required=True)
+    receipt_verify = receipt.add_parser("verify", help="verify a receipt file offline")
+    receipt_verify.add_argument("file")
+    receipt_verify.add_argument("--keys", help="a saved key set (GET /api/v1/keys); default: this data dir's keys")
+    receipt_verify.add_argument("--content-hash", help="also require the receipt to be for this content hash")
+    receipt_verify.set_defaults(func=_receipt_verify)
+
+    audit_cmd = sub.add_parser("audit", help="audit ledger").add_subparsers(dest="audit_command", required=True)
+    audit_cmd.add_parser("verify", help="check the hash chain").set_defaults(func=_audit_verify)
 
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=_db_upgrade)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, func
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -25,6 +25,11 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
     is_active: Mapped[bool] = mapped_column(default=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), default=None)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    spans_departments: Mapped[bool] = mapped_column(default=False)
+
+    department: Mapped[Department | None] = relationship()
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
@@ -47,3 +52,98 @@ class ApiToken(Base):
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class Department(Base):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+class Draft(Base):
+    """A piece of content on its way to publication; its run state is the workflow's RunState."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    workflow: Mapped[str] = mapped_column(String(40))
+    doc_type: Mapped[str] = mapped_column(String(20), default="other")
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), default=None)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    stage: Mapped[str | None] = mapped_column(String(40), default=None, index=True)
+    run_state: Mapped[dict] = mapped_column(JSON)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    due_date: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    versions: Mapped[list[DraftVersion]] = relationship(back_populates="draft", order_by="DraftVersion.number")
+
+
+class DraftVersion(Base):
+    """Immutable: a new edit is a new row, never an update."""
+
+    __tablename__ = "draft_versions"
+    __table_args__ = (UniqueConstraint("draft_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text, default=None)
+    body: Mapped[str] = mapped_column(Text)
+    body_format: Mapped[str] = mapped_column(String(10), default="text")
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(80), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    draft: Mapped[Draft] = relationship(back_populates="versions")
+    check_run: Mapped[CheckRun | None] = relationship(back_populates="version", uselist=False)
+
+
+class CheckRun(Base):
+    __tablename__ = "check_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("draft_versions.id", ondelete="CASCADE"), unique=True)
+    state: Mapped[str] = mapped_column(String(20), default="done")
+    verdict: Mapped[str | None] = mapped_column(String(10), default=None)
+    findings: Mapped[list] = mapped_column(JSON, default=list)
+    stats: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    version: Mapped[DraftVersion] = relationship(back_populates="check_run")
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    version_number: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    author: Mapped[User] = relationship()
+
+
+class AuditEntry(Base):
+    """Append-only and hash-chained: each row's hash covers its content and the previous hash."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    draft_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -80,3 +80,129 @@ class ErrorOut(BaseModel):
     code: str
     message: ErrorMessage
     details: object | None = None
+
+
+class DraftCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=1000)
+    body: str = Field(min_length=1)
+    summary: str | None = Field(default=None, max_length=10000)
+    format: Literal["text", "html"] = "text"
+    channel: Channel = Channel.WEBSITE
+    doc_type: DocType = DocType.OTHER
+    metadata: MetadataIn | None = None
+    workflow: str | None = Field(default=None, max_length=40, description="default: the channel's workflow")
+    due_date: dt.date | None = None
+    priority: int = Field(default=0, ge=0, le=9)
+    countersign: list[str] = Field(default_factory=list, max_length=20, description="会签部门")
+
+
+class DraftUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=1000)
+    body: str = Field(min_length=1)
+    summary: str | None = Field(default=None, max_length=10000)
+    format: Literal["text", "html"] = "text"
+    metadata: MetadataIn | None = None
+    expected_revision: int | None = None
+
+
+class ActionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["pass", "edit", "approve", "return", "claim", "release"]
+    comment: str | None = Field(default=None, max_length=5000)
+    expected_revision: int | None = None
+    content: DraftUpdate | None = Field(default=None, description="the edited content (action edit)")
+
+
+class SubmitRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expected_revision: int | None = None
+
+
+class WaiverRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    finding_key: str = Field(min_length=1, max_length=400)
+    reason: str = Field(max_length=2000)
+    expected_revision: int | None = None
+
+
+class CommentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(min_length=1, max_length=5000)
+
+
+class VersionOut(BaseModel):
+    number: int
+    title: str
+    summary: str | None
+    body: str
+    format: str
+    content_hash: str
+    author: str
+    created_at: dt.datetime
+    verdict: str | None
+    findings: list[dict[str, object]]
+
+
+class DraftOut(BaseModel):
+    id: int
+    title: str
+    channel: str
+    workflow: str
+    doc_type: str
+    status: str
+    stage: str | None
+    stage_label: str | None
+    author: str
+    department: str | None
+    revision: int
+    due_date: dt.date | None
+    priority: int
+    overdue: bool
+    claimed_by: int | None
+    current_version: int
+    content_hash: str
+    verdict: str | None
+    blocking_findings: int
+    actions: list[str]
+    waivers: list[dict[str, object]]
+
+
+class HistoryEntry(BaseModel):
+    at: dt.datetime
+    actor_id: int | None
+    kind: str
+    data: dict[str, object]
+
+
+class DiffOut(BaseModel):
+    from_version: int
+    to_version: int
+    diff: list[str]
+
+
+class GateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    channel: Channel
+    title: str = Field(max_length=1000)
+    body: str
+    summary: str | None = Field(default=None, max_length=10000)
+    format: Literal["text", "html"] = "text"
+
+
+class GateResponse(BaseModel):
+    decision: Literal["allow", "refuse"]
+    content_hash: str
+    reason: str | None = None
+    message: ErrorMessage | None = None
+    draft_id: int | None = None
+    version: int | None = None
+    receipt: dict[str, object] | None = None

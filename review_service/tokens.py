@@ -28,6 +28,7 @@ def hash_token(token: str) -> str:
 
 
 def ensure_service_account(session: Session, *, username: str) -> User:
+    """The user NAME (a person keeps their role), or a new ``cms`` service account."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         user = User(username=username, display_name=username, role=SERVICE_ROLE)

@@ -97,3 +97,55 @@ def test_token_create_rejects_unknown_scope(tmp_path):
     out = run_cli(["token", "create", "x", "--scope", "admin"], tmp_path)
     assert out.returncode == 3
     assert "unknown scope" in out.stderr
+
+
+def test_receipt_verify_keys_rotate_and_audit_verify(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from review_service.api.main import create_app
+    from tests.api_helpers import make_settings
+    from tests.workflow_helpers import make_people
+
+    settings = make_settings(tmp_path)
+    people = make_people(settings)
+    title, body = "通知", "县政府召开常务会议。"
+    with TestClient(create_app(settings)) as client:
+        draft = client.post(
+            "/api/v1/drafts", json={"title": title, "body": body}, headers=people["editor"].headers
+        ).json()
+        client.post(f"/api/v1/drafts/{draft['id']}/submit", json={}, headers=people["editor"].headers)
+        for who, action in [("proof1", "pass"), ("proof2", "pass"), ("proof3", "pass")] + [
+            (r, "approve") for r in ("rev1", "rev2", "rev3")
+        ]:
+            client.post(f"/api/v1/drafts/{draft['id']}/actions", json={"action": action}, headers=people[who].headers)
+        answer = client.post(
+            "/api/v1/publish-gate",
+            json={"channel": "website", "title": title, "body": body},
+            headers=people["cms"].headers,
+        ).json()
+    assert answer["decision"] == "allow"
+    receipt_file = tmp_path / "receipt.json"
+    receipt_file.write_text(json.dumps(answer), encoding="utf-8")
+    ok = run_cli(["receipt", "verify", str(receipt_file)], tmp_path)
+    assert ok.returncode == 0 and ok.stdout.startswith("VALID")
+    rotated = run_cli(["keys", "rotate"], tmp_path)
+    assert rotated.returncode == 0
+    assert run_cli(["receipt", "verify", str(receipt_file)], tmp_path).returncode == 0  # old key still published
+    wrong = run_cli(["receipt", "verify", str(receipt_file), "--content-hash", "sha256:" + "0" * 64], tmp_path)
+    assert wrong.returncode == 1 and "content_mismatch" in wrong.stderr
+    forged = json.loads(receipt_file.read_text(encoding="utf-8"))
+    forged["receipt"]["payload"]["channel"] = "new_media"
+    receipt_file.write_text(json.dumps(forged), encoding="utf-8")
+    bad = run_cli(["receipt", "verify", str(receipt_file)], tmp_path)
+    assert bad.returncode == 1 and "bad_signature" in bad.stderr
+    audit_ok = run_cli(["audit", "verify"], tmp_path)
+    assert audit_ok.returncode == 0 and "audit ledger OK" in audit_ok.stdout
+
+
+def test_user_create_prints_one_time_password_and_refuses_duplicates(tmp_path):
+    first = run_cli(["user", "create", "zhangsan", "--role", "reviewer1", "--department", "办公室"], tmp_path)
+    assert first.returncode == 0 and len(first.stdout.strip().splitlines()[-1]) >= 12
+    again = run_cli(["user", "create", "zhangsan", "--role", "reviewer1"], tmp_path)
+    assert again.returncode == 3 and "already exists" in again.stderr
+    bad_role = run_cli(["user", "create", "lisi", "--role", "boss"], tmp_path)
+    assert bad_role.returncode == 3

@@ -53,3 +53,5 @@ def require_scope(scope: str) -> Callable[..., ApiToken]:
 
 
 CheckToken = Annotated[ApiToken, Depends(require_scope("check"))]
+DraftsToken = Annotated[ApiToken, Depends(require_scope("drafts"))]
+PublishToken = Annotated[ApiToken, Depends(require_scope("publish"))]

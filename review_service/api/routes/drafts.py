@@ -1,0 +1,279 @@
+"""Drafts, versions, workflow actions, waivers, comments, history and the caller's queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from review_service import drafts as service
+from review_service.api.deps import DraftsToken, SessionDep
+from review_service.api.refusals import as_api_error
+from review_service.api.routes.check import ERRORS
+from review_service.errors import ApiError
+from review_service.models import AuditEntry, Draft, DraftVersion, User, utcnow
+from review_service.schemas import (
+    ActionRequest,
+    CommentRequest,
+    DiffOut,
+    DraftCreate,
+    DraftOut,
+    DraftUpdate,
+    HistoryEntry,
+    SubmitRequest,
+    VersionOut,
+    WaiverRequest,
+)
+from review_service.workflow_state import state_from_json
+from workflows.definition import Action
+from workflows.engine import unresolved_blocks
+from workflows.refusals import Refusal
+
+router = APIRouter(tags=["drafts"])
+ERRORS_409 = {**ERRORS, 404: ERRORS[422], 409: ERRORS[422]}
+
+
+def _content(body: DraftCreate | DraftUpdate) -> service.Content:
+    if not body.body.strip():
+        raise ApiError(422, "empty_text", "正文为空", "The body is empty")
+    metadata = body.metadata.model_dump(exclude_none=True) if body.metadata else {}
+    return service.Content(body.title, body.body, body.summary, body.format, metadata)
+
+
+def _load(session: Session, draft_id: int, user: User) -> Draft:
+    draft = session.get(Draft, draft_id)
+    if draft is None or not service.can_see(user, draft):
+        raise ApiError(404, "draft_not_found", "稿件不存在或无权查看", "Draft not found")
+    return draft
+
+
+def _out(draft: Draft, user: User) -> DraftOut:
+    state = state_from_json(draft.run_state)
+    version = service.latest_version(draft)
+    facts = service.facts_for(draft)
+    definition = service.definition_of(draft)
+    claim = state.active_claim(utcnow())
+    today = dt.date.today()
+    return DraftOut(
+        id=draft.id,
+        title=version.title,
+        channel=draft.channel,
+        workflow=draft.workflow,
+        doc_type=draft.doc_type,
+        status=draft.status,
+        stage=draft.stage,
+        stage_label=definition.stage(draft.stage).label if draft.stage else None,
+        author=draft.author.username,
+        department=draft.author.department.name if draft.author.department else None,
+        revision=draft.revision,
+        due_date=draft.due_date,
+        priority=draft.priority,
+        overdue=bool(draft.due_date and draft.due_date < today and draft.status != "approved"),
+        claimed_by=claim.actor if claim else None,
+        current_version=version.number,
+        content_hash=version.content_hash,
+        verdict=version.check_run.verdict if version.check_run else None,
+        blocking_findings=len(unresolved_blocks(state, facts)),
+        actions=[a.value for a in service.actions_for(draft, user)],
+        waivers=[
+            {"finding_key": w.finding_key, "category": w.category, "reason": w.reason, "actor": w.actor}
+            for w in state.waivers
+            if w.content_hash == version.content_hash
+        ],
+    )
+
+
+def _version_out(version: DraftVersion) -> VersionOut:
+    findings = []
+    for f in version.check_run.findings if version.check_run else []:
+        findings.append({**f, "key": service.finding_key(f)})
+    return VersionOut(
+        number=version.number,
+        title=version.title,
+        summary=version.summary,
+        body=version.body,
+        format=version.body_format,
+        content_hash=version.content_hash,
+        author=version.draft.author.username
+        if version.author_id == version.draft.author_id
+        else str(version.author_id),
+        created_at=version.created_at,
+        verdict=version.check_run.verdict if version.check_run else None,
+        findings=findings,
+    )
+
+
+@router.post("/drafts", response_model=DraftOut, status_code=201, responses=ERRORS_409, summary="新建稿件")
+async def create_draft(body: DraftCreate, session: SessionDep, token: DraftsToken) -> DraftOut:
+    content = _content(body)
+
+    def work() -> DraftOut:
+        try:
+            draft = service.create_draft(
+                session,
+                user=token.user,
+                content=content,
+                channel=body.channel,
+                doc_type=body.doc_type,
+                workflow=body.workflow,
+                due_date=body.due_date,
+                priority=body.priority,
+                countersign=tuple(body.countersign),
+            )
+        except KeyError as exc:
+            raise ApiError(422, "unknown_workflow", "未知的审核流程", f"Unknown workflow {exc}") from exc
+        return _out(draft, token.user)
+
+    return await run_in_threadpool(work)
+
+
+@router.get("/drafts", response_model=list[DraftOut], summary="稿件列表")
+def list_drafts(
+    session: SessionDep,
+    token: DraftsToken,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[DraftOut]:
+    query = select(Draft).order_by(Draft.id.desc())
+    if status:
+        query = query.where(Draft.status == status)
+    visible = [d for d in session.scalars(query) if service.can_see(token.user, d)]
+    return [_out(d, token.user) for d in visible[:limit]]
+
+
+@router.get("/drafts/{draft_id}", response_model=DraftOut, responses=ERRORS_409, summary="稿件详情")
+def get_draft(draft_id: int, session: SessionDep, token: DraftsToken) -> DraftOut:
+    return _out(_load(session, draft_id, token.user), token.user)
+
+
+@router.put("/drafts/{draft_id}", response_model=DraftOut, responses=ERRORS_409, summary="保存新版本（作者）")
+async def update_draft(draft_id: int, body: DraftUpdate, session: SessionDep, token: DraftsToken) -> DraftOut:
+    draft = _load(session, draft_id, token.user)
+    content = _content(body)
+
+    def work() -> DraftOut:
+        try:
+            service.save_version(
+                session, draft=draft, user=token.user, content=content, expected_revision=body.expected_revision
+            )
+        except Refusal as refusal:
+            raise as_api_error(refusal) from refusal
+        return _out(draft, token.user)
+
+    return await run_in_threadpool(work)
+
+
+@router.get("/drafts/{draft_id}/versions", response_model=list[VersionOut], responses=ERRORS_409, summary="版本列表")
+def list_versions(draft_id: int, session: SessionDep, token: DraftsToken) -> list[VersionOut]:
+    return [_version_out(v) for v in _load(session, draft_id, token.user).versions]
+
+
+@router.get("/drafts/{draft_id}/versions/{number}", response_model=VersionOut, responses=ERRORS_409, summary="某一版本")
+def get_version(draft_id: int, number: int, session: SessionDep, token: DraftsToken) -> VersionOut:
+    draft = _load(session, draft_id, token.user)
+    version = next((v for v in draft.versions if v.number == number), None)
+    if version is None:
+        raise ApiError(404, "version_not_found", "版本不存在", "Version not found")
+    return _version_out(version)
+
+
+@router.get("/drafts/{draft_id}/diff", response_model=DiffOut, responses=ERRORS_409, summary="比较两个版本")
+def diff_versions(
+    draft_id: int,
+    session: SessionDep,
+    token: DraftsToken,
+    from_version: Annotated[int, Query(alias="from", ge=1)],
+    to_version: Annotated[int, Query(alias="to", ge=1)],
+) -> DiffOut:
+    draft = _load(session, draft_id, token.user)
+    by_number = {v.number: v for v in draft.versions}
+    if from_version not in by_number or to_version not in by_number:
+        raise ApiError(404, "version_not_found", "版本不存在", "Version not found")
+    a, b = by_number[from_version], by_number[to_version]
+    lines = list(
+        difflib.unified_diff(
+            f"{a.title}\n{a.summary or ''}\n{a.body}".splitlines(),
+            f"{b.title}\n{b.summary or ''}\n{b.body}".splitlines(),
+            fromfile=f"v{a.number}",
+            tofile=f"v{b.number}",
+            lineterm="",
+        )
+    )
+    return DiffOut(from_version=a.number, to_version=b.number, diff=lines)
+
+
+def _act(session: Session, draft: Draft, user: User, action: Action, **kwargs: object) -> DraftOut:
+    try:
+        service.act(session, draft=draft, user=user, action=action, **kwargs)  # type: ignore[arg-type]
+    except Refusal as refusal:
+        raise as_api_error(refusal) from refusal
+    return _out(draft, user)
+
+
+@router.post("/drafts/{draft_id}/submit", response_model=DraftOut, responses=ERRORS_409, summary="提交审核")
+def submit(draft_id: int, body: SubmitRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
+    draft = _load(session, draft_id, token.user)
+    return _act(session, draft, token.user, Action.SUBMIT, expected_revision=body.expected_revision)
+
+
+@router.post("/drafts/{draft_id}/actions", response_model=DraftOut, responses=ERRORS_409, summary="处理当前环节")
+async def act(draft_id: int, body: ActionRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
+    draft = _load(session, draft_id, token.user)
+    action = Action(body.action)
+    if action is Action.EDIT and body.content is None:
+        raise ApiError(422, "content_required", "修改操作须提供修改后的内容", "An edit needs the new content")
+    content = _content(body.content) if body.content is not None else None
+    return await run_in_threadpool(
+        _act,
+        session,
+        draft,
+        token.user,
+        action,
+        comment=body.comment,
+        expected_revision=body.expected_revision,
+        content=content,
+    )
+
+
+@router.post("/drafts/{draft_id}/waivers", response_model=DraftOut, responses=ERRORS_409, summary="豁免阻断级问题")
+def add_waiver(draft_id: int, body: WaiverRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
+    draft = _load(session, draft_id, token.user)
+    try:
+        service.waive_finding(
+            session,
+            draft=draft,
+            user=token.user,
+            key=body.finding_key,
+            reason=body.reason,
+            expected_revision=body.expected_revision,
+        )
+    except LookupError as exc:
+        raise ApiError(
+            404, "finding_not_found", "当前版本没有该问题", "No such finding in the current version"
+        ) from exc
+    except Refusal as refusal:
+        raise as_api_error(refusal) from refusal
+    return _out(draft, token.user)
+
+
+@router.post("/drafts/{draft_id}/comments", status_code=201, responses=ERRORS_409, summary="发表意见")
+def comment(draft_id: int, body: CommentRequest, session: SessionDep, token: DraftsToken) -> dict[str, int]:
+    draft = _load(session, draft_id, token.user)
+    return {"id": service.add_comment(session, draft=draft, user=token.user, body=body.body).id}
+
+
+@router.get("/drafts/{draft_id}/history", response_model=list[HistoryEntry], responses=ERRORS_409, summary="流转记录")
+def history(draft_id: int, session: SessionDep, token: DraftsToken) -> list[HistoryEntry]:
+    draft = _load(session, draft_id, token.user)
+    rows = session.scalars(select(AuditEntry).where(AuditEntry.draft_id == draft.id).order_by(AuditEntry.id))
+    return [HistoryEntry(at=r.at, actor_id=r.actor_id, kind=r.kind, data=r.data) for r in rows]
+
+
+@router.get("/queue", response_model=list[DraftOut], summary="待我处理的稿件")
+def queue(session: SessionDep, token: DraftsToken) -> list[DraftOut]:
+    return [_out(d, token.user) for d in service.queue_for(session, user=token.user)]

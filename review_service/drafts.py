@@ -1,0 +1,279 @@
+"""Drafts through their workflow: persistence around the pure engine, one transaction per call.
+
+Each operation loads the draft, asks ``workflows.engine`` for the outcome, then writes the new
+run state guarded by the draft's revision (so of two concurrent decisions exactly one wins) and
+appends one audit row per event. Functions take keyword-only arguments and never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from checks import Channel, DocType, DraftInput, Metadata
+from checks.canonical import content_hash
+from review_service import audit
+from review_service.check_service import run_check
+from review_service.models import CheckRun, Comment, Draft, DraftVersion, User, utcnow
+from review_service.workflow_state import definitions, state_from_json, state_to_json
+from workflows.definition import Action, WorkflowDefinition
+from workflows.engine import Outcome, apply, available_actions, change_content, start, waive
+from workflows.refusals import Reason, Refusal
+from workflows.state import Actor, Event, Facts, FindingRef, RunState
+
+SPANNING_ROLES = frozenset(("admin",))
+
+
+@dataclass(frozen=True)
+class Content:
+    title: str
+    body: str
+    summary: str | None = None
+    body_format: str = "text"
+    metadata: dict[str, Any] | None = None
+
+    @property
+    def hash(self) -> str:
+        return content_hash(title=self.title, body=self.body, summary=self.summary, body_format=self.body_format)
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(user.id, frozenset({user.role}), user.department.name if user.department else None)
+
+
+def can_see(user: User, draft: Draft) -> bool:
+    if user.role in SPANNING_ROLES or user.spans_departments or draft.author_id == user.id:
+        return True
+    return draft.department_id is not None and draft.department_id == user.department_id
+
+
+def finding_key(finding: dict[str, Any]) -> str:
+    return f"{finding['field']}:{finding['category']}:{finding['start']}:{finding['end']}:{finding['rule']}"
+
+
+def definition_of(draft: Draft) -> WorkflowDefinition:
+    return definitions()[draft.workflow]
+
+
+def latest_version(draft: Draft) -> DraftVersion:
+    return draft.versions[-1]
+
+
+def facts_for(draft: Draft, now: dt.datetime | None = None) -> Facts:
+    version = latest_version(draft)
+    run = version.check_run
+    findings = tuple(FindingRef(finding_key(f), f["category"], f["severity"]) for f in (run.findings if run else []))
+    return Facts(version.content_hash, findings, Channel(draft.channel).is_public, now or utcnow())
+
+
+def _check_version(session: Session, version: DraftVersion, draft: Draft) -> CheckRun:
+    meta = {k: v for k, v in (version.meta or {}).items() if k in Metadata.field_names()}
+    result = run_check(
+        DraftInput(
+            body=version.body,
+            title=version.title,
+            summary=version.summary,
+            is_html=version.body_format == "html",
+            channel=Channel(draft.channel),
+            doc_type=DocType(draft.doc_type),
+            metadata=Metadata(**meta),
+        )
+    )
+    run = CheckRun(
+        version_id=version.id,
+        state="done",
+        verdict=result.verdict,
+        findings=[f.to_dict() for f in result.findings],
+        stats=result.stats,
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def _new_version(session: Session, *, draft: Draft, user: User, content: Content) -> DraftVersion:
+    number = (draft.versions[-1].number + 1) if draft.versions else 1
+    version = DraftVersion(
+        draft_id=draft.id,
+        number=number,
+        title=content.title,
+        summary=content.summary,
+        body=content.body,
+        body_format=content.body_format,
+        meta=content.metadata or {},
+        content_hash=content.hash,
+        author_id=user.id,
+    )
+    session.add(version)
+    session.flush()
+    draft.versions.append(version)
+    _check_version(session, version, draft)
+    session.refresh(version)
+    return version
+
+
+def _audit_events(session: Session, draft: Draft, events: tuple[Event, ...] | list[Event], version: int) -> None:
+    for event in events:
+        audit.append(
+            session,
+            kind=event.kind,
+            actor_id=event.actor,
+            draft_id=draft.id,
+            data={"stage": event.stage, "comment": event.comment, "version": version, **event.data},
+        )
+
+
+def _store(session: Session, draft: Draft, old_revision: int, state: RunState) -> None:
+    """Write the new run state only if nobody else changed the draft since we read it."""
+    result = session.execute(
+        update(Draft)
+        .where(Draft.id == draft.id, Draft.revision == old_revision)
+        .values(
+            run_state=state_to_json(state),
+            revision=state.revision,
+            status=state.status.value,
+            stage=state.stage,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Refusal(Reason.STALE)
+    session.refresh(draft)
+
+
+def create_draft(
+    session: Session,
+    *,
+    user: User,
+    content: Content,
+    channel: Channel,
+    doc_type: DocType,
+    workflow: str | None = None,
+    due_date: dt.date | None = None,
+    priority: int = 0,
+    countersign: tuple[str, ...] = (),
+) -> Draft:
+    definition = definitions().get(workflow or channel.value)
+    if definition is None:
+        raise KeyError(workflow or channel.value)
+    state = start(definition, author=user.id, content_hash=content.hash, countersign=countersign)
+    draft = Draft(
+        channel=channel.value,
+        workflow=definition.name,
+        doc_type=doc_type.value,
+        author_id=user.id,
+        department_id=user.department_id,
+        status=state.status.value,
+        stage=None,
+        run_state=state_to_json(state),
+        revision=0,
+        due_date=due_date,
+        priority=priority,
+    )
+    session.add(draft)
+    session.flush()
+    version = _new_version(session, draft=draft, user=user, content=content)
+    audit.append(
+        session, kind="draft_created", actor_id=user.id, draft_id=draft.id, data={"content_hash": version.content_hash}
+    )
+    return draft
+
+
+def save_version(
+    session: Session, *, draft: Draft, user: User, content: Content, expected_revision: int | None
+) -> Draft:
+    """The author saves a new version (before submission, after a return, or after approval)."""
+    state = state_from_json(draft.run_state)
+    if expected_revision is not None and expected_revision != draft.revision:
+        raise Refusal(Reason.STALE)
+    outcome = change_content(definition_of(draft), state, actor_of(user), content.hash, facts_for(draft))
+    old_revision = draft.revision
+    version = _new_version(session, draft=draft, user=user, content=content)
+    _store(session, draft, old_revision, outcome.state)
+    _audit_events(session, draft, outcome.events, version.number)
+    return draft
+
+
+def act(
+    session: Session,
+    *,
+    draft: Draft,
+    user: User,
+    action: Action,
+    comment: str | None = None,
+    expected_revision: int | None = None,
+    content: Content | None = None,
+) -> Outcome:
+    """Apply one workflow action; a proofreader's ``edit`` carries the new content."""
+    state = state_from_json(draft.run_state)
+    new_hash = content.hash if content is not None else None
+    outcome = apply(
+        definition_of(draft),
+        state,
+        actor_of(user),
+        action,
+        facts_for(draft),
+        comment=comment,
+        new_content_hash=new_hash,
+        expected_revision=expected_revision,
+    )
+    old_revision = draft.revision
+    version_number = latest_version(draft).number
+    if action is Action.EDIT and content is not None:
+        version_number = _new_version(session, draft=draft, user=user, content=content).number
+    _store(session, draft, old_revision, outcome.state)
+    if comment and action is not Action.CLAIM:
+        session.add(Comment(draft_id=draft.id, version_number=version_number, author_id=user.id, body=comment))
+    _audit_events(session, draft, outcome.events, version_number)
+    return outcome
+
+
+def waive_finding(
+    session: Session, *, draft: Draft, user: User, key: str, reason: str, expected_revision: int | None
+) -> Outcome:
+    facts = facts_for(draft)
+    finding = next((f for f in facts.findings if f.key == key), None)
+    if finding is None:
+        raise LookupError(key)
+    outcome = waive(
+        definition_of(draft),
+        state_from_json(draft.run_state),
+        actor_of(user),
+        finding,
+        reason,
+        facts,
+        expected_revision=expected_revision,
+    )
+    old_revision = draft.revision
+    _store(session, draft, old_revision, outcome.state)
+    _audit_events(session, draft, outcome.events, latest_version(draft).number)
+    return outcome
+
+
+def add_comment(session: Session, *, draft: Draft, user: User, body: str) -> Comment:
+    comment = Comment(draft_id=draft.id, version_number=latest_version(draft).number, author_id=user.id, body=body)
+    session.add(comment)
+    session.flush()
+    audit.append(session, kind="commented", actor_id=user.id, draft_id=draft.id, data={"comment_id": comment.id})
+    return comment
+
+
+def actions_for(draft: Draft, user: User) -> tuple[Action, ...]:
+    return available_actions(definition_of(draft), state_from_json(draft.run_state), actor_of(user), facts_for(draft))
+
+
+def queue_for(session: Session, *, user: User) -> list[Draft]:
+    """Drafts in review whose current stage this user may act on now."""
+    candidates = session.scalars(
+        select(Draft).where(Draft.status == "in_review").order_by(Draft.priority.desc(), Draft.id)
+    )
+    return [
+        d
+        for d in candidates
+        if can_see(user, d) and set(actions_for(d, user)) & {Action.PASS, Action.EDIT, Action.APPROVE, Action.RETURN}
+    ]

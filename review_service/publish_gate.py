@@ -1,0 +1,123 @@
+"""先审后发: may this exact content go out on this channel? Answered with a signed receipt."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from checks import Channel
+from checks.canonical import content_hash
+from review_service import audit
+from review_service.models import Draft, DraftVersion, User, utcnow
+from review_service.signing import KeyStore
+from review_service.workflow_state import definitions, state_from_json
+
+RECEIPT_TTL = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    allow: bool
+    content_hash: str
+    reason: str | None = None
+    message_zh: str | None = None
+    message_en: str | None = None
+    draft_id: int | None = None
+    version: int | None = None
+    receipt: dict[str, Any] | None = None
+
+
+def decide(
+    session: Session,
+    *,
+    keys: KeyStore,
+    caller: User,
+    channel: Channel,
+    title: str,
+    body: str,
+    summary: str | None,
+    body_format: str,
+) -> GateDecision:
+    digest = content_hash(title=title, body=body, summary=summary, body_format=body_format)
+    decision = _decide(session, keys=keys, channel=channel, digest=digest)
+    audit.append(
+        session,
+        kind="gate_allow" if decision.allow else "gate_refuse",
+        actor_id=caller.id,
+        draft_id=decision.draft_id,
+        data={"channel": channel.value, "content_hash": digest, "reason": decision.reason},
+    )
+    return decision
+
+
+def _refuse(digest: str, reason: str, zh: str, en: str, draft: Draft | None = None) -> GateDecision:
+    return GateDecision(False, digest, reason, zh, en, draft.id if draft else None)
+
+
+def _decide(session: Session, *, keys: KeyStore, channel: Channel, digest: str) -> GateDecision:
+    versions = session.scalars(select(DraftVersion).where(DraftVersion.content_hash == digest)).all()
+    if not versions:
+        return _refuse(
+            digest,
+            "not_reviewed",
+            "该内容未经审核（没有与之完全一致的送审版本）",
+            "No reviewed version has this exact content",
+        )
+    on_channel = [v for v in versions if v.draft.channel == channel.value]
+    if not on_channel:
+        return _refuse(
+            digest,
+            "wrong_channel",
+            f"该内容未获准在 {channel.value} 渠道发布",
+            f"Not approved for channel {channel.value}",
+        )
+    for version in sorted(on_channel, key=lambda v: v.id, reverse=True):
+        draft = version.draft
+        state = state_from_json(draft.run_state)
+        if state.status.value == "approved" and state.content_hash == digest:
+            return _allow(keys, draft, version, channel, digest)
+    version = max(on_channel, key=lambda v: v.id)
+    draft = version.draft
+    state = state_from_json(draft.run_state)
+    if state.content_hash != digest:
+        return _refuse(
+            digest,
+            "stale_version",
+            "该内容不是稿件的当前版本（稿件已被修改）",
+            "This content is not the draft's current version",
+            draft,
+        )
+    stage = definitions()[draft.workflow].stage(state.stage).label if state.stage else state.status.value
+    return _refuse(
+        digest,
+        "not_approved",
+        f"稿件尚未终审通过（当前：{stage}）",
+        f"The draft is not approved yet (now: {stage})",
+        draft,
+    )
+
+
+def _allow(keys: KeyStore, draft: Draft, version: DraftVersion, channel: Channel, digest: str) -> GateDecision:
+    state = state_from_json(draft.run_state)
+    issued = utcnow()
+    approvers = [
+        {"stage": d.stage, "user_id": d.actor, "action": d.action.value, "at": d.at.isoformat()}
+        for d in state.decisions
+        if d.content_hash == digest or d.action.value == "pass"
+    ]
+    receipt = keys.sign(
+        {
+            "draft_id": draft.id,
+            "version": version.number,
+            "content_hash": digest,
+            "channel": channel.value,
+            "approvers": approvers,
+            "issued_at": issued.isoformat(),
+            "expires_at": (issued + RECEIPT_TTL).isoformat(),
+        }
+    )
+    return GateDecision(True, digest, draft_id=draft.id, version=version.number, receipt=receipt)

@@ -1,0 +1,58 @@
+"""People and departments: creating accounts, the first-run admin."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from review_service.models import Department, User
+from review_service.passwords import hash_password, one_time_password
+
+ROLES = ("editor", "proofreader", "reviewer1", "reviewer2", "reviewer3", "admin", "cms")
+
+
+def department_named(session: Session, *, name: str) -> Department:
+    department = session.scalar(select(Department).where(Department.name == name))
+    if department is None:
+        department = Department(name=name)
+        session.add(department)
+        session.flush()
+    return department
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    role: str,
+    department: str | None = None,
+    display_name: str | None = None,
+    password: str | None = None,
+    spans_departments: bool = False,
+) -> tuple[User, str]:
+    """Returns the user and the password to hand over (a one-time one unless given)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; choose from {', '.join(ROLES)}")
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise ValueError(f"user {username!r} already exists")
+    secret = password or one_time_password()
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        role=role,
+        password_hash=hash_password(secret),
+        department_id=department_named(session, name=department).id if department else None,
+        must_change_password=password is None,
+        spans_departments=spans_departments,
+    )
+    session.add(user)
+    session.flush()
+    return user, secret
+
+
+def ensure_first_admin(session: Session) -> str | None:
+    """Create the admin account on first run; return its one-time password (None if it exists)."""
+    if session.scalar(select(func.count()).select_from(User).where(User.role == "admin")):
+        return None
+    _, password = create_user(session, username="admin", role="admin", display_name="系统管理员")
+    return password

@@ -1,0 +1,235 @@
+"""Drafts through 三审三校 over the HTTP API, the publish gate and its receipts, the audit ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from fastapi.testclient import TestClient
+
+from checks.canonical import content_hash
+from review_service import audit
+from review_service.api.main import create_app
+from review_service.db import unit_of_work
+from review_service.models import AuditEntry
+from review_service.signing import verify_receipt
+from tests.api_helpers import make_settings
+from tests.workflow_helpers import make_people
+
+TITLE = "关于开展安全生产大检查的通知"
+BODY = "各镇人民政府、街道办事处：\n为切实做好安全生产工作，现就有关事项通知如下。\n联系电话：13800138000。"
+CLEAN = "各镇人民政府、街道办事处：\n为切实做好安全生产工作，现就有关事项通知如下。\n联系人：县应急管理局办公室。"
+
+
+@pytest.fixture
+def env(tmp_path):
+    settings = make_settings(tmp_path)
+    people = make_people(settings)
+    with TestClient(create_app(settings)) as client:
+        yield client, people, settings
+
+
+def post(client, person, path, json=None, status=200):
+    r = client.post(f"/api/v1{path}", json=json or {}, headers=person.headers)
+    assert r.status_code == status, r.text
+    return r.json()
+
+
+def create(client, people, body=BODY, channel="website"):
+    return post(client, people["editor"], "/drafts", {"title": TITLE, "body": body, "channel": channel}, status=201)
+
+
+def through(client, people, draft_id, until="review3"):
+    post(client, people["editor"], f"/drafts/{draft_id}/submit")
+    steps = [("proof1", "pass"), ("proof2", "pass"), ("proof3", "pass"), ("rev1", "approve"), ("rev2", "approve")]
+    for who, action in steps:
+        out = post(client, people[who], f"/drafts/{draft_id}/actions", {"action": action})
+    return out
+
+
+def test_full_workflow_then_gate_allows_exact_content_only(env):
+    client, people, settings = env
+    draft = create(client, people, body=CLEAN)
+    assert draft["status"] == "draft" and draft["actions"] == ["submit"]
+    out = through(client, people, draft["id"])
+    assert out["stage"] == "review3" and out["stage_label"] == "终审"
+    out = post(client, people["rev3"], f"/drafts/{draft['id']}/actions", {"action": "approve"})
+    assert out["status"] == "approved"
+
+    gate = post(client, people["cms"], "/publish-gate", {"channel": "website", "title": TITLE, "body": CLEAN})
+    assert gate["decision"] == "allow"
+    assert gate["content_hash"] == content_hash(title=TITLE, body=CLEAN)
+    jwks = client.get("/api/v1/keys").json()
+    payload = verify_receipt(gate["receipt"], jwks, content_hash=gate["content_hash"])
+    assert payload["draft_id"] == draft["id"] and payload["channel"] == "website"
+    assert {a["stage"] for a in payload["approvers"]} >= {"proof1", "review1", "review2", "review3"}
+
+    changed = post(client, people["cms"], "/publish-gate", {"channel": "website", "title": TITLE, "body": CLEAN + "！"})
+    assert (changed["decision"], changed["reason"]) == ("refuse", "not_reviewed")
+    other = post(client, people["cms"], "/publish-gate", {"channel": "new_media", "title": TITLE, "body": CLEAN})
+    assert (other["decision"], other["reason"]) == ("refuse", "wrong_channel")
+
+
+def test_gate_refuses_pending_and_stale_versions(env):
+    client, people, _ = env
+    draft = create(client, people, body=CLEAN)
+    pending = post(client, people["cms"], "/publish-gate", {"channel": "website", "title": TITLE, "body": CLEAN})
+    assert pending["reason"] == "not_approved" and "草稿" not in pending["message"]["zh"]
+    through(client, people, draft["id"])
+    post(client, people["rev3"], f"/drafts/{draft['id']}/actions", {"action": "approve"})
+    r = client.put(
+        f"/api/v1/drafts/{draft['id']}",
+        json={"title": TITLE, "body": CLEAN + "补充。"},
+        headers=people["editor"].headers,
+    )
+    assert r.status_code == 200 and r.json()["stage"] == "review1"  # edit after approval goes back to 初审
+    stale = post(client, people["cms"], "/publish-gate", {"channel": "website", "title": TITLE, "body": CLEAN})
+    assert stale["reason"] == "stale_version"
+
+
+def test_block_finding_needs_waiver_before_final_approval(env):
+    client, people, _ = env
+    draft = create(client, people)  # contains a private mobile number: pii.phone block
+    through(client, people, draft["id"])
+    r = client.post(f"/api/v1/drafts/{draft['id']}/actions", json={"action": "approve"}, headers=people["rev3"].headers)
+    assert (r.status_code, r.json()["code"]) == (409, "unresolved_block")
+    version = client.get(f"/api/v1/drafts/{draft['id']}/versions/1", headers=people["rev3"].headers).json()
+    key = next(f["key"] for f in version["findings"] if f["category"] == "pii.phone")
+    r = client.post(
+        f"/api/v1/drafts/{draft['id']}/waivers", json={"finding_key": key, "reason": ""}, headers=people["rev3"].headers
+    )
+    assert r.json()["code"] == "reason_required"
+    post(
+        client,
+        people["rev3"],
+        f"/drafts/{draft['id']}/waivers",
+        {"finding_key": key, "reason": "该号码为值班手机，经批准公开"},
+    )
+    assert post(client, people["rev3"], f"/drafts/{draft['id']}/actions", {"action": "approve"})["status"] == "approved"
+
+
+def test_refusals_are_clear_and_change_nothing(env):
+    client, people, settings = env
+    draft = create(client, people, body=CLEAN)
+    post(client, people["editor"], f"/drafts/{draft['id']}/submit")
+    own = client.post(
+        f"/api/v1/drafts/{draft['id']}/actions", json={"action": "pass"}, headers=people["editor"].headers
+    )
+    assert (own.status_code, own.json()["code"]) == (403, "own_draft")
+    no_comment = client.post(
+        f"/api/v1/drafts/{draft['id']}/actions", json={"action": "return"}, headers=people["proof1"].headers
+    )
+    assert (no_comment.status_code, no_comment.json()["code"]) == (422, "comment_required")
+    hidden = client.get(f"/api/v1/drafts/{draft['id']}", headers=people["outsider"].headers)
+    assert (hidden.status_code, hidden.json()["code"]) == (404, "draft_not_found")
+    before = client.get(f"/api/v1/drafts/{draft['id']}", headers=people["proof1"].headers).json()
+    assert before["revision"] == 1 and before["stage"] == "proof1"
+    post(client, people["proof1"], f"/drafts/{draft['id']}/actions", {"action": "pass"})
+    twice = client.post(
+        f"/api/v1/drafts/{draft['id']}/actions", json={"action": "pass"}, headers=people["proof1"].headers
+    )
+    assert (twice.status_code, twice.json()["code"]) == (403, "holds_other_stage")
+
+
+def test_return_with_comment_edit_by_proofreader_diff_and_history(env):
+    client, people, _ = env
+    draft = create(client, people, body=CLEAN)
+    post(client, people["editor"], f"/drafts/{draft['id']}/submit")
+    edited = post(
+        client,
+        people["proof1"],
+        f"/drafts/{draft['id']}/actions",
+        {"action": "edit", "comment": "改正标点", "content": {"title": TITLE, "body": CLEAN.replace("。", "！", 1)}},
+    )
+    assert edited["current_version"] == 2 and edited["stage"] == "proof1"
+    diff = client.get(f"/api/v1/drafts/{draft['id']}/diff?from=1&to=2", headers=people["proof1"].headers).json()
+    assert any(line.startswith("+") and "！" in line for line in diff["diff"])
+    post(client, people["proof1"], f"/drafts/{draft['id']}/actions", {"action": "return", "comment": "请补充落款"})
+    detail = client.get(f"/api/v1/drafts/{draft['id']}", headers=people["editor"].headers).json()
+    assert detail["status"] == "returned" and detail["actions"] == ["submit"]
+    kinds = [
+        e["kind"] for e in client.get(f"/api/v1/drafts/{draft['id']}/history", headers=people["editor"].headers).json()
+    ]
+    assert kinds == ["draft_created", "submitted", "edited", "returned"]
+
+
+def test_queue_lists_drafts_waiting_for_the_caller(env):
+    client, people, _ = env
+    draft = create(client, people, body=CLEAN)
+    assert client.get("/api/v1/queue", headers=people["proof1"].headers).json() == []
+    post(client, people["editor"], f"/drafts/{draft['id']}/submit")
+    queue = client.get("/api/v1/queue", headers=people["proof1"].headers).json()
+    assert [d["id"] for d in queue] == [draft["id"]]
+    assert client.get("/api/v1/queue", headers=people["rev1"].headers).json() == []
+    assert client.get("/api/v1/queue", headers=people["editor"].headers).json() == []
+
+
+def test_concurrent_decisions_exactly_one_wins(env):
+    client, people, settings = env
+    draft = create(client, people, body=CLEAN)
+    post(client, people["editor"], f"/drafts/{draft['id']}/submit")
+    revision = client.get(f"/api/v1/drafts/{draft['id']}", headers=people["proof1"].headers).json()["revision"]
+    results: list[int] = []
+
+    def decide(who: str) -> None:
+        r = client.post(
+            f"/api/v1/drafts/{draft['id']}/actions",
+            json={"action": "pass", "expected_revision": revision},
+            headers=people[who].headers,
+        )
+        results.append(r.status_code)
+
+    threads = [threading.Thread(target=decide, args=(who,)) for who in ("proof1", "proof2")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [200, 409]
+
+
+def test_audit_ledger_detects_edits_and_deletions(env):
+    client, people, settings = env
+    draft = create(client, people, body=CLEAN)
+    through(client, people, draft["id"])
+    with unit_of_work(settings) as session:
+        result = audit.verify(session)
+        assert result.ok and result.rows >= 7
+    with unit_of_work(settings) as session:
+        row = session.get(AuditEntry, 3)
+        row.data = {**row.data, "comment": "篡改"}
+    with unit_of_work(settings) as session:
+        broken = audit.verify(session)
+        assert not broken.ok and "row 3" in broken.problem
+
+
+def test_publish_scope_is_required_for_the_gate(env):
+    client, people, _ = env
+    r = client.post(
+        "/api/v1/publish-gate",
+        json={"channel": "website", "title": TITLE, "body": CLEAN},
+        headers=people["editor"].headers,
+    )
+    assert (r.status_code, r.json()["code"]) == (403, "insufficient_scope")
+
+
+def test_expired_receipt_and_forged_receipt_fail_verification(env):
+    client, people, _ = env
+    draft = create(client, people, body=CLEAN)
+    through(client, people, draft["id"])
+    post(client, people["rev3"], f"/drafts/{draft['id']}/actions", {"action": "approve"})
+    gate = post(client, people["cms"], "/publish-gate", {"channel": "website", "title": TITLE, "body": CLEAN})
+    jwks = client.get("/api/v1/keys").json()
+    from review_service.signing import ReceiptError
+
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
+    with pytest.raises(ReceiptError) as info:
+        verify_receipt(gate["receipt"], jwks, now=later)
+    assert info.value.code == "receipt_expired"
+    forged = {**gate["receipt"], "payload": {**gate["receipt"]["payload"], "version": 99}}
+    with pytest.raises(ReceiptError) as info:
+        verify_receipt(forged, jwks)
+    assert info.value.code == "bad_signature"
+    with pytest.raises(ReceiptError) as info:
+        verify_receipt(gate["receipt"], jwks, content_hash=content_hash(title=TITLE, body="别的内容"))
+    assert info.value.code == "content_mismatch"
