@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 # files, so it is installed without dependencies (see README, "pycorrector").
 PYCORRECTOR := pycorrector==1.1.4
 
-.PHONY: run install install-test test lint format bench bench-quality dictionaries clean
+.PHONY: run install install-test system-deps test lint format bench bench-quality dictionaries clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,10 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/review-service serve
 
-test: install-test
+system-deps:
+	bash scripts/install_system_deps.sh
+
+test: install-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q -p no:cacheprovider

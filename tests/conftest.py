@@ -16,3 +16,15 @@ def check(engine: CheckEngine):
         return engine.check(DraftInput(body=text, **kwargs))
 
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    from tests.postgres_server import PostgresServer
+
+    server = PostgresServer()
+    url = server.start()
+    try:
+        yield url
+    finally:
+        server.stop()

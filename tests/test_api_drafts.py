@@ -49,7 +49,7 @@ def through(client, people, draft_id, until="review3"):
 
 
 def test_full_workflow_then_gate_allows_exact_content_only(env):
-    client, people, settings = env
+    client, people, _settings = env
     draft = create(client, people, body=CLEAN)
     assert draft["status"] == "draft" and draft["actions"] == ["submit"]
     out = through(client, people, draft["id"])
@@ -110,7 +110,7 @@ def test_block_finding_needs_waiver_before_final_approval(env):
 
 
 def test_refusals_are_clear_and_change_nothing(env):
-    client, people, settings = env
+    client, people, _settings = env
     draft = create(client, people, body=CLEAN)
     post(client, people["editor"], f"/drafts/{draft['id']}/submit")
     own = client.post(
@@ -166,7 +166,7 @@ def test_queue_lists_drafts_waiting_for_the_caller(env):
 
 
 def test_concurrent_decisions_exactly_one_wins(env):
-    client, people, settings = env
+    client, people, _settings = env
     draft = create(client, people, body=CLEAN)
     post(client, people["editor"], f"/drafts/{draft['id']}/submit")
     revision = client.get(f"/api/v1/drafts/{draft['id']}", headers=people["proof1"].headers).json()["revision"]
@@ -189,7 +189,7 @@ def test_concurrent_decisions_exactly_one_wins(env):
 
 
 def test_audit_ledger_detects_edits_and_deletions(env):
-    client, people, settings = env
+    client, people, _settings = env
     draft = create(client, people, body=CLEAN)
     through(client, people, draft["id"])
     with unit_of_work(settings) as session:
