@@ -189,7 +189,7 @@ def test_concurrent_decisions_exactly_one_wins(env):
 
 
 def test_audit_ledger_detects_edits_and_deletions(env):
-    client, people, _settings = env
+    client, people, settings = env
     draft = create(client, people, body=CLEAN)
     through(client, people, draft["id"])
     with unit_of_work(settings) as session:
