@@ -19,6 +19,7 @@ from checks.canonical import content_hash
 from review_service import audit
 from review_service.check_service import run_check
 from review_service.models import CheckRun, Comment, Draft, DraftVersion, User, utcnow
+from review_service.notify import NOTIFIED_EVENTS
 from review_service.workflow_state import definitions, state_from_json, state_to_json
 from workflows.definition import Action, WorkflowDefinition
 from workflows.engine import Outcome, apply, available_actions, change_content, start, waive
@@ -116,8 +117,23 @@ def _new_version(session: Session, *, draft: Draft, user: User, content: Content
     return version
 
 
+def pending_notifications(session: Session) -> list[dict[str, Any]]:
+    """Events to announce once this unit of work has committed (see review_service.notify)."""
+    return session.info.setdefault("notifications", [])
+
+
 def _audit_events(session: Session, draft: Draft, events: tuple[Event, ...] | list[Event], version: int) -> None:
     for event in events:
+        if event.kind in NOTIFIED_EVENTS:
+            pending_notifications(session).append(
+                {
+                    "event": event.kind,
+                    "draft_id": draft.id,
+                    "version": version,
+                    "stage": event.stage,
+                    "actor": event.actor,
+                }
+            )
         audit.append(
             session,
             kind=event.kind,

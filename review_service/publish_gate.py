@@ -51,6 +51,15 @@ def decide(
         draft_id=decision.draft_id,
         data={"channel": channel.value, "content_hash": digest, "reason": decision.reason},
     )
+    if decision.allow:
+        session.info.setdefault("notifications", []).append(
+            {
+                "event": "gate_allow",
+                "draft_id": decision.draft_id,
+                "version": decision.version,
+                "channel": channel.value,
+            }
+        )
     return decision
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,7 @@ from review_service.config import Settings
 from review_service.db import unit_of_work
 from review_service.errors import ApiError
 from review_service.models import ApiToken, utcnow
+from review_service.notify import deliver
 from review_service.tokens import find_active_token
 
 
@@ -23,9 +24,13 @@ def get_app_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
-def get_session(settings: SettingsDep) -> Iterator[Session]:
+def get_session(settings: SettingsDep, background: BackgroundTasks) -> Iterator[Session]:
     with unit_of_work(settings) as session:
         yield session
+    # committed: announce what happened (never before the transaction is durable)
+    notifications = session.info.pop("notifications", [])
+    if notifications and settings.webhook_url:
+        background.add_task(deliver, settings, notifications)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
