@@ -24,13 +24,18 @@ def get_app_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
+def _announce(settings: Settings, session: Session) -> None:
+    notifications = session.info.pop("notifications", [])
+    if notifications and session.info.pop("committed", False):
+        deliver(settings, notifications)
+
+
 def get_session(settings: SettingsDep, background: BackgroundTasks) -> Iterator[Session]:
     with unit_of_work(settings) as session:
+        # Runs after the response, hence after the commit below; a rolled-back unit announces nothing.
+        background.add_task(_announce, settings, session)
         yield session
-    # committed: announce what happened (never before the transaction is durable)
-    notifications = session.info.pop("notifications", [])
-    if notifications and settings.webhook_url:
-        background.add_task(deliver, settings, notifications)
+    session.info["committed"] = True
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
