@@ -38,7 +38,7 @@ def get_session(settings: SettingsDep, background: BackgroundTasks) -> Iterator[
     session.info["committed"] = True
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]  # commit before the response
 _bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer rvs_…`")
 
 
