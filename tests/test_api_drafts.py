@@ -233,3 +233,30 @@ def test_expired_receipt_and_forged_receipt_fail_verification(env):
     with pytest.raises(ReceiptError) as info:
         verify_receipt(gate["receipt"], jwks, content_hash=content_hash(title=TITLE, body="别的内容"))
     assert info.value.code == "content_mismatch"
+
+
+def test_signoff_sheet_and_ledger_export(env):
+    client, people, _settings = env
+    draft = create(client, people, body=CLEAN)
+    post(client, people["editor"], f"/drafts/{draft['id']}/submit")
+    post(
+        client,
+        people["proof1"],
+        f"/drafts/{draft['id']}/actions",
+        {"action": "return", "comment": "<script>x</script>请补充"},
+    )
+    sheet = client.get(f"/api/v1/drafts/{draft['id']}/signoff", headers=people["editor"].headers)
+    assert sheet.status_code == 200 and "稿件审签单" in sheet.text
+    assert "一校" in sheet.text and "退回" in sheet.text and "proof1" in sheet.text
+    assert "<script>x" not in sheet.text and "&lt;script&gt;" in sheet.text
+    assert "sha256:" in sheet.text
+    download = client.get(f"/api/v1/drafts/{draft['id']}/signoff?download=true", headers=people["editor"].headers)
+    assert "attachment" in download.headers["content-disposition"]
+    today = dt.date.today().isoformat()
+    refused = client.get(f"/api/v1/audit/export?from={today}&to={today}", headers=people["editor"].headers)
+    assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+    ledger = client.get(f"/api/v1/audit/export?from={today}&to={today}", headers=people["rev3"].headers)
+    assert ledger.status_code == 200 and ledger.headers["content-type"].startswith("text/csv")
+    rows = {tuple(line.split(",")[:2]): line.split(",")[2] for line in ledger.text.lstrip("\ufeff").splitlines()[1:]}
+    assert rows[("流转", "新建稿件")] == "1" and rows[("流转", "退回次数")] == "1"
+    assert ("平均处理时长（小时）", "proof1") in rows

@@ -8,10 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from review_service import drafts as service
+from review_service import reports
 from review_service.api.deps import DraftsToken, SessionDep
 from review_service.api.refusals import as_api_error
 from review_service.api.routes.check import ERRORS
@@ -277,3 +279,34 @@ def history(draft_id: int, session: SessionDep, token: DraftsToken) -> list[Hist
 @router.get("/queue", response_model=list[DraftOut], summary="待我处理的稿件")
 def queue(session: SessionDep, token: DraftsToken) -> list[DraftOut]:
     return [_out(d, token.user) for d in service.queue_for(session, user=token.user)]
+
+
+@router.get("/drafts/{draft_id}/signoff", response_class=HTMLResponse, responses=ERRORS_409, summary="审签单")
+def signoff(
+    draft_id: int,
+    session: SessionDep,
+    token: DraftsToken,
+    download: Annotated[bool, Query(description="download as a file to archive")] = False,
+) -> HTMLResponse:
+    draft = _load(session, draft_id, token.user)
+    headers = {"Content-Disposition": f'attachment; filename="signoff-{draft.id}.html"'} if download else None
+    return HTMLResponse(reports.signoff_html(session, draft), headers=headers)
+
+
+@router.get("/audit/export", response_class=PlainTextResponse, summary="审核台账 CSV（年度报告用）")
+def audit_export(
+    session: SessionDep,
+    token: DraftsToken,
+    from_date: Annotated[dt.date, Query(alias="from")],
+    to_date: Annotated[dt.date, Query(alias="to")],
+) -> PlainTextResponse:
+    if token.user.role not in ("admin", "reviewer3"):
+        raise ApiError(403, "forbidden", "仅管理员或终审人员可导出台账", "Only admins and final reviewers may export")
+    if to_date < from_date:
+        raise ApiError(422, "invalid_range", "结束日期早于开始日期", "'to' is before 'from'")
+    body = reports.ledger_csv(session, start=from_date, end=to_date)
+    return PlainTextResponse(
+        "\ufeff" + body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="ledger-{from_date}-{to_date}.csv"'},
+    )
