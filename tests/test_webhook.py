@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
 
 from fastapi.testclient import TestClient
 
@@ -19,9 +20,9 @@ SECRET = "webhook-test-secret"
 
 
 class Receiver(BaseHTTPRequestHandler):
-    received: list[tuple[bytes, str]] = []
+    received: ClassVar[list[tuple[bytes, str]]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server API
+    def do_POST(self) -> None:  # the http.server API names it so
         body = self.rfile.read(int(self.headers["Content-Length"]))
         Receiver.received.append((body, self.headers.get("X-Review-Signature", "")))
         self.send_response(204)
