@@ -224,6 +224,7 @@ def act(
     comment: str | None = None,
     expected_revision: int | None = None,
     content: Content | None = None,
+    actor: Actor | None = None,
 ) -> Outcome:
     """Apply one workflow action; a proofreader's ``edit`` carries the new content."""
     state = state_from_json(draft.run_state)
@@ -231,7 +232,7 @@ def act(
     outcome = apply(
         definition_of(draft),
         state,
-        actor_of(user),
+        actor or actor_of(user),
         action,
         facts_for(draft),
         comment=comment,

@@ -206,3 +206,34 @@ class GateResponse(BaseModel):
     draft_id: int | None = None
     version: int | None = None
     receipt: dict[str, object] | None = None
+
+
+class CountersignLinkRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    department: str = Field(min_length=1, max_length=120)
+    hours: int = Field(default=72, ge=1, le=24 * 30)
+
+
+class CountersignLinkOut(BaseModel):
+    token: str
+    path: str
+
+
+class CountersignView(BaseModel):
+    draft_id: int
+    department: str
+    title: str
+    summary: str | None
+    body: str
+    format: str
+    content_hash: str
+    expires_at: dt.datetime
+
+
+class CountersignDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["approve", "return"]
+    signer_name: str = Field(min_length=1, max_length=60)
+    comment: str | None = Field(default=None, max_length=5000)

@@ -260,3 +260,35 @@ def test_signoff_sheet_and_ledger_export(env):
     rows = {tuple(line.split(",")[:2]): line.split(",")[2] for line in ledger.text.lstrip("\ufeff").splitlines()[1:]}
     assert rows[("流转", "新建稿件")] == "1" and rows[("流转", "退回次数")] == "1"
     assert ("平均处理时长（小时）", "proof1") in rows
+
+
+def test_outside_countersign_through_a_single_use_link(env):
+    client, people, _settings = env
+    draft = post(
+        client,
+        people["editor"],
+        "/drafts",
+        {"title": TITLE, "body": CLEAN, "countersign": ["司法局"]},
+        status=201,
+    )
+    through(client, people, draft["id"])
+    detail = client.get(f"/api/v1/drafts/{draft['id']}", headers=people["editor"].headers).json()
+    assert detail["stage"] == "countersign"
+    refused = client.post(
+        f"/api/v1/drafts/{draft['id']}/countersign-links",
+        json={"department": "财政局"},
+        headers=people["editor"].headers,
+    )
+    assert refused.json()["code"] == "not_a_countersign_department"
+    link = post(
+        client, people["editor"], f"/drafts/{draft['id']}/countersign-links", {"department": "司法局"}, status=201
+    )
+    view = client.get(link["path"]).json()
+    assert view["body"] == CLEAN and view["department"] == "司法局" and "author" not in view
+    forged = client.get(link["path"][:-4] + "abcd")
+    assert (forged.status_code, forged.json()["code"]) == (404, "link_invalid")
+    signed = client.post(link["path"], json={"decision": "approve", "signer_name": "王科长"})
+    assert signed.status_code == 200 and signed.json()["stage"] == "review3"
+    again = client.post(link["path"], json={"decision": "approve", "signer_name": "王科长"})
+    assert (again.status_code, again.json()["code"]) == (410, "link_used")
+    assert post(client, people["rev3"], f"/drafts/{draft['id']}/actions", {"action": "approve"})["status"] == "approved"

@@ -1,0 +1,87 @@
+"""Outside 会签: create a single-use link (author/admin), open it and sign without an account."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from review_service import countersign
+from review_service.api.deps import DraftsToken, SessionDep, SettingsDep
+from review_service.api.refusals import as_api_error
+from review_service.api.routes.drafts import ERRORS_409, _load
+from review_service.errors import ApiError
+from review_service.models import Draft
+from review_service.schemas import CountersignDecision, CountersignLinkOut, CountersignLinkRequest, CountersignView
+from workflows.refusals import Refusal
+
+router = APIRouter(tags=["countersign"])
+LINK_STATUS = {"link_invalid": 404, "link_used": 410, "link_expired": 410, "not_a_countersign_department": 422}
+
+
+def _error(exc: countersign.LinkError) -> ApiError:
+    return ApiError(LINK_STATUS.get(exc.code, 403), exc.code, exc.zh, exc.en)
+
+
+@router.post(
+    "/drafts/{draft_id}/countersign-links",
+    response_model=CountersignLinkOut,
+    status_code=201,
+    responses=ERRORS_409,
+    summary="生成外单位会签链接（一次性、限时）",
+)
+def create_link(
+    draft_id: int, body: CountersignLinkRequest, session: SessionDep, settings: SettingsDep, token: DraftsToken
+) -> CountersignLinkOut:
+    draft = _load(session, draft_id, token.user)
+    if token.user.id != draft.author_id and token.user.role != "admin":
+        raise ApiError(403, "forbidden", "只有作者或管理员可以生成会签链接", "Only the author or an admin may do this")
+    try:
+        link = countersign.create_link(
+            session,
+            data_dir=settings.data_dir,
+            draft=draft,
+            department=body.department,
+            creator=token.user,
+            hours=body.hours,
+        )
+    except countersign.LinkError as exc:
+        raise _error(exc) from exc
+    return CountersignLinkOut(token=link, path=f"/api/v1/countersign/{link}")
+
+
+@router.get("/countersign/{link}", response_model=CountersignView, responses=ERRORS_409, summary="打开会签链接")
+def view(link: str, session: SessionDep, settings: SettingsDep) -> CountersignView:
+    try:
+        row = countersign.open_link(session, data_dir=settings.data_dir, token=link)
+    except countersign.LinkError as exc:
+        raise _error(exc) from exc
+    draft = session.get(Draft, row.draft_id)
+    assert draft is not None
+    version = draft.versions[-1]
+    return CountersignView(
+        draft_id=draft.id,
+        department=row.department,
+        title=version.title,
+        summary=version.summary,
+        body=version.body,
+        format=version.body_format,
+        content_hash=version.content_hash,
+        expires_at=row.expires_at,
+    )
+
+
+@router.post("/countersign/{link}", responses=ERRORS_409, summary="通过会签链接签署")
+def sign(link: str, body: CountersignDecision, session: SessionDep, settings: SettingsDep) -> dict[str, str]:
+    try:
+        outcome = countersign.sign_with_link(
+            session,
+            data_dir=settings.data_dir,
+            token=link,
+            approve=body.decision == "approve",
+            signer_name=body.signer_name,
+            comment=body.comment,
+        )
+    except countersign.LinkError as exc:
+        raise _error(exc) from exc
+    except Refusal as refusal:
+        raise as_api_error(refusal) from refusal
+    return {"status": outcome.state.status.value, "stage": outcome.state.stage or ""}

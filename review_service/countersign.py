@@ -1,0 +1,101 @@
+"""Outside 会签 through a single-use signed link that expires and shows only its draft.
+
+The link carries ``<nonce>.<hmac>``; the nonce names a stored link row (draft, department,
+expiry, used?), the HMAC (key in REVIEW_DATA_DIR) makes guessing nonces useless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from review_service import drafts as service
+from review_service.models import CountersignLink, Draft, User, utcnow
+from workflows.definition import Action
+from workflows.engine import Outcome
+from workflows.state import Actor
+
+
+class LinkError(ValueError):
+    def __init__(self, code: str, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.code, self.zh, self.en = code, zh, en
+
+
+def _secret(data_dir: Path) -> bytes:
+    path = data_dir / "keys" / "link-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def _mac(data_dir: Path, nonce: str) -> str:
+    return hmac.new(_secret(data_dir), nonce.encode("ascii"), hashlib.sha256).hexdigest()[:32]
+
+
+def create_link(session: Session, *, data_dir: Path, draft: Draft, department: str, creator: User, hours: int) -> str:
+    if department not in service.state_from_json(draft.run_state).countersign_departments:
+        raise LinkError(
+            "not_a_countersign_department", "该部门不在本稿件的会签部门中", "Department is not asked to sign"
+        )
+    nonce = secrets.token_urlsafe(24)
+    session.add(
+        CountersignLink(
+            nonce=nonce,
+            draft_id=draft.id,
+            department=department,
+            created_by=creator.id,
+            expires_at=utcnow() + dt.timedelta(hours=hours),
+        )
+    )
+    session.flush()
+    return f"{nonce}.{_mac(data_dir, nonce)}"
+
+
+def open_link(session: Session, *, data_dir: Path, token: str) -> CountersignLink:
+    nonce, _, mac = token.partition(".")
+    if not nonce or not hmac.compare_digest(mac, _mac(data_dir, nonce)):
+        raise LinkError("link_invalid", "会签链接无效", "Invalid countersign link")
+    link = session.scalar(select(CountersignLink).where(CountersignLink.nonce == nonce))
+    if link is None:
+        raise LinkError("link_invalid", "会签链接无效", "Invalid countersign link")
+    if link.used_at is not None:
+        raise LinkError("link_used", "会签链接已使用", "This countersign link was already used")
+    expires = link.expires_at if link.expires_at.tzinfo else link.expires_at.replace(tzinfo=dt.UTC)
+    if expires <= utcnow():
+        raise LinkError("link_expired", "会签链接已过期", "This countersign link has expired")
+    return link
+
+
+def sign_with_link(
+    session: Session, *, data_dir: Path, token: str, approve: bool, signer_name: str, comment: str | None
+) -> Outcome:
+    link = open_link(session, data_dir=data_dir, token=token)
+    draft = session.get(Draft, link.draft_id)
+    assert draft is not None
+    signer = User(
+        username=f"ext-{link.nonce[:12]}", display_name=f"{signer_name}（{link.department}）", role="external"
+    )
+    session.add(signer)
+    session.flush()
+    outcome = service.act(
+        session,
+        draft=draft,
+        user=signer,
+        action=Action.APPROVE if approve else Action.RETURN,
+        comment=comment,
+        actor=Actor(signer.id, frozenset(), link.department, external=True),
+    )
+    link.used_at = utcnow()
+    link.signer_id = signer.id
+    return outcome
