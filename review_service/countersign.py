@@ -40,7 +40,7 @@ def _secret(data_dir: Path) -> bytes:
 
 
 def _mac(data_dir: Path, nonce: str) -> str:
-    return hmac.new(_secret(data_dir), nonce.encode("ascii"), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(_secret(data_dir), nonce.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
 def create_link(session: Session, *, data_dir: Path, draft: Draft, department: str, creator: User, hours: int) -> str:
