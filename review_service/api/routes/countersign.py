@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from review_service import countersign
 from review_service.api.deps import DraftsToken, SessionDep, SettingsDep
 from review_service.api.refusals import as_api_error
-from review_service.api.routes.drafts import ERRORS_409, _load
+from review_service.api.routes.drafts import ERRORS_409, DraftId, _load
 from review_service.errors import ApiError
 from review_service.models import Draft
 from review_service.schemas import CountersignDecision, CountersignLinkOut, CountersignLinkRequest, CountersignView
@@ -29,7 +29,7 @@ def _error(exc: countersign.LinkError) -> ApiError:
     summary="生成外单位会签链接（一次性、限时）",
 )
 def create_link(
-    draft_id: int, body: CountersignLinkRequest, session: SessionDep, settings: SettingsDep, token: DraftsToken
+    draft_id: DraftId, body: CountersignLinkRequest, session: SessionDep, settings: SettingsDep, token: DraftsToken
 ) -> CountersignLinkOut:
     draft = _load(session, draft_id, token.user)
     if token.user.id != draft.author_id and token.user.role != "admin":

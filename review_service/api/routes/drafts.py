@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlalchemy import select
@@ -37,6 +37,9 @@ from workflows.engine import unresolved_blocks
 from workflows.refusals import Refusal
 
 router = APIRouter(tags=["drafts"])
+MAX_ID = 2_147_483_647
+DraftId = Annotated[int, Path(ge=1, le=MAX_ID, description="draft id")]
+VersionNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
 ERRORS_409 = {**ERRORS, 404: ERRORS[422], 409: ERRORS[422]}
 
 
@@ -47,7 +50,7 @@ def _content(body: DraftCreate | DraftUpdate) -> service.Content:
     return service.Content(body.title, body.body, body.summary, body.format, metadata)
 
 
-def _load(session: Session, draft_id: int, user: User) -> Draft:
+def _load(session: Session, draft_id: DraftId, user: User) -> Draft:
     draft = session.get(Draft, draft_id)
     if draft is None or not service.can_see(user, draft):
         raise ApiError(404, "draft_not_found", "稿件不存在或无权查看", "Draft not found")
@@ -149,12 +152,12 @@ def list_drafts(
 
 
 @router.get("/drafts/{draft_id}", response_model=DraftOut, responses=ERRORS_409, summary="稿件详情")
-def get_draft(draft_id: int, session: SessionDep, token: DraftsToken) -> DraftOut:
+def get_draft(draft_id: DraftId, session: SessionDep, token: DraftsToken) -> DraftOut:
     return _out(_load(session, draft_id, token.user), token.user)
 
 
 @router.put("/drafts/{draft_id}", response_model=DraftOut, responses=ERRORS_409, summary="保存新版本（作者）")
-async def update_draft(draft_id: int, body: DraftUpdate, session: SessionDep, token: DraftsToken) -> DraftOut:
+async def update_draft(draft_id: DraftId, body: DraftUpdate, session: SessionDep, token: DraftsToken) -> DraftOut:
     draft = _load(session, draft_id, token.user)
     content = _content(body)
 
@@ -171,12 +174,12 @@ async def update_draft(draft_id: int, body: DraftUpdate, session: SessionDep, to
 
 
 @router.get("/drafts/{draft_id}/versions", response_model=list[VersionOut], responses=ERRORS_409, summary="版本列表")
-def list_versions(draft_id: int, session: SessionDep, token: DraftsToken) -> list[VersionOut]:
+def list_versions(draft_id: DraftId, session: SessionDep, token: DraftsToken) -> list[VersionOut]:
     return [_version_out(v) for v in _load(session, draft_id, token.user).versions]
 
 
 @router.get("/drafts/{draft_id}/versions/{number}", response_model=VersionOut, responses=ERRORS_409, summary="某一版本")
-def get_version(draft_id: int, number: int, session: SessionDep, token: DraftsToken) -> VersionOut:
+def get_version(draft_id: DraftId, number: VersionNumber, session: SessionDep, token: DraftsToken) -> VersionOut:
     draft = _load(session, draft_id, token.user)
     version = next((v for v in draft.versions if v.number == number), None)
     if version is None:
@@ -186,11 +189,11 @@ def get_version(draft_id: int, number: int, session: SessionDep, token: DraftsTo
 
 @router.get("/drafts/{draft_id}/diff", response_model=DiffOut, responses=ERRORS_409, summary="比较两个版本")
 def diff_versions(
-    draft_id: int,
+    draft_id: DraftId,
     session: SessionDep,
     token: DraftsToken,
-    from_version: Annotated[int, Query(alias="from", ge=1)],
-    to_version: Annotated[int, Query(alias="to", ge=1)],
+    from_version: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
+    to_version: Annotated[int, Query(alias="to", ge=1, le=MAX_ID)],
 ) -> DiffOut:
     draft = _load(session, draft_id, token.user)
     by_number = {v.number: v for v in draft.versions}
@@ -218,13 +221,13 @@ def _act(session: Session, draft: Draft, user: User, action: Action, **kwargs: o
 
 
 @router.post("/drafts/{draft_id}/submit", response_model=DraftOut, responses=ERRORS_409, summary="提交审核")
-def submit(draft_id: int, body: SubmitRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
+def submit(draft_id: DraftId, body: SubmitRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
     draft = _load(session, draft_id, token.user)
     return _act(session, draft, token.user, Action.SUBMIT, expected_revision=body.expected_revision)
 
 
 @router.post("/drafts/{draft_id}/actions", response_model=DraftOut, responses=ERRORS_409, summary="处理当前环节")
-async def act(draft_id: int, body: ActionRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
+async def act(draft_id: DraftId, body: ActionRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
     draft = _load(session, draft_id, token.user)
     action = Action(body.action)
     if action is Action.EDIT and body.content is None:
@@ -243,7 +246,7 @@ async def act(draft_id: int, body: ActionRequest, session: SessionDep, token: Dr
 
 
 @router.post("/drafts/{draft_id}/waivers", response_model=DraftOut, responses=ERRORS_409, summary="豁免阻断级问题")
-def add_waiver(draft_id: int, body: WaiverRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
+def add_waiver(draft_id: DraftId, body: WaiverRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
     draft = _load(session, draft_id, token.user)
     try:
         service.waive_finding(
@@ -264,13 +267,13 @@ def add_waiver(draft_id: int, body: WaiverRequest, session: SessionDep, token: D
 
 
 @router.post("/drafts/{draft_id}/comments", status_code=201, responses=ERRORS_409, summary="发表意见")
-def comment(draft_id: int, body: CommentRequest, session: SessionDep, token: DraftsToken) -> dict[str, int]:
+def comment(draft_id: DraftId, body: CommentRequest, session: SessionDep, token: DraftsToken) -> dict[str, int]:
     draft = _load(session, draft_id, token.user)
     return {"id": service.add_comment(session, draft=draft, user=token.user, body=body.body).id}
 
 
 @router.get("/drafts/{draft_id}/history", response_model=list[HistoryEntry], responses=ERRORS_409, summary="流转记录")
-def history(draft_id: int, session: SessionDep, token: DraftsToken) -> list[HistoryEntry]:
+def history(draft_id: DraftId, session: SessionDep, token: DraftsToken) -> list[HistoryEntry]:
     draft = _load(session, draft_id, token.user)
     rows = session.scalars(select(AuditEntry).where(AuditEntry.draft_id == draft.id).order_by(AuditEntry.id))
     return [HistoryEntry(at=r.at, actor_id=r.actor_id, kind=r.kind, data=r.data) for r in rows]
@@ -283,7 +286,7 @@ def queue(session: SessionDep, token: DraftsToken) -> list[DraftOut]:
 
 @router.get("/drafts/{draft_id}/signoff", response_class=HTMLResponse, responses=ERRORS_409, summary="审签单")
 def signoff(
-    draft_id: int,
+    draft_id: DraftId,
     session: SessionDep,
     token: DraftsToken,
     download: Annotated[bool, Query(description="download as a file to archive")] = False,
