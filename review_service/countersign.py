@@ -64,7 +64,7 @@ def create_link(session: Session, *, data_dir: Path, draft: Draft, department: s
 
 def open_link(session: Session, *, data_dir: Path, token: str) -> CountersignLink:
     nonce, _, mac = token.partition(".")
-    if not nonce or not hmac.compare_digest(mac, _mac(data_dir, nonce)):
+    if not nonce or not token.isascii() or not hmac.compare_digest(mac, _mac(data_dir, nonce)):
         raise LinkError("link_invalid", "会签链接无效", "Invalid countersign link")
     link = session.scalar(select(CountersignLink).where(CountersignLink.nonce == nonce))
     if link is None:
