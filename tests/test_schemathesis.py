@@ -12,7 +12,7 @@ from schemathesis.checks import not_a_server_error
 from review_service.api.main import create_app
 from tests.api_helpers import make_settings, mint_token
 
-EXAMPLES_PER_OPERATION = 250
+EXAMPLES_PER_OPERATION = 120
 MIN_REQUESTS = 1000
 
 
