@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=2_000_000, description="larger request bodies get 413")
     max_text_chars: int = Field(default=200_000, description="longest text accepted by /check")
     token_ttl_days: int = Field(default=365, description="lifetime of tokens made by `token create`")
+    spanning_roles: str = Field(default="admin", description="comma-separated roles that see every department")
     webhook_url: str | None = Field(default=None, description="organisation webhook for submit/return/approve/publish")
     webhook_secret: str | None = Field(default=None, description="HMAC-SHA256 key for the webhook signature")
 
@@ -34,6 +35,10 @@ class Settings(BaseSettings):
         if value and value.startswith(("postgres://", "postgresql://")):
             return "postgresql+psycopg://" + value.split("://", 1)[1]
         return value
+
+    @property
+    def spanning_role_set(self) -> frozenset[str]:
+        return frozenset(r.strip() for r in self.spanning_roles.split(",") if r.strip())
 
     @property
     def sqlalchemy_url(self) -> str:

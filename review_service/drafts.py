@@ -26,7 +26,7 @@ from workflows.engine import Outcome, apply, available_actions, change_content, 
 from workflows.refusals import Reason, Refusal
 from workflows.state import Actor, Event, Facts, FindingRef, RunState
 
-SPANNING_ROLES = frozenset(("admin",))
+DEFAULT_SPANNING_ROLES = frozenset(("admin",))
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,9 @@ def actor_of(user: User) -> Actor:
     return Actor(user.id, frozenset({user.role}), user.department.name if user.department else None)
 
 
-def can_see(user: User, draft: Draft) -> bool:
-    if user.role in SPANNING_ROLES or user.spans_departments or draft.author_id == user.id:
+def can_see(user: User, draft: Draft, spanning_roles: frozenset[str] = DEFAULT_SPANNING_ROLES) -> bool:
+    """Own department's drafts, unless the role (REVIEW_SPANNING_ROLES) or the user spans all."""
+    if user.role in spanning_roles or user.spans_departments or draft.author_id == user.id:
         return True
     return draft.department_id is not None and draft.department_id == user.department_id
 
@@ -284,7 +285,7 @@ def actions_for(draft: Draft, user: User) -> tuple[Action, ...]:
     return available_actions(definition_of(draft), state_from_json(draft.run_state), actor_of(user), facts_for(draft))
 
 
-def queue_for(session: Session, *, user: User) -> list[Draft]:
+def queue_for(session: Session, *, user: User, spanning_roles: frozenset[str] = DEFAULT_SPANNING_ROLES) -> list[Draft]:
     """Drafts in review whose current stage this user may act on now."""
     candidates = session.scalars(
         select(Draft).where(Draft.status == "in_review").order_by(Draft.priority.desc(), Draft.id)
@@ -292,5 +293,6 @@ def queue_for(session: Session, *, user: User) -> list[Draft]:
     return [
         d
         for d in candidates
-        if can_see(user, d) and set(actions_for(d, user)) & {Action.PASS, Action.EDIT, Action.APPROVE, Action.RETURN}
+        if can_see(user, d, spanning_roles)
+        and set(actions_for(d, user)) & {Action.PASS, Action.EDIT, Action.APPROVE, Action.RETURN}
     ]

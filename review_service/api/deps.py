@@ -34,6 +34,7 @@ def get_session(settings: SettingsDep, background: BackgroundTasks) -> Iterator[
     with unit_of_work(settings) as session:
         # Runs after the response, hence after the commit below; a rolled-back unit announces nothing.
         background.add_task(_announce, settings, session)
+        session.info["spanning_roles"] = settings.spanning_role_set
         yield session
     session.info["committed"] = True
 

@@ -50,9 +50,10 @@ def _content(body: DraftCreate | DraftUpdate) -> service.Content:
     return service.Content(body.title, body.body, body.summary, body.format, metadata)
 
 
-def _load(session: Session, draft_id: DraftId, user: User) -> Draft:
+def _load(session: Session, draft_id: int, user: User) -> Draft:
     draft = session.get(Draft, draft_id)
-    if draft is None or not service.can_see(user, draft):
+    spanning = session.info.get("spanning_roles", service.DEFAULT_SPANNING_ROLES)
+    if draft is None or not service.can_see(user, draft, spanning):
         raise ApiError(404, "draft_not_found", "稿件不存在或无权查看", "Draft not found")
     return draft
 
@@ -147,7 +148,8 @@ def list_drafts(
     query = select(Draft).order_by(Draft.id.desc())
     if status:
         query = query.where(Draft.status == status)
-    visible = [d for d in session.scalars(query) if service.can_see(token.user, d)]
+    spanning = session.info.get("spanning_roles", service.DEFAULT_SPANNING_ROLES)
+    visible = [d for d in session.scalars(query) if service.can_see(token.user, d, spanning)]
     return [_out(d, token.user) for d in visible[:limit]]
 
 
@@ -281,7 +283,8 @@ def history(draft_id: DraftId, session: SessionDep, token: DraftsToken) -> list[
 
 @router.get("/queue", response_model=list[DraftOut], summary="待我处理的稿件")
 def queue(session: SessionDep, token: DraftsToken) -> list[DraftOut]:
-    return [_out(d, token.user) for d in service.queue_for(session, user=token.user)]
+    spanning = session.info.get("spanning_roles", service.DEFAULT_SPANNING_ROLES)
+    return [_out(d, token.user) for d in service.queue_for(session, user=token.user, spanning_roles=spanning)]
 
 
 @router.get("/drafts/{draft_id}/signoff", response_class=HTMLResponse, responses=ERRORS_409, summary="审签单")
