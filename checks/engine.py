@@ -21,6 +21,7 @@ DEFAULT_DICTIONARIES = Path(__file__).resolve().parent.parent / "dictionaries"
 class EngineConfig:
     dictionaries_dir: Path = DEFAULT_DICTIONARIES
     enabled: tuple[str, ...] | None = None  # check names; None = all
+    term_list_dirs: tuple[Path, ...] = ()  # extra organisation term lists (same YAML format)
     policy: SeverityPolicy = field(default_factory=default_policy)
 
 
