@@ -3,7 +3,8 @@
 Usage::
 
     python -m bench.false_alarms [--corpus-dir DIR] [--limit-chars N] [--corpus NAME ...]
-                                 [--examples N] [--workers N] [--json OUT] [--dump OUT] [--max-rate R]
+                                 [--checks PREFIX ...] [--examples N] [--workers N] [--json OUT]
+                                 [--dump OUT] [--max-rate R]
 
 Runs the full engine (``checks.build_engine()``, website channel, plain text) over published,
 edited texts whose wording is correct by construction and counts the ``block``/``warn`` findings per
@@ -19,11 +20,14 @@ Corpora (JSON Lines under ``--corpus-dir``, default ``../shared/data/corpus`` ne
 - ``xinwenlianbo`` xinwenlianbo_2022_2025.jsonl (``text``, ``date``): every k-th story; its licence allows
   measuring only, so nothing the product ships may be derived from it
 
+Wikisource's licence notice at the end of the reports is cut off (it is not part of the document).
 Each document is checked with its own date as ``doc_date`` where known (date-aware checks must not flag
-what was right at the time). ``--limit-chars`` caps the characters taken from each corpus; for the
-large ones the stride k is chosen so the sample spreads over the whole file (deterministic: the same
-arguments give the same sample). The corpus folder is not part of the repository: when it is absent the
-script says so and exits 0. ``--max-rate`` turns the report into a gate (exit 1 above the rate).
+what was right at the time). ``--limit-chars`` caps the characters taken from each corpus (in whole
+documents); for the large ones the stride k is chosen so the sample spreads over the whole file
+(deterministic: the same arguments give the same sample). ``--checks`` restricts the run to some check
+families (e.g. ``--checks format --checks secret``) when measuring one family. The corpus folder is not
+part of the repository: when it is absent the script says so and exits 0. ``--max-rate`` turns the
+report into a gate (exit 1 above the rate).
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS_DIR = REPO_ROOT.parent / "shared" / "data" / "corpus"
-DEFAULT_LIMIT_CHARS = 2_500_000
+DEFAULT_LIMIT_CHARS = 1_500_000
 PER_10K = 10_000
 REPORTED = ("block", "warn")
 CONTEXT = 24
@@ -88,6 +92,14 @@ CONGRESS_DATES = {
     17: dt.date(2007, 10, 15),
 }
 _HEAD_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+# The Wikisource licence notice appended to the reports ("本作品是中华人民共和国的法律、法规…属于公有领域",
+# "本作品来自1949年10月1日（含）之后的中国共产党文件…") is not part of the document.
+_WIKISOURCE_FOOTER = re.compile(r"\n[ \t\u3000]*本作品(?:是中华人民共和国的|来自\d{4}年)")
+
+
+def strip_footer(text: str) -> str:
+    match = _WIKISOURCE_FOOTER.search(text)
+    return text[: match.start()] if match else text
 
 
 @dataclass(frozen=True)
@@ -138,14 +150,12 @@ def sample(corpus: Corpus, rows: list[dict[str, Any]], limit_chars: int) -> tupl
     taken = 0
     for i in range(0, len(rows), stride):
         row = rows[i]
-        text = row.get(corpus.text_key) or ""
+        text = strip_footer(row.get(corpus.text_key) or "")
         if not text.strip():
             continue
         if limit_chars > 0 and taken >= limit_chars:
             break
-        if limit_chars > 0 and taken + len(text) > limit_chars:
-            text = text[: limit_chars - taken]
-        taken += len(text)
+        taken += len(text)  # whole documents only: a cut would leave brackets and quotes unpaired
         ident = str(row.get("title") or row.get("source") or f"#{i}")
         docs.append(Doc(corpus.name, ident, text, doc_date(corpus.name, row, text)))
     return docs, stride
@@ -154,14 +164,29 @@ def sample(corpus: Corpus, rows: list[dict[str, Any]], limit_chars: int) -> tupl
 # ----------------------------------------------------------------------------- checking
 
 _ENGINE: Any = None
+_CHECK_PREFIXES: tuple[str, ...] = ()
+
+
+def _init_worker(prefixes: tuple[str, ...]) -> None:
+    global _CHECK_PREFIXES
+    _CHECK_PREFIXES = prefixes
+
+
+def enabled_checks(prefixes: Sequence[str]) -> tuple[str, ...] | None:
+    """Names of the checks whose name starts with one of ``prefixes`` (None: every check)."""
+    if not prefixes:
+        return None
+    from checks.catalog import CHECK_FACTORIES
+
+    return tuple(n for n in CHECK_FACTORIES if any(n == p or n.startswith(p.rstrip(".") + ".") for p in prefixes))
 
 
 def _engine() -> Any:
     global _ENGINE
     if _ENGINE is None:
-        from checks import build_engine
+        from checks import EngineConfig, build_engine
 
-        _ENGINE = build_engine()
+        _ENGINE = build_engine(EngineConfig(enabled=enabled_checks(_CHECK_PREFIXES)))
     return _ENGINE
 
 
@@ -194,14 +219,15 @@ def check_doc(doc: Doc) -> list[Hit]:
     return hits
 
 
-def check_all(docs: Sequence[Doc], workers: int) -> Iterator[list[Hit]]:
+def check_all(docs: Sequence[Doc], workers: int, prefixes: tuple[str, ...] = ()) -> Iterator[list[Hit]]:
     if workers <= 1:
+        _init_worker(prefixes)
         for doc in docs:
             yield check_doc(doc)
         return
     # Largest first, so the pool does not end waiting for one long law.
     order = sorted(docs, key=lambda d: -len(d.text))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(prefixes,)) as pool:
         yield from pool.map(check_doc, order, chunksize=4)
 
 
@@ -270,6 +296,8 @@ def print_report(report: dict[str, Any], stats: Sequence[CorpusStats]) -> None:
         f"{report['characters']:,} characters = {report['rate_per_10k']:.2f} per 10,000 "
         f"(target ≤ 1.00)  [{report['seconds']}s]"
     )
+    if report.get("checks", ["all"]) != ["all"]:
+        print(f"checks run: {', '.join(report['checks'])}")
     print()
     categories = sorted({c for s in stats for c in s.by_category})
     names = [s.name for s in stats]
@@ -320,9 +348,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=int,
         default=DEFAULT_LIMIT_CHARS,
         metavar="N",
-        help="at most N characters from each corpus, 0 for no limit (default: %(default)s)",
+        help="about N characters from each corpus, in whole documents; 0 for no limit (default: %(default)s)",
     )
     parser.add_argument("--corpus", action="append", choices=CORPUS_NAMES, help="only these corpora (repeatable)")
+    parser.add_argument(
+        "--checks",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="run only the checks whose name starts with PREFIX (repeatable; e.g. format, secret; default: all)",
+    )
     parser.add_argument("--examples", type=int, default=5, metavar="N", help="examples per category (default: 5)")
     parser.add_argument("--workers", type=int, default=2, metavar="N", help="worker processes (default: 2)")
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write the report as JSON to OUT")
@@ -344,6 +379,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     started = time.perf_counter()
+    try:  # fail fast, with one clear line, rather than with a traceback from every worker
+        _init_worker(tuple(args.checks))
+        _engine()
+    except Exception as exc:
+        print(f"the check engine failed to build: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
     stats: list[CorpusStats] = []
     docs: list[Doc] = []
     for c in present:
@@ -354,7 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     examples: dict[str, list[Hit]] = defaultdict(list)
     seen_rules: dict[str, set[str]] = defaultdict(set)
     collected: list[Hit] = []
-    for hits in check_all(docs, args.workers):
+    for hits in check_all(docs, args.workers, tuple(args.checks)):
         collected.extend(hits)
     # Examples in document order of the corpora, preferring rules not shown yet, so they are spread out.
     order = {name: i for i, name in enumerate(CORPUS_NAMES)}
@@ -378,6 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for h in collected:
                 fh.write(json.dumps(h.__dict__, ensure_ascii=False) + "\n")
     report = build_report(stats, examples, time.perf_counter() - started)
+    report["checks"] = list(enabled_checks(args.checks) or ["all"])
     print_report(report, stats)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -86,7 +86,8 @@ _MARKUP = re.compile(
     r"|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});",
     re.DOTALL,
 )
-_SPACE_LIKE = frozenset("\t\u00a0\u3000\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f")
+# Tabs stay: they separate table columns (and HTML cells become tabs).
+_SPACE_LIKE = frozenset("\u00a0\u3000\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f")
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 
 

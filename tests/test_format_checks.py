@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from checks.formatting.number_date import (
     chinese_date,
     cn_small_to_int,
     cn_year_to_int,
+    full_year,
     int_to_cn_small,
 )
 from checks.formatting.punctuation import PunctuationCheck
@@ -161,8 +163,16 @@ PUNCTUATION = [
     ("共3项,其中", [(",", "，", "halfwidth")]),
     ("网址:https://www.gov.cn/", [(":", "：", "halfwidth")]),
     ("会议召开了.我们", [(".", "。", "halfwidth")]),
-    ("(一)加强领导", [("(", "（", "halfwidth"), (")", "）", "halfwidth")]),
-    ("某某委员会(以下简称委员会)", [("(", "（", "halfwidth"), (")", "）", "halfwidth")]),
+    # one half-width bracket pair is one finding, fixed as a whole
+    ("(一)加强领导", [("(一)", "（一）", "halfwidth")]),
+    ("依照第(一)项规定", [("(一)", "（一）", "halfwidth")]),
+    ("(1)加强领导", [("(1)", "（1）", "halfwidth")]),
+    ("某某委员会(以下简称委员会)", [("(以下简称委员会)", "（以下简称委员会）", "halfwidth")]),
+    # ... unless what it encloses is long or carries marks of its own: then each bracket is reported
+    ("见说明(A, B)。", [("(", "（", "halfwidth"), (")", "）", "halfwidth")]),
+    ("见说明(甲，乙,丙)。", [("(", "（", "halfwidth"), (",", "，", "halfwidth"), (")", "）", "halfwidth")]),
+    ("说明(" + "甲" * 31 + ")", [("(", "（", "halfwidth"), (")", "）", "halfwidth")]),
+    ("他说(好。。)", [("(", "（", "halfwidth"), ("。。", "。", "doubled"), (")", "）", "halfwidth")]),
     ("1)加强领导", [(")", "）", "halfwidth")]),
     ("（二)种植", [(")", "）", "mixed_paren")]),
     ("(二）种植", [("(", "（", "mixed_paren")]),
@@ -218,6 +228,17 @@ NOT_PUNCTUATION = [
     "（2011年5月通过\n2020年5月修正）\n第一条",
     "《关于印发\n某办法的通知》",
     "“十四五”规划",
+    # GB/T 15834—2011: a sequence number in Arabic digits takes the (half-width) 下脚点; brackets take none
+    "1. 加强领导\n2. 落实责任",
+    "（1）加强领导",
+    "第（一）项",
+    # 〔〕 are the brackets of a 文号 and of citations
+    "参见国发〔2024〕5号文件。",
+    "〔2019〕年度报告",
+    # ASCII marks inside an English phrase or a formula, with no Chinese next to them
+    "世界卫生组织（World Health Organization, WHO）",
+    "其中x,y为实数，f(x)=2x+1。",
+    "时间为9:00—11:30。",
 ]
 
 
@@ -228,6 +249,7 @@ def test_punctuation_negative(engine: CheckEngine, text: str) -> None:
 
 HTML_PUNCTUATION = [
     ("<p>你好,<b>世界</b></p>", ",", "，"),
+    ("<p>(一)加强</p>", "(一)", "（一）"),
     ("<p>你好&#44;世界</p>", "&#44;", "，"),
     ("<p>《通知</p><p>正文。</p>", "《", None),
     ("<p>好，<span>，</span>的</p>", "，<span>，", "，"),
@@ -239,6 +261,13 @@ def test_punctuation_html(engine: CheckEngine, source: str, span: str, suggestio
     result = engine.check(DraftInput(body=source, is_html=True))
     found = [f for f in result.findings if f.category == "format.punctuation"]
     assert [(source[f.start : f.end], f.suggestion) for f in found] == [(span, suggestion)]
+
+
+def test_half_width_pair_around_markup_is_reported_per_bracket(engine: CheckEngine) -> None:
+    """Replacing the whole pair would replace the markup inside it, so each bracket is fixed alone."""
+    source = "<p>(<b>一</b>)加强</p>"
+    result = engine.check(DraftInput(body=source, is_html=True))
+    assert [(source[f.start : f.end], f.suggestion) for f in result.findings] == [("(", "（"), (")", "）")]
 
 
 def test_punctuation_and_doc_number_do_not_double_report(engine: CheckEngine) -> None:
@@ -344,6 +373,182 @@ def test_number_date_html(engine: CheckEngine) -> None:
     ]
 
 
+# --- format.number_date: numeral styles mixed inside one date -------------------------------------
+
+MIXED_IN_DATE = [
+    ("定于2024年五月举办运动会", "2024年五月", "2024年5月"),
+    ("定于二〇二四年6月20日上午召开", "二〇二四年6月20日", "2024年6月20日"),
+    ("于2024年6月二十日截止", "2024年6月二十日", "2024年6月20日"),
+    ("二〇二四年六月20日", "二〇二四年六月20日", "2024年6月20日"),
+    ("1949年十月一日", "1949年十月一日", "1949年10月1日"),
+    ("2024年十二月底前完成", "2024年十二月", "2024年12月"),
+    ("二〇二四年12月", "二〇二四年12月", "2024年12月"),
+    ("2024年十一月份", "2024年十一月", "2024年11月"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "suggestion"), MIXED_IN_DATE)
+def test_number_date_mixed_in_one_date(engine: CheckEngine, text: str, span: str, suggestion: str) -> None:
+    found = run_check(engine, NumberDateCheck(), text)
+    assert triples(found, text) == [(span, suggestion, "format.number_date.mixed_in_date")]
+    assert found[0].severity is Severity.WARN
+    assert "GB/T 15835" in found[0].explanation and "GB/T 9704" in found[0].explanation
+
+
+def test_wrong_zero_in_a_mixed_date_is_one_finding(engine: CheckEngine) -> None:
+    text = "二0二四年4月18日，我市召开推进会。"
+    found = run_check(engine, NumberDateCheck(), text)
+    assert triples(found, text) == [("二0二四年4月18日", "2024年4月18日", "format.number_date.mixed_in_date")]
+    assert "〇" in found[0].explanation
+
+
+NOT_MIXED_IN_DATE = [
+    "2024年5月20日",
+    "二〇二四年五月二十日",
+    "2024年一季度",
+    "2024年五一劳动节期间",
+    "2024年1—5月",
+    "2024年三个月内",
+    "2024年十三届全国人大",
+    # 夏历 (lunar) dates are written in Chinese numerals (GB/T 15835—2011)
+    "2024年五月初五端午节",
+    "2024年八月十五中秋节",
+    "农历2024年五月",
+    # invalid or garbled: left to the editor
+    "2024年6月三十一日",
+    "二000年5月",
+]
+
+
+@pytest.mark.parametrize("text", NOT_MIXED_IN_DATE)
+def test_number_date_not_mixed_in_one_date(engine: CheckEngine, text: str) -> None:
+    assert triples(run_check(engine, NumberDateCheck(), text), text) == []
+
+
+# --- format.number_date: two-digit years ---------------------------------------------------
+
+SHORT_YEARS = [
+    ("今年1—6月较23年同期增长8.6%", "23年", "2023年"),
+    ("23年5月以来", "23年", "2023年"),
+    ("截至23年底", "23年", "2023年"),
+    ("23年上半年", "23年", "2023年"),
+    ("23年第一季度", "23年", "2023年"),
+    ("23年度考核", "23年", "2023年"),
+    ("比98年5月增加", "98年", "1998年"),
+    ("25年底前建成", "25年", "2025年"),
+    # a century that the document's date does not settle: no suggestion
+    ("于50年5月成立", "50年", None),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "suggestion"), SHORT_YEARS)
+def test_number_date_short_year(engine: CheckEngine, text: str, span: str, suggestion: str | None) -> None:
+    found = run_check(engine, NumberDateCheck(), text, doc_date=dt.date(2024, 7, 25))
+    assert triples(found, text) == [(span, suggestion, "format.number_date.short_year")]
+    assert "GB/T 15835" in found[0].explanation and "2024-07-25" in found[0].explanation
+
+
+NOT_SHORT_YEARS = [
+    "他在基层工作23年，",
+    "23年来，我市坚持不懈。",
+    "近23年来",
+    "连续23年全年无事故",
+    "长达23年底层工作",
+    "民国23年5月",
+    "昭和16年12月",
+    "公元23年5月",
+    "2023年5月",
+    "1923年5月",
+    "第23年度",
+    "2022/23年度",
+    "23年前",
+    "23年间",
+    "服刑13年6个月",
+    "为前15年同期均数的4倍",
+    "远超10年同期平均值",
+    "后10年上半年",
+    "坚守23年初心不改",
+    "守住23年底线",
+    "在这里23年度过了青春",
+    "版本v1.23年初",
+]
+
+
+@pytest.mark.parametrize("text", NOT_SHORT_YEARS)
+def test_number_date_not_short_year(engine: CheckEngine, text: str) -> None:
+    assert triples(run_check(engine, NumberDateCheck(), text, doc_date=dt.date(2024, 7, 25)), text) == []
+
+
+@pytest.mark.parametrize(
+    ("short", "around", "expected"),
+    [
+        (23, 2024, 2023),
+        (98, 2024, 1998),
+        (29, 2024, 2029),
+        (30, 2024, None),
+        (93, 2024, None),
+        (50, 2024, None),
+        (5, 2001, 2005),
+        (99, 2001, 1999),
+        (10, 1985, None),
+        (80, 1985, 1980),
+    ],
+)
+def test_full_year(short: int, around: int, expected: int | None) -> None:
+    assert full_year(short, around) == expected
+
+
+def test_short_year_suggestion_uses_the_published_date(engine: CheckEngine) -> None:
+    text = "较23年同期增长"
+    found = run_check(engine, NumberDateCheck(), text, metadata=Metadata(published_date="2024-07-25"))
+    assert [(f.suggestion, "2024-07-25" in f.explanation) for f in found] == [("2023年", True)]
+
+
+# --- format.number_date: what was right at the document's date -----------------------------
+
+OLD_ZEROS = [
+    # before GB/T 15835—2011 (in force 2011-11-01) the zero of a Chinese year had no fixed form
+    ("从一九五三年到一九八○年", dt.date(1982, 12, 1), []),
+    ("一九五零年", dt.date(1959, 4, 18), []),
+    ("本解释自二零零七年二月一日起施行。", dt.date(2007, 1, 12), []),
+    ("二○一○年", dt.date(2011, 10, 31), []),
+    # ... from then on it is 〇
+    ("二○一二年", dt.date(2011, 11, 1), [("二○一二", "二〇一二")]),
+    ("二零一二年", dt.date(2012, 5, 1), [("二零一二", "二〇一二")]),
+    # a digit or a letter is never a Chinese numeral
+    ("一九八0年", dt.date(1985, 1, 1), [("一九八0", "一九八〇")]),
+    ("一九八O年", dt.date(1985, 1, 1), [("一九八O", "一九八〇")]),
+    ("二００一年", dt.date(2002, 11, 8), [("二００一", "二〇〇一")]),
+]
+
+
+@pytest.mark.parametrize(("text", "when", "expected"), OLD_ZEROS)
+def test_year_zero_depends_on_the_document_date(
+    engine: CheckEngine, text: str, when: dt.date, expected: list[tuple[str, str]]
+) -> None:
+    found = run_check(engine, NumberDateCheck(), text, doc_date=when)
+    assert [(text[f.start : f.end], f.suggestion) for f in found] == expected
+
+
+def test_mixed_date_styles_before_gbt_9704_2012_are_not_reported(engine: CheckEngine) -> None:
+    """GB/T 9704—1999 wrote the 成文日期 in Chinese numerals while the body used Arabic ones."""
+    text = "自2013年3月6日起施行。\n二〇一三年三月五日"
+    assert run_check(engine, NumberDateCheck(), text, doc_date=dt.date(2012, 6, 30)) == []
+    found = run_check(engine, NumberDateCheck(), text, doc_date=dt.date(2013, 3, 5))
+    assert [(text[f.start : f.end], f.rule) for f in found] == [
+        ("二〇一三年三月五日", "format.number_date.mixed_style")
+    ]
+
+
+def test_dates_written_before_gbt_9704_2012_keep_their_style(engine: CheckEngine) -> None:
+    """A consolidated law keeps the dates of its enactment as written; its amendments use Arabic numerals."""
+    text = (
+        "（1992年10月14日国务院令第106号发布　根据2018年9月18日《国务院关于修改部分行政法规的决定》修订）\n"
+        "第二十六条 本条例自一九九三年一月一日起施行。一九五七年十二月四日发布的《试行办法》同时废止。"
+    )
+    assert run_check(engine, NumberDateCheck(), text, doc_date=dt.date(2018, 9, 18)) == []
+
+
 @pytest.mark.parametrize("n", range(1, 32))
 def test_chinese_small_numbers_round_trip(n: int) -> None:
     assert cn_small_to_int(int_to_cn_small(n)) == n
@@ -361,3 +566,37 @@ def test_year_and_date_conversions() -> None:
     assert cn_year_to_int("二〇二四") == 2024
     assert cn_year_to_int("二O二四") == 2024
     assert chinese_date(2008, 8, 8) == "二〇〇八年八月八日"
+
+
+# --- bench.false_alarms: the corpus run that measures false alarms on correct prose -------------
+
+
+def test_false_alarm_bench_skips_without_corpus(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.false_alarms import main
+
+    assert main(["--corpus-dir", str(tmp_path / "absent")]) == 0
+    assert "not found" in capsys.readouterr().out
+
+
+def test_false_alarm_bench_on_a_tiny_corpus(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from bench.false_alarms import main
+
+    rows = [
+        {"title": "1982", "content": "到一九八○年。\n本作品是中华人民共和国的\n法律,法规", "year": "1982"},
+        {"title": "2017", "content": "你好,世界。", "year": "2017"},
+    ]
+    (tmp_path / "government_work_reports_1954_2017.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8"
+    )
+    out = tmp_path / "report.json"
+    code = main(
+        ["--corpus-dir", str(tmp_path), "--checks", "format", "--workers", "1", "--json", str(out), "--max-rate", "1"]
+    )
+    report = json.loads(out.read_text(encoding="utf-8"))
+    # the 1982 zero is right for its time and the Wikisource footer is not checked: one finding, the comma
+    assert report["findings"] == 1 and list(report["per_category"]) == ["format.punctuation"]
+    assert report["corpora"]["gov_reports"]["documents"] == 2
+    assert code == 1  # above --max-rate
+    assert "format.punctuation" in capsys.readouterr().out

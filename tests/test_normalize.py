@@ -13,7 +13,7 @@ from checks.normalize import normalize
     ("source", "is_html", "expected"),
     [
         ("１３８ＡＢｃ", False, "138ABc"),
-        ("甲\u3000乙\u00a0丙\t丁", False, "甲 乙 丙 丁"),
+        ("甲\u3000乙\u00a0丙\t丁", False, "甲 乙 丙\t丁"),
         ("行一\r\n行二\r行三", False, "行一\n行二\n行三"),
         ("零\u200b宽\ufeff", False, "零宽"),
         ("<p>第一段</p><p>第二段&nbsp;完</p>", False, "\n第一段\n\n第二段 完\n"),

@@ -282,17 +282,61 @@ def test_disclosure_in_body(engine: CheckEngine, text: str, span: str, rule: str
     assert found[0].field == "body" and found[0].severity is Severity.BLOCK
 
 
+NOTE_DISCLOSURE = [
+    # the 附注 of a 公文 about itself (GB/T 9704—2012 7.3.4 shows the form “（此件公开发布）”)
+    ("陆丰市人民政府\n2024年8月1日\n（此件不予公开）", "（此件不予公开）", "secret.disclosure.note.withheld"),
+    ("正文。\n(此件不公开)", "(此件不公开)", "secret.disclosure.note.withheld"),
+    ("正文。\n（ 此件依申请公开 ）\n", "（ 此件依申请公开 ）", "secret.disclosure.note.on_request"),
+    ("正文。（本文件不宜公开）", "（本文件不宜公开）", "secret.disclosure.note.withheld"),
+    ("正文。\n此件不予公开\n", "此件不予公开", "secret.disclosure.note.withheld"),
+    ("正文。\n  此文件依申请公开。", "此文件依申请公开。", "secret.disclosure.note.on_request"),
+    # a 公开方式 field that names the document is one finding, reported as the field
+    ("公开方式：依申请公开（此件依申请公开）", "公开方式：依申请公开", "secret.disclosure.text.on_request"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "rule"), NOTE_DISCLOSURE)
+def test_disclosure_note_in_body(engine: CheckEngine, text: str, span: str, rule: str) -> None:
+    found = run_check(engine, DisclosureCheck(), text)
+    assert spans(found, text)[:1] == [(span, rule)]
+    assert all(f.severity is Severity.BLOCK and f.suggestion is None for f in found)
+    if "note" in rule:
+        assert len(found) == 1 and "附注" in found[0].explanation
+
+
 NOT_DISCLOSURE = [
     "依法确定为国家秘密的政府信息，不予公开。",
     "依申请公开的政府信息公开会损害第三方合法权益的，应当书面征求第三方的意见。",
     "公开方式：主动公开",
     "行政机关公开政府信息，采取主动公开和依申请公开的方式。",
+    # notes that allow publication
+    "（此件公开发布）",
+    "（此件主动公开）",
+    # a reply about the information an applicant asked for, not about the reply itself
+    "经审查，您申请的信息此件不予公开。",
+    "经审查，本件不予公开。",
+    "（本件不予公开）",
+    "申请人对此件不予公开的决定不服的，可以申请行政复议。",
+    "此件不予公开的理由如下：",
 ]
 
 
 @pytest.mark.parametrize("text", NOT_DISCLOSURE)
 def test_disclosure_negative(engine: CheckEngine, text: str) -> None:
     assert run_check(engine, DisclosureCheck(), text) == []
+
+
+@pytest.mark.parametrize("channel", [Channel.INTERNAL])
+def test_disclosure_note_on_internal_channel(engine: CheckEngine, channel: Channel) -> None:
+    assert run_check(engine, DisclosureCheck(), "正文。\n（此件不予公开）", channel=channel) == []
+
+
+def test_disclosure_note_html(engine: CheckEngine) -> None:
+    source = "<p>正文。</p><p>&nbsp;&nbsp;（此件不予公开）</p>"
+    result = engine.check(DraftInput(body=source, is_html=True))
+    assert [(source[f.start : f.end], f.rule) for f in result.findings] == [
+        ("（此件不予公开）", "secret.disclosure.note.withheld")
+    ]
 
 
 def test_disclosure_html_table(engine: CheckEngine) -> None:

@@ -16,7 +16,9 @@
 - One document uses one style (局部体例一致): when both Arabic and Chinese-numeral dates occur,
   the minority style is reported, with the date rewritten in the majority style. Before GB/T 9704—2012
   took effect (2012-07-01) the 成文日期 of a 公文 was written in Chinese numerals while the body used
-  Arabic ones, so documents dated earlier are not checked for this.
+  Arabic ones, so documents dated earlier are not checked for this, and only dates from then on are
+  compared: a consolidated law keeps “本条例自一九九三年一月一日起施行” as enacted next to the Arabic
+  dates of its later amendments, and a quotation keeps the style of its source.
 """
 
 from __future__ import annotations
@@ -57,47 +59,16 @@ _LUNAR_MARKERS = ("农历", "夏历", "阴历", "旧历")
 # A two-digit year followed by a month or by a word that only a calendar year takes.
 _SHORT_YEAR = re.compile(
     r"(?<![\d.．:：/\-A-Za-z'’])(?P<yy>\d{2})年"
-    r"(?=\d{1,2}月|同期|上半年|下半年|全年|年初|年底|年末|底|初|度|第?[一二三四1-4]季度|[春夏秋冬]季)"
+    r"(?=(?P<next>\d{1,2}月|同期|上半年|下半年|全年|年初|年底|年末|底(?![线气色蕴])|初(?![心衷])|度(?!过)"
+    r"|第?[一二三四1-4]季度|[春夏秋冬]季))"
 )
 # Words before “23年” that make it a duration or another calendar's year (民国23年 is 1934).
-_NOT_A_SHORT_YEAR = (
-    "近",
-    "连续",
-    "长达",
-    "历时",
-    "历经",
-    "整整",
-    "已经",
-    "已",
-    "共",
-    "满",
-    "逾",
-    "超过",
-    "达",
-    "第",
-    "每",
-    "用了",
-    "经过",
-    "过去",
-    "前后",
-    "公元",
-    "公元前",
-    "民国",
-    "光绪",
-    "宣统",
-    "同治",
-    "咸丰",
-    "道光",
-    "嘉庆",
-    "乾隆",
-    "雍正",
-    "康熙",
-    "明治",
-    "大正",
-    "昭和",
-    "平成",
-    "令和",
+_NOT_A_SHORT_YEAR = tuple(
+    "近 前 后 最近 连续 长达 历时 历经 整整 已经 已 共 满 逾 超过 达 第 每 用了 经过 过去 前后 "
+    "公元 公元前 民国 光绪 宣统 同治 咸丰 道光 嘉庆 乾隆 雍正 康熙 明治 大正 昭和 平成 令和".split()
 )
+# “10年同期平均值” is a ten-year average: 同期 follows a calendar year only after a comparison (较23年同期).
+_COMPARISON = ("较", "比", "与", "同", "和", "及", "于", "对比", "相比", "相较")
 # GB/T 15835—2011 (〇 as the zero of a year) took effect on 2011-11-01; GB/T 9704—2012 (Arabic numerals
 # for the 成文日期) on 2012-07-01.
 GBT_15835_2011 = dt.date(2011, 11, 1)
@@ -259,7 +230,7 @@ class NumberDateCheck:
             fixed = f"{y}年{m}月" + (f"{d}日" if d else "")
             zero_note = ""
             if cy is not None and any(ch in _WRONG_ZEROS for ch in cy):
-                zero_note = "；年份中的零也写错了（汉字年份的零应为“〇”）"
+                zero_note = f"；汉字年份“{cy}”中的零也应写作“〇”"
             yield _Hit(
                 match.start(),
                 match.end(),
@@ -275,6 +246,8 @@ class NumberDateCheck:
         for match in _SHORT_YEAR.finditer(text):
             before = text[max(0, match.start() - 4) : match.start()]
             if before.endswith(_NOT_A_SHORT_YEAR):
+                continue
+            if match.group("next") == "同期" and not before.endswith(_COMPARISON):
                 continue
             short = int(match.group("yy"))
             year = full_year(short, when.year)
@@ -292,7 +265,7 @@ class NumberDateCheck:
                 f"年份“{shown}”不应简写为两位数字{fix}",
                 f"{year}年" if year else None,
                 f"{_STANDARD}：年份一般不简写（“1990年”不写为“90年”）；此处“{shown}”后接"
-                f"“{text[match.end() : match.end() + 3]}”，是公历年份；{basis}",
+                f"“{match.group('next')}”，是公历年份；{basis}",
             )
 
     @staticmethod
@@ -325,7 +298,7 @@ class NumberDateCheck:
         arabic = []
         for match in _ARABIC_DATE.finditer(text):
             y, m, d = (int(match.group(g)) for g in ("y", "m", "d"))
-            if _valid(y, m, d):
+            if _valid(y, m, d) and dt.date(y, m, d) >= GBT_9704_2012:
                 arabic.append((match, (y, m, d)))
         chinese = []
         for match in _CN_DATE.finditer(text):
@@ -334,7 +307,7 @@ class NumberDateCheck:
                 cn_small_to_int(match.group("m")),
                 cn_small_to_int(match.group("d")),
             )
-            if _valid(*ymd):
+            if _valid(*ymd) and dt.date(*ymd) >= GBT_9704_2012:
                 chinese.append((match, ymd))
         if not arabic or not chinese:
             return

@@ -28,6 +28,9 @@ _LONE_PERIOD = re.compile(r"(?<!\.)\.(?!\.)")
 _ELLIPSIS = re.compile(r"\.{3,}|。{3,}|…+")
 _DOUBLED = re.compile(r"([，、；：！？。])\1+")
 _HALF_QUOTES = re.compile(r'"([^"\n]{1,80})"')
+# A half-width bracket pair is rewritten as a whole when what it encloses is short and has no marks of its own.
+_PAIR_MAX = 30
+_HALF_INSIDE = re.compile(r'[\n,;:?!()"]')
 _PAIRS = {"（": "）", "(": ")", "《": "》", "“": "”"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 _KIND = {
@@ -50,6 +53,9 @@ class _Hit:
     message: str
     suggestion: str | None
     explanation: str
+    # A hit that rewrites a whole span (a pair of brackets with what they enclose) falls back to these
+    # per-mark hits when markup sits inside the span in the caller's text.
+    parts: tuple[_Hit, ...] = ()
 
 
 def _halfwidth_hit(start: int, end: int, mark: str, context: str) -> _Hit:
@@ -83,6 +89,7 @@ class PunctuationCheck:
             *self._half_quotes(text, skip),
             *self._pairs(text, skip),
         ]
+        hits = [p for h in hits for p in ((h,) if _keep_whole(doc, h, hits) else h.parts)]
         seen: set[tuple[int, int]] = set()
         out: list[Finding] = []
         for hit in sorted(hits, key=lambda h: (h.start, h.end)):
@@ -260,8 +267,37 @@ def _paren_pair(text: str, o: int, oc: str, c: int, cc: str) -> Iterator[_Hit]:
         return
     chinese = any(is_han(ch) for ch in text[o + 1 : c])
     if chinese or is_chinese(text[o - 1 : o]) or is_han(text[c + 1 : c + 2]):
-        for pos, mark in ((o, oc), (c, cc)):
-            yield _halfwidth_hit(pos, pos + 1, mark, text[max(0, o - 3) : c + 4])
+        context = text[max(0, o - 3) : c + 4]
+        parts = tuple(_halfwidth_hit(pos, pos + 1, mark, context) for pos, mark in ((o, oc), (c, cc)))
+        inner = text[o + 1 : c]
+        if len(inner) > _PAIR_MAX or _HALF_INSIDE.search(inner):
+            yield from parts
+            return
+        # One bracket pair is one error: “(一)” → “（一）”, “(以下简称委员会)” → “（以下简称委员会）”.
+        yield _Hit(
+            o,
+            c + 1,
+            f"{CATEGORY}.halfwidth",
+            "中文行文中应使用全角括号“（）”，不用半角“()”",
+            f"（{inner}）",
+            f"{_STANDARD}：中文文本的括号为全角“（）”；半角括号紧邻或括住汉字（上下文：“{context}”）",
+            parts,
+        )
+
+
+def _keep_whole(doc: Document, hit: _Hit, hits: list[_Hit]) -> bool:
+    """A span-rewriting hit stays whole unless markup or another finding sits inside its span."""
+    if not hit.parts:
+        return True
+    if any(o is not hit and o.start < hit.end and hit.start < o.end for o in hits):
+        return False
+    return _same_source_run(doc, hit.start, hit.end)
+
+
+def _same_source_run(doc: Document, start: int, end: int) -> bool:
+    """True when the span comes from one stretch of the caller's text, with no markup dropped inside."""
+    norm = doc.normalized
+    return all(norm.source_ends[k] == norm.source_starts[k + 1] for k in range(start, end - 1))
 
 
 def _wrong_way_quote(text: str, pos: int) -> _Hit:

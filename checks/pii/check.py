@@ -27,7 +27,9 @@ class EntityKind:
 SCORE_THRESHOLD = 0.5
 CANDIDATE_THRESHOLD = 0.3
 ROW_BOOST = 0.3
-ROW_ANCHORS = frozenset(("CN_ID_CARD", "CN_BANK_CARD", "CN_PHONE", "CN_PASSPORT", "EMAIL_ADDRESS", "CN_ADDRESS"))
+ROW_ANCHORS = frozenset(
+    ("CN_ID_CARD", "CN_BANK_CARD", "CN_PHONE", "CN_PASSPORT", "EMAIL_ADDRESS", "CN_ADDRESS", "CN_PERSON_NAME")
+)
 
 # Words right before a number that make it something other than personal data.
 NOT_PERSONAL_BEFORE = {
@@ -41,9 +43,14 @@ NOT_PERSONAL_BEFORE = {
     ),
 }  # fmt: skip
 # Mailboxes of government bodies are published contact points, not a private person's data.
-PUBLIC_MAIL_DOMAINS = (".gov.cn", "@gov.cn", ".org.cn")
+PUBLIC_MAIL_DOMAINS = (".gov.cn", "@gov.cn", ".org.cn", ".edu.cn")
+# Role mailboxes (hr@, zsb@ 招生办, bgs@ 办公室) belong to an office, not to a person.
+ROLE_MAILBOXES = frozenset(
+    "hr info admin office service contact support jobs job zsb zhaosheng bgs xxgk webmaster press news "
+    "media recruit career postmaster noreply no-reply feedback complaint jubao tousu".split()
+)
 _OFFICE_NEAR = re.compile(
-    r"(?:政府|局|委员会|委|办公室|办|中心|站|所|院|窗口|大厅|热线|居委会|村委会|社区|大队|支队|中队)[)）]?[，,：:\s]*(?:电话|联系电话)?[：:]?\s*$"
+    r"(?:政府|局|委员会|委|办公室|办|中心|站|所|院|窗口|大厅|热线|居委会|村委会|社区|大队|支队|中队)[)）(（]?[，,：:\s]*(?:电话|联系电话)?[：:]?\s*$"
 )
 
 
@@ -92,7 +99,8 @@ class PiiCheck:
         if any(word in line_before for word in vetoes):
             return True
         if result.entity_type == "EMAIL_ADDRESS":
-            return text[result.start : result.end].lower().endswith(PUBLIC_MAIL_DOMAINS)
+            address = text[result.start : result.end].lower()
+            return address.endswith(PUBLIC_MAIL_DOMAINS) or address.split("@", 1)[0] in ROLE_MAILBOXES
         return result.entity_type == "CN_PHONE" and bool(_OFFICE_NEAR.search(line_before))
 
     def _finding(self, doc: Document, result: RecognizerResult) -> Finding:

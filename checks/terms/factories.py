@@ -1,7 +1,105 @@
-"""Factories of the term checks (political, banned, outdated), by check name."""
+"""Factories of the term checks (political, banned, outdated), by check name.
+
+Each factory loads the term dictionaries once, when the engine is built, and injects the automata
+into its check. Organisation lists are read from ``dictionaries/terms/org/`` and from the directories
+in ``EngineConfig.term_list_dirs`` when the engine config has that field (see SOURCES.md).
+"""
 
 from __future__ import annotations
 
-from checks.engine import CheckFactory
+from pathlib import Path
 
-FACTORIES: dict[str, CheckFactory] = {}
+from checks.check import Check
+from checks.engine import CheckFactory, EngineConfig, Resources
+from checks.finding import Severity
+from checks.segmenter import Segmenter
+from checks.terms.checks import BannedCheck, OutdatedCheck, PoliticalCheck
+from checks.terms.confusables import load_confusables
+from checks.terms.context import IsWord
+from checks.terms.dated import DatedRules
+from checks.terms.exact import ExactMatcher
+from checks.terms.fuzzy import FuzzyMatcher
+from checks.terms.lexicon import TermLexicon, load_lexicon
+from checks.terms.shield import Shield
+from checks.terms.sovereignty import SovereigntyRule
+
+
+def org_list_dirs(config: EngineConfig) -> tuple[Path, ...]:
+    """Extra directories of organisation lists (``term_list_dirs``), if this engine config has them."""
+    return tuple(Path(p) for p in getattr(config, "term_list_dirs", ()) or ())
+
+
+def load_for(resources: Resources) -> TermLexicon:
+    return load_lexicon(resources.config.dictionaries_dir, org_list_dirs(resources.config))
+
+
+WORD_MIN_FREQ = 20  # two characters with at least this jieba frequency are a word (信封, 补偿)
+
+
+def word_test(segmenter: Segmenter) -> IsWord:
+    return lambda pair: segmenter.dictionary_tag(pair, WORD_MIN_FREQ) is not None
+
+
+def shield_of(lexicon: TermLexicon) -> Shield:
+    return Shield((r.entry.text for r in lexicon.protected), lexicon.allow)
+
+
+def known_texts(lexicon: TermLexicon) -> set[str]:
+    texts = {r.entry.text for r in (*lexicon.protected, *lexicon.wording, *lexicon.outdated)}
+    for rule in lexicon.protected:
+        texts.update(rule.entry.variants_ok)
+    return texts | set(lexicon.allow)
+
+
+def foreign_names(lexicon: TermLexicon) -> set[str]:
+    own = {"中国", "中华人民共和国"}
+    return {r.entry.text for r in lexicon.protected if r.entry.kind == "country" and r.entry.text not in own}
+
+
+def build_political(lexicon: TermLexicon, is_word: IsWord) -> PoliticalCheck:
+    chars = {c for r in lexicon.protected for c in r.entry.text}
+    confusables = load_confusables(chars, lexicon.confusables)
+    fuzzy = FuzzyMatcher(lexicon.protected, confusables, known_texts(lexicon), lexicon.not_slips)
+    exact = ExactMatcher(
+        [r for r in lexicon.wording if r.category == "term.political"], foreign_names=foreign_names(lexicon)
+    )
+    sovereignty = None
+    severity = Severity.BLOCK
+    if lexicon.sovereignty is not None:
+        data = lexicon.sovereignty
+        countries = [r.entry.text for r in lexicon.protected if r.entry.kind == "country"]
+        sovereignty = SovereigntyRule(data, countries, lexicon.sources[data.source])
+        severity = Severity(data.severity)
+    return PoliticalCheck(fuzzy, exact, sovereignty, shield_of(lexicon), is_word, severity)
+
+
+def build_banned(lexicon: TermLexicon, is_word: IsWord) -> BannedCheck:
+    rules = [r for r in lexicon.wording if r.category == "term.banned"]
+    return BannedCheck(ExactMatcher(rules, foreign_names=foreign_names(lexicon)), shield_of(lexicon), is_word)
+
+
+def build_outdated(lexicon: TermLexicon, is_word: IsWord) -> OutdatedCheck:
+    foreign = foreign_names(lexicon)
+    exact = ExactMatcher(lexicon.outdated, lexicon.historical_markers, lexicon.historical_prefixes, foreign)
+    dated = DatedRules(lexicon.dated, lexicon.sources, foreign) if lexicon.dated is not None else None
+    severity = Severity(lexicon.dated.severity) if lexicon.dated is not None else Severity.WARN
+    return OutdatedCheck(exact, dated, shield_of(lexicon), is_word, severity)
+
+
+def term_political(resources: Resources) -> Check:
+    return build_political(load_for(resources), word_test(resources.segmenter))
+
+
+def term_banned(resources: Resources) -> Check:
+    return build_banned(load_for(resources), word_test(resources.segmenter))
+
+
+def term_outdated(resources: Resources) -> Check:
+    return build_outdated(load_for(resources), word_test(resources.segmenter))
+
+
+FACTORIES: dict[str, CheckFactory] = {
+    PoliticalCheck.name: term_political,
+    BannedCheck.name: term_banned,
+    OutdatedCheck.name: term_outdated,
+}

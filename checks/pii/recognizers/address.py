@@ -16,8 +16,11 @@ ENTITY = "CN_ADDRESS"
 
 PERSONAL_CONTEXT = (
     "家住", "住址", "现住", "住在", "居住", "户籍", "家庭地址", "家庭住址", "现居", "住所", "暂住", "户口", "地址为",
-    "您反映的", "您留下的地址", "住宅",
+    "您反映的", "您留下的地址", "住宅", "，住", "（住", "(住", "住：", "您家", "名下", "房屋地址", "户籍地", "居住地",
+    "登记住址", "送达地址",
 )  # fmt: skip
+# Nearby words that make an address a company's (法定代表人、统一社会信用代码 in a 双公示).
+COMPANY_CONTEXT = ("有限公司", "统一社会信用代码", "法定代表人", "经营场所", "营业执照", "企业名称")
 OFFICE_CONTEXT = (
     "办公地址", "办公地点", "受理地点", "受理地址", "服务大厅", "窗口", "单位地址", "机关地址", "办事地点",
     "报名地点", "办理地点", "地点：", "会议", "通讯地址", "邮寄地址", "咨询地址", "现场地址", "集合地点",
@@ -33,7 +36,7 @@ _UNIT = r"(?:[A-Za-z]?\d+[A-Za-z]?|[一二三四五六七八九十]+|[A-Za-z])"
 _ROOM_TAIL = rf"(?:{_UNIT}(?:栋|幢|座|号楼|单元|楼|层|室|房|户)|[\-－]\d+(?:室|房)?)"
 _TAIL = re.compile(
     rf"(?:(?:路|街|巷|大道|道|里|弄|胡同|村|组|队|坊|屯){_NUM}(?:号|弄|巷)(?:\d+号)?(?:之\d+|[\-－]\d+)?(?:[\u4e00-\u9fff]{{0,8}}?{_ROOM_TAIL})*"
-    rf"|(?:花园|小区|苑|公寓|大厦|新村|家园|广场|城|庭|府|居|社区|山庄|村){_ROOM_TAIL}+)"
+    rf"|(?:花园|小区|苑|园|台|湾|邸|阁|轩|郡|公寓|大厦|新村|家园|广场|城|庭|府|居|社区|山庄|村){_ROOM_TAIL}+)"
 )
 _ROOM_LEVEL = re.compile(r"(?:栋|幢|座|号楼|单元)[^，。]*?(?:\d+(?:室|房|户)?$|\d+$)|\d+(?:室|房|户)$")
 _EXTEND_POS = frozenset(("ns", "n", "nz", "nt", "m", "x", "eng", "s", "f", "ng", "nr", "j", "l"))
@@ -61,10 +64,12 @@ class AddressRecognizer(EntityRecognizer):
                 continue
             if any(w in window[-6:] for w in OFFICE_OWNERS):
                 continue
+            if any(w in text[max(0, start - 100) : start] for w in COMPANY_CONTEXT):
+                continue
             personal = next((w for w in PERSONAL_CONTEXT if w in window), None)
             room_level = bool(_ROOM_LEVEL.search(value))
-            if personal is None and not room_level:
-                continue
+            if not room_level and not (personal and "号" in value):
+                continue  # a building alone (小区8栋) or a street without a door is not a home address
             score = 0.85 if personal else 0.65
             detail = "楼栋/房号" if room_level else "门牌号"
             why = f"个人住址语境“{personal}”，地址精确到{detail}" if personal else f"地址精确到{detail}，属于住宅"

@@ -18,6 +18,8 @@ class ResidentIdRecognizer(PatternRecognizer):
         Pattern("id18", rf"{DIGITS_BEFORE}[1-8](?:{_SEP}\d){{16}}{_SEP}[\dXx]{DIGITS_AFTER}", 0.4),
         # Legacy 15-digit IDs have no check digit: only a valid date, so they need context.
         Pattern("id15", rf"{DIGITS_BEFORE}[1-8](?:{_SEP}\d){{14}}{DIGITS_AFTER}", 0.3),
+        # A 残疾人证号 is the holder's ID number followed by two digits (category, grade).
+        Pattern("disability_card", rf"{DIGITS_BEFORE}[1-8]\d{{16}}[\dXx](?=\d{{2}}{DIGITS_AFTER})", 0.3),
     )
     CONTEXT: ClassVar[tuple[str, ...]] = (
         "身份证",

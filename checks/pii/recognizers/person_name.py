@@ -22,9 +22,30 @@ LABELS = (
     "姓名", "申请人", "户主", "投诉人", "举报人", "来信人", "反映人", "当事人", "联系人", "被申请人",
     "收件人", "患者", "监护人", "家属", "配偶", "救助对象", "保障对象", "求助人", "留言人", "网民",
     "参保人", "持有人", "持证人", "承租人", "业主", "权利人", "受益人", "失主", "领取人", "收款人", "户名",
-    "死者", "嫌疑人", "被执行人", "借款人", "担保人", "法定代表人", "来访人", "上访人", "信访人", "车主", "考生",
-    "走失者", "走失人员", "拾获人", "报案人", "求职者",
+    "死者", "嫌疑人", "被执行人", "借款人", "担保人", "来访人", "上访人", "信访人", "车主", "考生",
+    "走失者", "走失人员", "拾获人", "报案人", "求职者", "所有人", "受送达人", "被告", "原告", "第三人",
+    "上诉人", "被上诉人", "继承人", "购房人", "网友", "女儿", "儿子", "父亲", "母亲", "妻子", "丈夫", "孙子",
+    "孙女", "外孙", "户主姓名", "学生", "幼儿", "老人", "村民", "居民", "低保户", "残疾人家庭", "特困人员",
+    "困难群众", "五保户", "贫困户",
 )  # fmt: skip
+# Column headers of a table whose cells below are private persons' names.
+NAME_COLUMNS = (
+    "姓名",
+    "户主",
+    "户主姓名",
+    "申请人",
+    "救助对象",
+    "受助人",
+    "学生姓名",
+    "参保人",
+    "收款人",
+    "户名",
+    "所有人",
+)
+# Words after which a 、-separated run of names follows (拟录用方圆、高山、欧阳子涵3名同志).
+LIST_TRIGGERS = ("拟录用", "拟聘用", "拟推荐", "拟表彰", "拟资助", "拟授予", "拟奖励", "名单如下：", "予以资助")  # fmt: skip
+# A 联系人 on a line with an office number is a staff contact point, not a private person.
+_OFFICE_CONTACT = re.compile(r"0\d{2,3}[-－]?\d{7,8}|办公|@[\w.-]*gov\.cn")
 # Words that make a whole document about private persons.
 DOCUMENT_CONTEXT = (
     "名单", "公示如下", "现予公示", "予以公示", "拟任", "拟推荐", "拟录用", "拟聘用", "您好", "您反映", "来信收悉",
@@ -48,19 +69,24 @@ NOT_NAMES = frozenset(
 # Given-name parts that are titles or common words (联系人和电话, 李工, 王总, 陈某).
 NOT_GIVEN_NAMES = frozenset(
     "工 总 老师 师傅 先生 女士 同志 电话 地址 手机 信息 保密 身份 姓名 及 和 与 等 的 某 某某 主任 经理 局长 "
-    "伯 叔 姨 婶 阿姨 大爷 奶奶 爷爷 老 家 人 户 性别 男 女 民族 汉族".split()
+    "伯 叔 姨 婶 阿姨 大爷 奶奶 爷爷 老 家 人 户 性别 男 女 民族 汉族 阿婆 阿公 阿伯 阿叔 阿嫂 阿姐 大妈 大娘 "
+    "老伯 婆婆 伯伯 叔叔 婆 公".split()
 )
+_ADMIN_SUFFIXES = frozenset("省市县区镇乡村州旗")
 _FUNCTION_CHARS = frozenset("的了地得和与在等之为是及或而也就都")
 # Surnames that are far more often a preposition or conjunction right after a label (当事人和证人).
-_PREPOSITIONS = frozenset("及和与向中在对从于以为将把被由等")
+_PREPOSITIONS = frozenset("及和与向中在对从于以为将把被由等有无没不也都就才又还很最过超")
 # Last characters of places and things (连云港, 伊敏河, 容积率, 所在村) rather than given names.
 _PLACE_OR_THING_CHARS = frozenset("河港所村路街区县市省镇乡湖岛率性度量业化局院站厂场馆部处科室组队委办司厅类型式")
 # jieba POS classes that are never a personal name: verb, adverb, preposition, conjunction, particle…
 _NON_NAME_POS = frozenset("vdpcuqrmaf")
 _CJK = r"[\u4e00-\u9fff]"
-_NAME_FOLLOWERS = r"(?=[，,、。；;（(\s）)：:]|男|女|身份|联系|电话|家住|住址|户籍|$)"
+_NAME_FOLLOWERS = (
+    r"(?=[，,、。；;（(\s）)：:]|男|女|身份|联系|电话|家住|住址|户籍|反映|来信|来访|投诉|咨询|申请|家中|等|$)"
+)
 _NAME_BEFORE = frozenset("、，,：:；; \n\t（(|")
 _NAME_AFTER = frozenset("、，,；;。 \n\t（(|")
+_CELL = re.compile(r"[^\t]+?(?=\t| {2,}|$)|(?<=\t)(?=\t)")
 _GENDER_AFTER = re.compile(r"[，,（(\s]\s*[男女](?:性)?[，,）)\s；;]")
 _TITLE_IN_PARENS = re.compile(r"^[（(][^）)\n]{0,30}?(?:" + "|".join(OFFICIAL_TITLES) + r")")
 
@@ -71,11 +97,21 @@ class PersonNameRecognizer(EntityRecognizer):
         self.dictionary_tag = dictionary_tag
         compound = sorted(s for s in self.surnames if len(s) == 2)
         single = "".join(sorted(s for s in self.surnames if len(s) == 1))
-        name = rf"(?P<name>(?:{'|'.join(compound)}|[{single}]){_CJK}{{1,2}})"
+        surname_re = rf"(?:{'|'.join(compound)}|[{single}])"
+        name = rf"(?P<name>{surname_re}{_CJK}{{1,2}})"
+        labels = "|".join(sorted(LABELS, key=len, reverse=True))
         self._labelled = re.compile(
-            rf"(?:{'|'.join(LABELS)})(?:姓名)?(?:(?P<colon>[：:])\s?|为|是|\s)?{name}(?P<after>{_NAME_FOLLOWERS}|$)?"
+            rf"(?P<label>{labels})(?:姓名)?(?:(?P<colon>[：:])\s?|为|是|\s)?[“\"「]?"
+            rf"{name}(?P<after>{_NAME_FOLLOWERS}|[”\"」]|$)?"
         )
-        self._salutation = re.compile(rf"(?:^|\n)\s*{name}(?:先生|女士|同志)?[：:]\s*\n?\s*您好")
+        self._salutation = re.compile(rf"(?:^|\n)\s*(?:尊敬的)?{name}(?:先生|女士|同志)?[：:]\s*\n?\s*[您你]好")
+        self._family = re.compile(rf"(?:^|[\s、，：:])(?P<name>{surname_re}{_CJK}{{1,2}})家庭[（(]")
+        self._numbered = re.compile(rf"(?:^|\n)\s*\d{{1,3}}\s*[.．、]\s*{name}(?=[（(，,\s])")
+        # "张文明、林小燕：" alone on a line opens a notice addressed to private persons (公告送达).
+        self._addressees = re.compile(
+            rf"(?:^|\n)(?P<names>(?:{surname_re}{_CJK}{{1,2}}、)*{surname_re}{_CJK}{{1,2}})[：:]\s*\n"
+        )
+        self._list_item_re = re.compile(rf"{surname_re}{_CJK}{{1,3}}")
         # A row item starts a line or follows a column gap, list mark or 、; prose commas do not count.
         self._delimited_item = re.compile(rf"(?:(?<=[、：:\s|．.])|^){name}(?=[，、,；;（(\s]|$)", re.MULTILINE)
         super().__init__(supported_entities=[ENTITY], name="PersonNameRecognizer", supported_language="zh")
@@ -95,11 +131,32 @@ class PersonNameRecognizer(EntityRecognizer):
                 return
             results[(start, end)] = self._result(start, end, score, pattern, why)
 
+        personal_document = sum(1 for word in DOCUMENT_CONTEXT if word in text) >= 2 or any(
+            word in text for word in STRONG_DOCUMENT_CONTEXT
+        )
         for match in self._labelled.finditer(text):
             # "申请人应当…" is prose: without a colon the name must end at a separator.
-            if match.group("colon") is not None or match.group("after") is not None:
+            if match.group("label") == "联系人" and _OFFICE_CONTACT.search(
+                text, match.end(), text.find("\n", match.end()) % (len(text) + 1)
+            ):
+                continue
+            if (
+                match.group("colon") is not None
+                or match.group("after") is not None
+                or self._is_nr(match.span("name"), nlp_artifacts)
+            ):
                 strict = match.group("colon") is None
-                add(*match.span("name"), 0.85, "labelled", "标签后的姓名", strict=strict)
+                add(*match.span("name"), 0.85, "labelled", f"标签“{match.group('label')}”后的姓名", strict=strict)
+        for match in self._addressees.finditer(text):
+            for item in re.finditer(r"[^、]+", match.group("names")):
+                start = match.start("names") + item.start()
+                add(start, start + len(item.group(0)), 0.85, "addressee", "公告抬头的受送达人", strict=False)
+        for start, end in self._table_column_names(text):
+            add(start, end, 0.85, "name_column", "表格“姓名”类列中的人名", strict=False)
+        for start, end in self._trigger_list_names(text):
+            add(start, end, 0.85, "trigger_list", "“拟录用/拟表彰”等之后并列的人名", strict=False)
+        for match in self._family.finditer(text):
+            add(*match.span("name"), 0.85, "family", "“某某家庭”中的户主姓名", strict=False)
         for match in self._salutation.finditer(text):
             add(*match.span("name"), 0.85, "salutation", "答复开头称呼来信群众", strict=False)
         # Delimited, surname-led items (from jieba's nr tags and from the row pattern) are candidates.
@@ -123,17 +180,91 @@ class PersonNameRecognizer(EntityRecognizer):
             if not any(label in text[span[0] : span[1]] for label in LABELS)
             and self._plausible(text, *span, nlp_artifacts)
         }
-        personal_document = sum(1 for word in DOCUMENT_CONTEXT if word in text) >= 2 or any(
-            word in text for word in STRONG_DOCUMENT_CONTEXT
-        )
-        for (start, end), how in plausible.items():
+        for match in self._numbered.finditer(text):
+            if personal_document:
+                add(*match.span("name"), 0.6, "numbered_list", "个人信息类文档中编号列表开头的人名", strict=False)
+        for start, end in candidates:
             if _GENDER_AFTER.match(text, end):
-                add(start, end, 0.6, "profile", "姓名后标注性别，属于个人情况介绍")
-            elif personal_document and self._listed_with_another(text, start, end, plausible, results):
+                add(start, end, 0.6, "profile", "姓名后标注性别，属于个人情况介绍", strict=False)
+        for (start, end), how in plausible.items():
+            if personal_document and self._listed_with_another(text, start, end, plausible, results):
                 add(start, end, 0.6, "name_list", "个人信息类文档的名单中与其他姓名并列")
             else:
                 add(start, end, ROW_CANDIDATE_SCORE, how, "以分隔符隔开的姓氏开头词（待同行个人信息佐证）")
+        self._repeat_confident_names(text, results)
         return list(results.values())
+
+    def _repeat_confident_names(self, text: str, results: dict[tuple[int, int], RecognizerResult]) -> None:
+        """A name found once with confidence is the same person wherever it recurs in the text."""
+        for (start, end), result in list(results.items()):
+            if result.score < 0.6 or end - start < 2:
+                continue
+            name = text[start:end]
+            for match in re.finditer(re.escape(name), text):
+                span = match.span()
+                if span in results or any(s < span[1] and span[0] < e for s, e in results):
+                    continue
+                if not self._official(text, *span):
+                    results[span] = self._result(*span, result.score, "repeat", f"与已识别的姓名“{name}”相同")
+
+    @staticmethod
+    def _is_nr(span: tuple[int, int], artifacts: NlpArtifacts | None) -> bool:
+        """The span is exactly one jieba token tagged as a person name."""
+        if artifacts is None:
+            return False
+        pos = getattr(artifacts, "pos", None) or []
+        for word, start, tag in zip(artifacts.tokens, artifacts.tokens_indices, pos, strict=False):
+            if start == span[0]:
+                return tag == "nr" and start + len(word) == span[1]
+        return False
+
+    def _table_column_names(self, text: str) -> list[tuple[int, int]]:
+        """Cells under a 姓名/户主 column header of a tab- or space-aligned table (HTML cells are tabs)."""
+        found: list[tuple[int, int]] = []
+        column: int | None = None
+        offset = 0
+        for line in text.split("\n"):
+            cells = [(m.start() + offset, m.group(0)) for m in _CELL.finditer(line)]
+            names = [re.sub(r"\s", "", c) for _, c in cells]
+            if any(n in NAME_COLUMNS for n in names):
+                column = next(i for i, n in enumerate(names) if n in NAME_COLUMNS)
+            elif column is not None and len(cells) > column:
+                start, cell = cells[column]
+                compact = re.sub(r"\s", "", cell)
+                if 2 <= len(compact) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", compact) and self._surname_led(compact):
+                    found.append((start, start + len(cell.rstrip())))
+            elif column is not None and len(cells) < 2 and line.strip():
+                column = None  # the table ended (blank lines between HTML rows do not end it)
+            offset += len(line) + 1
+        return found
+
+    def _trigger_list_names(self, text: str) -> list[tuple[int, int]]:
+        found = []
+        for trigger in LIST_TRIGGERS:
+            for match in re.finditer(re.escape(trigger), text):
+                pos = match.end()
+                while pos < len(text):
+                    item = self._list_item_re.match(text, pos)
+                    if item is None:
+                        break
+                    end = item.end()
+                    # the item ends at 、 or at the count/等 that closes the list (…欧阳子涵3名同志)
+                    while end > item.start() + 2 and text[end - 1] not in "、" and not self._closes_list(text, end):
+                        end -= 1
+                    if not self._closes_list(text, end):
+                        break
+                    found.append((item.start(), end))
+                    if text[end : end + 1] != "、":
+                        break
+                    pos = end + 1
+        return found
+
+    @staticmethod
+    def _closes_list(text: str, end: int) -> bool:
+        return end >= len(text) or text[end] in "、，。；等\n" or text[end].isdigit() or text[end : end + 1] in "同"
+
+    def _surname_led(self, word: str) -> bool:
+        return word[:1] in self.surnames or word[:2] in self.surnames
 
     def _plausible(
         self, text: str, start: int, end: int, artifacts: NlpArtifacts | None, *, strict: bool = True
@@ -147,13 +278,20 @@ class PersonNameRecognizer(EntityRecognizer):
         given = word[2:] if word[:2] in self.surnames and len(word) > 2 else word[1:]
         if word in NOT_NAMES or given in NOT_GIVEN_NAMES or given[:1] in "某*＊×" or self._official(text, start, end):
             return False
+        if any(label in word for label in LABELS if len(label) >= 2):
+            return False  # 申请人 after 再审 is a label, not a name
+        if given and all(ch in "一二三四五六七八九十" for ch in given):
+            return False  # 高二, 初三: grades, not names
+        if len(word) >= 3 and word[-1] in _ADMIN_SUFFIXES:
+            return False  # 陆丰市, 甲子镇: places even right after a label
         if word[-1] in _FUNCTION_CHARS or (strict and (word[-1] in _PLACE_OR_THING_CHARS or word[0] in _PREPOSITIONS)):
             return False
-        tag = self.dictionary_tag(word)
-        if tag is not None and (not tag.startswith("nr") or (strict and len(word) == 2)):
+        if strict:
+            tag = self.dictionary_tag(word)
             # A common word (会议, 名称, 核实); jieba also tags many words nr (许可, 公正, 文明), so
-            # without a label a frequent 2-character word is not taken for a name.
-            return False
+            # without structural evidence a frequent 2-character word is not taken for a name.
+            if tag is not None and (not tag.startswith("nr") or len(word) == 2):
+                return False
         if artifacts is None:
             return True
         pos = getattr(artifacts, "pos", None) or []
@@ -163,6 +301,8 @@ class PersonNameRecognizer(EntityRecognizer):
                 continue
             if token_end > end or token_start < start:
                 return False  # the "name" cuts a word (国家金|库, 李家|村)
+            if not strict:
+                continue  # a label or the layout already says "name"; only cut words disqualify
             if len(token) >= 2 and tag[:1] in _NON_NAME_POS and tag != "nr":
                 return False
             if tag in ("ns", "nt") and len(token) == end - start:

@@ -1,0 +1,180 @@
+"""The three term checks: term.political, term.banned, term.outdated.
+
+Each is built once by its factory with its automata and rules injected, reads one Document and turns
+the matchers' hits into findings that cite the dictionary entry and its source.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from checks.check import Scope, make_finding
+from checks.document import Document
+from checks.finding import Finding, Severity
+from checks.terms.context import DocContext, IsWord
+from checks.terms.dated import DatedRules
+from checks.terms.exact import ExactHit, ExactMatcher
+from checks.terms.fuzzy import FuzzyHit, FuzzyMatcher
+from checks.terms.schema import OutdatedEntry, WordingEntry
+from checks.terms.shield import Shield
+from checks.terms.sovereignty import SovereigntyRule
+
+KIND_LABELS = {
+    "formulation": "重要表述",
+    "leader": "领导人姓名或职务",
+    "title": "领导职务名称",
+    "agency": "国家机关名称",
+    "country": "国家名称",
+    "party": "党的组织或会议名称",
+    "congress": "会议名称",
+    "local": "地方重要部署",
+}
+
+
+def _exact_finding(doc: Document, hit: ExactHit) -> Finding:
+    rule, entry = hit.rule, hit.rule.entry
+    matched = doc.text[hit.start : hit.end]
+    note = f"；说明：{entry.note}" if entry.note else ""
+    if isinstance(entry, OutdatedEntry):
+        since = f"{entry.since.year}年{entry.since.month}月"
+        now = f"应为“{entry.current}”" if entry.current else "已撤销或废止"
+        message = f"“{matched}”自{since}起已不再使用，{now}"
+        why = f"{entry.reason}（文稿日期 {doc.doc_date.isoformat()} 晚于 {entry.since.isoformat()}）"
+        suggestion = entry.current
+    else:
+        assert isinstance(entry, WordingEntry)
+        message = entry.reason
+        why = f"“{matched}”为不规范或禁用表述" + (f"，应为“{entry.suggestion}”" if entry.suggestion else "")
+        suggestion = entry.suggestion
+    return make_finding(
+        doc,
+        category=rule.category,
+        start=hit.start,
+        end=hit.end,
+        severity=rule.severity,
+        message=message,
+        suggestion=suggestion,
+        rule=rule.rule_id,
+        explanation=f"{why}（匹配：“{matched}”）；{rule.origin()}{note}",
+    )
+
+
+def _fuzzy_finding(doc: Document, hit: FuzzyHit) -> Finding:
+    rule, entry = hit.rule, hit.rule.entry
+    label = KIND_LABELS[entry.kind]
+    change = hit.edit.describe()
+    return make_finding(
+        doc,
+        category=rule.category,
+        start=hit.start,
+        end=hit.end,
+        severity=rule.severity,
+        message=f"{label}“{entry.text}”书写有误：{change}",
+        suggestion=entry.text,
+        rule=rule.rule_id,
+        explanation=f"与规范写法“{entry.text}”相差一处（匹配：“{hit.written}”，{change}）；{rule.origin()}",
+    )
+
+
+class PoliticalCheck:
+    """Miswritten protected formulations and names, forbidden political wording, 台港澳 listed as 国家."""
+
+    name: ClassVar[str] = "term.political"
+    categories: ClassVar[tuple[str, ...]] = ("term.political",)
+    scope: ClassVar[Scope] = "text"
+
+    def __init__(
+        self,
+        fuzzy: FuzzyMatcher,
+        exact: ExactMatcher,
+        sovereignty: SovereigntyRule | None,
+        shield: Shield,
+        is_word: IsWord,
+        sovereignty_severity: Severity = Severity.BLOCK,
+    ) -> None:
+        self.is_word = is_word
+        self.fuzzy = fuzzy
+        self.exact = exact
+        self.sovereignty = sovereignty
+        self.shield = shield
+        self.sovereignty_severity = sovereignty_severity
+
+    def run(self, doc: Document) -> list[Finding]:
+        ctx = DocContext(doc, self.is_word)
+        shields = self.shield.spans(ctx)
+        out = [_fuzzy_finding(doc, hit) for hit in self.fuzzy.find(ctx, shields)]
+        out += [_exact_finding(doc, hit) for hit in self.exact.find(ctx, shields)]
+        if self.sovereignty is not None:
+            source = self.sovereignty.source.cite()
+            for hit in self.sovereignty.find(ctx):
+                regions = "、".join(hit.regions)
+                out.append(
+                    make_finding(
+                        doc,
+                        category="term.political",
+                        start=hit.start,
+                        end=hit.end,
+                        severity=self.sovereignty_severity,
+                        message=f"将{regions}与国家并列时应称“国家和地区”",
+                        suggestion="国家和地区",
+                        rule="term.political.sovereignty.country_region_list",
+                        explanation=f"列举“{hit.listed}”含{regions}，却统称为“{doc.text[hit.start : hit.end]}”；"
+                        f"香港、澳门是中国的特别行政区，台湾是中国的一个省，不得称作国家；"
+                        f"词表 sovereignty.yaml；来源：{source}",
+                    )
+                )
+        return out
+
+
+class BannedCheck:
+    """Wording that style guides forbid or caution against, and organisations' own sensitive-word lists."""
+
+    name: ClassVar[str] = "term.banned"
+    categories: ClassVar[tuple[str, ...]] = ("term.banned",)
+    scope: ClassVar[Scope] = "text"
+
+    def __init__(self, exact: ExactMatcher, shield: Shield, is_word: IsWord) -> None:
+        self.exact = exact
+        self.shield = shield
+        self.is_word = is_word
+
+    def run(self, doc: Document) -> list[Finding]:
+        ctx = DocContext(doc, self.is_word)
+        return [_exact_finding(doc, hit) for hit in self.exact.find(ctx, self.shield.spans(ctx))]
+
+
+class OutdatedCheck:
+    """Outdated agency, plan and policy names, and date-tied figures, judged against the document's date."""
+
+    name: ClassVar[str] = "term.outdated"
+    categories: ClassVar[tuple[str, ...]] = ("term.outdated",)
+    scope: ClassVar[Scope] = "text"
+
+    def __init__(
+        self, exact: ExactMatcher, dated: DatedRules | None, shield: Shield, is_word: IsWord, dated_severity: Severity
+    ) -> None:
+        self.is_word = is_word
+        self.exact = exact
+        self.dated = dated
+        self.shield = shield
+        self.dated_severity = dated_severity
+
+    def run(self, doc: Document) -> list[Finding]:
+        ctx = DocContext(doc, self.is_word)
+        out = [_exact_finding(doc, hit) for hit in self.exact.find(ctx, self.shield.spans(ctx))]
+        if self.dated is not None:
+            for hit in self.dated.find(ctx):
+                out.append(
+                    make_finding(
+                        doc,
+                        category="term.outdated",
+                        start=hit.start,
+                        end=hit.end,
+                        severity=self.dated_severity,
+                        message=hit.message,
+                        suggestion=hit.suggestion,
+                        rule=f"term.outdated.{hit.rule}",
+                        explanation=hit.explanation,
+                    )
+                )
+        return out

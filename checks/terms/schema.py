@@ -1,0 +1,267 @@
+"""The shape of the term dictionaries (dictionaries/terms/*.yaml), validated by pydantic at load.
+
+Every rule is data: a protected formulation, a wording rule, an outdated name, a date-tied figure.
+Each entry names its source (title, issuer, date, address), so that a finding can cite it; an entry
+whose source could not be verified must ship disabled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CATEGORIES = ("term.political", "term.banned", "term.outdated")
+Category = Literal["term.political", "term.banned", "term.outdated"]
+SeverityName = Literal["block", "warn", "info"]
+FuzzyOp = Literal["substitute", "transpose", "delete", "insert"]
+ProtectedKind = Literal["formulation", "leader", "title", "agency", "country", "party", "congress", "local"]
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+_PADDED = re.compile(r"^\s|\s$")
+
+
+def _clean(values: list[str], what: str) -> list[str]:
+    for value in values:
+        if not value or _PADDED.search(value):
+            raise ValueError(f"empty or padded {what}: {value!r}")
+    if len(set(values)) != len(values):
+        raise ValueError(f"duplicate {what}")
+    return values
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """A public document an entry comes from; ``verified`` says the text was checked against it."""
+
+    title: str = Field(min_length=2)
+    issuer: str = Field(min_length=2)
+    date: dt.date
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    verified_via: str | None = Field(default=None, min_length=4)
+    verified: bool
+
+    @model_validator(mode="after")
+    def _verified_has_evidence(self) -> Source:
+        if self.verified and not (self.url or self.verified_via):
+            raise ValueError("a verified source needs a url or verified_via")
+        return self
+
+    def cite(self) -> str:
+        return f"《{self.title}》（{self.issuer}，{self.date.isoformat()}）"
+
+
+class _Entry(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    text: str = Field(min_length=2, max_length=40)
+    source: str = Field(pattern=ID_PATTERN)
+    enabled: bool = True
+    severity: SeverityName | None = None  # None: the file's default
+    note: str | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _not_padded(cls, value: str) -> str:
+        if _PADDED.search(value):
+            raise ValueError(f"padded text: {value!r}")
+        return value
+
+
+class ContextRules(_Strict):
+    """When a match is legitimate after all: the exceptions are part of the entry, not of the code."""
+
+    boundary: Literal["token", "none"] | None = None  # None: token for texts of up to 3 characters
+    except_before: list[str] = Field(default_factory=list)  # the match is preceded by one of these
+    except_after: list[str] = Field(default_factory=list)  # the match is followed by one of these
+    except_contexts: list[str] = Field(default_factory=list)  # the match lies inside one of these
+    except_quoted: bool = False  # inside 《》 or “” (a quoted title or quotation)
+    except_foreign: bool = False  # right after a foreign country's name (叙利亚卫生部 is not China's)
+    applies_from: dt.date | None = None  # the rule holds for documents dated on or after this day
+
+    @field_validator("except_before", "except_after", "except_contexts")
+    @classmethod
+    def _words(cls, value: list[str]) -> list[str]:
+        return _clean(value, "context word")
+
+
+class ProtectedEntry(_Entry):
+    """A canonical formulation or name: exact text is right, a one-edit variant is an error."""
+
+    kind: ProtectedKind
+    fuzzy: list[FuzzyOp] | None = None  # None: by length (see checks/terms/fuzzy.py)
+    numerals: bool = True  # a numeral written for another numeral is an error (wrong ordinal)
+    variants_ok: list[str] = Field(default_factory=list)  # one edit away, yet correct
+    valid_from: dt.date | None = None  # the formulation exists from this day on
+
+    @field_validator("variants_ok")
+    @classmethod
+    def _variants(cls, value: list[str]) -> list[str]:
+        return _clean(value, "variant")
+
+
+class WordingEntry(_Entry, ContextRules):
+    """A word that a style guide forbids or cautions against, with what to write instead."""
+
+    category: Literal["term.political", "term.banned"] | None = None  # None: the file's default
+    suggestion: str | None = None
+    reason: str = Field(min_length=2)
+
+
+class OutdatedEntry(_Entry, ContextRules):
+    """A name, plan or policy replaced on ``since``: wrong in documents dated on or after that day."""
+
+    current: str | None = None  # None: abolished without successor
+    since: dt.date
+    reason: str = Field(min_length=2)
+    historical: bool = True  # an earlier year or a historical marker in the sentence excuses it
+    except_quoted: bool = True
+    boundary: Literal["token", "none"] | None = "token"  # 国土资源部门 is not 国土资源部
+    except_foreign: bool = True  # 叙利亚卫生部 is Syria's ministry
+    except_after: list[str] = Field(default_factory=lambda: ["令第", "门"])  # 劳动和社会保障部令第21号; 国土资源部门
+
+
+class TermFile(_Strict):
+    """One data file: a default category and severity, local sources and entries of one kind."""
+
+    version: int = Field(ge=1)
+    category: Category
+    severity: SeverityName
+    list_name: str | None = None  # org lists: the list's name, shown in findings
+    sources: dict[str, Source] = Field(default_factory=dict)
+    historical_markers: list[str] = Field(default_factory=list)  # anywhere in the sentence
+    historical_prefixes: list[str] = Field(default_factory=list)  # shortly before the match (原国土资源部)
+    not_slips: str = ""  # characters whose insertion or deletion is other wording, not a slip (的, 副)
+    protected: list[ProtectedEntry] = Field(default_factory=list)
+    wording: list[WordingEntry] = Field(default_factory=list)
+    outdated: list[OutdatedEntry] = Field(default_factory=list)
+
+    @field_validator("historical_markers", "historical_prefixes")
+    @classmethod
+    def _markers(cls, value: list[str]) -> list[str]:
+        return _clean(value, "marker")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TermFile:
+        if self.protected and self.category != "term.political":
+            raise ValueError("protected entries belong to category term.political")
+        if self.outdated and self.category != "term.outdated":
+            raise ValueError("outdated entries belong to category term.outdated")
+        if self.wording and self.category == "term.outdated":
+            raise ValueError("wording entries belong to term.political or term.banned")
+        return self
+
+    def entries(self) -> list[ProtectedEntry | WordingEntry | OutdatedEntry]:
+        return [*self.protected, *self.wording, *self.outdated]
+
+
+class SourceFile(_Strict):
+    """dictionaries/terms/sources.yaml: sources shared by every file."""
+
+    version: int = Field(ge=1)
+    sources: dict[str, Source]
+
+
+class AllowName(_Strict):
+    text: str = Field(min_length=2, max_length=30)
+    kind: Literal["place", "organisation", "name"]
+    source: str = Field(pattern=ID_PATTERN)
+
+
+class AllowFile(_Strict):
+    """dictionaries/terms/allow.yaml: local names that no term check may ever "correct"."""
+
+    version: int = Field(ge=1)
+    sources: dict[str, Source] = Field(default_factory=dict)
+    names: list[AllowName] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> AllowFile:
+        _clean([n.text for n in self.names], "allowed name")
+        return self
+
+
+class Anniversary(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    foreign_ok: bool = False  # skip when the sentence names a foreign country (朝鲜建国75周年)
+    subjects: list[str] = Field(min_length=1)  # what precedes "N周年"
+    event: str = Field(min_length=2)
+    base: dt.date
+    source: str = Field(pattern=ID_PATTERN)
+    enabled: bool = True
+
+
+class Congress(_Strict):
+    number: int = Field(ge=1, le=40)
+    opened: dt.date
+    source: str = Field(pattern=ID_PATTERN)
+
+
+class PlanPeriod(_Strict):
+    number: int = Field(ge=1, le=30)
+    start: int = Field(ge=1953, le=2100)
+    end: int = Field(ge=1953, le=2100)
+    source: str = Field(pattern=ID_PATTERN)
+
+    @model_validator(mode="after")
+    def _five_years(self) -> PlanPeriod:
+        if self.end - self.start != 4:
+            raise ValueError("a five-year plan spans five calendar years")
+        return self
+
+
+class DatedFile(_Strict):
+    """dictionaries/terms/dated.yaml: figures that depend on the document's date."""
+
+    version: int = Field(ge=1)
+    severity: SeverityName = "warn"
+    sources: dict[str, Source] = Field(default_factory=dict)
+    past_markers: dict[str, int] = Field(default_factory=dict)  # word -> years back (去年: 1)
+    future_markers: list[str] = Field(default_factory=list)
+    review_markers: list[str] = Field(default_factory=list)  # 隆重庆祝: last year's, before this year's date
+    congress_grace_days: int = Field(default=0, ge=0)  # after a congress, texts may still review the last one
+    historical_markers: list[str] = Field(default_factory=list)
+    anniversaries: list[Anniversary] = Field(default_factory=list)
+    congresses: list[Congress] = Field(default_factory=list)
+    congress_source: str | None = None
+    plans: list[PlanPeriod] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DatedFile:
+        numbers = [c.number for c in self.congresses]
+        if numbers != sorted(numbers) or len(set(numbers)) != len(numbers):
+            raise ValueError("congresses must be listed once each, in order")
+        dates = [c.opened for c in self.congresses]
+        if dates != sorted(dates):
+            raise ValueError("congress dates must increase with their number")
+        return self
+
+
+class SovereigntyFile(_Strict):
+    """dictionaries/terms/sovereignty.yaml: 台港澳 listed among 国家 without 国家和地区."""
+
+    version: int = Field(ge=1)
+    sources: dict[str, Source] = Field(default_factory=dict)
+    source: str = Field(pattern=ID_PATTERN)
+    severity: SeverityName
+    regions: list[str] = Field(min_length=1)
+    nouns: list[str] = Field(min_length=1)
+    correct_forms: list[str] = Field(min_length=1)
+    compounds: list[str] = Field(min_length=1)  # 国家安全, 国家级…: the noun is part of another word
+    separators: str = Field(min_length=1)
+
+
+class ConfusableGroup(_Strict):
+    chars: str = Field(min_length=2, max_length=12)
+    kind: Literal["sound", "shape"]
+    note: str | None = None
+
+
+class ConfusablesFile(_Strict):
+    """dictionaries/terms/confusables.yaml: look-alike characters pycorrector's tables lack."""
+
+    version: int = Field(ge=1)
+    groups: list[ConfusableGroup] = Field(default_factory=list)

@@ -1,0 +1,56 @@
+"""台湾、香港、澳门 listed among 国家 without 国家和地区 (a sovereignty error, term.political).
+
+Xinhua's style rules: Hong Kong and Macao are special administrative regions and Taiwan a province of
+China; where several country and region names are listed together the list must say 国家和地区.
+The rule looks for an enumeration of country names and regions closed by (等)(N个)国家 and reports
+国家 when the enumeration holds a region and no correct form (国家和地区) follows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from checks.terms.context import DocContext
+from checks.terms.schema import Source, SovereigntyFile
+
+
+@dataclass(frozen=True, slots=True)
+class SovereigntyHit:
+    start: int
+    end: int
+    regions: tuple[str, ...]
+    listed: str
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+class SovereigntyRule:
+    def __init__(self, data: SovereigntyFile, countries: Iterable[str], source: Source) -> None:
+        self.data = data
+        self.source = source
+        self.regions = frozenset(data.regions)
+        items = _alternation([*countries, *data.regions])
+        sep = f"[{re.escape(data.separators)}]"
+        count = r"(?:[0-9]+|[一二三四五六七八九十几多两]+)个"
+        # two or more names, or one name with 等: "维护香港国家安全" is not a list
+        listing = rf"(?P<list>(?:{items})(?:{sep}(?:{items}))+)(?:等)?|(?P<one>{items})等"
+        self._pattern = re.compile(
+            rf"(?:{listing})(?:{count})?(?P<noun>{_alternation(data.nouns)})(?!{_alternation(data.compounds)})"
+        )
+        self._correct = tuple(data.correct_forms)
+
+    def find(self, ctx: DocContext) -> Iterator[SovereigntyHit]:
+        text = ctx.text
+        for match in self._pattern.finditer(text):
+            start = match.start("noun")
+            if any(text.startswith(form, start) for form in self._correct):
+                continue
+            listed = match.group("list") or match.group("one")
+            regions = tuple(r for r in self.regions if r in listed)
+            if not regions:
+                continue
+            yield SovereigntyHit(start, match.end("noun"), regions, listed)
