@@ -9,7 +9,7 @@ from pathlib import Path
 
 from checks.check import Check
 from checks.document import DraftInput, build_document
-from checks.pipeline import CheckResult, finish, run_checks
+from checks.pipeline import CheckResult, drop_allowed, finish, run_checks
 from checks.registry import CheckRegistry
 from checks.segmenter import Segmenter
 from checks.severity import SeverityPolicy, default_policy
@@ -22,6 +22,7 @@ class EngineConfig:
     dictionaries_dir: Path = DEFAULT_DICTIONARIES
     enabled: tuple[str, ...] | None = None  # check names; None = all
     term_list_dirs: tuple[Path, ...] = ()  # extra organisation term lists (same YAML format)
+    allow_terms: tuple[str, ...] = ()  # the organisation's allow list: never a typo or term finding
     policy: SeverityPolicy = field(default_factory=default_policy)
 
 
@@ -37,10 +38,13 @@ CheckFactory = Callable[[Resources], Check]
 
 
 class CheckEngine:
-    def __init__(self, registry: CheckRegistry, segmenter: Segmenter, policy: SeverityPolicy) -> None:
+    def __init__(
+        self, registry: CheckRegistry, segmenter: Segmenter, policy: SeverityPolicy, allow_terms: tuple[str, ...] = ()
+    ) -> None:
         self.registry = registry
         self.segmenter = segmenter
         self.policy = policy
+        self.allow_terms = allow_terms
 
     def check(self, draft: DraftInput, *, categories: Sequence[str] | None = None) -> CheckResult:
         started = time.perf_counter()
@@ -50,6 +54,7 @@ class CheckEngine:
         if draft.summary:
             documents.append(build_document("summary", draft.summary, draft, self.segmenter))
         findings = run_checks(self.registry.select(categories=categories), documents)
+        findings = drop_allowed(findings, documents, self.allow_terms)
         result = finish(findings, self.policy, draft.channel, sum(len(d.source) for d in documents))
         result.stats["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return result
@@ -67,4 +72,5 @@ def build_engine(config: EngineConfig | None = None) -> CheckEngine:
         if unknown:
             raise ValueError(f"unknown checks: {sorted(unknown)}")
         factories = {name: f for name, f in factories.items() if name in config.enabled}
-    return CheckEngine(CheckRegistry(f(resources) for f in factories.values()), segmenter, config.policy)
+    registry = CheckRegistry(f(resources) for f in factories.values())
+    return CheckEngine(registry, segmenter, config.policy, config.allow_terms)

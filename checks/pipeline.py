@@ -36,6 +36,35 @@ def run_checks(checks: Sequence[Check], documents: Sequence[Document]) -> list[F
     return out
 
 
+ALLOWABLE_PREFIXES = ("typo", "term.")
+
+
+def drop_allowed(findings: Sequence[Finding], documents: Sequence[Document], allow: Sequence[str]) -> list[Finding]:
+    """The organisation's allow list (local names, reviewed false alarms) silences typo and term findings
+    inside any occurrence of an allowed text; personal data and secrecy findings are never silenced."""
+    if not allow:
+        return list(findings)
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for doc in documents:
+        spans[doc.field] = [m for term in allow for m in _occurrences(doc.source, term)]
+    return [
+        f
+        for f in findings
+        if not (
+            f.category.startswith(ALLOWABLE_PREFIXES)
+            and any(s <= f.start and f.end <= e for s, e in spans.get(f.field, ()))
+        )
+    ]
+
+
+def _occurrences(text: str, term: str) -> list[tuple[int, int]]:
+    out, start = [], text.find(term)
+    while start >= 0:
+        out.append((start, start + len(term)))
+        start = text.find(term, start + 1)
+    return out
+
+
 def deduplicate(findings: Sequence[Finding]) -> list[Finding]:
     """Same category and span is one finding (the most severe); a typo inside a term span goes."""
     best: dict[tuple[str, str, int, int, str], Finding] = {}

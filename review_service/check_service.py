@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
-from checks import CheckEngine, DraftInput, Metadata, build_engine
+from sqlalchemy.orm import Session
+
+from checks import CheckEngine, DraftInput, EngineConfig, Metadata, build_engine
 from checks.finding import Finding
 from checks.pipeline import CheckResult
+from review_service import org_dictionary
+from review_service.org_dictionary import Overlay
 from review_service.schemas import CheckRequest
 
 PII_PREFIX = "pii."
 
 
-@lru_cache(maxsize=1)
-def get_check_engine() -> CheckEngine:
-    return build_engine()
+@lru_cache(maxsize=4)
+def _engine_for(version: str, term_dir: Path | None, allow_terms: tuple[str, ...]) -> CheckEngine:
+    config = EngineConfig(term_list_dirs=(term_dir,) if term_dir else (), allow_terms=allow_terms)
+    return build_engine(config)
+
+
+def get_check_engine(overlay: Overlay | None = None) -> CheckEngine:
+    """One engine per process and per version of the organisation's dictionary entries."""
+    if overlay is None or overlay.version == "empty":
+        return _engine_for("empty", None, ())
+    return _engine_for(overlay.version, overlay.term_dir, overlay.allow_terms)
+
+
+def current_overlay(session: Session) -> Overlay | None:
+    data_dir = session.info.get("data_dir")
+    return org_dictionary.overlay(session, data_dir) if data_dir is not None else None
 
 
 def draft_from_request(request: CheckRequest) -> DraftInput:
@@ -31,8 +49,8 @@ def draft_from_request(request: CheckRequest) -> DraftInput:
     )
 
 
-def run_check(draft: DraftInput) -> CheckResult:
-    return get_check_engine().check(draft)
+def run_check(draft: DraftInput, overlay: Overlay | None = None) -> CheckResult:
+    return get_check_engine(overlay).check(draft)
 
 
 def apply_replacements(text: str, findings: list[Finding]) -> str:
@@ -47,8 +65,8 @@ def apply_replacements(text: str, findings: list[Finding]) -> str:
     return out
 
 
-def mask_draft(draft: DraftInput) -> tuple[dict[str, str | None], list[Finding]]:
-    result = run_check(draft)
+def mask_draft(draft: DraftInput, overlay: Overlay | None = None) -> tuple[dict[str, str | None], list[Finding]]:
+    result = run_check(draft, overlay)
     pii = [f for f in result.findings if f.category.startswith(PII_PREFIX)]
     fields: dict[str, str | None] = {"body": draft.body, "title": draft.title, "summary": draft.summary}
     masked = {

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from checks import Channel, DocType, DraftInput, Metadata
 from checks.canonical import content_hash
 from review_service import audit
-from review_service.check_service import run_check
+from review_service.check_service import current_overlay, run_check
 from review_service.models import CheckRun, Comment, Draft, DraftVersion, User, utcnow
 from review_service.notify import NOTIFIED_EVENTS
 from review_service.workflow_state import definitions, state_from_json, state_to_json
@@ -83,7 +83,8 @@ def _check_version(session: Session, version: DraftVersion, draft: Draft) -> Che
             channel=Channel(draft.channel),
             doc_type=DocType(draft.doc_type),
             metadata=Metadata(**meta),
-        )
+        ),
+        current_overlay(session),
     )
     run = CheckRun(
         version_id=version.id,

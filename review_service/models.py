@@ -162,3 +162,19 @@ class CountersignLink(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+
+
+class DictionaryEntry(Base):
+    """An organisation's own term or allow-list entry, layered over the shipped dictionaries."""
+
+    __tablename__ = "dictionary_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)  # wording | outdated | allow
+    text: Mapped[str] = mapped_column(String(80))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    retired_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)

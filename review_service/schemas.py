@@ -237,3 +237,31 @@ class CountersignDecision(BaseModel):
     decision: Literal["approve", "return"]
     signer_name: str = Field(min_length=1, max_length=60)
     comment: str | None = Field(default=None, max_length=5000)
+
+
+class DictionaryEntryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["wording", "outdated", "allow"]
+    text: str = Field(min_length=1, max_length=40)
+    data: dict[str, object] = Field(
+        default_factory=dict,
+        description="wording: {reason, suggestion?, category?, severity?, …}; outdated: {since, reason, current?}",
+    )
+    enabled: bool = True
+
+
+class DictionaryEntryOut(BaseModel):
+    id: int
+    kind: str
+    text: str
+    data: dict[str, object]
+    enabled: bool
+    retired: bool
+
+
+class FalseAlarmRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    finding_key: str = Field(min_length=1, max_length=400)
+    note: str = Field(min_length=1, max_length=500)

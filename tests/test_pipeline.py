@@ -101,3 +101,27 @@ def test_a_registry_of_two_checks_runs_through_the_engine():
 def test_registry_refuses_duplicate_names():
     with pytest.raises(ValueError, match="duplicate"):
         CheckRegistry([_Shout(), _Shout()])
+
+
+class _FlagsEveryCharacterPair:
+    name: ClassVar[str] = "pairs"
+    categories: ClassVar[tuple[str, ...]] = ("typo", "pii.person_name")
+    scope: ClassVar[str] = "text"
+
+    def run(self, doc: Document) -> list[Finding]:
+        idx = doc.text.find("星都")
+        return [
+            make_finding(doc, category=cat, start=idx, end=idx + 2, severity=Severity.WARN, message="m",
+                         suggestion=None, rule=cat, explanation="e")
+            for cat in self.categories
+        ] if idx >= 0 else []  # fmt: skip
+
+
+def test_organisation_allow_list_silences_typo_and_terms_but_never_pii():
+    engine = CheckEngine(
+        CheckRegistry([_FlagsEveryCharacterPair()]), Segmenter(), SeverityPolicy({}), ("星都经济开发区",)
+    )
+    result = engine.check(DraftInput(body="星都经济开发区管委会"))
+    assert [f.category for f in result.findings] == ["pii.person_name"]
+    plain = CheckEngine(CheckRegistry([_FlagsEveryCharacterPair()]), Segmenter(), SeverityPolicy({}))
+    assert len(plain.check(DraftInput(body="星都经济开发区管委会")).findings) == 2

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from review_service.api.docs import install_docs
 from review_service.api.limits import BodySizeLimit
-from review_service.api.routes import check, countersign, drafts, gate, health
+from review_service.api.routes import check, countersign, dictionary, drafts, gate, health
 from review_service.check_service import get_check_engine
 from review_service.config import Settings, get_settings
 from review_service.db import upgrade
@@ -44,5 +44,6 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(drafts.router, prefix=API_PREFIX)
     app.include_router(gate.router, prefix=API_PREFIX)
     app.include_router(countersign.router, prefix=API_PREFIX)
+    app.include_router(dictionary.router, prefix=API_PREFIX)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     return app

@@ -10,8 +10,8 @@ from fastapi.concurrency import run_in_threadpool
 from checks import Channel, DocType, DraftInput
 from checks.docx_reader import DocxError, read_docx
 from checks.pipeline import finish, verdict_of
-from review_service.api.deps import CheckToken, SettingsDep
-from review_service.check_service import draft_from_request, get_check_engine, mask_draft, run_check
+from review_service.api.deps import CheckToken, SessionDep, SettingsDep
+from review_service.check_service import current_overlay, draft_from_request, get_check_engine, mask_draft, run_check
 from review_service.config import Settings
 from review_service.errors import ApiError
 from review_service.schemas import CheckRequest, CheckResponse, DocxCheckResponse, ErrorOut, FindingOut, MaskResponse
@@ -38,18 +38,19 @@ def _validate_text(text: str, settings: Settings) -> None:
 
 
 @router.post("/check", response_model=CheckResponse, responses=ERRORS, summary="审校一篇稿件")
-async def check(request: CheckRequest, settings: SettingsDep, _token: CheckToken) -> CheckResponse:
+async def check(request: CheckRequest, settings: SettingsDep, session: SessionDep, _token: CheckToken) -> CheckResponse:
     _validate_text(request.text, settings)
-    result = await run_in_threadpool(run_check, draft_from_request(request))
+    overlay = current_overlay(session)
+    result = await run_in_threadpool(run_check, draft_from_request(request), overlay)
     return CheckResponse(
         findings=[FindingOut.of(f) for f in result.findings], verdict=result.verdict, stats=result.stats
     )
 
 
 @router.post("/mask", response_model=MaskResponse, responses=ERRORS, summary="对稿件中的个人信息脱敏")
-async def mask(request: CheckRequest, settings: SettingsDep, _token: CheckToken) -> MaskResponse:
+async def mask(request: CheckRequest, settings: SettingsDep, session: SessionDep, _token: CheckToken) -> MaskResponse:
     _validate_text(request.text, settings)
-    masked, findings = await run_in_threadpool(mask_draft, draft_from_request(request))
+    masked, findings = await run_in_threadpool(mask_draft, draft_from_request(request), current_overlay(session))
     return MaskResponse(
         text=masked["body"] or "",
         title=masked["title"],
@@ -61,6 +62,7 @@ async def mask(request: CheckRequest, settings: SettingsDep, _token: CheckToken)
 @router.post("/check/docx", response_model=DocxCheckResponse, responses=ERRORS, summary="审校一个 Word .docx 文件")
 async def check_docx(
     settings: SettingsDep,
+    session: SessionDep,
     _token: CheckToken,
     file: Annotated[UploadFile, File(description=".docx file")],
     channel: Annotated[Channel, Form()] = Channel.WEBSITE,
@@ -75,9 +77,10 @@ async def check_docx(
     if len(content.text) > settings.max_text_chars:
         _validate_text(content.text, settings)
     draft = DraftInput(body=content.text, title=content.title, channel=channel, doc_type=doc_type)
-    result = await run_in_threadpool(run_check, draft) if content.text.strip() else None
+    overlay = current_overlay(session)
+    result = await run_in_threadpool(run_check, draft, overlay) if content.text.strip() else None
     findings = list(result.findings) if result else []
-    engine = get_check_engine()
+    engine = get_check_engine(overlay)
     merged = finish([*findings, *content.hidden_findings], engine.policy, channel)
     return DocxCheckResponse(
         findings=[FindingOut.of(f) for f in merged.findings],
