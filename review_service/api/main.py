@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from review_service.api.docs import install_docs
 from review_service.api.limits import BodySizeLimit
-from review_service.api.routes import check, countersign, dictionary, drafts, gate, health
+from review_service.api.routes import auth, check, countersign, dictionary, drafts, gate, health
 from review_service.check_service import get_check_engine
 from review_service.config import Settings, get_settings
 from review_service.db import upgrade
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     install_error_handlers(app)
     install_docs(app)
     app.include_router(health.router, prefix=API_PREFIX)
+    app.include_router(auth.router, prefix=API_PREFIX)
     app.include_router(check.router, prefix=API_PREFIX)
     app.include_router(drafts.router, prefix=API_PREFIX)
     app.include_router(gate.router, prefix=API_PREFIX)
