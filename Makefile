@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 # files, so it is installed without dependencies (see README, "pycorrector").
 PYCORRECTOR := pycorrector==1.1.4
 
-.PHONY: run install install-test system-deps test lint format bench bench-quality dictionaries clean
+.PHONY: run install install-test system-deps test lint format bench bench-quality bench-false-alarms dictionaries clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,13 @@ bench: install-test
 	$(PY) -m bench.latency
 
 bench-quality: install-test
-	$(PY) -m bench.quality
+	$(PY) -m bench.quality --devset tests/data/devset.jsonl
+	$(PY) -m bench.quality --devset tests/data/devset_pii2.jsonl
+	$(PY) -m bench.quality --devset tests/data/heldout.jsonl
+	$(PY) -m bench.terms_quality
+
+bench-false-alarms: install-test
+	$(PY) -m bench.false_alarms
 
 dictionaries: install
 	$(PY) scripts/build_dictionaries.py
