@@ -78,7 +78,8 @@ KNOWN_TAGS = BLOCK_TAGS | frozenset(
         "o:p",
     ]
 )
-SKIPPED_CONTENT_TAGS = ("script", "style", "head", "title", "template", "noscript")
+# Code, not prose. Text in <head>, <title>, <noscript>, <template> is still checked: a browser may show it.
+SKIPPED_CONTENT_TAGS = ("script", "style")
 
 _MARKUP = re.compile(
     r"<!--.*?(?:-->|\Z)"  # comment (unterminated comment runs to the end)

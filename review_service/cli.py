@@ -119,8 +119,12 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
     if set(scopes) - set(SCOPES):
         print(f"unknown scope(s): {sorted(set(scopes) - set(SCOPES))}; choose from {SCOPES}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    days = args.days if args.days is not None else settings.token_ttl_days
+    if days <= 0:
+        print("--days must be at least 1", file=sys.stderr)
+        return EXIT_BAD_INPUT
     upgrade(settings)
-    ttl = dt.timedelta(days=args.days if args.days is not None else settings.token_ttl_days)
+    ttl = dt.timedelta(days=days)
     with unit_of_work(settings) as session:
         user = ensure_service_account(session, username=args.name)
         issued = issue_token(session, user=user, name=args.name, scopes=scopes, ttl=ttl)
@@ -184,7 +188,7 @@ def _receipt_verify(args: argparse.Namespace, settings: Settings) -> int:
             if args.keys
             else KeyStore(settings.data_dir / "keys").jwks()
         )
-        payload = verify_receipt(receipt, keyset, content_hash=args.content_hash)
+        payload = verify_receipt(receipt, keyset, content_hash=args.content_hash, channel=args.channel)
     except (OSError, ValueError, AttributeError) as exc:  # ReceiptError is a ValueError with a code
         code = exc.code if isinstance(exc, ReceiptError) else "receipt_unreadable"
         print(f"INVALID ({code}): {exc}", file=sys.stderr)
@@ -196,13 +200,13 @@ def _receipt_verify(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _audit_verify(_: argparse.Namespace, settings: Settings) -> int:
+def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
     from review_service import audit
     from review_service.db import unit_of_work, upgrade
 
     upgrade(settings)
     with unit_of_work(settings) as session:
-        result = audit.verify(session)
+        result = audit.verify(session, checkpoint=args.checkpoint)
     if result.ok:
         print(f"audit ledger OK: {result.rows} rows, head {result.head}")
         return 0
@@ -270,10 +274,13 @@ def build_parser() -> argparse.ArgumentParser:
     receipt_verify.add_argument("file")
     receipt_verify.add_argument("--keys", help="a saved key set (GET /api/v1/keys); default: this data dir's keys")
     receipt_verify.add_argument("--content-hash", help="also require the receipt to be for this content hash")
+    receipt_verify.add_argument("--channel", help="also require the receipt to be for this channel")
     receipt_verify.set_defaults(func=_receipt_verify)
 
     audit_cmd = sub.add_parser("audit", help="audit ledger").add_subparsers(dest="audit_command", required=True)
-    audit_cmd.add_parser("verify", help="check the hash chain").set_defaults(func=_audit_verify)
+    audit_verify = audit_cmd.add_parser("verify", help="check the hash chain")
+    audit_verify.add_argument("--checkpoint", help="a head hash printed earlier: prove no later cut-off")
+    audit_verify.set_defaults(func=_audit_verify)
 
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=_db_upgrade)

@@ -78,11 +78,22 @@ def open_link(session: Session, *, data_dir: Path, token: str) -> CountersignLin
 
 
 def sign_with_link(
-    session: Session, *, data_dir: Path, token: str, approve: bool, signer_name: str, comment: str | None
+    session: Session,
+    *,
+    data_dir: Path,
+    token: str,
+    approve: bool,
+    signer_name: str,
+    comment: str | None,
+    content_hash: str,
 ) -> Outcome:
     link = open_link(session, data_dir=data_dir, token=token)
     draft = session.get(Draft, link.draft_id)
     assert draft is not None
+    if content_hash != service.latest_version(draft).content_hash:
+        raise LinkError(
+            "content_changed", "稿件内容已变化，请重新打开链接查看后再签署", "The draft changed since you viewed it"
+        )
     signer = User(
         username=f"ext-{link.nonce[:12]}", display_name=f"{signer_name}（{link.department}）", role="external"
     )

@@ -18,7 +18,7 @@ from checks import Channel, DocType, DraftInput, Metadata
 from checks.canonical import content_hash
 from review_service import audit
 from review_service.check_service import current_overlay, run_check
-from review_service.models import CheckRun, Comment, Draft, DraftVersion, User, utcnow
+from review_service.models import CheckRun, Comment, Department, Draft, DraftVersion, User, utcnow
 from review_service.notify import NOTIFIED_EVENTS
 from review_service.workflow_state import definitions, state_from_json, state_to_json
 from workflows.definition import Action, WorkflowDefinition
@@ -27,6 +27,10 @@ from workflows.refusals import Reason, Refusal
 from workflows.state import Actor, Event, Facts, FindingRef, RunState
 
 DEFAULT_SPANNING_ROLES = frozenset(("admin",))
+
+
+class CountersignError(ValueError):
+    """会签 departments must be existing departments other than the author's own."""
 
 
 @dataclass(frozen=True)
@@ -177,8 +181,13 @@ def create_draft(
     countersign: tuple[str, ...] = (),
 ) -> Draft:
     definition = definitions().get(workflow or channel.value)
-    if definition is None:
+    if definition is None or definition.channel != channel.value:
         raise KeyError(workflow or channel.value)
+    own = user.department.name if user.department else None
+    known = set(session.scalars(select(Department.name)))
+    bad = [d for d in countersign if d not in known or d == own]
+    if bad:
+        raise CountersignError(bad)
     state = start(definition, author=user.id, content_hash=content.hash, countersign=countersign)
     draft = Draft(
         channel=channel.value,

@@ -235,6 +235,7 @@ class CountersignDecision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["approve", "return"]
+    content_hash: str = Field(max_length=80, description="the content_hash shown when the link was opened")
     signer_name: str = Field(min_length=1, max_length=60)
     comment: str | None = Field(default=None, max_length=5000)
 

@@ -120,10 +120,21 @@ class ReceiptError(ValueError):
         self.code = code
 
 
+MAX_RECEIPT_LIFETIME = dt.timedelta(days=31)
+
+
 def verify_receipt(
-    receipt: dict[str, Any], jwks: dict[str, Any], *, now: dt.datetime | None = None, content_hash: str | None = None
+    receipt: dict[str, Any],
+    jwks: dict[str, Any],
+    *,
+    now: dt.datetime | None = None,
+    content_hash: str | None = None,
+    channel: str | None = None,
 ) -> dict[str, Any]:
-    """Check signature, key, expiry and (optionally) the content hash; return the payload."""
+    """Check signature, key, lifetime, expiry and (when given) content hash and channel; return the payload.
+
+    A CMS passes the channel it publishes to: a receipt for ``internal`` never covers ``website``.
+    """
     try:
         payload = receipt["payload"]
         signature = b64url_decode(receipt["signature"])
@@ -138,8 +149,17 @@ def verify_receipt(
     except (InvalidSignature, ValueError) as exc:
         raise ReceiptError("bad_signature", "回执签名无效 / invalid signature") from exc
     now = now or dt.datetime.now(dt.UTC)
-    if dt.datetime.fromisoformat(payload["expires_at"]) <= now:
+    try:
+        issued = dt.datetime.fromisoformat(payload["issued_at"])
+        expires = dt.datetime.fromisoformat(payload["expires_at"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ReceiptError("receipt_malformed", "回执格式不正确 / malformed receipt") from exc
+    if expires - issued > MAX_RECEIPT_LIFETIME:
+        raise ReceiptError("receipt_malformed", "回执有效期超出上限 / receipt lifetime too long")
+    if expires <= now:
         raise ReceiptError("receipt_expired", "回执已过期 / receipt expired")
+    if channel is not None and payload.get("channel") != channel:
+        raise ReceiptError("wrong_channel", "回执不适用于该发布渠道 / receipt is for another channel")
     if content_hash is not None and payload.get("content_hash") != content_hash:
         raise ReceiptError("content_mismatch", "回执与待发布内容不一致 / receipt is for other content")
     return payload

@@ -203,6 +203,23 @@ def test_audit_ledger_detects_edits_and_deletions(env):
         assert not broken.ok and "row 3" in broken.problem
 
 
+def test_audit_checkpoint_detects_rows_cut_off_the_end(env):
+    client, people, settings = env
+    draft = create(client, people, body=CLEAN)
+    post(client, people["editor"], f"/drafts/{draft['id']}/submit")
+    with unit_of_work(settings) as session:
+        checkpoint = audit.verify(session).head
+    post(client, people["proof1"], f"/drafts/{draft['id']}/actions", {"action": "pass"})
+    with unit_of_work(settings) as session:
+        assert audit.verify(session, checkpoint=checkpoint).ok
+        for row in session.query(AuditEntry).order_by(AuditEntry.id.desc()).limit(3):
+            session.delete(row)
+    with unit_of_work(settings) as session:
+        assert audit.verify(session).ok  # a shortened chain still links up…
+        cut = audit.verify(session, checkpoint=checkpoint)
+        assert not cut.ok and "checkpoint" in cut.problem  # …but the recorded head is gone
+
+
 def test_publish_scope_is_required_for_the_gate(env):
     client, people, _ = env
     r = client.post(
@@ -233,6 +250,10 @@ def test_expired_receipt_and_forged_receipt_fail_verification(env):
     with pytest.raises(ReceiptError) as info:
         verify_receipt(gate["receipt"], jwks, content_hash=content_hash(title=TITLE, body="别的内容"))
     assert info.value.code == "content_mismatch"
+    with pytest.raises(ReceiptError) as info:
+        verify_receipt(gate["receipt"], jwks, channel="new_media")
+    assert info.value.code == "wrong_channel"
+    assert verify_receipt(gate["receipt"], jwks, channel="website")["channel"] == "website"
 
 
 def test_signoff_sheet_and_ledger_export(env):
@@ -262,33 +283,68 @@ def test_signoff_sheet_and_ledger_export(env):
     assert ("平均处理时长（小时）", "proof1") in rows
 
 
-def test_outside_countersign_through_a_single_use_link(env):
+def test_outside_countersign_through_a_single_use_link(tmp_path):
+    settings = make_settings(tmp_path)
+    people = make_people(settings, extra={"boss": ("admin", "办公室"), "justice": ("reviewer1", "司法局")})
+    with TestClient(create_app(settings)) as client:
+        bad = client.post(
+            "/api/v1/drafts",
+            json={"title": TITLE, "body": CLEAN, "countersign": ["办公室"]},
+            headers=people["editor"].headers,
+        )
+        assert (bad.status_code, bad.json()["code"]) == (422, "invalid_countersign")  # the author's own department
+        draft = post(
+            client, people["editor"], "/drafts", {"title": TITLE, "body": CLEAN, "countersign": ["司法局"]}, status=201
+        )
+        through(client, people, draft["id"])
+        assert client.get(f"/api/v1/drafts/{draft['id']}", headers=people["editor"].headers).json()["stage"] == (
+            "countersign"
+        )
+        by_author = client.post(
+            f"/api/v1/drafts/{draft['id']}/countersign-links",
+            json={"department": "司法局"},
+            headers=people["editor"].headers,
+        )
+        assert by_author.status_code == 403  # a bearer link must never reach the author
+        link = post(
+            client, people["boss"], f"/drafts/{draft['id']}/countersign-links", {"department": "司法局"}, status=201
+        )
+        view = client.get(link["path"]).json()
+        assert view["body"] == CLEAN and view["department"] == "司法局" and "author" not in view
+        forged = client.get(link["path"][:-4] + "abcd")
+        assert (forged.status_code, forged.json()["code"]) == (404, "link_invalid")
+        stale = client.post(
+            link["path"], json={"decision": "approve", "signer_name": "王科长", "content_hash": "sha256:0"}
+        )
+        assert (stale.status_code, stale.json()["code"]) == (409, "content_changed")
+        decision = {"decision": "approve", "signer_name": "王科长", "content_hash": view["content_hash"]}
+        signed = client.post(link["path"], json=decision)
+        assert signed.status_code == 200 and signed.json()["stage"] == "review3"
+        again = client.post(link["path"], json=decision)
+        assert (again.status_code, again.json()["code"]) == (410, "link_used")
+        assert (
+            post(client, people["rev3"], f"/drafts/{draft['id']}/actions", {"action": "approve"})["status"]
+            == "approved"
+        )
+
+
+def test_gate_refuses_appended_markup_and_drafts_refuse_active_content(env):
     client, people, _settings = env
-    draft = post(
-        client,
-        people["editor"],
-        "/drafts",
-        {"title": TITLE, "body": CLEAN, "countersign": ["司法局"]},
-        status=201,
-    )
+    html = "<p>各单位：请做好安全生产工作。</p>"
+    draft = post(client, people["editor"], "/drafts", {"title": TITLE, "body": html, "format": "html"}, status=201)
     through(client, people, draft["id"])
-    detail = client.get(f"/api/v1/drafts/{draft['id']}", headers=people["editor"].headers).json()
-    assert detail["stage"] == "countersign"
-    refused = client.post(
-        f"/api/v1/drafts/{draft['id']}/countersign-links",
-        json={"department": "财政局"},
-        headers=people["editor"].headers,
-    )
-    assert refused.json()["code"] == "not_a_countersign_department"
-    link = post(
-        client, people["editor"], f"/drafts/{draft['id']}/countersign-links", {"department": "司法局"}, status=201
-    )
-    view = client.get(link["path"]).json()
-    assert view["body"] == CLEAN and view["department"] == "司法局" and "author" not in view
-    forged = client.get(link["path"][:-4] + "abcd")
-    assert (forged.status_code, forged.json()["code"]) == (404, "link_invalid")
-    signed = client.post(link["path"], json={"decision": "approve", "signer_name": "王科长"})
-    assert signed.status_code == 200 and signed.json()["stage"] == "review3"
-    again = client.post(link["path"], json={"decision": "approve", "signer_name": "王科长"})
-    assert (again.status_code, again.json()["code"]) == (410, "link_used")
-    assert post(client, people["rev3"], f"/drafts/{draft['id']}/actions", {"action": "approve"})["status"] == "approved"
+    post(client, people["rev3"], f"/drafts/{draft['id']}/actions", {"action": "approve"})
+    base = {"channel": "website", "title": TITLE, "format": "html"}
+    assert post(client, people["cms"], "/publish-gate", {**base, "body": html})["decision"] == "allow"
+    for extra in ("<head><p>13800138000</p>", "<script>x()</script>", "<style>p{}</style>", '<p hidden="">未审</p>'):
+        answer = post(client, people["cms"], "/publish-gate", {**base, "body": html + extra})
+        assert answer["decision"] == "refuse", extra
+    for active in (
+        "<p>x</p><script>alert(1)</script>",
+        '<img src="a.png" onerror="x()">',
+        '<a href="javascript:x()">y</a>',
+    ):
+        r = client.post(
+            "/api/v1/drafts", json={"title": TITLE, "body": active, "format": "html"}, headers=people["editor"].headers
+        )
+        assert (r.status_code, r.json()["code"]) == (422, "active_content")

@@ -27,21 +27,25 @@ def test_documented_vectors(vector):
 
 def test_vectors_show_both_equal_and_different_content():
     by_name = {v["name"]: v["content_hash"] for v in vectors()}
-    assert (
-        by_name["HTML: styling, attribute order, case and scripts do not matter"]
-        == by_name["HTML: the same content, clean"]
-    )
-    assert by_name["HTML: a swapped link is new content"] != by_name["HTML: the same content, clean"]
+    same = by_name["HTML: the same content, another spelling"]
+    assert by_name["HTML: tag case, attribute order, quoting and entity spelling do not matter"] == same
+    assert by_name["HTML: a swapped link is new content"] != same
+    assert by_name["HTML: an appended script is new content"] != same
 
 
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [
         ("<p>一</p>", "<p>一</p>\r\n", False),  # a trailing line break is content
-        ("<p>一</p>", '<p class="c" onclick="x()">一</p>', True),
+        ("<p>一</p>", '<p class="c" onclick="x()">一</p>', False),  # fail-closed: attributes are content
+        ('<p class="c" id="i">一</p>', "<P ID=i CLASS='c'>一</P>", True),
+        ("<p>一</p>", "<p>一</p><head><p>未审内容</p>", False),
+        ("<p>一</p>", "<p>一</p><style>p{}</style>", False),
+        ('<img src="a.png">', '<img src="a.png" srcset="evil.png">', False),
         ("<p>一</p>", "<p>二</p>", False),
         ('<img src="a.png">', '<img src="b.png">', False),
-        ("<p>一<!-- 注释 --></p>", "<p>一</p>", True),
+        ("<p>一<!-- 注释 --></p>", "<p>一</p>", False),
+        ("<br/>", "<BR>", True),
         ("<p>A&amp;B</p>", "<p>A&B</p>", True),
         ("<p>一</p><p>二</p>", "<p>一二</p>", False),
     ],
@@ -61,5 +65,12 @@ def test_title_summary_and_format_are_covered():
         content_hash(title="t", body="b", body_format="pdf")
 
 
-def test_script_content_is_dropped():
-    assert "alert" not in canonical_html("<p>x<script>alert(1)</script></p>")
+def test_script_content_is_kept_so_it_cannot_be_slipped_in():
+    assert "alert" in canonical_html("<p>x<script>alert(1)</script></p>")
+
+
+def test_field_boundaries_are_unambiguous_and_surrogates_hash():
+    assert content_hash(title="a", body="b", summary="X\n[summary]\n") != content_hash(
+        title="a\n[summary]\nX", body="b"
+    )
+    assert content_hash(title="t", body="x\ud800y").startswith("sha256:")

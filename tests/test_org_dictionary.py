@@ -94,6 +94,12 @@ def test_reviewer_marks_a_false_alarm_and_it_joins_the_allow_list(env):
         headers=people["editor"].headers,
     )
     assert refused.status_code == 403
+    by_first_reviewer = client.post(
+        f"/api/v1/drafts/{draft['id']}/false-alarms",
+        json={"finding_key": key, "note": "引用原话"},
+        headers=people["rev1"].headers,
+    )
+    assert by_first_reviewer.status_code == 403
     r = client.post(
         f"/api/v1/drafts/{draft['id']}/false-alarms",
         json={"finding_key": key, "note": "引用原话"},

@@ -195,13 +195,16 @@ def test_countersign_needs_every_named_department_before_final_review():
     state = through_proofreads(state)
     state = run(run(state, R1, Action.APPROVE), R2, Action.APPROVE)
     assert state.stage == "countersign"
-    finance = Actor(40, frozenset({"editor"}), "财政局")
+    finance = Actor(40, frozenset({"reviewer1"}), "财政局")
+    refused(Reason.NOT_YOUR_STAGE, WEBSITE, state, Actor(44, frozenset({"editor"}), "财政局"), Action.APPROVE, facts())
     outsider = Actor(41, frozenset(), "司法局", external=True)
     other = Actor(42, frozenset({"reviewer3"}), "教育局")
     refused(Reason.NOT_YOUR_STAGE, WEBSITE, state, other, Action.APPROVE, facts())
     state = run(state, finance, Action.APPROVE)
     assert state.stage == "countersign"
-    refused(Reason.ALREADY_SIGNED, WEBSITE, state, Actor(43, frozenset(), "财政局"), Action.APPROVE, facts())
+    refused(
+        Reason.ALREADY_SIGNED, WEBSITE, state, Actor(43, frozenset({"reviewer2"}), "财政局"), Action.APPROVE, facts()
+    )
     state = run(state, outsider, Action.APPROVE)
     assert state.stage == "review3"
 

@@ -14,6 +14,8 @@ from workflows.refusals import Reason, Refusal
 from workflows.state import Actor, Claim, Decision, Event, Facts, FindingRef, RunState, Status, Waiver
 
 UNWAIVABLE_ON_PUBLIC = ("secret",)
+# A department signs its 会签 through one of its reviewers (or an outside signer's link).
+COUNTERSIGN_ROLES = frozenset(("reviewer1", "reviewer2", "reviewer3", "countersigner"))
 STAGE_ACTIONS = (Action.PASS, Action.EDIT, Action.APPROVE, Action.RETURN)
 
 
@@ -66,6 +68,8 @@ def _check_may_act_on_stage(state: RunState, stage: Stage, actor: Actor, facts: 
     if stage.kind is StageKind.COUNTERSIGN:
         if actor.department not in state.countersign_departments:
             raise Refusal(Reason.NOT_YOUR_STAGE, stage.label)
+        if not actor.external and not (actor.roles & COUNTERSIGN_ROLES):
+            raise Refusal(Reason.NOT_YOUR_STAGE, f"{stage.label}须由会签部门的审核人员签署")
         if actor.department in signed_departments(state, stage.key):
             raise Refusal(Reason.ALREADY_SIGNED, actor.department)
     elif actor.external or stage.role not in actor.roles:
@@ -299,7 +303,7 @@ def change_content(
     if state.status is not Status.APPROVED:
         return Outcome(state, (Event("version_saved", actor.id, data={"content_hash": new_content_hash}),))
     state, voided = _void_reviews(definition, state)
-    first_review = active_stages(definition, state)[definition.first_review_index]
+    first_review = next(s for s in active_stages(definition, state) if s.kind is StageKind.REVIEW)
     state = replace(state, status=Status.IN_REVIEW, stage=first_review.key, claim=None)
     return Outcome(
         state,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -41,6 +42,7 @@ def get_session(settings: SettingsDep, background: BackgroundTasks) -> Iterator[
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]  # commit before the response
+LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 _bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer rvs_…`")
 
 
@@ -58,7 +60,12 @@ def require_scope(scope: str) -> Callable[..., ApiToken]:
             )
         if scope not in record.scopes:
             raise ApiError(403, "insufficient_scope", f"该令牌没有 {scope} 权限", f"Token lacks the '{scope}' scope")
-        record.last_used_at = utcnow()
+        now = utcnow()
+        last = record.last_used_at
+        if last is not None and last.tzinfo is None:
+            last = last.replace(tzinfo=dt.UTC)
+        if last is None or now - last > LAST_USED_RESOLUTION:
+            record.last_used_at = now  # throttled: a busy CMS token must not serialize on this row
         return record
 
     return dependency

@@ -43,7 +43,9 @@ NAME_COLUMNS = (
     "所有人",
 )
 # Words after which a 、-separated run of names follows (拟录用方圆、高山、欧阳子涵3名同志).
-LIST_TRIGGERS = ("拟录用", "拟聘用", "拟推荐", "拟表彰", "拟资助", "拟授予", "拟奖励", "名单如下：", "予以资助")  # fmt: skip
+LIST_TRIGGERS = (
+    "拟录用", "拟聘用", "拟推荐", "拟表彰", "拟资助", "拟授予", "拟奖励", "名单如下：", "予以资助",
+)  # fmt: skip
 # A 联系人 on a line with an office number is a staff contact point, not a private person.
 _OFFICE_CONTACT = re.compile(r"0\d{2,3}[-－]?\d{7,8}|办公|@[\w.-]*gov\.cn")
 # Words that make a whole document about private persons.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.concurrency import run_in_threadpool
 
 from checks import Channel, DocType, DraftInput
 from checks.docx_reader import DocxError, read_docx
@@ -38,19 +37,19 @@ def _validate_text(text: str, settings: Settings) -> None:
 
 
 @router.post("/check", response_model=CheckResponse, responses=ERRORS, summary="审校一篇稿件")
-async def check(request: CheckRequest, settings: SettingsDep, session: SessionDep, _token: CheckToken) -> CheckResponse:
+def check(request: CheckRequest, settings: SettingsDep, session: SessionDep, _token: CheckToken) -> CheckResponse:
+    # Plain def: FastAPI runs it in the thread pool, so database waits never block the event loop.
     _validate_text(request.text, settings)
-    overlay = current_overlay(session)
-    result = await run_in_threadpool(run_check, draft_from_request(request), overlay)
+    result = run_check(draft_from_request(request), current_overlay(session))
     return CheckResponse(
         findings=[FindingOut.of(f) for f in result.findings], verdict=result.verdict, stats=result.stats
     )
 
 
 @router.post("/mask", response_model=MaskResponse, responses=ERRORS, summary="对稿件中的个人信息脱敏")
-async def mask(request: CheckRequest, settings: SettingsDep, session: SessionDep, _token: CheckToken) -> MaskResponse:
+def mask(request: CheckRequest, settings: SettingsDep, session: SessionDep, _token: CheckToken) -> MaskResponse:
     _validate_text(request.text, settings)
-    masked, findings = await run_in_threadpool(mask_draft, draft_from_request(request), current_overlay(session))
+    masked, findings = mask_draft(draft_from_request(request), current_overlay(session))
     return MaskResponse(
         text=masked["body"] or "",
         title=masked["title"],
@@ -60,7 +59,7 @@ async def mask(request: CheckRequest, settings: SettingsDep, session: SessionDep
 
 
 @router.post("/check/docx", response_model=DocxCheckResponse, responses=ERRORS, summary="审校一个 Word .docx 文件")
-async def check_docx(
+def check_docx(
     settings: SettingsDep,
     session: SessionDep,
     _token: CheckToken,
@@ -68,7 +67,7 @@ async def check_docx(
     channel: Annotated[Channel, Form()] = Channel.WEBSITE,
     doc_type: Annotated[DocType, Form()] = DocType.OTHER,
 ) -> DocxCheckResponse:
-    data = await file.read()
+    data = file.file.read()
     try:
         content = read_docx(data)
     except DocxError as exc:
@@ -78,7 +77,7 @@ async def check_docx(
         _validate_text(content.text, settings)
     draft = DraftInput(body=content.text, title=content.title, channel=channel, doc_type=doc_type)
     overlay = current_overlay(session)
-    result = await run_in_threadpool(run_check, draft, overlay) if content.text.strip() else None
+    result = run_check(draft, overlay) if content.text.strip() else None
     findings = list(result.findings) if result else []
     engine = get_check_engine(overlay)
     merged = finish([*findings, *content.hidden_findings], engine.policy, channel)

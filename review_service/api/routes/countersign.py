@@ -14,7 +14,13 @@ from review_service.schemas import CountersignDecision, CountersignLinkOut, Coun
 from workflows.refusals import Refusal
 
 router = APIRouter(tags=["countersign"])
-LINK_STATUS = {"link_invalid": 404, "link_used": 410, "link_expired": 410, "not_a_countersign_department": 422}
+LINK_STATUS = {
+    "link_invalid": 404,
+    "link_used": 410,
+    "link_expired": 410,
+    "not_a_countersign_department": 422,
+    "content_changed": 409,
+}
 
 
 def _error(exc: countersign.LinkError) -> ApiError:
@@ -32,8 +38,11 @@ def create_link(
     draft_id: DraftId, body: CountersignLinkRequest, session: SessionDep, settings: SettingsDep, token: DraftsToken
 ) -> CountersignLinkOut:
     draft = _load(session, draft_id, token.user)
-    if token.user.id != draft.author_id and token.user.role != "admin":
-        raise ApiError(403, "forbidden", "只有作者或管理员可以生成会签链接", "Only the author or an admin may do this")
+    if token.user.role != "admin" or token.user.id == draft.author_id:
+        # The link is a bearer credential: the author must never hold one for their own draft.
+        raise ApiError(
+            403, "forbidden", "只有管理员（非作者）可以生成外单位会签链接", "Only an admin who is not the author"
+        )
     try:
         link = countersign.create_link(
             session,
@@ -77,6 +86,7 @@ def sign(link: str, body: CountersignDecision, session: SessionDep, settings: Se
             data_dir=settings.data_dir,
             token=link,
             approve=body.decision == "approve",
+            content_hash=body.content_hash,
             signer_name=body.signer_name,
             comment=body.comment,
         )

@@ -14,7 +14,9 @@ from review_service.models import DictionaryEntry, User
 from review_service.schemas import DictionaryEntryIn, DictionaryEntryOut, DraftOut, FalseAlarmRequest
 
 router = APIRouter(tags=["dictionary"])
-REVIEWER_ROLES = ("reviewer1", "reviewer2", "reviewer3", "admin")
+# Allow-listing is organisation-wide and permanent: only 终审 and admins, and never political terms.
+FALSE_ALARM_ROLES = ("reviewer3", "admin")
+NEVER_ALLOWLISTED = ("term.political",)
 
 
 def _admin(user: User) -> None:
@@ -100,8 +102,8 @@ def retire_entry(entry_id: DraftId, session: SessionDep, token: DraftsToken) -> 
     summary="标记误报并加入本单位白名单",
 )
 def false_alarm(draft_id: DraftId, body: FalseAlarmRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
-    if token.user.role not in REVIEWER_ROLES:
-        raise ApiError(403, "forbidden", "仅审核人员可以标记误报", "Only reviewers may report false alarms")
+    if token.user.role not in FALSE_ALARM_ROLES:
+        raise ApiError(403, "forbidden", "仅终审人员或管理员可以把误报加入白名单", "Only final reviewers and admins")
     draft = _load(session, draft_id, token.user)
     version = service.latest_version(draft)
     finding = next(
@@ -114,7 +116,7 @@ def false_alarm(draft_id: DraftId, body: FalseAlarmRequest, session: SessionDep,
     )
     if finding is None:
         raise ApiError(404, "finding_not_found", "当前版本没有该问题", "No such finding in the current version")
-    if not finding["category"].startswith(("typo", "term.")):
+    if not finding["category"].startswith(("typo", "term.")) or finding["category"] in NEVER_ALLOWLISTED:
         raise ApiError(
             422,
             "not_allowable",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,15 +43,28 @@ VersionNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
 ERRORS_409 = {**ERRORS, 404: ERRORS[422], 409: ERRORS[422]}
 
 
+ACTIVE_CONTENT = re.compile(
+    r"<\s*/?\s*(?:script|iframe|frame|object|embed|applet|base|form|meta|link)\b|\son[a-z]+\s*=|javascript:", re.I
+)
+
+
 def _content(body: DraftCreate | DraftUpdate) -> service.Content:
     if not body.body.strip():
         raise ApiError(422, "empty_text", "正文为空", "The body is empty")
+    if body.format == "html" and ACTIVE_CONTENT.search(body.body):
+        raise ApiError(
+            422,
+            "active_content",
+            "稿件含有脚本、内嵌框架、表单或事件属性等活动内容，不能送审发布",
+            "The HTML contains active content (script, frame, form, event handler, javascript: URL)",
+        )
     metadata = body.metadata.model_dump(exclude_none=True) if body.metadata else {}
     return service.Content(body.title, body.body, body.summary, body.format, metadata)
 
 
-def _load(session: Session, draft_id: int, user: User) -> Draft:
-    draft = session.get(Draft, draft_id)
+def _load(session: Session, draft_id: int, user: User, *, lock: bool = False) -> Draft:
+    # Mutations lock the row (PostgreSQL): a second concurrent writer waits, then sees the new revision.
+    draft = session.get(Draft, draft_id, with_for_update=lock or None, populate_existing=lock)
     spanning = session.info.get("spanning_roles", service.DEFAULT_SPANNING_ROLES)
     if draft is None or not service.can_see(user, draft, spanning):
         raise ApiError(404, "draft_not_found", "稿件不存在或无权查看", "Draft not found")
@@ -115,27 +128,32 @@ def _version_out(version: DraftVersion) -> VersionOut:
 
 
 @router.post("/drafts", response_model=DraftOut, status_code=201, responses=ERRORS_409, summary="新建稿件")
-async def create_draft(body: DraftCreate, session: SessionDep, token: DraftsToken) -> DraftOut:
+def create_draft(body: DraftCreate, session: SessionDep, token: DraftsToken) -> DraftOut:
     content = _content(body)
-
-    def work() -> DraftOut:
-        try:
-            draft = service.create_draft(
-                session,
-                user=token.user,
-                content=content,
-                channel=body.channel,
-                doc_type=body.doc_type,
-                workflow=body.workflow,
-                due_date=body.due_date,
-                priority=body.priority,
-                countersign=tuple(body.countersign),
-            )
-        except KeyError as exc:
-            raise ApiError(422, "unknown_workflow", "未知的审核流程", f"Unknown workflow {exc}") from exc
-        return _out(draft, token.user)
-
-    return await run_in_threadpool(work)
+    try:
+        draft = service.create_draft(
+            session,
+            user=token.user,
+            content=content,
+            channel=body.channel,
+            doc_type=body.doc_type,
+            workflow=body.workflow,
+            due_date=body.due_date,
+            priority=body.priority,
+            countersign=tuple(body.countersign),
+        )
+    except KeyError as exc:
+        raise ApiError(
+            422, "unknown_workflow", "未知的审核流程或流程与发布渠道不符", f"Unknown workflow {exc}"
+        ) from exc
+    except service.CountersignError as exc:
+        raise ApiError(
+            422,
+            "invalid_countersign",
+            f"会签部门须为系统中已有的、作者以外的部门：{'、'.join(exc.args[0])}",
+            "Countersign departments must exist and differ from the author's",
+        ) from exc
+    return _out(draft, token.user)
 
 
 @router.get("/drafts", response_model=list[DraftOut], summary="稿件列表")
@@ -159,20 +177,16 @@ def get_draft(draft_id: DraftId, session: SessionDep, token: DraftsToken) -> Dra
 
 
 @router.put("/drafts/{draft_id}", response_model=DraftOut, responses=ERRORS_409, summary="保存新版本（作者）")
-async def update_draft(draft_id: DraftId, body: DraftUpdate, session: SessionDep, token: DraftsToken) -> DraftOut:
-    draft = _load(session, draft_id, token.user)
+def update_draft(draft_id: DraftId, body: DraftUpdate, session: SessionDep, token: DraftsToken) -> DraftOut:
+    draft = _load(session, draft_id, token.user, lock=True)
     content = _content(body)
-
-    def work() -> DraftOut:
-        try:
-            service.save_version(
-                session, draft=draft, user=token.user, content=content, expected_revision=body.expected_revision
-            )
-        except Refusal as refusal:
-            raise as_api_error(refusal) from refusal
-        return _out(draft, token.user)
-
-    return await run_in_threadpool(work)
+    try:
+        service.save_version(
+            session, draft=draft, user=token.user, content=content, expected_revision=body.expected_revision
+        )
+    except Refusal as refusal:
+        raise as_api_error(refusal) from refusal
+    return _out(draft, token.user)
 
 
 @router.get("/drafts/{draft_id}/versions", response_model=list[VersionOut], responses=ERRORS_409, summary="版本列表")
@@ -224,19 +238,18 @@ def _act(session: Session, draft: Draft, user: User, action: Action, **kwargs: o
 
 @router.post("/drafts/{draft_id}/submit", response_model=DraftOut, responses=ERRORS_409, summary="提交审核")
 def submit(draft_id: DraftId, body: SubmitRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
-    draft = _load(session, draft_id, token.user)
+    draft = _load(session, draft_id, token.user, lock=True)
     return _act(session, draft, token.user, Action.SUBMIT, expected_revision=body.expected_revision)
 
 
 @router.post("/drafts/{draft_id}/actions", response_model=DraftOut, responses=ERRORS_409, summary="处理当前环节")
-async def act(draft_id: DraftId, body: ActionRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
-    draft = _load(session, draft_id, token.user)
+def act(draft_id: DraftId, body: ActionRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
+    draft = _load(session, draft_id, token.user, lock=True)
     action = Action(body.action)
     if action is Action.EDIT and body.content is None:
         raise ApiError(422, "content_required", "修改操作须提供修改后的内容", "An edit needs the new content")
     content = _content(body.content) if body.content is not None else None
-    return await run_in_threadpool(
-        _act,
+    return _act(
         session,
         draft,
         token.user,
@@ -249,7 +262,7 @@ async def act(draft_id: DraftId, body: ActionRequest, session: SessionDep, token
 
 @router.post("/drafts/{draft_id}/waivers", response_model=DraftOut, responses=ERRORS_409, summary="豁免阻断级问题")
 def add_waiver(draft_id: DraftId, body: WaiverRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
-    draft = _load(session, draft_id, token.user)
+    draft = _load(session, draft_id, token.user, lock=True)
     try:
         service.waive_finding(
             session,
@@ -308,8 +321,13 @@ def audit_export(
 ) -> PlainTextResponse:
     if token.user.role not in ("admin", "reviewer3"):
         raise ApiError(403, "forbidden", "仅管理员或终审人员可导出台账", "Only admins and final reviewers may export")
-    if to_date < from_date:
-        raise ApiError(422, "invalid_range", "结束日期早于开始日期", "'to' is before 'from'")
+    if to_date < from_date or (to_date - from_date).days > 3660 or to_date.year >= 9999:
+        raise ApiError(
+            422,
+            "invalid_range",
+            "日期区间无效（结束早于开始或超过十年）",
+            "Invalid range ('to' before 'from' or over 10 years)",
+        )
     body = reports.ledger_csv(session, start=from_date, end=to_date)
     return PlainTextResponse(
         "\ufeff" + body,

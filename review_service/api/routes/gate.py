@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
 
 from review_service.api.deps import PublishToken, SessionDep, SettingsDep
 from review_service.api.routes.check import ERRORS
@@ -21,11 +20,8 @@ def key_store(settings: SettingsDep) -> KeyStore:
 
 
 @router.post("/publish-gate", response_model=GateResponse, responses=ERRORS, summary="发布闸门：该内容能否发布")
-async def publish_gate(
-    body: GateRequest, session: SessionDep, settings: SettingsDep, token: PublishToken
-) -> GateResponse:
-    decision = await run_in_threadpool(
-        decide,
+def publish_gate(body: GateRequest, session: SessionDep, settings: SettingsDep, token: PublishToken) -> GateResponse:
+    decision = decide(
         session,
         keys=key_store(settings),
         caller=token.user,
