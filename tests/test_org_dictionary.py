@@ -103,7 +103,7 @@ def test_reviewer_marks_a_false_alarm_and_it_joins_the_allow_list(env):
     r = client.post(
         f"/api/v1/drafts/{draft['id']}/false-alarms",
         json={"finding_key": key, "note": "引用原话"},
-        headers=people["rev1"].headers,
+        headers=people["rev3"].headers,
     )
     assert r.status_code == 201, r.text
     assert not [t for t in terms(client, check) if t[1] == "一把手"]
