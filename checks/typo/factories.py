@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
-from checks.engine import CheckFactory
+from checks.engine import CheckFactory, Resources
+from checks.typo.check import TypoCheck
+from checks.typo.model import load_model
+from checks.typo.words import WordLookup
 
-FACTORIES: dict[str, CheckFactory] = {}
+
+def load_surnames(resources: Resources) -> frozenset[str]:
+    path = resources.config.dictionaries_dir / "surnames.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def build_typo_check(resources: Resources) -> TypoCheck:
+    model = load_model(resources.config.dictionaries_dir / "typo")
+    return TypoCheck(model, WordLookup(resources.segmenter.dictionary_tag), load_surnames(resources))
+
+
+FACTORIES: dict[str, CheckFactory] = {"typo": build_typo_check}

@@ -1,0 +1,88 @@
+"""Decides which characters to correct: the best-scoring candidate per position, if it clears the threshold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from checks.typo.confusion import Confusion, ConfusionSet
+from checks.typo.features import FEATURES, Area, Candidates, candidates
+from checks.typo.lm import CharLM
+from checks.typo.scorer import Scorer
+from checks.typo.words import WordLookup
+
+SECOND_PASS_REACH = 2
+_ORIG_WORD = FEATURES.index("orig_word")
+_CAND_WORD = FEATURES.index("cand_word")
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    pos: int
+    wrong: str
+    right: str
+    score: float
+    gain: float
+    confusion: Confusion
+    orig_word: int  # dictionary-frequency bucket of the best word covering the position, before …
+    cand_word: int  # … and after the change
+
+
+class Corrector:
+    def __init__(self, lm: CharLM, confusion: ConfusionSet, scorer: Scorer, words: WordLookup) -> None:
+        self.lm = lm
+        self.confusion = confusion
+        self.scorer = scorer
+        self.words = words
+
+    def candidates(self, text: str, area: Area, **options: float | None) -> Candidates:
+        """``suspicious_below=None`` turns the speed filter off (when fitting)."""
+        bound = options.get("suspicious_below", self.scorer.suspicious_below)
+        return candidates(text, area, self.lm, self.confusion, self.words, suspicious_below=bound)
+
+    def correct(self, text: str, area: Area, threshold: float | None = None) -> list[Correction]:
+        cands = self.candidates(text, area)
+        first = self.decide(text, cands, self.scorer.score(cands.features), threshold)
+        return first + self.second_pass(text, area, first, threshold)
+
+    def second_pass(
+        self, text: str, area: Area, first: list[Correction], threshold: float | None = None
+    ) -> list[Correction]:
+        """Neighbours of accepted corrections, rescored in the corrected context.
+
+        Two slips side by side (设么 for 什么) hide each other from a model that sees one change at a time.
+        """
+        if not first:
+            return []
+        chars = list(text)
+        near = np.zeros(len(text), dtype=bool)
+        for c in first:
+            chars[c.pos] = c.right
+            near[max(0, c.pos - SECOND_PASS_REACH) : c.pos + SECOND_PASS_REACH + 1] = True
+        for c in first:
+            near[c.pos] = False
+        fixed = "".join(chars)
+        cands = self.candidates(fixed, Area(area.touchable & near, area.token_level, area.char_level))
+        return sorted(self.decide(fixed, cands, self.scorer.score(cands.features), threshold), key=lambda c: c.pos)
+
+    def decide(
+        self, text: str, cands: Candidates, scores: np.ndarray, threshold: float | None = None
+    ) -> list[Correction]:
+        limit = self.scorer.threshold if threshold is None else threshold
+        best: dict[int, int] = {}
+        for k in np.flatnonzero(scores >= limit).tolist():
+            pos = int(cands.pos[k])
+            if pos not in best or scores[k] > scores[best[pos]]:
+                best[pos] = k
+        out = []
+        for pos, k in sorted(best.items()):
+            wrong, right = text[pos], chr(int(cands.right[k]))
+            confusion = self.confusion.pair(wrong, right) or Confusion(wrong, right, "", 0)
+            out.append(
+                Correction(
+                    pos, wrong, right, float(scores[k]), float(cands.gain[k]), confusion,
+                    int(cands.features[k, _ORIG_WORD]), int(cands.features[k, _CAND_WORD]),
+                )
+            )  # fmt: skip
+        return out

@@ -1,0 +1,58 @@
+"""Turns curated hits and statistical corrections into Findings that say why (in Chinese, for editors)."""
+
+from __future__ import annotations
+
+from checks.check import make_finding
+from checks.document import Document
+from checks.finding import Finding, Severity
+from checks.typo.corrector import Correction
+from checks.typo.misspellings import MisspellingHit
+from checks.typo.words import WordLookup
+
+CATEGORY = "typo"
+
+
+def misspelling_finding(doc: Document, hit: MisspellingHit, severity: Severity) -> Finding:
+    entry = hit.entry
+    return make_finding(
+        doc,
+        category=CATEGORY,
+        start=hit.start,
+        end=hit.end,
+        severity=severity,
+        message=f"常见错误写法：“{entry.wrong}”应为“{entry.right}”",
+        suggestion=entry.right,
+        rule=f"typo.misspelling:{entry.wrong}",
+        explanation=f"易错词表条目“{entry.wrong}→{entry.right}”（来源：{entry.source}）",
+    )
+
+
+def correction_finding(
+    doc: Document, c: Correction, words: WordLookup, threshold: float, severity: Severity
+) -> Finding:
+    """One wrong character; the explanation names the confusion, the model gain, the word it makes, the score."""
+    text = doc.text
+    _, word_after = words.best_word(text, c.pos, c.right)
+    context = text[max(0, c.pos - 2) : c.pos + 3]
+    if c.orig_word == 0 and word_after:
+        word_note = f"原文不成词，改后构成词语“{word_after}”"
+    elif word_after:
+        word_note = f"改后构成更常用的词语“{word_after}”"
+    else:
+        word_note = "改后上下文更通顺"
+    explanation = (
+        f"“{c.wrong}”与“{c.right}”{c.confusion.describe()}；"
+        f"改为“{c.right}”后，字符5元语言模型在该处的对数概率提高{c.gain:.1f}；{word_note}；"
+        f"判定得分{c.score:.2f}（阈值{threshold:.2f}，语境：“{context}”）"
+    )
+    return make_finding(
+        doc,
+        category=CATEGORY,
+        start=c.pos,
+        end=c.pos + 1,
+        severity=severity,
+        message=f"疑似错别字：“{c.wrong}”可能应为“{c.right}”",
+        suggestion=c.right,
+        rule=f"typo.char:{c.wrong}→{c.right}",
+        explanation=explanation,
+    )

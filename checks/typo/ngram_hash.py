@@ -1,0 +1,54 @@
+"""Fingerprints of character n-grams, computed over whole arrays at once.
+
+The builder and the check hash n-grams with this one function, so the shipped table never stores
+strings: an n-gram is a 64-bit polynomial hash of its symbols, mixed with its order, of which the
+table keeps 40 bits (a 32-bit sort key plus an 8-bit check byte).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MAX_ORDER = 5
+_P = np.uint64(0x9E3779B97F4A7C15)
+_SALT = np.uint64(0xD6E8FEB86659FD93)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_POWERS = [np.uint64(1)]
+for _ in range(MAX_ORDER):
+    _POWERS.append(np.uint64((int(_POWERS[-1]) * int(_P)) % (1 << 64)))
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finalizer: spreads the polynomial hash over all 64 bits."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * _M1
+    x = x ^ (x >> np.uint64(27))
+    x = x * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+def suffix_hashes(windows: np.ndarray) -> list[np.ndarray]:
+    """Fingerprints of the n-grams of order 1..width that end at each window's last symbol.
+
+    ``windows`` has shape (Q, width), dtype uint64; returns ``width`` arrays of shape (Q,).
+    """
+    width = windows.shape[1]
+    acc = np.zeros(windows.shape[0], dtype=np.uint64)
+    out = []
+    with np.errstate(over="ignore"):
+        for k in range(1, width + 1):
+            acc = acc + windows[:, width - k] * _POWERS[k - 1]
+            out.append(_mix(acc + np.uint64(k) * _SALT))
+    return out
+
+
+def split_fingerprint(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 32-bit sort key and the 8-bit check byte kept for a 64-bit fingerprint."""
+    return (h >> np.uint64(32)).astype(np.uint32), ((h >> np.uint64(24)) & np.uint64(0xFF)).astype(np.uint8)
+
+
+def sliding_windows(codes: np.ndarray, width: int, pad: int) -> np.ndarray:
+    """Windows of ``width`` symbols ending at each symbol, the text padded on the left with ``pad``."""
+    padded = np.concatenate([np.full(width - 1, pad, dtype=np.uint64), codes])
+    return np.lib.stride_tricks.sliding_window_view(padded, width)
