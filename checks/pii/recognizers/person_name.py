@@ -75,7 +75,7 @@ NOT_GIVEN_NAMES = frozenset(
     "老伯 婆婆 伯伯 叔叔 婆 公".split()
 )
 _ADMIN_SUFFIXES = frozenset("省市县区镇乡村州旗")
-_FUNCTION_CHARS = frozenset("的了地得和与在等之为是及或而也就都")
+_FUNCTION_CHARS = frozenset("的了地得和与在等之为是及或而也就都们后时")  # 同志们, 康复后
 # Surnames that are far more often a preposition or conjunction right after a label (当事人和证人).
 _PREPOSITIONS = frozenset("及和与向中在对从于以为将把被由等有无没不也都就才又还很最过超")
 # Last characters of places and things (连云港, 伊敏河, 容积率, 所在村) rather than given names.
