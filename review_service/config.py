@@ -20,11 +20,12 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=2_000_000, description="larger request bodies get 413")
     max_text_chars: int = Field(default=200_000, description="longest text accepted by /check")
     token_ttl_days: int = Field(default=365, description="lifetime of tokens made by `token create`")
+    workflows_dir: Path | None = Field(default=None, description="the organisation's own workflow YAML files")
     spanning_roles: str = Field(default="admin", description="comma-separated roles that see every department")
     webhook_url: str | None = Field(default=None, description="organisation webhook for submit/return/approve/publish")
     webhook_secret: str | None = Field(default=None, description="HMAC-SHA256 key for the webhook signature")
 
-    @field_validator("database_url", "broker_url", "webhook_url", "webhook_secret", mode="before")
+    @field_validator("database_url", "broker_url", "webhook_url", "webhook_secret", "workflows_dir", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -11,9 +11,17 @@ from workflows.definition import Action, WorkflowDefinition, load_definitions
 from workflows.state import Claim, Decision, RunState, Status, Waiver
 
 
+def definitions() -> dict[str, WorkflowDefinition]:
+    """The shipped definitions plus the organisation's own (REVIEW_WORKFLOWS_DIR), loaded once."""
+    from review_service.config import get_settings
+
+    extra = get_settings().workflows_dir
+    return _load(str(extra) if extra else None)
+
+
 @lru_cache(maxsize=4)
-def definitions(extra_dir: str | None = None) -> dict[str, WorkflowDefinition]:
-    return load_definitions(*([Path(extra_dir)] if extra_dir and Path(extra_dir).is_dir() else []))
+def _load(extra_dir: str | None) -> dict[str, WorkflowDefinition]:
+    return load_definitions(*([Path(extra_dir)] if extra_dir else []))
 
 
 def _dt(value: str) -> dt.datetime:

@@ -348,3 +348,36 @@ def test_gate_refuses_appended_markup_and_drafts_refuse_active_content(env):
             "/api/v1/drafts", json={"title": TITLE, "body": active, "format": "html"}, headers=people["editor"].headers
         )
         assert (r.status_code, r.json()["code"]) == (422, "active_content")
+
+
+def test_organisation_workflow_from_settings(tmp_path, monkeypatch):
+    from review_service.config import get_settings
+    from review_service.workflow_state import _load
+
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    (folder / "quick.yaml").write_text(
+        "name: weibo_quick\nlabel: 微博快审\nchannel: new_media\nstages:\n"
+        "  - {key: proof, label: 校对, kind: proofread, role: proofreader, actions: [pass, return]}\n"
+        "  - {key: final, label: 终审, kind: review, role: reviewer3, actions: [approve, return]}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("REVIEW_WORKFLOWS_DIR", str(folder))
+    get_settings.cache_clear()
+    _load.cache_clear()
+    try:
+        settings = make_settings(tmp_path / "data")
+        people = make_people(settings)
+        with TestClient(create_app(settings)) as client:
+            body = {"title": "微博", "body": "今日天气晴。", "channel": "new_media", "workflow": "weibo_quick"}
+            draft = post(client, people["editor"], "/drafts", body, status=201)
+            post(client, people["editor"], f"/drafts/{draft['id']}/submit")
+            post(client, people["proof1"], f"/drafts/{draft['id']}/actions", {"action": "pass"})
+            done = post(client, people["rev3"], f"/drafts/{draft['id']}/actions", {"action": "approve"})
+            assert done["status"] == "approved" and done["workflow"] == "weibo_quick"
+            wrong = client.post("/api/v1/drafts", json={**body, "channel": "website"}, headers=people["editor"].headers)
+            assert wrong.json()["code"] == "unknown_workflow"  # a workflow serves its own channel only
+    finally:
+        monkeypatch.delenv("REVIEW_WORKFLOWS_DIR")
+        get_settings.cache_clear()
+        _load.cache_clear()
