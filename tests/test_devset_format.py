@@ -13,24 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from bench import quality
+
 DEVSET = Path(__file__).resolve().parent / "data" / "devset.jsonl"
 
-SCOPE = (
-    "pii.id_card",
-    "pii.phone",
-    "pii.bank_card",
-    "pii.email",
-    "pii.passport",
-    "pii.plate",
-    "pii.person_name",
-    "pii.address",
-    "secret.marking",
-    "secret.disclosure",
-    "format.doc_number",
-    "format.punctuation",
-    "format.number_date",
-    "metadata.missing",
-)
+SCOPE = quality.SCOPE
 MIN_POSITIVE_CASES = {c: (4 if c.startswith(("format.", "metadata.")) else 5) for c in SCOPE}
 CHANNELS = {"website", "new_media", "internal"}
 DOC_TYPES = {"normative", "notice", "publicity", "news", "interpretation", "reply", "other"}

@@ -14,6 +14,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from checks.yaml_lines import line_of
+
 FILE_NAME = "secret_markers.yaml"
 CLASSIFICATION_LEVELS = frozenset({"绝密", "机密", "秘密"})
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
@@ -86,22 +88,6 @@ class MarkerDictionary(BaseModel):
         return tuple(e for e in self.markers if e.kind == kind)
 
 
-def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
-    """1-based line of the YAML node at a pydantic error location (best effort)."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            break
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-    return line
-
-
 def load_markers(path: Path) -> MarkerDictionary:
     """Read and validate the marker dictionary; any problem raises ValueError naming the file."""
     try:
@@ -120,6 +106,6 @@ def load_markers(path: Path) -> MarkerDictionary:
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
-        line = _line_of(root, loc)
+        line = line_of(root, loc)
         where = f"{path}:{line}" if line else str(path)
         raise ValueError(f"{where}: {'.'.join(map(str, loc)) or 'file'}: {first['msg']}") from exc
