@@ -26,12 +26,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import ClassVar
 
-from checks.check import Scope, make_finding
+from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding, Severity
+from checks.formatting.hits import Hit
 from checks.formatting.textspans import inside, is_han, verbatim_spans
 
 CATEGORY = "format.number_date"
@@ -77,17 +77,6 @@ _OLD_ZEROS = "○零"
 # A two-digit year gets a four-digit suggestion only if exactly one century puts it in this window
 # around the document's date (years before it, years after it).
 _SHORT_YEAR_WINDOW = (30, 5)
-
-
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    start: int
-    end: int
-    rule: str
-    message: str
-    suggestion: str | None
-    explanation: str
-    severity: Severity = Severity.WARN
 
 
 def cn_year_to_int(year: str) -> int:
@@ -165,23 +154,10 @@ class NumberDateCheck:
             *self._short_years(text, when),
             *self._mixed(text, when),
         ]
-        return [
-            make_finding(
-                doc,
-                category=CATEGORY,
-                start=h.start,
-                end=h.end,
-                severity=h.severity,
-                message=h.message,
-                suggestion=h.suggestion,
-                rule=h.rule,
-                explanation=h.explanation,
-            )
-            for h in sorted(hits, key=lambda h: (h.start, h.end))
-        ]
+        return [h.to_finding(doc, CATEGORY) for h in sorted(hits, key=lambda h: (h.start, h.end))]
 
     @staticmethod
-    def _zeros(text: str, when: dt.date) -> Iterator[_Hit]:
+    def _zeros(text: str, when: dt.date) -> Iterator[Hit]:
         accepted = _OLD_ZEROS if when < GBT_15835_2011 else ""
         for match in _CN_YEAR.finditer(text):
             year = match.group(0)
@@ -190,7 +166,7 @@ class NumberDateCheck:
                 continue
             fixed = "".join("〇" if ch in _WRONG_ZEROS else ch for ch in year)
             names = "、".join(_ZERO_NAMES.get(ch, f"“{ch}”") for ch in wrong)
-            yield _Hit(
+            yield Hit(
                 match.start(),
                 match.end(),
                 f"{CATEGORY}.zero",
@@ -201,7 +177,7 @@ class NumberDateCheck:
             )
 
     @staticmethod
-    def _mixed_within(text: str) -> Iterator[_Hit]:
+    def _mixed_within(text: str) -> Iterator[Hit]:
         for match in _ANY_DATE.finditer(text):
             cy = match.group("cy")
             if cy is not None and sum(ch in "一二三四五六七八九" for ch in cy) < 2:
@@ -231,7 +207,7 @@ class NumberDateCheck:
             zero_note = ""
             if cy is not None and any(ch in _WRONG_ZEROS for ch in cy):
                 zero_note = f"；汉字年份“{cy}”中的零也应写作“〇”"
-            yield _Hit(
+            yield Hit(
                 match.start(),
                 match.end(),
                 f"{CATEGORY}.mixed_in_date",
@@ -242,7 +218,7 @@ class NumberDateCheck:
             )
 
     @staticmethod
-    def _short_years(text: str, when: dt.date) -> Iterator[_Hit]:
+    def _short_years(text: str, when: dt.date) -> Iterator[Hit]:
         for match in _SHORT_YEAR.finditer(text):
             before = text[max(0, match.start() - 4) : match.start()]
             if before.endswith(_NOT_A_SHORT_YEAR):
@@ -258,7 +234,7 @@ class NumberDateCheck:
                 if year
                 else f"按文稿日期（{when.isoformat()}）无法确定世纪，不给出修改建议"
             )
-            yield _Hit(
+            yield Hit(
                 match.start(),
                 match.end(),
                 f"{CATEGORY}.short_year",
@@ -269,7 +245,7 @@ class NumberDateCheck:
             )
 
     @staticmethod
-    def _separated(text: str) -> Iterator[_Hit]:
+    def _separated(text: str) -> Iterator[Hit]:
         skip = verbatim_spans(text)
         for match in _SEPARATED_DATE.finditer(text):
             y, m, d = (int(match.group(g)) for g in ("y", "m", "d"))
@@ -281,7 +257,7 @@ class NumberDateCheck:
             if not any(is_han(ch) for ch in line):
                 continue  # a bare date in a table cell or a list of values, not Chinese prose
             fixed = arabic_date(y, m, d)
-            yield _Hit(
+            yield Hit(
                 match.start(),
                 match.end(),
                 f"{CATEGORY}.separator",
@@ -292,7 +268,7 @@ class NumberDateCheck:
             )
 
     @staticmethod
-    def _mixed(text: str, when: dt.date) -> Iterator[_Hit]:
+    def _mixed(text: str, when: dt.date) -> Iterator[Hit]:
         if when < GBT_9704_2012:
             return
         arabic = []
@@ -318,7 +294,7 @@ class NumberDateCheck:
         counts = f"阿拉伯数字日期 {len(arabic)} 处，汉字数字日期 {len(chinese)} 处"
         for match, ymd in minority:
             fixed = to_style(*ymd)
-            yield _Hit(
+            yield Hit(
                 match.start(),
                 match.end(),
                 f"{CATEGORY}.mixed_style",
@@ -326,5 +302,5 @@ class NumberDateCheck:
                 fixed,
                 f"{_STANDARD}：同一文本中数字形式应保持局部体例一致；本文{counts}，少数一方被标出"
                 f"（匹配：“{match.group(0)}”）",
-                Severity.INFO,
+                severity=Severity.INFO,
             )

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import ClassVar
 
-from checks.check import Scope, make_finding
+from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding, Severity
 from checks.formatting.doc_number import doc_number_spans
+from checks.formatting.hits import Hit
 from checks.formatting.textspans import inside, is_chinese, is_han, verbatim_spans
 
 CATEGORY = "format.punctuation"
@@ -45,22 +45,9 @@ _KIND = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    start: int
-    end: int
-    rule: str
-    message: str
-    suggestion: str | None
-    explanation: str
-    # A hit that rewrites a whole span (a pair of brackets with what they enclose) falls back to these
-    # per-mark hits when markup sits inside the span in the caller's text.
-    parts: tuple[_Hit, ...] = ()
-
-
-def _halfwidth_hit(start: int, end: int, mark: str, context: str) -> _Hit:
+def _halfwidth_hit(start: int, end: int, mark: str, context: str) -> Hit:
     full = FULL_WIDTH[mark]
-    return _Hit(
+    return Hit(
         start,
         end,
         f"{CATEGORY}.halfwidth",
@@ -96,23 +83,11 @@ class PunctuationCheck:
             if (hit.start, hit.end) in seen:
                 continue
             seen.add((hit.start, hit.end))
-            out.append(
-                make_finding(
-                    doc,
-                    category=CATEGORY,
-                    start=hit.start,
-                    end=hit.end,
-                    severity=self.severity,
-                    message=hit.message,
-                    suggestion=hit.suggestion,
-                    rule=hit.rule,
-                    explanation=hit.explanation,
-                )
-            )
+            out.append(hit.to_finding(doc, CATEGORY))
         return out
 
     @staticmethod
-    def _half_marks(text: str, skip: list[tuple[int, int]]) -> Iterator[_Hit]:
+    def _half_marks(text: str, skip: list[tuple[int, int]]) -> Iterator[Hit]:
         for match in _HALF_MARK.finditer(text):
             i = match.start()
             if inside(i, skip):
@@ -130,7 +105,7 @@ class PunctuationCheck:
             yield _halfwidth_hit(i, end, match.group(0), text[max(0, i - 6) : i + 7])
 
     @staticmethod
-    def _periods(text: str, skip: list[tuple[int, int]]) -> Iterator[_Hit]:
+    def _periods(text: str, skip: list[tuple[int, int]]) -> Iterator[Hit]:
         for match in _LONE_PERIOD.finditer(text):
             i = match.start()
             nxt = text[i + 1 : i + 2]
@@ -140,7 +115,7 @@ class PunctuationCheck:
                 yield _halfwidth_hit(i, i + 1, ".", text[max(0, i - 6) : i + 7])
 
     @staticmethod
-    def _ellipses(text: str, skip: list[tuple[int, int]]) -> Iterator[_Hit]:
+    def _ellipses(text: str, skip: list[tuple[int, int]]) -> Iterator[Hit]:
         for match in _ELLIPSIS.finditer(text):
             run = match.group(0)
             if run in ("……", "…………") or inside(match.start(), skip):
@@ -149,7 +124,7 @@ class PunctuationCheck:
             nxt = text[match.end() : match.end() + 1]
             if run[0] == "." and not (is_chinese(prev) or is_chinese(nxt)):
                 continue
-            yield _Hit(
+            yield Hit(
                 match.start(),
                 match.end(),
                 f"{CATEGORY}.ellipsis",
@@ -160,12 +135,12 @@ class PunctuationCheck:
             )
 
     @staticmethod
-    def _doubled(text: str) -> Iterator[_Hit]:
+    def _doubled(text: str) -> Iterator[Hit]:
         for match in _DOUBLED.finditer(text):
             run, mark = match.group(0), match.group(1)
             if mark == "。" and len(run) >= 3:
                 continue  # 。。。 is a mistyped ellipsis, reported as such
-            yield _Hit(
+            yield Hit(
                 match.start(),
                 match.end(),
                 f"{CATEGORY}.doubled",
@@ -175,12 +150,12 @@ class PunctuationCheck:
             )
 
     @staticmethod
-    def _half_quotes(text: str, skip: list[tuple[int, int]]) -> Iterator[_Hit]:
+    def _half_quotes(text: str, skip: list[tuple[int, int]]) -> Iterator[Hit]:
         for match in _HALF_QUOTES.finditer(text):
             if inside(match.start(), skip) or not any(is_han(ch) for ch in match.group(1)):
                 continue
             for pos, full in ((match.start(), "“"), (match.end() - 1, "”")):
-                yield _Hit(
+                yield Hit(
                     pos,
                     pos + 1,
                     f"{CATEGORY}.halfwidth_quote",
@@ -190,7 +165,7 @@ class PunctuationCheck:
                 )
 
     @staticmethod
-    def _pairs(text: str, skip: list[tuple[int, int]]) -> Iterator[_Hit]:
+    def _pairs(text: str, skip: list[tuple[int, int]]) -> Iterator[Hit]:
         """Pair marks within each paragraph first; a full-width mark left over may pair across
         paragraphs (a quoted article of an amendment, a title wrapped by <br>), in document order."""
         leftovers: list[tuple[int, str]] = []
@@ -250,13 +225,13 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
         pos += len(line) + 1
 
 
-def _paren_pair(text: str, o: int, oc: str, c: int, cc: str) -> Iterator[_Hit]:
+def _paren_pair(text: str, o: int, oc: str, c: int, cc: str) -> Iterator[Hit]:
     """A matched pair of parentheses: mixed widths, or half-width around Chinese."""
     if oc == "（" and cc == "）":
         return
     if oc == "（" or cc == "）":
         pos, mark = (c, cc) if cc == ")" else (o, oc)
-        yield _Hit(
+        yield Hit(
             pos,
             pos + 1,
             f"{CATEGORY}.mixed_paren",
@@ -274,18 +249,18 @@ def _paren_pair(text: str, o: int, oc: str, c: int, cc: str) -> Iterator[_Hit]:
             yield from parts
             return
         # One bracket pair is one error: “(一)” → “（一）”, “(以下简称委员会)” → “（以下简称委员会）”.
-        yield _Hit(
+        yield Hit(
             o,
             c + 1,
             f"{CATEGORY}.halfwidth",
             "中文行文中应使用全角括号“（）”，不用半角“()”",
             f"（{inner}）",
             f"{_STANDARD}：中文文本的括号为全角“（）”；半角括号紧邻或括住汉字（上下文：“{context}”）",
-            parts,
+            parts=parts,
         )
 
 
-def _keep_whole(doc: Document, hit: _Hit, hits: list[_Hit]) -> bool:
+def _keep_whole(doc: Document, hit: Hit, hits: list[Hit]) -> bool:
     """A span-rewriting hit stays whole unless markup or another finding sits inside its span."""
     if not hit.parts:
         return True
@@ -300,8 +275,8 @@ def _same_source_run(doc: Document, start: int, end: int) -> bool:
     return all(norm.source_ends[k] == norm.source_starts[k + 1] for k in range(start, end - 1))
 
 
-def _wrong_way_quote(text: str, pos: int) -> _Hit:
-    return _Hit(
+def _wrong_way_quote(text: str, pos: int) -> Hit:
+    return Hit(
         pos,
         pos + 1,
         f"{CATEGORY}.quote_direction",
@@ -312,9 +287,9 @@ def _wrong_way_quote(text: str, pos: int) -> _Hit:
     )
 
 
-def _unpaired(pos: int, mark: str, partner: str, *, closing: bool) -> _Hit:
+def _unpaired(pos: int, mark: str, partner: str, *, closing: bool) -> Hit:
     where = "前面" if closing else "后面"
-    return _Hit(
+    return Hit(
         pos,
         pos + 1,
         f"{CATEGORY}.unpaired",
