@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +14,7 @@ from review_service.db import unit_of_work
 from review_service.models import AuditEntry
 from review_service.signing import verify_receipt
 from tests.api_helpers import make_settings
-from tests.workflow_helpers import make_people
+from tests.workflow_helpers import make_people, race_two_proofreaders
 
 TITLE = "关于开展安全生产大检查的通知"
 BODY = "各镇人民政府、街道办事处：\n为切实做好安全生产工作，现就有关事项通知如下。\n联系电话：13800138000。"
@@ -169,23 +168,7 @@ def test_concurrent_decisions_exactly_one_wins(env):
     client, people, _settings = env
     draft = create(client, people, body=CLEAN)
     post(client, people["editor"], f"/drafts/{draft['id']}/submit")
-    revision = client.get(f"/api/v1/drafts/{draft['id']}", headers=people["proof1"].headers).json()["revision"]
-    results: list[int] = []
-
-    def decide(who: str) -> None:
-        r = client.post(
-            f"/api/v1/drafts/{draft['id']}/actions",
-            json={"action": "pass", "expected_revision": revision},
-            headers=people[who].headers,
-        )
-        results.append(r.status_code)
-
-    threads = [threading.Thread(target=decide, args=(who,)) for who in ("proof1", "proof2")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(results) == [200, 409]
+    assert sorted(race_two_proofreaders(client, people, draft["id"])) == [200, 409]
 
 
 def test_audit_ledger_detects_edits_and_deletions(env):

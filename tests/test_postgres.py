@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from alembic import command
 from fastapi.testclient import TestClient
@@ -13,7 +11,7 @@ from review_service import audit
 from review_service.api.main import create_app
 from review_service.db import alembic_config, unit_of_work
 from tests.api_helpers import make_settings
-from tests.workflow_helpers import make_people
+from tests.workflow_helpers import make_people, race_two_proofreaders
 
 TITLE, BODY = "关于召开会议的通知", "各单位：定于下周召开安全生产会议。"
 
@@ -55,20 +53,4 @@ def test_concurrent_decisions_on_postgres(pg_env):
     draft = client.post("/api/v1/drafts", json={"title": TITLE, "body": BODY + "二"}, headers=people["editor"].headers)
     draft_id = draft.json()["id"]
     client.post(f"/api/v1/drafts/{draft_id}/submit", json={}, headers=people["editor"].headers)
-    revision = client.get(f"/api/v1/drafts/{draft_id}", headers=people["proof1"].headers).json()["revision"]
-    statuses: list[int] = []
-
-    def decide(who: str) -> None:
-        r = client.post(
-            f"/api/v1/drafts/{draft_id}/actions",
-            json={"action": "pass", "expected_revision": revision},
-            headers=people[who].headers,
-        )
-        statuses.append(r.status_code)
-
-    threads = [threading.Thread(target=decide, args=(w,)) for w in ("proof1", "proof2")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(statuses) == [200, 409]
+    assert sorted(race_two_proofreaders(client, people, draft_id)) == [200, 409]

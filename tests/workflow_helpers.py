@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
+from typing import Any
 
 from review_service.config import Settings
 from review_service.db import unit_of_work, upgrade
@@ -44,3 +46,24 @@ def make_people(settings: Settings, extra: dict[str, tuple[str, str]] | None = N
         token = issue_token(session, user=cms, name="cms", scopes=["check", "publish"], ttl=dt.timedelta(days=1)).token
         people["cms"] = Person("site-cms", cms.id, {"Authorization": f"Bearer {token}"})
     return people
+
+
+def race_two_proofreaders(client: Any, people: dict[str, Person], draft_id: int) -> list[int]:
+    """proof1 and proof2 pass the same stage at once, both from the revision they read: the statuses."""
+    revision = client.get(f"/api/v1/drafts/{draft_id}", headers=people["proof1"].headers).json()["revision"]
+    statuses: list[int] = []
+
+    def decide(who: str) -> None:
+        r = client.post(
+            f"/api/v1/drafts/{draft_id}/actions",
+            json={"action": "pass", "expected_revision": revision},
+            headers=people[who].headers,
+        )
+        statuses.append(r.status_code)
+
+    threads = [threading.Thread(target=decide, args=(who,)) for who in ("proof1", "proof2")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return statuses
