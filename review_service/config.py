@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     spanning_roles: str = Field(default="admin", description="comma-separated roles that see every department")
     webhook_url: str | None = Field(default=None, description="organisation webhook for submit/return/approve/publish")
     webhook_secret: str | None = Field(default=None, description="HMAC-SHA256 key for the webhook signature")
+    session_hours: int = Field(default=8, ge=1, le=720, description="lifetime of a web login")
+    cookie_secure: bool = Field(default=False, description="mark the web session cookie Secure (behind HTTPS)")
+    login_max_failures: int = Field(default=5, ge=1, description="wrong passwords in a row before lock-out")
+    login_lockout_minutes: int = Field(default=15, ge=1, description="how long a locked account stays locked")
 
     @field_validator("database_url", "broker_url", "webhook_url", "webhook_secret", "workflows_dir", mode="before")
     @classmethod

@@ -14,6 +14,7 @@ from review_service.check_service import get_check_engine
 from review_service.config import Settings, get_settings
 from review_service.db import upgrade
 from review_service.errors import install_error_handlers
+from review_service.web import install_web
 
 API_PREFIX = "/api/v1"
 
@@ -46,5 +47,6 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(gate.router, prefix=API_PREFIX)
     app.include_router(countersign.router, prefix=API_PREFIX)
     app.include_router(dictionary.router, prefix=API_PREFIX)
+    install_web(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     return app

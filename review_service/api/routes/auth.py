@@ -5,32 +5,39 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter
-from sqlalchemy import select
 
 from review_service import audit
-from review_service.api.deps import SessionDep
+from review_service.api.deps import SessionDep, SettingsDep
 from review_service.api.routes.check import ERRORS
+from review_service.config import Settings
 from review_service.errors import ApiError
+from review_service.login_guard import LoginRefused, authenticate
 from review_service.models import User
-from review_service.passwords import hash_password, verify_password
+from review_service.passwords import hash_password
 from review_service.schemas import LoginRequest, LoginResponse, PasswordChange
 from review_service.tokens import issue_token
 
 router = APIRouter(tags=["auth"])
 SESSION_TOKEN_TTL = dt.timedelta(hours=8)
-_WRONG = ("wrong_credentials", "用户名或密码错误", "Wrong username or password")
 
 
-def _authenticate(session: SessionDep, username: str, password: str) -> User:
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
-        raise ApiError(401, *_WRONG)
-    return user
+def _authenticate(session: SessionDep, settings: Settings, username: str, password: str) -> User:
+    try:
+        return authenticate(
+            session,
+            username=username,
+            password=password,
+            max_failures=settings.login_max_failures,
+            lockout=dt.timedelta(minutes=settings.login_lockout_minutes),
+        )
+    except LoginRefused as refused:
+        session.commit()  # the failure counts even though this request fails
+        raise ApiError(refused.status, refused.code, refused.message_zh, refused.message_en) from refused
 
 
 @router.post("/auth/login", response_model=LoginResponse, responses=ERRORS, summary="登录，换取 8 小时个人令牌")
-def login(body: LoginRequest, session: SessionDep) -> LoginResponse:
-    user = _authenticate(session, body.username, body.password)
+def login(body: LoginRequest, session: SessionDep, settings: SettingsDep) -> LoginResponse:
+    user = _authenticate(session, settings, body.username, body.password)
     if user.must_change_password:
         raise ApiError(
             403, "password_change_required", "首次登录须先修改初始密码", "Change the one-time password first"
@@ -42,8 +49,8 @@ def login(body: LoginRequest, session: SessionDep) -> LoginResponse:
 
 
 @router.post("/auth/password", status_code=204, responses=ERRORS, summary="修改密码（含首次登录强制修改）")
-def change_password(body: PasswordChange, session: SessionDep) -> None:
-    user = _authenticate(session, body.username, body.old_password)
+def change_password(body: PasswordChange, session: SessionDep, settings: SettingsDep) -> None:
+    user = _authenticate(session, settings, body.username, body.old_password)
     if body.new_password == body.old_password:
         raise ApiError(422, "password_unchanged", "新密码不能与原密码相同", "The new password must differ")
     user.password_hash = hash_password(body.new_password)

@@ -1,0 +1,135 @@
+"""The workspace form: what the editor typed, validated the same way the API validates it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from checks import Channel, DocType, DraftInput, Metadata
+from review_service.api.routes.drafts import ACTIVE_CONTENT
+from review_service.drafts import Content
+
+METADATA_FIELDS = (
+    ("doc_number", "文号"),
+    ("issuer", "发布机构"),
+    ("index_number", "索引号"),
+    ("subject", "主题分类"),
+    ("written_date", "成文日期"),
+    ("published_date", "发布日期"),
+    ("validity", "有效性"),
+    ("disclosure", "公开方式"),
+    ("department", "起草部门"),
+)
+DISCLOSURE_CHOICES = ("", "主动公开", "依申请公开", "不予公开")
+DATE_FIELDS = ("written_date", "published_date")
+
+
+def _text(form: FormData, name: str, limit: int) -> str:
+    value = form.get(name)
+    return value[:limit] if isinstance(value, str) else ""
+
+
+@dataclass
+class DraftForm:
+    title: str = ""
+    summary: str = ""
+    body: str = ""
+    body_format: str = "text"
+    channel: str = "website"
+    doc_type: str = "other"
+    metadata: dict[str, str] = field(default_factory=dict)
+    due_date: str = ""
+    priority: str = "0"
+    countersign: str = ""
+    draft_id: int | None = None
+    expected_revision: int | None = None
+
+    @classmethod
+    def from_form(cls, form: FormData, *, max_chars: int) -> DraftForm:
+        def number(name: str) -> int | None:
+            raw = _text(form, name, 12)
+            return int(raw) if raw.isdigit() and int(raw) < 2**31 else None
+
+        return cls(
+            title=_text(form, "title", 500).strip(),
+            summary=_text(form, "summary", 2000).strip(),
+            body=_text(form, "body", max_chars + 1).replace("\r\n", "\n"),
+            body_format=_text(form, "body_format", 10) or "text",
+            channel=_text(form, "channel", 20) or "website",
+            doc_type=_text(form, "doc_type", 20) or "other",
+            metadata={name: _text(form, name, 200).strip() for name, _ in METADATA_FIELDS},
+            due_date=_text(form, "due_date", 10).strip(),
+            priority=_text(form, "priority", 3).strip() or "0",
+            countersign=_text(form, "countersign", 500).strip(),
+            draft_id=number("draft_id"),
+            expected_revision=number("expected_revision"),
+        )
+
+    def errors(self, *, max_chars: int, for_saving: bool) -> list[str]:
+        """Messages in Chinese for everything that would be refused; empty when the form is usable."""
+        problems = []
+        if not self.body.strip():
+            problems.append("正文为空。")
+        if len(self.body) > max_chars:
+            problems.append(f"正文超过 {max_chars} 字的上限。")
+        if self.channel not in {c.value for c in Channel}:
+            problems.append("发布渠道无效。")
+        if self.doc_type not in {d.value for d in DocType}:
+            problems.append("文档类型无效。")
+        if self.body_format not in ("text", "html"):
+            problems.append("正文格式无效。")
+        for name in DATE_FIELDS:
+            value = self.metadata.get(name)
+            if value and not _is_date(value):
+                problems.append(f"{dict(METADATA_FIELDS)[name]}须为 YYYY-MM-DD 格式的日期。")
+        if for_saving:
+            if not self.title:
+                problems.append("标题为空。")
+            if self.body_format == "html" and ACTIVE_CONTENT.search(self.body):
+                problems.append("稿件含有脚本、内嵌框架、表单或事件属性等活动内容，不能送审发布。")
+            if self.due_date and not _is_date(self.due_date):
+                problems.append("办结期限须为 YYYY-MM-DD 格式的日期。")
+            if not self.priority.lstrip("-").isdigit() or not -9 <= int(self.priority) <= 9:
+                problems.append("优先级须为 -9 到 9 之间的整数。")
+        return problems
+
+    @property
+    def clean_metadata(self) -> dict[str, str]:
+        return {k: v for k, v in self.metadata.items() if v}
+
+    def to_input(self) -> DraftInput:
+        return DraftInput(
+            body=self.body,
+            title=self.title or None,
+            summary=self.summary or None,
+            is_html=self.body_format == "html",
+            channel=Channel(self.channel),
+            doc_type=DocType(self.doc_type),
+            metadata=Metadata(**self.clean_metadata),
+        )
+
+    def to_content(self) -> Content:
+        return Content(self.title, self.body, self.summary or None, self.body_format, self.clean_metadata)
+
+    def with_fields(self, **changes: Any) -> DraftForm:
+        return replace(self, **changes)
+
+    @property
+    def countersign_departments(self) -> tuple[str, ...]:
+        parts = self.countersign.replace("，", ",").replace("、", ",").split(",")
+        return tuple(p.strip() for p in parts if p.strip())
+
+    @property
+    def due(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.due_date) if self.due_date else None
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10

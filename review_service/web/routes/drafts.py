@@ -1,0 +1,289 @@
+"""The reviewer's side: the queue, a draft with findings, diff, comments and history, and decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+
+from review_service import drafts as service
+from review_service import reports
+from review_service.models import AuditEntry, Comment, Draft, DraftVersion, User, utcnow
+from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
+from review_service.web.highlight import category_label, segments
+from review_service.web.routes.draft_access import load_draft, refusal_text
+from review_service.workflow_state import state_from_json
+from workflows.definition import Action
+from workflows.engine import active_stages, unresolved_blocks, waive
+from workflows.refusals import Refusal
+
+router = APIRouter()
+STAGE_ACTIONS = (Action.CLAIM, Action.RELEASE, Action.PASS, Action.APPROVE, Action.RETURN)
+EVENT_LABELS = {
+    "draft_created": "新建稿件",
+    "version_saved": "保存新版本",
+    "submitted": "提交审核",
+    "passed": "校对通过",
+    "edited": "校对修改",
+    "approved": "审核通过",
+    "returned": "退回",
+    "claimed": "认领",
+    "released": "放弃认领",
+    "waived": "豁免问题",
+    "commented": "发表意见",
+    "published": "发布",
+    "countersigned": "会签",
+    "approvals_voided": "内容变更，已有审核作废",
+    "workflow_approved": "全部环节通过",
+    "stage_started": "进入下一环节",
+    "countersign_pending": "等待会签",
+    "dictionary_allow": "误报加入白名单",
+}
+
+
+def summary_row(page: Page, draft: Draft) -> dict[str, Any]:
+    """One line of a queue or list, with everything the reviewer sorts and filters by."""
+    state = state_from_json(draft.run_state)
+    version = service.latest_version(draft)
+    claim = state.active_claim(utcnow())
+    definition = service.definition_of(draft)
+    today = dt.date.today()
+    return {
+        "draft": draft,
+        "title": version.title,
+        "stage_label": definition.stage(draft.stage).label if draft.stage else "",
+        "claimed_by": _name(page, claim.actor) if claim else "",
+        "blocking": len(unresolved_blocks(state, service.facts_for(draft))),
+        "overdue": bool(draft.due_date and draft.due_date < today and draft.status != "approved"),
+        "waiting_since": draft.updated_at,
+        "author": draft.author.display_name or draft.author.username,
+    }
+
+
+def _name(page: Page, user_id: int | None) -> str:
+    if user_id is None:
+        return ""
+    user = page.session.get(User, user_id)
+    return (user.display_name or user.username) if user else f"#{user_id}"
+
+
+@router.get("/queue")
+def queue(
+    page: PageDep,
+    channel: Annotated[str, Query(max_length=20)] = "",
+    stage: Annotated[str, Query(max_length=40)] = "",
+    overdue: Annotated[str, Query(max_length=5)] = "",
+    q: Annotated[str, Query(max_length=100)] = "",
+) -> Response:
+    rows = [
+        summary_row(page, d)
+        for d in service.queue_for(page.session, user=page.user, spanning_roles=page.spanning_roles)
+    ]
+    stages = sorted({r["stage_label"] for r in rows if r["stage_label"]})
+    if channel:
+        rows = [r for r in rows if r["draft"].channel == channel]
+    if stage:
+        rows = [r for r in rows if r["stage_label"] == stage]
+    if overdue:
+        rows = [r for r in rows if r["overdue"]]
+    if q:
+        rows = [r for r in rows if q in r["title"]]
+    filters = {"channel": channel, "stage": stage, "overdue": overdue, "q": q}
+    return page.render("queue.html", rows=rows, stages=stages, filters=filters)
+
+
+@router.get("/drafts")
+def draft_list(page: PageDep, status: Annotated[str, Query(max_length=20)] = "", mine: str = "") -> Response:
+    query = select(Draft).order_by(Draft.id.desc()).limit(500)
+    if status:
+        query = query.where(Draft.status == status)
+    if mine:
+        query = query.where(Draft.author_id == page.user.id)
+    drafts = [d for d in page.session.scalars(query) if service.can_see(page.user, d, page.spanning_roles)]
+    return page.render("drafts.html", rows=[summary_row(page, d) for d in drafts], status=status, mine=mine)
+
+
+def _quote(version: DraftVersion, finding: dict[str, Any]) -> str:
+    value = getattr(version, finding["field"], None) if finding["field"] in ("title", "summary", "body") else None
+    return value[finding["start"] : finding["end"]] if isinstance(value, str) else ""
+
+
+def _waivable(draft: Draft, page: Page, key: str, facts: Any) -> bool:
+    """Ask the workflow itself (a dry run) so the button appears exactly when the server would accept."""
+    finding = next((f for f in facts.findings if f.key == key), None)
+    if finding is None or finding.severity != "block":
+        return False
+    try:
+        waive(
+            service.definition_of(draft),
+            state_from_json(draft.run_state),
+            service.actor_of(page.user),
+            finding,
+            "dry run",
+            facts,
+        )
+    except Refusal:
+        return False
+    return True
+
+
+def _diff(older: DraftVersion | None, newer: DraftVersion) -> list[tuple[str, str]]:
+    if older is None:
+        return []
+    lines = difflib.unified_diff(
+        f"{older.title}\n{older.summary or ''}\n{older.body}".splitlines(),
+        f"{newer.title}\n{newer.summary or ''}\n{newer.body}".splitlines(),
+        fromfile=f"第 {older.number} 版",
+        tofile=f"第 {newer.number} 版",
+        lineterm="",
+    )
+    out = []
+    for line in lines:
+        kind = "meta" if line.startswith(("---", "+++", "@@")) else {"+": "add", "-": "del"}.get(line[:1], "same")
+        out.append((kind, line))
+    return out
+
+
+@router.get("/drafts/{draft_id}")
+def draft_page(draft_id: int, page: PageDep) -> Response:
+    draft = load_draft(page, draft_id)
+    state = state_from_json(draft.run_state)
+    version = service.latest_version(draft)
+    run = version.check_run
+    findings = [
+        {**f, "key": service.finding_key(f), "quote": _quote(version, f)} for f in (run.findings if run else [])
+    ]
+    facts = service.facts_for(draft)
+    waived = {w.finding_key: w for w in state.waivers if w.content_hash == version.content_hash}
+    for f in findings:
+        f["waiver"] = waived.get(f["key"])
+        f["waivable"] = f["waiver"] is None and _waivable(draft, page, f["key"], facts)
+    actions = service.actions_for(draft, page.user)
+    definition = service.definition_of(draft)
+    decided = {d.stage: d for d in state.decisions if d.content_hash == version.content_hash}
+    stages = [
+        {
+            "label": s.label,
+            "key": s.key,
+            "done": s.key in decided,
+            "actor": _name(page, decided[s.key].actor) if s.key in decided else "",
+            "current": s.key == draft.stage,
+        }
+        for s in active_stages(definition, state)
+    ]
+    comments = page.session.scalars(select(Comment).where(Comment.draft_id == draft.id).order_by(Comment.id)).all()
+    history = page.session.scalars(
+        select(AuditEntry).where(AuditEntry.draft_id == draft.id).order_by(AuditEntry.id)
+    ).all()
+    versions = draft.versions
+    older = versions[-2] if len(versions) > 1 else None
+    return page.render(
+        "draft.html",
+        draft=draft,
+        version=version,
+        row=summary_row(page, draft),
+        findings=findings,
+        segments={
+            name: segments(getattr(version, name) or "", findings, name) for name in ("title", "summary", "body")
+        },
+        category_label=category_label,
+        stage_actions=[a.value for a in STAGE_ACTIONS if a in actions],
+        can_edit=Action.EDIT in actions,
+        can_submit=Action.SUBMIT in actions,
+        is_author=draft.author_id == page.user.id,
+        stages=stages,
+        comments=[(c, _name(page, c.author_id)) for c in comments],
+        history=[(h, _name(page, h.actor_id), EVENT_LABELS.get(h.kind, h.kind)) for h in history],
+        diff=_diff(older, version),
+        versions=versions,
+        html_preview=reports_preview(version),
+    )
+
+
+def reports_preview(version: DraftVersion) -> str | None:
+    """An HTML body is shown rendered only after sanitizing; plain text never needs it."""
+    if version.body_format != "html":
+        return None
+    from review_service.web.sanitize import sanitize_html
+
+    return sanitize_html(version.body)
+
+
+def _decide(page: Page, draft: Draft, action: Action, comment: str | None, revision: int | None) -> Response:
+    try:
+        service.act(
+            page.session, draft=draft, user=page.user, action=action, comment=comment, expected_revision=revision
+        )
+    except Refusal as refusal:
+        page.session.rollback()
+        return page.redirect(f"/drafts/{draft.id}", refusal_text(refusal), "error")
+    label = {
+        "pass": "已校对通过",
+        "approve": "已审核通过",
+        "return": "已退回",
+        "claim": "已认领",
+        "release": "已放弃认领",
+        "submit": "已提交审核",
+    }[action.value]
+    return page.redirect(f"/drafts/{draft.id}", label)
+
+
+def _form_int(data: Any, name: str) -> int | None:
+    raw = data.get(name)
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 10 else None
+
+
+@router.post("/drafts/{draft_id}/act")
+def act(draft_id: int, page: FormPageDep, data: FormDataDep) -> Response:
+    draft = load_draft(page, draft_id, lock=True)
+    raw = data.get("action")
+    allowed = {a.value for a in (*STAGE_ACTIONS, Action.SUBMIT)}
+    if not isinstance(raw, str) or raw not in allowed:
+        return page.redirect(f"/drafts/{draft.id}", "未知的操作", "error")
+    comment = data.get("comment")
+    comment = comment.strip()[:5000] if isinstance(comment, str) and comment.strip() else None
+    return _decide(page, draft, Action(raw), comment, _form_int(data, "expected_revision"))
+
+
+@router.post("/drafts/{draft_id}/waive")
+def waive_finding(draft_id: int, page: FormPageDep, data: FormDataDep) -> Response:
+    draft = load_draft(page, draft_id, lock=True)
+    key = data.get("finding_key")
+    reason = data.get("reason")
+    if not isinstance(key, str) or not isinstance(reason, str) or not reason.strip():
+        return page.redirect(f"/drafts/{draft.id}", "豁免须填写理由", "error")
+    try:
+        service.waive_finding(
+            page.session,
+            draft=draft,
+            user=page.user,
+            key=key,
+            reason=reason.strip()[:2000],
+            expected_revision=_form_int(data, "expected_revision"),
+        )
+    except LookupError:
+        return page.redirect(f"/drafts/{draft.id}", "当前版本没有该问题", "error")
+    except Refusal as refusal:
+        page.session.rollback()
+        return page.redirect(f"/drafts/{draft.id}", refusal_text(refusal), "error")
+    return page.redirect(f"/drafts/{draft.id}", "已豁免该问题并记录理由")
+
+
+@router.post("/drafts/{draft_id}/comment")
+def comment(draft_id: int, page: FormPageDep, data: FormDataDep) -> Response:
+    draft = load_draft(page, draft_id)
+    body = data.get("body")
+    if not isinstance(body, str) or not body.strip():
+        return page.redirect(f"/drafts/{draft.id}", "意见不能为空", "error")
+    service.add_comment(page.session, draft=draft, user=page.user, body=body.strip()[:5000])
+    return page.redirect(f"/drafts/{draft.id}#comments", "意见已发表")
+
+
+@router.get("/drafts/{draft_id}/signoff")
+def signoff(draft_id: int, page: PageDep) -> Response:
+    draft = load_draft(page, draft_id)
+    return HTMLResponse(reports.signoff_html(page.session, draft))

@@ -1,0 +1,224 @@
+"""The editor workspace: paste or upload, check, apply suggestions, mask, save, submit."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import Response
+
+from checks import Channel, DocType
+from checks.docx_reader import DocxError, read_docx
+from checks.finding import Finding
+from review_service import drafts as service
+from review_service.check_service import apply_replacements, current_overlay, mask_draft, run_check
+from review_service.models import Draft
+from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
+from review_service.web.forms import DISCLOSURE_CHOICES, METADATA_FIELDS, DraftForm
+from review_service.web.highlight import category_label, segments
+from review_service.web.routes.draft_access import load_draft, refusal_text
+from workflows.definition import Action
+from workflows.refusals import Refusal
+
+router = APIRouter()
+MAX_DOCX_BYTES = 20_000_000
+
+
+def _findings(page: Page, form: DraftForm) -> list[Finding]:
+    return list(run_check(form.to_input(), current_overlay(page.session)).findings)
+
+
+def _mode(draft: Draft | None, page: Page) -> str:
+    """new: a fresh draft; author: a new version by the author; proofread: a proofreader's edit."""
+    if draft is None:
+        return "new"
+    if Action.EDIT in service.actions_for(draft, page.user):
+        return "proofread"
+    return "author"
+
+
+def _render(
+    page: Page,
+    form: DraftForm,
+    *,
+    draft: Draft | None = None,
+    errors: list[str] | None = None,
+    extra: list[dict[str, Any]] | None = None,
+    status_code: int = 200,
+) -> Response:
+    findings: list[dict[str, Any]] = []
+    verdict = None
+    if form.body.strip() and not (errors or []):
+        result = run_check(form.to_input(), current_overlay(page.session))
+        findings = [
+            {**f.to_dict(), "key": service.finding_key(f.to_dict()), "quote": _quote(form, f)} for f in result.findings
+        ]
+        verdict = result.verdict
+    kinds = sorted({f["category"] for f in findings if f["suggestion"] is not None})
+    return page.render(
+        "workspace.html",
+        status_code=status_code,
+        form=form,
+        draft=draft,
+        mode=_mode(draft, page),
+        errors=errors or [],
+        findings=findings,
+        verdict=verdict,
+        kinds=kinds,
+        extra_findings=extra or [],
+        has_pii=any(f["category"].startswith("pii.") for f in findings),
+        segments={name: segments(getattr(form, name), findings, name) for name in ("title", "summary", "body")},
+        category_label=category_label,
+        metadata_fields=METADATA_FIELDS,
+        disclosure_choices=DISCLOSURE_CHOICES,
+        channels=[c.value for c in Channel],
+        doc_types=[d.value for d in DocType],
+    )
+
+
+def _quote(form: DraftForm, finding: Finding) -> str:
+    value = getattr(form, finding.field, None) if finding.field in ("title", "summary", "body") else None
+    return value[finding.start : finding.end] if isinstance(value, str) else ""
+
+
+def _form_of(draft: Draft) -> DraftForm:
+    version = service.latest_version(draft)
+    meta = {name: str(version.meta.get(name, "")) for name, _ in METADATA_FIELDS}
+    return DraftForm(
+        title=version.title,
+        summary=version.summary or "",
+        body=version.body,
+        body_format=version.body_format,
+        channel=draft.channel,
+        doc_type=draft.doc_type,
+        metadata=meta,
+        due_date=draft.due_date.isoformat() if draft.due_date else "",
+        priority=str(draft.priority),
+        draft_id=draft.id,
+        expected_revision=draft.revision,
+    )
+
+
+@router.get("/workspace")
+def workspace(page: PageDep) -> Response:
+    return _render(page, DraftForm())
+
+
+@router.get("/drafts/{draft_id}/edit")
+def edit_draft(draft_id: int, page: PageDep) -> Response:
+    draft = load_draft(page, draft_id)
+    return _render(page, _form_of(draft), draft=draft)
+
+
+# Metadata findings have no span; these categories name the metadata field their suggestion replaces.
+METADATA_TARGETS = {"format.doc_number": "doc_number"}
+
+
+def _apply(page: Page, form: DraftForm, wanted: Any) -> tuple[DraftForm, int]:
+    findings = [f for f in _findings(page, form) if wanted(f) and f.suggestion is not None]
+    changes: dict[str, Any] = {
+        name: apply_replacements(getattr(form, name), [f for f in findings if f.field == name])
+        for name in ("title", "summary", "body")
+    }
+    metadata = dict(form.metadata)
+    for f in findings:
+        if f.field == "metadata" and f.category in METADATA_TARGETS:
+            metadata[METADATA_TARGETS[f.category]] = f.suggestion or ""
+    return form.with_fields(**changes, metadata=metadata), len(findings)
+
+
+def _save(page: Page, form: DraftForm, draft: Draft | None, *, submit: bool) -> Response:
+    content = form.to_content()
+    try:
+        if draft is None:
+            draft = service.create_draft(
+                page.session,
+                user=page.user,
+                content=content,
+                channel=Channel(form.channel),
+                doc_type=DocType(form.doc_type),
+                due_date=form.due,
+                priority=int(form.priority),
+                countersign=form.countersign_departments,
+            )
+            message = f"已保存为稿件 #{draft.id} 第 1 版"
+        elif _mode(draft, page) == "proofread":
+            service.act(
+                page.session,
+                draft=draft,
+                user=page.user,
+                action=Action.EDIT,
+                content=content,
+                expected_revision=form.expected_revision,
+            )
+            message = f"已保存校对修改（第 {service.latest_version(draft).number} 版）"
+        else:
+            service.save_version(
+                page.session, draft=draft, user=page.user, content=content, expected_revision=form.expected_revision
+            )
+            message = f"已保存第 {service.latest_version(draft).number} 版"
+        if submit:
+            service.act(page.session, draft=draft, user=page.user, action=Action.SUBMIT)
+            message += "，并已提交审核"
+    except Refusal as refusal:
+        page.session.rollback()
+        return _render(page, form, draft=_reload(page, form), errors=[refusal_text(refusal)], status_code=409)
+    except service.CountersignError as exc:
+        page.session.rollback()
+        text = f"会签部门须为系统中已有的、作者以外的部门：{'、'.join(exc.args[0])}"
+        return _render(page, form, draft=_reload(page, form), errors=[text], status_code=422)
+    return page.redirect(f"/drafts/{draft.id}", message)
+
+
+def _reload(page: Page, form: DraftForm) -> Draft | None:
+    return load_draft(page, form.draft_id) if form.draft_id else None
+
+
+@router.post("/workspace")
+def workspace_action(page: FormPageDep, data: FormDataDep) -> Response:
+    form = DraftForm.from_form(data, max_chars=page.settings.max_text_chars)
+    op = str(data.get("op") or "check")[:200]
+    draft = _reload(page, form)
+    saving = op in ("save", "save_submit")
+    errors = form.errors(max_chars=page.settings.max_text_chars, for_saving=saving)
+    if errors:
+        return _render(page, form, draft=draft, errors=errors, status_code=422)
+    if op.startswith("apply:"):
+        key = op.removeprefix("apply:")
+        form, count = _apply(page, form, lambda f: service.finding_key(f.to_dict()) == key)
+        page.flashes.append({"level": "ok", "text": f"已采纳 {count} 处建议" if count else "该问题已不存在，未作修改"})
+    elif op.startswith("apply_kind:"):
+        category = op.removeprefix("apply_kind:")
+        form, count = _apply(page, form, lambda f: f.category == category)
+        page.flashes.append({"level": "ok", "text": f"已采纳“{category_label(category)}”类建议 {count} 处"})
+    elif op == "mask":
+        masked, pii = mask_draft(form.to_input(), current_overlay(page.session))
+        form = form.with_fields(title=masked["title"] or "", summary=masked["summary"] or "", body=masked["body"] or "")
+        page.flashes.append({"level": "ok", "text": f"已对 {len(pii)} 处个人信息脱敏"})
+    elif saving:
+        return _save(page, form, draft, submit=op == "save_submit")
+    return _render(page, form, draft=draft)
+
+
+@router.post("/workspace/docx")
+def upload_docx(
+    page: FormPageDep,
+    file: Annotated[UploadFile | None, File()] = None,
+    channel: Annotated[str, Form(max_length=20)] = "website",
+    doc_type: Annotated[str, Form(max_length=20)] = "other",
+) -> Response:
+    form = DraftForm(channel=channel, doc_type=doc_type)
+    if file is None or not file.filename:
+        return _render(page, form, errors=["请选择要上传的 .docx 文件。"], status_code=422)
+    data = file.file.read(MAX_DOCX_BYTES + 1)
+    if len(data) > MAX_DOCX_BYTES:
+        return _render(page, form, errors=["文件过大（上限 20 MB）。"], status_code=413)
+    try:
+        content = read_docx(data)
+    except DocxError as exc:
+        return _render(page, form, errors=[exc.message], status_code=422)
+    form = form.with_fields(title=content.title or "", body=content.text)
+    extra = [f.to_dict() for f in content.hidden_findings]
+    errors = form.errors(max_chars=page.settings.max_text_chars, for_saving=False)
+    page.flashes.append({"level": "ok", "text": f"已读取 {file.filename}，请核对标题与正文"})
+    return _render(page, form, errors=errors, extra=extra, status_code=422 if errors else 200)
