@@ -10,10 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from review_service.models import AuditEntry, CheckRun, Draft, DraftVersion, utcnow
+from review_service.stage_times import ENTERS_STAGE, LEAVES_STAGE, stage_stays
 from review_service.workflow_state import definitions
 
-ENTERS_STAGE = ("submitted", "stage_started")
-LEAVES_STAGE = ("passed", "approved", "returned", "edited")
 CATEGORY_GROUPS = ("pii", "secret", "term", "typo", "format", "metadata")
 
 
@@ -77,19 +76,10 @@ def findings_per_week(
 def time_per_stage(session: Session) -> list[StageTime]:
     """From the audit log: how long drafts waited at each stage before someone decided."""
     workflows = dict(session.execute(select(Draft.id, Draft.workflow)).all())
-    entered: dict[tuple[int, str], dt.datetime] = {}
-    spent: defaultdict[str, list[float]] = defaultdict(list)
     rows = session.scalars(
         select(AuditEntry).where(AuditEntry.kind.in_(ENTERS_STAGE + LEAVES_STAGE)).order_by(AuditEntry.id)
     )
-    for entry in rows:
-        stage = (entry.data or {}).get("stage")
-        if entry.draft_id is None or not stage:
-            continue
-        key = (entry.draft_id, stage)
-        if entry.kind in ENTERS_STAGE:
-            entered[key] = _aware(entry.at)
-        elif key in entered:
-            hours = (_aware(entry.at) - entered.pop(key)).total_seconds() / 3600
-            spent[_stage_label(workflows.get(entry.draft_id, ""), stage)].append(hours)
+    spent: defaultdict[str, list[float]] = defaultdict(list)
+    for stay in stage_stays(rows):
+        spent[_stage_label(workflows.get(stay.draft_id, ""), stay.stage)].append(stay.hours)
     return [StageTime(label, len(v), sum(v) / len(v)) for label, v in spent.items()]

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from review_service.models import AuditEntry, CheckRun, Draft, DraftVersion, User
+from review_service.stage_times import stage_stays
 from review_service.workflow_state import definitions
 
 SIGNOFF_CSS = (
@@ -97,14 +98,9 @@ def ledger_csv(session: Session, *, start: dt.date, end: dt.date) -> str:
         created = version.created_at if version.created_at.tzinfo else version.created_at.replace(tzinfo=dt.UTC)
         if lo <= created < hi:
             findings.update(f["category"] for f in run.findings)
-    started: dict[tuple[int, str], dt.datetime] = {}
     durations: dict[str, list[float]] = defaultdict(list)
-    for e in entries:
-        stage = e.data.get("stage")
-        if e.kind in ("submitted", "stage_started") and stage:
-            started[(e.draft_id or 0, stage)] = e.at
-        elif e.kind in ("passed", "approved", "returned", "edited") and (e.draft_id or 0, stage) in started:
-            durations[stage].append((e.at - started.pop((e.draft_id or 0, stage))).total_seconds() / 3600)
+    for stay in stage_stays(entries):
+        durations[stay.stage].append(stay.hours)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["指标", "项目", "数值"])

@@ -28,7 +28,7 @@ def open_as(browser: Browser, server: LiveServer, username: str) -> Page:
     page.goto(f"{server.url}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", f"pw-{username}")
-    page.click("button[type=submit]")
+    page.click("#login-button")
     expect(page.locator(".who")).to_contain_text(username)
     return page
 
@@ -185,3 +185,44 @@ def test_script_in_a_draft_never_runs_in_a_reviewers_browser(
     editor.click("#btn-check")
     expect(editor.locator("#marked-body")).to_contain_text("<script>")
     assert editor.evaluate("window.__xss") is None
+
+
+def test_admin_creates_a_person_who_must_change_the_one_time_password(
+    browser: Browser, site: tuple[LiveServer, dict[str, Person], object], screens
+) -> None:
+    server, _, settings = site
+    from review_service.db import unit_of_work
+    from review_service.users import create_user
+
+    with unit_of_work(settings) as session:  # type: ignore[arg-type]
+        create_user(session, username="boss", role="admin", password="pw-boss")
+    admin = open_as(browser, server, "boss")
+    admin.goto(f"{server.url}/admin/users")
+    admin.fill("#new-user input[name=username]", "newproof")
+    admin.fill("#new-user input[name=display_name]", "王校对")
+    admin.select_option("#new-user select[name=role]", "proofreader")
+    admin.click("#new-user button[type=submit]")
+    secret = admin.locator("#shown-secret code").inner_text()
+    assert len(secret) >= 8
+    screens.take(admin, "admin")
+
+    context = browser.new_context(locale="zh-CN")
+    newcomer = context.new_page()
+    newcomer.goto(f"{server.url}/login")
+    screens.take(newcomer, "login")
+    newcomer.fill("input[name=username]", "newproof")
+    newcomer.fill("input[name=password]", "not-the-password")
+    newcomer.click("#login-button")
+    expect(newcomer.locator("#login-error")).to_have_text("用户名或密码错误")
+    newcomer.fill("input[name=username]", "newproof")
+    newcomer.fill("input[name=password]", secret)
+    newcomer.click("#login-button")
+    expect(newcomer).to_have_url(re.compile(r":\d+/password$"))
+    newcomer.goto(f"{server.url}/queue")
+    expect(newcomer).to_have_url(re.compile(r":\d+/password$"))
+    newcomer.fill("input[name=old_password]", secret)
+    newcomer.fill("input[name=new_password]", "a-new-passphrase")
+    newcomer.fill("input[name=confirm]", "a-new-passphrase")
+    newcomer.click("#save-password")
+    expect(newcomer).to_have_url(re.compile(r":\d+/queue$"))
+    expect(newcomer.locator(".who")).to_contain_text("王校对")

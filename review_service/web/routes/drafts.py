@@ -131,6 +131,16 @@ def _waivable(draft: Draft, page: Page, key: str, facts: Any) -> bool:
     return True
 
 
+def _label(definition: Any, data: dict[str, Any] | None) -> str:
+    key = (data or {}).get("stage")
+    if not key:
+        return ""
+    try:
+        return definition.stage(key).label
+    except KeyError:
+        return str(key)
+
+
 def _diff(older: DraftVersion | None, newer: DraftVersion) -> list[tuple[str, str]]:
     if older is None:
         return []
@@ -197,7 +207,9 @@ def draft_page(draft_id: int, page: PageDep) -> Response:
         is_author=draft.author_id == page.user.id,
         stages=stages,
         comments=[(c, _name(page, c.author_id)) for c in comments],
-        history=[(h, _name(page, h.actor_id), EVENT_LABELS.get(h.kind, h.kind)) for h in history],
+        history=[
+            (h, _name(page, h.actor_id), EVENT_LABELS.get(h.kind, h.kind), _label(definition, h.data)) for h in history
+        ],
         diff=_diff(older, version),
         versions=versions,
         html_preview=reports_preview(version),
