@@ -13,6 +13,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from review_service.web.deps import CsrfRejected, Forbidden, LoginRequired, PasswordChangeRequired
 from review_service.web.render import render_template
 from review_service.web.routes import admin, auth, dashboard, drafts, workspace
+from review_service.web.routes.draft_access import DraftNotFound
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -56,6 +57,10 @@ def install_web(app: FastAPI) -> None:
     @app.exception_handler(CsrfRejected)
     async def _csrf(_: Request, __: CsrfRejected) -> Response:
         return _error_page(403, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面刷新后重试。")
+
+    @app.exception_handler(DraftNotFound)
+    async def _not_found(_: Request, __: DraftNotFound) -> Response:
+        return _error_page(404, "稿件不存在", "稿件不存在，或您无权查看（其他部门的稿件）。")
 
     @app.exception_handler(Forbidden)
     async def _forbidden(_: Request, __: Forbidden) -> Response:
