@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 # files, so it is installed without dependencies (see README, "pycorrector").
 PYCORRECTOR := pycorrector==1.1.4
 
-.PHONY: run install install-test system-deps test lint format bench bench-quality bench-false-alarms dictionaries clean
+.PHONY: run install install-test system-deps test lint format bench bench-quality bench-false-alarms dictionaries screenshots clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,9 @@ bench-quality: install-test
 
 bench-false-alarms: install-test
 	$(PY) -m bench.false_alarms
+
+screenshots: install-test system-deps
+	REVIEW_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser
 
 dictionaries: install
 	$(PY) scripts/build_dictionaries.py

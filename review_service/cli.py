@@ -38,7 +38,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             ).token
     base = f"http://{host}:{port}"
     print(f"发布前审校服务 review-service listening on {base}  (data: {settings.data_dir.resolve()})")
-    print(f"API docs: {base}/docs")
+    print(f"Web (审核队列与撰稿工作台): {base}/   API docs: {base}/docs")
     if admin_password:
         print("First run: administrator account 'admin' created; one-time password (change it at first login):")
         print(f"  {admin_password}")

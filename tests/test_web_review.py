@@ -187,3 +187,28 @@ def test_csrf_token_is_per_session(site) -> None:
     refused = first.post(f"/drafts/{draft_id}/act", data={"csrf_token": stolen, "action": "pass"})
     assert refused.status_code == 403
     assert 'id="draft-stage">一校<' in first.get(f"/drafts/{draft_id}").text
+
+
+def test_a_proofreader_edits_in_the_workspace_then_passes(site) -> None:
+    settings, people = site
+    draft_id = api_draft(settings, people, "请各单位于本周五前报送材料，逾期不侯。")
+    client, token = client_for(settings, "proof1")
+    page = client.get(f"/drafts/{draft_id}")
+    assert 'id="btn-edit"' in page.text
+    form = client.get(f"/drafts/{draft_id}/edit").text
+    assert "保存校对修改" in form and "btn-submit" not in form
+    revision = re.search(r'name="expected_revision" value="(\d+)"', form).group(1)
+    saved = client.post(
+        "/workspace",
+        data={"csrf_token": token, "op": "save", "title": "通知", "body": "请各单位于本周五前报送材料，逾期不候。",
+              "draft_id": str(draft_id), "expected_revision": revision},
+    )  # fmt: skip
+    assert "已保存校对修改（第 2 版）" in saved.text
+    assert '<span class="diff-add">+请各单位于本周五前报送材料，逾期不候。</span>' in saved.text
+    assert 'id="draft-stage">一校<' in saved.text and 'id="btn-pass"' in saved.text
+    stale = client.post(
+        "/workspace",
+        data={"csrf_token": token, "op": "save", "title": "通知", "body": "另一种改法。",
+              "draft_id": str(draft_id), "expected_revision": revision},
+    )  # fmt: skip
+    assert stale.status_code == 409 and "操作未执行" in stale.text
