@@ -80,7 +80,7 @@ def signoff_html(session: Session, draft: Draft) -> str:
         "<table><thead><tr><th>时间</th><th>环节</th><th>经办人</th><th>处理</th><th>意见</th><th>版本</th></tr>"
         f"</thead><tbody>{cells}</tbody></table>"
     )
-    return head + facts + table + '<p><button onclick="window.print()">打印</button></p></body></html>'
+    return head + facts + table + '<p class="hint">打印：使用浏览器的“打印”功能（Ctrl+P）。</p></body></html>'
 
 
 def ledger_csv(session: Session, *, start: dt.date, end: dt.date) -> str:
