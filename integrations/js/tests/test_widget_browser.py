@@ -60,7 +60,8 @@ def test_contenteditable_highlights_and_mask_all(page, service, browser_token):
     open_demo(page, service, browser_token())
     page.wait_for_function("window.reviewWidgets && window.reviewWidgets.rich.checks >= 1")
     highlighted = page.evaluate(
-        "[...CSS.highlights.entries()].filter(([n]) => n.endsWith('-block')).map(([, h]) => [...h].map(r => r.toString())).flat()"
+        "[...CSS.highlights.entries()].filter(([name]) => name.endsWith('-block'))"
+        ".flatMap(([, highlight]) => [...highlight].map((range) => range.toString()))"
     )
     assert PHONE in highlighted
     rich_panel = page.locator(".rw-panel").nth(1)
