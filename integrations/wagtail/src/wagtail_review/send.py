@@ -17,10 +17,8 @@ def send_for_review(page: Page, username: str) -> Draft:
     comment on the draft. Raises ``ReviewError`` (with the service's code) when the service refuses,
     e.g. while the draft is in review (``wrong_status``).
     """
-    revision = page.latest_revision
-    source, content, channel = revision_content(revision) if revision else (page, None, None)
-    if content is None or channel is None:
-        raise ValueError("page has no revision")
+    revision = page.latest_revision or page.save_revision()
+    source, content, channel = revision_content(revision)
     if not content.body.strip():
         raise ReviewError("empty_text", "页面没有可送审的正文（富文本）", "The page has no rich text to review")
     fields = {"title": content.title, "body": content.body, "summary": content.summary, "format": content.format}
