@@ -7,6 +7,7 @@ import itertools
 import logging
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
@@ -16,8 +17,10 @@ from news.models import NewsPage
 from review_client import ReviewClient
 from wagtail.models import Page, Revision
 from wagtail.test.utils.form_data import querydict_from_html, rich_text
+from wagtail_review import gate
 from wagtail_review.enforce import PublishRefused
 from wagtail_review.models import PublishDecision, ReviewDraft
+from wagtail_review.send import send_for_review
 
 CLEAN = "<p>各镇人民政府、街道办事处：为切实做好安全生产工作，现就有关事项通知如下。</p>"
 WITH_PHONE = "<p>申请人联系电话13800138000，请于三日内办理。</p>"
@@ -123,8 +126,6 @@ def test_direct_publish_in_code_is_refused_and_allowed_after_review(review, serv
         page.latest_revision.publish()
     assert refused.value.outcome.reason == "not_reviewed"
     assert not reload(page).live
-    from wagtail_review.send import send_for_review
-
     draft = send_for_review(page, "script")
     through_review(service, draft.id)
     page.latest_revision.publish()
@@ -142,8 +143,6 @@ def test_scheduled_publishing_waits_for_the_gate(review, service, caplog):
     revision.refresh_from_db()
     assert revision.approved_go_live_at is not None  # still scheduled: retried by the next run
 
-    from wagtail_review.send import send_for_review
-
     through_review(service, send_for_review(page, "scheduler").id)
     call_command("publish_scheduled")
     page = reload(page)
@@ -152,12 +151,8 @@ def test_scheduled_publishing_waits_for_the_gate(review, service, caplog):
 
 def test_a_page_changed_between_gate_and_publish_is_refused(review, service):
     page = new_page(CLEAN.replace("通知如下", "通知如下（先审）"))
-    from wagtail_review.send import send_for_review
-
     through_review(service, send_for_review(page, "editor").id)
     approved = page.latest_revision
-    from wagtail_review import gate
-
     outcome = gate.ask(approved)
     assert outcome.allowed
     kept = gate.record(approved, outcome)
@@ -188,9 +183,7 @@ def test_a_page_changed_between_gate_and_publish_is_refused(review, service):
     assert reload(page).live
 
 
-def test_token_without_publish_scope_never_publishes(review, service, admin, settings_override=None):
-    from django.conf import settings
-
+def test_token_without_publish_scope_never_publishes(review, service, admin):
     page = new_page(CLEAN.replace("通知如下", "通知如下（权限）"))
     settings.WAGTAIL_REVIEW = {**review, "TOKEN": service.tokens["checker"], "FAIL_OPEN": True}
     shown = edit(admin, page, "action-publish")
@@ -199,8 +192,6 @@ def test_token_without_publish_scope_never_publishes(review, service, admin, set
 
 
 def test_service_down_fails_closed_and_fail_open_is_logged(review, admin, caplog):
-    from django.conf import settings
-
     page = new_page(CLEAN.replace("通知如下", "通知如下（断网）"))
     settings.WAGTAIL_REVIEW = {**review, "URL": "http://127.0.0.1:9"}
     shown = edit(admin, page, "action-publish")
