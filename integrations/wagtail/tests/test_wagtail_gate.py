@@ -208,3 +208,20 @@ def test_service_down_fails_closed_and_fail_open_is_logged(review, admin, caplog
     assert "FAIL-OPEN" in caplog.text and f"page {page.pk}" in caplog.text
     decision = PublishDecision.objects.get(revision=page.live_revision)
     assert decision.decision == "fail_open" and decision.receipt is None
+
+
+def test_a_new_page_is_sent_for_review_from_the_create_form(review, admin):
+    home = Page.objects.get(depth=2)
+    url = f"/admin/pages/add/news/newspage/{home.pk}/"
+    data = querydict_from_html(admin.get(url).content.decode(), form_id="page-edit-form")
+    slug = f"news-{next(slugs)}"
+    data.update(
+        {"title": "关于新建页面送审的通知", "slug": slug, "summary": "新建即送审", "search_description": ""}
+    )
+    data["body"] = rich_text(CLEAN.replace("通知如下", "通知如下（新建）"))
+    data["action-send-for-review"] = "1"
+    shown = admin.post(url, data, follow=True).content.decode()
+    page = NewsPage.objects.get(slug=slug)
+    link = ReviewDraft.objects.get(page=page)
+    assert f"已送审：审校稿件 #{link.draft_id}，当前环节：一校" in shown
+    assert not page.live
