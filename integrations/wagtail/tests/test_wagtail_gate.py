@@ -215,9 +215,7 @@ def test_a_new_page_is_sent_for_review_from_the_create_form(review, admin):
     url = f"/admin/pages/add/news/newspage/{home.pk}/"
     data = querydict_from_html(admin.get(url).content.decode(), form_id="page-edit-form")
     slug = f"news-{next(slugs)}"
-    data.update(
-        {"title": "关于新建页面送审的通知", "slug": slug, "summary": "新建即送审", "search_description": ""}
-    )
+    data.update({"title": "关于新建页面送审的通知", "slug": slug, "summary": "新建即送审", "search_description": ""})
     data["body"] = rich_text(CLEAN.replace("通知如下", "通知如下（新建）"))
     data["action-send-for-review"] = "1"
     shown = admin.post(url, data, follow=True).content.decode()
