@@ -101,8 +101,32 @@ class LiveService:
         )
         return json.loads(done.stdout.strip().splitlines()[-1])
 
-    def start(self, timeout: float = 90.0) -> LiveService:
+    def _use_port(self, port: int) -> None:
+        self.port = port
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.env["REVIEW_PORT"] = str(port)
+
+    def _answers(self) -> bool:
+        """Our process answers on the port — not another test's server that took the port first."""
+        try:
+            with urllib.request.urlopen(f"{self.base_url}/api/v1/keys", timeout=2) as r:
+                served = {k["kid"] for k in json.loads(r.read())["keys"]}
+            ours = json.loads((self.data_dir / "keys" / "keyset.json").read_text(encoding="utf-8"))
+        except (urllib.error.URLError, OSError, ValueError, KeyError):
+            return False
+        return served == {k["kid"] for k in ours["keys"]}
+
+    def start(self, timeout: float = 90.0, attempts: int = 3) -> LiveService:
+        """Start and wait until it answers; a port taken meanwhile by another process means another port."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        for _ in range(attempts):
+            if self._start_once(timeout):
+                return self
+            self._use_port(free_port())
+        raise RuntimeError(f"review service did not start: {self.log.read_text(errors='replace')[-2000:]}")
+
+    def _start_once(self, timeout: float) -> bool:
+        size = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [str(VENV / "bin" / "review-service"), "serve", "--port", str(self.port)],
@@ -113,13 +137,14 @@ class LiveService:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                with self.log.open("rb") as log:
+                    log.seek(size)
+                    if b"address already in use" in log.read():
+                        return False
                 raise RuntimeError(f"review service exited: {self.log.read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.base_url}/api/v1/health", timeout=2) as r:
-                    if r.status == 200:
-                        return self
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.2)
+            if self._answers():
+                return True
+            time.sleep(0.2)
         self.stop()
         raise RuntimeError("review service did not start in time")
 

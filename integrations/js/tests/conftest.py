@@ -16,7 +16,7 @@ import pytest
 JS = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(JS.parent / "testing"))
 
-from live_service import LiveService, free_port  # noqa: E402
+from live_service import LiveService  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -45,7 +45,7 @@ class CmsOrigin:
         (root / "cms.html").write_text(CMS_PAGE, encoding="utf-8")
         (root / "review-widget.js").write_bytes((JS / "review-widget.js").read_bytes())
         handler = functools.partial(_QuietHandler, directory=str(root))
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 

@@ -74,7 +74,8 @@ def test_publish_before_review_is_refused_in_the_admin_with_the_findings(review,
     page = new_page(WITH_PHONE)
     shown = edit(admin, page, "action-publish")
     assert "发布被拒绝" in shown and "该内容未经审核" in shown
-    assert "pii.phone" in shown and "【阻断】" in shown  # the editor sees what blocks it
+    assert '<ul class="review-findings"><li>【阻断】pii.phone：' in shown  # the editor sees what blocks it
+    assert "请先点击“送审（发布前审校）”" in shown
     assert not reload(page).live
     assert not PublishDecision.objects.filter(page=page).exists()
 

@@ -18,12 +18,15 @@ from wagtail_review.send import send_for_review
 SEND_ACTION = "action-send-for-review"
 SEVERITY = {"block": "阻断", "warn": "警告", "info": "提示"}
 MAX_LISTED = 10
+NEEDS_SENDING = ("not_reviewed", "stale_version")  # the content on screen is not what is under review
 
 
 def refusal_message(outcome: gate.Outcome) -> SafeString:
     head = format_html("发布被拒绝：{}", outcome.message)
     if outcome.draft_id:
         head = format_html("{}（审校稿件 #{}）", head, outcome.draft_id)
+    if outcome.reason in NEEDS_SENDING:
+        head = format_html("{}。请先点击“{}”。", head, SendForReviewMenuItem.label)
     if not outcome.findings:
         return head
     items = format_html_join(
