@@ -88,3 +88,13 @@ def test_cors_allows_only_the_configured_origin(page, service, browser_token, or
     page.wait_for_selector(".rw-panel[data-state=error]")
     assert "无法连接审校服务" in page.locator(".rw-status").inner_text()
     assert page.locator(".rw-item").count() == 0
+
+
+def test_an_expired_token_is_renewed_through_the_cms(page, service, browser_token):
+    """On 401 the widget asks the CMS (getToken) once for a new token and repeats the call."""
+    open_demo(page, service, "rvs_expired")
+    page.wait_for_selector(".rw-panel[data-state=error]")
+    page.locator("#token").fill(browser_token())  # the demo's getToken reads this field
+    page.locator("#token").dispatch_event("change")
+    page.wait_for_selector(".rw-panel >> nth=0 >> .rw-item[data-category='pii.phone']")
+    assert page.locator(".rw-panel[data-state=error]").count() == 0

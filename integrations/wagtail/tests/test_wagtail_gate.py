@@ -82,6 +82,8 @@ def test_publish_before_review_is_refused_in_the_admin_with_the_findings(review,
 
 def test_send_for_review_then_publish_after_three_proofs_three_reviews(review, admin, service):
     page = new_page()
+    editor = admin.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert 'name="action-send-for-review"' in editor and "送审（发布前审校）" in editor  # the button is there
     shown = edit(admin, page, "action-send-for-review")
     link = ReviewDraft.objects.get(page=page)
     assert f"已送审：审校稿件 #{link.draft_id}，当前环节：一校" in shown
