@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 # files, so it is installed without dependencies (see README, "pycorrector").
 PYCORRECTOR := pycorrector==1.1.4
 
-.PHONY: run install install-test system-deps test lint format bench bench-quality bench-false-alarms dictionaries screenshots clean
+.PHONY: run install install-test system-deps test test-integrations lint format bench bench-quality bench-false-alarms dictionaries screenshots clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,21 @@ $(VENV)/.installed: $(BIN)/activate pyproject.toml
 	$(PIP) install -q --no-deps $(PYCORRECTOR)
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml integrations/python/pyproject.toml
 	$(PIP) install -q -e '.[test]'
+	$(PIP) install -q -e integrations/python
+	touch $@
+
+# The Wagtail plugin is tested in its own environment (Wagtail and Django from the package index,
+# the plugin and the Python client from this repository); the review service it talks to runs
+# from $(VENV), as a separate process.
+WAGTAIL_VENV := .venv-wagtail
+
+$(WAGTAIL_VENV)/.installed: integrations/wagtail/pyproject.toml integrations/python/pyproject.toml
+	$(PYTHON) -m venv $(WAGTAIL_VENV)
+	$(WAGTAIL_VENV)/bin/python -m pip --disable-pip-version-check install -q --upgrade pip
+	$(WAGTAIL_VENV)/bin/python -m pip --disable-pip-version-check install -q \
+		-e integrations/python -e 'integrations/wagtail[test]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -37,6 +50,12 @@ test: install-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q -p no:cacheprovider
+	$(MAKE) --no-print-directory test-integrations
+
+# The Python client and editor widget tests run above (pyproject testpaths); this adds the Wagtail plugin.
+test-integrations: install-test $(WAGTAIL_VENV)/.installed
+	REVIEW_SERVICE_VENV=$(CURDIR)/$(VENV) $(WAGTAIL_VENV)/bin/python -m pytest -q -p no:cacheprovider \
+		integrations/wagtail/tests
 
 lint: install-test
 	$(BIN)/ruff check .
@@ -65,4 +84,4 @@ dictionaries: install
 	$(PY) scripts/build_dictionaries.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(WAGTAIL_VENV) .pytest_cache .ruff_cache

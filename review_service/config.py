@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(default=False, description="mark the web session cookie Secure (behind HTTPS)")
     login_max_failures: int = Field(default=5, ge=1, description="wrong passwords in a row before lock-out")
     login_lockout_minutes: int = Field(default=15, ge=1, description="how long a locked account stays locked")
+    cors_origins: str = Field(default="", description="comma-separated browser origins allowed to call the API")
+    ephemeral_token_seconds: int = Field(
+        default=600, ge=60, le=3600, description="default lifetime of browser tokens minted by a CMS back end"
+    )
 
     @field_validator("database_url", "broker_url", "webhook_url", "webhook_secret", "workflows_dir", mode="before")
     @classmethod
@@ -40,6 +44,19 @@ class Settings(BaseSettings):
         if value and value.startswith(("postgres://", "postgresql://")):
             return "postgresql+psycopg://" + value.split("://", 1)[1]
         return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _exact_origins(cls, value: str) -> str:
+        # An origin is scheme://host[:port] and nothing else; "*" would hand the API to every site.
+        for origin in (o.strip() for o in value.split(",") if o.strip()):
+            if origin == "*" or not origin.startswith(("http://", "https://")) or origin.rstrip("/").count("/") > 2:
+                raise ValueError(f"REVIEW_CORS_ORIGINS: not an exact origin: {origin!r}")
+        return value
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def spanning_role_set(self) -> frozenset[str]:

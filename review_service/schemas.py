@@ -287,3 +287,19 @@ class PasswordChange(BaseModel):
     username: str = Field(min_length=1, max_length=80)
     old_password: str = Field(min_length=1, max_length=200)
     new_password: str = Field(min_length=10, max_length=200)
+
+
+class EphemeralTokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user: str = Field(min_length=1, max_length=100, description="the CMS end user the token is for (shown in audits)")
+    ttl_seconds: int | None = Field(
+        default=None, ge=30, le=3600, description="default and cap: REVIEW_EPHEMERAL_TOKEN_SECONDS"
+    )
+
+
+class EphemeralTokenOut(BaseModel):
+    token: str
+    scopes: list[str]
+    user: str
+    expires_at: dt.datetime

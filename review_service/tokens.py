@@ -15,6 +15,7 @@ from review_service.models import ApiToken, User, utcnow
 SCOPES = ("check", "drafts", "publish")
 SERVICE_ROLE = "cms"
 TOKEN_PREFIX = "rvs_"
+EPHEMERAL_PREFIX = "ephemeral:"
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,25 @@ def issue_token(session: Session, *, user: User, name: str, scopes: list[str], t
     session.add(record)
     session.flush()
     return IssuedToken(token, record)
+
+
+def issue_ephemeral_token(session: Session, *, issuer: User, subject: str, ttl: dt.timedelta) -> IssuedToken:
+    """A check-only browser token for one end user of a CMS, owned by the CMS account that asked.
+
+    Owned by the service account (the end user has no account here), named after the end user so
+    the token list shows who held it; the issuer's expired browser tokens are purged on the way.
+    """
+    now = utcnow()
+    expired = session.scalars(
+        select(ApiToken).where(
+            ApiToken.user_id == issuer.id,
+            ApiToken.name.startswith(EPHEMERAL_PREFIX),
+            ApiToken.expires_at < now,
+        )
+    ).all()
+    for record in expired:
+        session.delete(record)
+    return issue_token(session, user=issuer, name=f"{EPHEMERAL_PREFIX}{subject}", scopes=["check"], ttl=ttl)
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 
 from checks.canonical import canonical_html, content_hash
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "canonical-hash.md"
+VECTORS = Path(__file__).resolve().parent.parent / "docs" / "canonical-hash-vectors.jsonl"
 
 
 def vectors() -> list[dict]:
-    block = re.search(r"```jsonl\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
-    assert block, "docs/canonical-hash.md has no jsonl block"
-    return [json.loads(line) for line in block.group(1).splitlines() if line.strip()]
+    lines = VECTORS.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 @pytest.mark.parametrize("vector", vectors(), ids=lambda v: v["name"])

@@ -6,10 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from review_service.api.docs import install_docs
 from review_service.api.limits import BodySizeLimit
-from review_service.api.routes import auth, check, countersign, dictionary, drafts, gate, health
+from review_service.api.routes import auth, check, countersign, dictionary, drafts, gate, health, integrations, tokens
 from review_service.check_service import get_check_engine
 from review_service.config import Settings, get_settings
 from review_service.db import upgrade
@@ -48,5 +49,15 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(countersign.router, prefix=API_PREFIX)
     app.include_router(dictionary.router, prefix=API_PREFIX)
     install_web(app)
+    app.include_router(tokens.router, prefix=API_PREFIX)
+    app.include_router(integrations.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    if settings.cors_origin_list:  # outermost, so even a 413 carries the CORS headers a browser needs
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
     return app

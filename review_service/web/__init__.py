@@ -28,7 +28,8 @@ CSP = (
 class PageSecurityHeaders(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         response = await call_next(request)
-        if not request.url.path.startswith(("/api/", "/docs")):
+        # The widget demo (/integrations/) stands in for a CMS page, which brings its own policy.
+        if not request.url.path.startswith(("/api/", "/docs", "/integrations/")):
             response.headers.setdefault("Content-Security-Policy", CSP)
             response.headers.setdefault("X-Frame-Options", "DENY")
             response.headers.setdefault("Referrer-Policy", "same-origin")

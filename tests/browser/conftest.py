@@ -32,7 +32,7 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # sync Playwright holds an event loop: let later asyncio tests have theirs
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)

@@ -1,0 +1,52 @@
+"""The plugin's settings: one dict, ``WAGTAIL_REVIEW``, in the Django settings.
+
+WAGTAIL_REVIEW = {
+    "URL": "https://review.example.gov.cn",
+    "TOKEN": os.environ["REVIEW_CMS_TOKEN"],   # service account: scopes check, drafts, publish
+    "CHANNEL": "website",                      # channel of every site not listed below
+    "SITE_CHANNELS": {"m.example.gov.cn": "new_media"},
+    "FAIL_OPEN": False,                        # True: publish when the service is unreachable (logged)
+    "TIMEOUT": 5.0,
+    "RETRIES": 2,
+}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+CHANNELS = ("website", "new_media", "internal")
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    url: str
+    token: str
+    channel: str = "website"
+    site_channels: dict[str, str] = field(default_factory=dict)
+    fail_open: bool = False
+    timeout: float = 5.0
+    retries: int = 2
+
+
+def review_settings() -> ReviewSettings:
+    """Read on every use (cheap), so tests and ``override_settings`` take effect at once."""
+    raw = getattr(settings, "WAGTAIL_REVIEW", None)
+    if not isinstance(raw, dict) or not raw.get("URL") or not raw.get("TOKEN"):
+        raise ImproperlyConfigured("WAGTAIL_REVIEW needs at least URL and TOKEN")
+    config = ReviewSettings(
+        url=str(raw["URL"]),
+        token=str(raw["TOKEN"]),
+        channel=raw.get("CHANNEL", "website"),
+        site_channels=dict(raw.get("SITE_CHANNELS", {})),
+        fail_open=bool(raw.get("FAIL_OPEN", False)),
+        timeout=float(raw.get("TIMEOUT", 5.0)),
+        retries=int(raw.get("RETRIES", 2)),
+    )
+    for channel in (config.channel, *config.site_channels.values()):
+        if channel not in CHANNELS:
+            raise ImproperlyConfigured(f"WAGTAIL_REVIEW: unknown channel {channel!r}; choose from {CHANNELS}")
+    return config
