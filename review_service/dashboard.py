@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from review_service.stage_times import ENTERS_STAGE, LEAVES_STAGE, stage_stays
 from review_service.workflow_state import definitions
 
 CATEGORY_GROUPS = ("pii", "secret", "term", "typo", "format", "metadata")
+BEIJING = ZoneInfo("Asia/Shanghai")  # weeks are the organisation's weeks
 
 
 @dataclass(frozen=True)
@@ -56,17 +58,17 @@ def findings_per_week(
     session: Session, *, weeks: int = 8, today: dt.date | None = None
 ) -> list[tuple[dt.date, Counter[str]]]:
     """Findings of every checked version, by the week the version was saved and the category's group."""
-    today = today or utcnow().date()
+    today = today or utcnow().astimezone(BEIJING).date()
     first = week_start(today) - dt.timedelta(weeks=weeks - 1)
     buckets: dict[dt.date, Counter[str]] = {first + dt.timedelta(weeks=i): Counter() for i in range(weeks)}
-    since = dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
+    since = dt.datetime.combine(first, dt.time(), tzinfo=BEIJING)
     rows = session.execute(
         select(DraftVersion.created_at, CheckRun.findings)
         .join(CheckRun, CheckRun.version_id == DraftVersion.id)
         .where(DraftVersion.created_at >= since)
     )
     for created_at, findings in rows:
-        week = week_start(_aware(created_at).date())
+        week = week_start(_aware(created_at).astimezone(BEIJING).date())
         if week in buckets:
             for finding in findings or []:
                 buckets[week][str(finding.get("category", "")).split(".", 1)[0]] += 1

@@ -51,10 +51,13 @@ def actor_of(user: User) -> Actor:
 
 
 def can_see(user: User, draft: Draft, spanning_roles: frozenset[str] = DEFAULT_SPANNING_ROLES) -> bool:
-    """Own department's drafts, unless the role (REVIEW_SPANNING_ROLES) or the user spans all."""
+    """Own department's drafts, unless the role (REVIEW_SPANNING_ROLES) or the user spans all.
+
+    A draft whose author belongs to no department is the whole organisation's: otherwise nobody
+    could review it."""
     if user.role in spanning_roles or user.spans_departments or draft.author_id == user.id:
         return True
-    return draft.department_id is not None and draft.department_id == user.department_id
+    return draft.department_id is None or draft.department_id == user.department_id
 
 
 def finding_key(finding: dict[str, Any]) -> str:
@@ -211,6 +214,10 @@ def create_draft(
     return draft
 
 
+def _metadata_changed(draft: Draft, content: Content) -> bool:
+    return (content.metadata or {}) != (latest_version(draft).meta or {})
+
+
 def save_version(
     session: Session, *, draft: Draft, user: User, content: Content, expected_revision: int | None
 ) -> Draft:
@@ -218,7 +225,14 @@ def save_version(
     state = state_from_json(draft.run_state)
     if expected_revision is not None and expected_revision != draft.revision:
         raise Refusal(Reason.STALE)
-    outcome = change_content(definition_of(draft), state, actor_of(user), content.hash, facts_for(draft))
+    outcome = change_content(
+        definition_of(draft),
+        state,
+        actor_of(user),
+        content.hash,
+        facts_for(draft),
+        metadata_changed=_metadata_changed(draft, content),
+    )
     old_revision = draft.revision
     version = _new_version(session, draft=draft, user=user, content=content)
     _store(session, draft, old_revision, outcome.state)
@@ -249,6 +263,7 @@ def act(
         comment=comment,
         new_content_hash=new_hash,
         expected_revision=expected_revision,
+        metadata_changed=content is not None and _metadata_changed(draft, content),
     )
     old_revision = draft.revision
     version_number = latest_version(draft).number

@@ -42,7 +42,8 @@ def authenticate(
     session: Session, *, username: str, password: str, max_failures: int = 5, lockout: dt.timedelta
 ) -> User:
     """The user whose password this is, or LoginRefused; failures are counted and committed by the caller."""
-    user = session.scalar(select(User).where(User.username == username))
+    # Row lock (PostgreSQL): parallel guesses queue up, so none of their failures is lost.
+    user = session.scalar(select(User).where(User.username == username).with_for_update())
     now = utcnow()
     if user is None or not user.is_active:
         raise WRONG

@@ -204,7 +204,7 @@ def test_a_proofreader_edits_in_the_workspace_then_passes(site) -> None:
               "draft_id": str(draft_id), "expected_revision": revision},
     )  # fmt: skip
     assert "已保存校对修改（第 2 版）" in saved.text
-    assert '<span class="diff-add">+请各单位于本周五前报送材料，逾期不候。</span>' in saved.text
+    assert "逾期不<del>侯</del><ins>候</ins>。" in saved.text
     assert 'id="draft-stage">一校<' in saved.text and 'id="btn-pass"' in saved.text
     stale = client.post(
         "/workspace",

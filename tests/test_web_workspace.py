@@ -174,4 +174,4 @@ def test_an_author_saves_a_new_version_of_a_returned_draft(editor) -> None:
     )  # fmt: skip
     assert "已保存第 2 版" in response.text
     diff = client.get(f"/drafts/{draft_id}")
-    assert 'class="diff-add"' in diff.text and "特此通知" in diff.text
+    assert '<div class="diff-change">' in diff.text and "<ins>特此通知。</ins>" in diff.text

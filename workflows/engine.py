@@ -91,6 +91,7 @@ def _check(
     *,
     comment: str | None = None,
     new_content_hash: str | None = None,
+    metadata_changed: bool = False,
 ) -> Stage | None:
     """Raise the first rule this action breaks; return the stage it acts on."""
     if action is Action.SUBMIT:
@@ -112,7 +113,9 @@ def _check(
         raise Refusal(Reason.ACTION_NOT_ALLOWED, f"{stage.label}：{action.value}")
     if action is Action.RETURN and not (comment or "").strip():
         raise Refusal(Reason.COMMENT_REQUIRED)
-    if action is Action.EDIT and (new_content_hash is None or new_content_hash == state.content_hash):
+    if action is Action.EDIT and (
+        new_content_hash is None or (new_content_hash == state.content_hash and not metadata_changed)
+    ):
         raise Refusal(Reason.CONTENT_UNCHANGED)
     if action is Action.APPROVE and stage.key == definition.final_stage.key:
         blocking = unresolved_blocks(state, facts)
@@ -151,10 +154,21 @@ def apply(
     comment: str | None = None,
     new_content_hash: str | None = None,
     expected_revision: int | None = None,
+    metadata_changed: bool = False,
 ) -> Outcome:
+    """``metadata_changed``: an edit that changes only 文号、公开方式… is still a change worth a version."""
     if expected_revision is not None and expected_revision != state.revision:
         raise Refusal(Reason.STALE)
-    stage = _check(definition, state, actor, action, facts, comment=comment, new_content_hash=new_content_hash)
+    stage = _check(
+        definition,
+        state,
+        actor,
+        action,
+        facts,
+        comment=comment,
+        new_content_hash=new_content_hash,
+        metadata_changed=metadata_changed,
+    )
     handler = {
         Action.SUBMIT: _submit,
         Action.PASS: _advance,
@@ -289,15 +303,22 @@ def _release(
 
 
 def change_content(
-    definition: WorkflowDefinition, state: RunState, actor: Actor, new_content_hash: str, facts: Facts
+    definition: WorkflowDefinition,
+    state: RunState,
+    actor: Actor,
+    new_content_hash: str,
+    facts: Facts,
+    *,
+    metadata_changed: bool = False,
 ) -> Outcome:
     """The author saves a new version. Before submission or after a return this is plain editing;
-    after approval it voids every review approval and sends the draft back to the first review stage."""
+    after approval it voids every review approval and sends the draft back to the first review stage.
+    A change of metadata alone (公开方式, 文号…) counts: reviewers approved the draft with its metadata."""
     if actor.id != state.author:
         raise Refusal(Reason.NOT_YOUR_STAGE, "只有作者可以修改稿件；校对员请使用“修改”操作")
     if state.status is Status.IN_REVIEW:
         raise Refusal(Reason.WRONG_STATUS, "审校中的稿件须先退回才能由作者修改")
-    if new_content_hash == state.content_hash:
+    if new_content_hash == state.content_hash and not metadata_changed:
         raise Refusal(Reason.CONTENT_UNCHANGED)
     state = replace(state, content_hash=new_content_hash, revision=state.revision + 1)
     if state.status is not Status.APPROVED:

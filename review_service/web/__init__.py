@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -33,6 +34,9 @@ class PageSecurityHeaders(BaseHTTPMiddleware):
             response.headers.setdefault("Content-Security-Policy", CSP)
             response.headers.setdefault("X-Frame-Options", "DENY")
             response.headers.setdefault("Referrer-Policy", "same-origin")
+            if not request.url.path.startswith("/static/"):
+                # Pages show drafts, one-time passwords and tokens: never from a shared PC's cache.
+                response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
 
@@ -58,6 +62,14 @@ def install_web(app: FastAPI) -> None:
     @app.exception_handler(CsrfRejected)
     async def _csrf(_: Request, __: CsrfRejected) -> Response:
         return _error_page(403, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面刷新后重试。")
+
+    json_validation_error = app.exception_handlers[RequestValidationError]
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return await json_validation_error(request, exc)
+        return _error_page(422, "地址或参数无效", "请求的地址或参数不符合要求，请从页面上的链接进入。")
 
     @app.exception_handler(DraftNotFound)
     async def _not_found(_: Request, __: DraftNotFound) -> Response:

@@ -16,8 +16,8 @@ from review_service import drafts as draft_service
 from review_service.api.deps import SessionDep, SettingsDep
 from review_service.config import Settings
 from review_service.models import User, WebSession
+from review_service.sessions import COOKIE, csrf_ok, find_session
 from review_service.web.render import render_template
-from review_service.web.sessions import COOKIE, csrf_ok, find_session
 
 FLASH_COOKIE = "rs_flash"
 

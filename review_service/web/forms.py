@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from starlette.datastructures import FormData
 
 from checks import Channel, DocType, DraftInput, Metadata
-from review_service.api.routes.drafts import ACTIVE_CONTENT
+from checks.html_safety import active_content
 from review_service.drafts import Content
 
 METADATA_FIELDS = (
@@ -25,6 +26,18 @@ METADATA_FIELDS = (
 )
 DISCLOSURE_CHOICES = ("", "主动公开", "依申请公开", "不予公开")
 DATE_FIELDS = ("written_date", "published_date")
+
+
+_INTEGER = re.compile(r"-?[0-9]{1,9}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_int(raw: object, *, lo: int, hi: int) -> int | None:
+    """ASCII digits only (``str.isdigit`` also accepts ² and friends, which ``int`` refuses)."""
+    if not isinstance(raw, str) or not _INTEGER.fullmatch(raw.strip()):
+        return None
+    value = int(raw)
+    return value if lo <= value <= hi else None
 
 
 def _text(form: FormData, name: str, limit: int) -> str:
@@ -50,8 +63,7 @@ class DraftForm:
     @classmethod
     def from_form(cls, form: FormData, *, max_chars: int) -> DraftForm:
         def number(name: str) -> int | None:
-            raw = _text(form, name, 12)
-            return int(raw) if raw.isdigit() and int(raw) < 2**31 else None
+            return parse_int(form.get(name), lo=0, hi=2**31 - 1)
 
         return cls(
             title=_text(form, "title", 500).strip(),
@@ -88,11 +100,12 @@ class DraftForm:
         if for_saving:
             if not self.title:
                 problems.append("标题为空。")
-            if self.body_format == "html" and ACTIVE_CONTENT.search(self.body):
-                problems.append("稿件含有脚本、内嵌框架、表单或事件属性等活动内容，不能送审发布。")
+            found = active_content(self.body) if self.body_format == "html" else None
+            if found:
+                problems.append(f"稿件含有脚本、内嵌框架、表单、样式或事件属性等活动内容（{found}），不能送审发布。")
             if self.due_date and not _is_date(self.due_date):
                 problems.append("办结期限须为 YYYY-MM-DD 格式的日期。")
-            if not self.priority.lstrip("-").isdigit() or not -9 <= int(self.priority) <= 9:
+            if parse_int(self.priority, lo=-9, hi=9) is None:
                 problems.append("优先级须为 -9 到 9 之间的整数。")
         return problems
 
@@ -126,10 +139,17 @@ class DraftForm:
     def due(self) -> dt.date | None:
         return dt.date.fromisoformat(self.due_date) if self.due_date else None
 
+    @property
+    def priority_value(self) -> int:
+        return parse_int(self.priority, lo=-9, hi=9) or 0
+
 
 def _is_date(value: str) -> bool:
+    """YYYY-MM-DD only: ``fromisoformat`` would also take week dates such as 2024-W01-1."""
+    if not _DATE.fullmatch(value):
+        return False
     try:
-        dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         return False
-    return len(value) == 10
+    return 1900 <= day.year <= 2999

@@ -51,6 +51,11 @@ ACTION_LABELS = {
 }
 
 
+def local_today() -> dt.date:
+    """Due dates and weeks are Beijing dates, whatever the server's clock zone."""
+    return dt.datetime.now(LOCAL).date()
+
+
 def local_time(value: dt.datetime | None) -> str:
     if value is None:
         return ""

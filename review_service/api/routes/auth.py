@@ -15,6 +15,7 @@ from review_service.login_guard import LoginRefused, authenticate
 from review_service.models import User
 from review_service.passwords import hash_password
 from review_service.schemas import LoginRequest, LoginResponse, PasswordChange
+from review_service.sessions import end_all_sessions
 from review_service.tokens import issue_token
 
 router = APIRouter(tags=["auth"])
@@ -55,4 +56,5 @@ def change_password(body: PasswordChange, session: SessionDep, settings: Setting
         raise ApiError(422, "password_unchanged", "新密码不能与原密码相同", "The new password must differ")
     user.password_hash = hash_password(body.new_password)
     user.must_change_password = False
+    end_all_sessions(session, user=user)  # every browser logged in with the old password logs in again
     audit.append(session, kind="password_changed", actor_id=user.id, data={})

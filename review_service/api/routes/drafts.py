@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -12,6 +11,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from checks.html_safety import active_content
 from review_service import drafts as service
 from review_service import reports
 from review_service.api.deps import DraftsToken, SessionDep
@@ -43,20 +43,16 @@ VersionNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
 ERRORS_409 = {**ERRORS, 404: ERRORS[422], 409: ERRORS[422]}
 
 
-ACTIVE_CONTENT = re.compile(
-    r"<\s*/?\s*(?:script|iframe|frame|object|embed|applet|base|form|meta|link)\b|\son[a-z]+\s*=|javascript:", re.I
-)
-
-
 def _content(body: DraftCreate | DraftUpdate) -> service.Content:
     if not body.body.strip():
         raise ApiError(422, "empty_text", "正文为空", "The body is empty")
-    if body.format == "html" and ACTIVE_CONTENT.search(body.body):
+    found = active_content(body.body) if body.format == "html" else None
+    if found:
         raise ApiError(
             422,
             "active_content",
-            "稿件含有脚本、内嵌框架、表单或事件属性等活动内容，不能送审发布",
-            "The HTML contains active content (script, frame, form, event handler, javascript: URL)",
+            f"稿件含有脚本、内嵌框架、表单、样式或事件属性等活动内容（{found}），不能送审发布",
+            f"The HTML contains active content ({found}): script, frame, form, style, event handler or unsafe URL",
         )
     metadata = body.metadata.model_dump(exclude_none=True) if body.metadata else {}
     return service.Content(body.title, body.body, body.summary, body.format, metadata)

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from review_service import audit, org_dictionary
 from review_service.models import ApiToken, Department, DictionaryEntry, User, utcnow
 from review_service.passwords import hash_password, one_time_password
+from review_service.sessions import end_all_sessions
 from review_service.tokens import SCOPES, issue_token
 from review_service.users import ROLES, create_user, department_named
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
-from review_service.web.sessions import end_all_sessions
+from review_service.web.forms import parse_int
 from review_service.workflow_state import definitions
 
 router = APIRouter(prefix="/admin")
@@ -143,13 +144,17 @@ def add_token(page: FormPageDep, data: FormDataDep) -> Response:
         problems.append("请选择一个有效的用户。")
     if not scopes:
         problems.append("至少选择一项权限。")
-    if not days.isdigit() or not 1 <= int(days) <= MAX_TOKEN_DAYS:
+    lifetime = parse_int(days, lo=1, hi=MAX_TOKEN_DAYS)
+    if lifetime is None:
         problems.append(f"有效期须为 1 到 {MAX_TOKEN_DAYS} 天。")
-    if problems or owner is None:
+    if owner is not None and owner.role != "cms" and set(scopes) - {"check"}:
+        # People act on drafts as themselves (their own login); an admin must not hold a token in their name.
+        problems.append("为个人账号只能生成 check 令牌；drafts 权限由本人登录获得，publish 仅限系统账号。")
+    if problems or owner is None or lifetime is None:
         page.flashes.extend({"level": "error", "text": p} for p in problems)
         return _tokens_page(page, status_code=422)
     name = _field(data, "name", 120) or "web"
-    issued = issue_token(page.session, user=owner, name=name, scopes=scopes, ttl=dt.timedelta(days=int(days)))
+    issued = issue_token(page.session, user=owner, name=name, scopes=scopes, ttl=dt.timedelta(days=lifetime))
     audit.append(
         page.session, kind="token_created", actor_id=page.user.id,
         data={"token": issued.record.prefix, "user": owner.id, "scopes": scopes},

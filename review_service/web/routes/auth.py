@@ -13,10 +13,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from review_service import audit
 from review_service.api.deps import SessionDep, SettingsDep
 from review_service.login_guard import LoginRefused, authenticate
-from review_service.passwords import hash_password, verify_password
+from review_service.passwords import hash_password
+from review_service.sessions import COOKIE, end_all_sessions, end_session, purge_expired, start_session
 from review_service.web.deps import FormLoginDep, LoginDep, PageDep
 from review_service.web.render import render_template
-from review_service.web.sessions import COOKIE, end_all_sessions, end_session, start_session
 
 router = APIRouter()
 LOGIN_CSRF = "rs_login_csrf"
@@ -30,7 +30,9 @@ def _safe_next(value: str | None) -> str:
     return "/"
 
 
-def _login_page(request: Request, *, error: str | None = None, username: str = "", status: int = 200) -> Response:
+def _login_page(
+    request: Request, *, error: str | None = None, username: str = "", status: int = 200, next_path: str | None = None
+) -> Response:
     token = secrets.token_urlsafe(24)
     body = render_template(
         "login.html",
@@ -64,7 +66,7 @@ def login(
 ) -> Response:
     cookie = request.cookies.get(LOGIN_CSRF, "")
     if not cookie or not hmac.compare_digest(cookie, login_csrf):
-        return _login_page(request, error="登录页面已过期，请重新输入。", username=username, status=403)
+        return _login_page(request, error="登录页面已过期，请重新输入。", username=username, status=403, next_path=next)
     try:
         user = authenticate(
             session,
@@ -75,7 +77,8 @@ def login(
         )
     except LoginRefused as refused:
         # Returning normally commits the failure count; an exception would roll it back.
-        return _login_page(request, error=refused.message_zh, username=username, status=refused.status)
+        return _login_page(request, error=refused.message_zh, username=username, status=refused.status, next_path=next)
+    purge_expired(session, user=user)
     secret, _ = start_session(session, user=user, hours=settings.session_hours)
     audit.append(session, kind="login", actor_id=user.id, data={"via": "web"})
     target = "/password" if user.must_change_password else _safe_next(next)
@@ -100,6 +103,16 @@ def logout(session: SessionDep, login: FormLoginDep) -> Response:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
+
+
+def _new_password_problem(old: str, new: str, confirm: str) -> str | None:
+    if len(new) < MIN_PASSWORD:
+        return f"新密码至少 {MIN_PASSWORD} 位。"
+    if new != confirm:
+        return "两次输入的新密码不一致。"
+    if new == old:
+        return "新密码不能与原密码相同。"
+    return None
 
 
 def _password_page(request: Request, login: LoginDep, *, error: str | None = None, status: int = 200) -> Response:
@@ -127,6 +140,7 @@ def password_form(request: Request, login: LoginDep) -> Response:
 def change_password(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     login: FormLoginDep,
     old_password: Annotated[str, Form(max_length=500)] = "",
     new_password: Annotated[str, Form(max_length=500)] = "",
@@ -134,14 +148,17 @@ def change_password(
 ) -> Response:
     user = login.user
     error = None
-    if not verify_password(user.password_hash, old_password):
-        error = "原密码不正确。"
-    elif len(new_password) < MIN_PASSWORD:
-        error = f"新密码至少 {MIN_PASSWORD} 位。"
-    elif new_password != confirm:
-        error = "两次输入的新密码不一致。"
-    elif new_password == old_password:
-        error = "新密码不能与原密码相同。"
+    try:  # the old password is guessed against the same lock-out as the login form
+        authenticate(
+            session,
+            username=user.username,
+            password=old_password,
+            max_failures=settings.login_max_failures,
+            lockout=dt.timedelta(minutes=settings.login_lockout_minutes),
+        )
+    except LoginRefused as refused:
+        error = "原密码不正确。" if refused.code == "wrong_credentials" else refused.message_zh
+    error = error or _new_password_problem(old_password, new_password, confirm)
     if error:
         return _password_page(request, login, error=error, status=422)
     user.password_hash = hash_password(new_password)

@@ -12,6 +12,7 @@ from review_service import dashboard, reports
 from review_service.web.charts import stacked_bars
 from review_service.web.deps import PageDep
 from review_service.web.highlight import CATEGORY_GROUPS
+from review_service.web.render import local_today
 
 router = APIRouter()
 LEDGER_ROLES = ("admin", "reviewer3")
@@ -21,7 +22,7 @@ LEDGER_ROLES = ("admin", "reviewer3")
 def dashboard_page(page: PageDep) -> Response:
     stages, statuses = dashboard.drafts_per_stage(page.session)
     weeks = dashboard.findings_per_week(page.session)
-    today = dt.date.today()
+    today = local_today()
     return page.render(
         "dashboard.html",
         stages=sorted(stages.items()),
@@ -47,7 +48,7 @@ def ledger(
         start, end = dt.date.fromisoformat(from_date), dt.date.fromisoformat(to_date)
     except ValueError:
         return page.redirect("/dashboard", "导出台账须填写有效的起止日期", "error")
-    if end < start or (end - start).days > 3660:
+    if end < start or (end - start).days > 3660 or end.year >= 9999:
         return page.redirect("/dashboard", "日期区间无效（结束早于开始或超过十年）", "error")
     body = reports.ledger_csv(page.session, start=start, end=end)
     return PlainTextResponse(

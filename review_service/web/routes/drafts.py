@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from review_service import drafts as service
 from review_service import reports
 from review_service.models import AuditEntry, Comment, Draft, DraftVersion, User, utcnow
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
+from review_service.web.diffs import diff_rows
+from review_service.web.forms import METADATA_FIELDS, parse_int
 from review_service.web.highlight import category_label, segments
+from review_service.web.render import local_today
 from review_service.web.routes.draft_access import load_draft, refusal_text
 from review_service.workflow_state import state_from_json
 from workflows.definition import Action
@@ -22,6 +23,7 @@ from workflows.engine import active_stages, unresolved_blocks, waive
 from workflows.refusals import Refusal
 
 router = APIRouter()
+LIST_LIMIT = 500
 STAGE_ACTIONS = (Action.CLAIM, Action.RELEASE, Action.PASS, Action.APPROVE, Action.RETURN)
 EVENT_LABELS = {
     "draft_created": "新建稿件",
@@ -51,7 +53,7 @@ def summary_row(page: Page, draft: Draft) -> dict[str, Any]:
     version = service.latest_version(draft)
     claim = state.active_claim(utcnow())
     definition = service.definition_of(draft)
-    today = dt.date.today()
+    today = local_today()
     return {
         "draft": draft,
         "title": version.title,
@@ -97,14 +99,25 @@ def queue(
 
 
 @router.get("/drafts")
-def draft_list(page: PageDep, status: Annotated[str, Query(max_length=20)] = "", mine: str = "") -> Response:
-    query = select(Draft).order_by(Draft.id.desc()).limit(500)
+def draft_list(
+    page: PageDep, status: Annotated[str, Query(max_length=20)] = "", mine: Annotated[str, Query(max_length=5)] = ""
+) -> Response:
+    query = select(Draft).order_by(Draft.id.desc())
     if status:
         query = query.where(Draft.status == status)
-    if mine:
+    if mine == "1":
         query = query.where(Draft.author_id == page.user.id)
+    user = page.user
+    if not (user.role in page.spanning_roles or user.spans_departments):
+        # The same rule as drafts.can_see, in SQL, so the limit counts visible drafts only.
+        query = query.where(
+            or_(Draft.author_id == user.id, Draft.department_id.is_(None), Draft.department_id == user.department_id)
+        )
+    query = query.limit(LIST_LIMIT)
     drafts = [d for d in page.session.scalars(query) if service.can_see(page.user, d, page.spanning_roles)]
-    return page.render("drafts.html", rows=[summary_row(page, d) for d in drafts], status=status, mine=mine)
+    return page.render(
+        "drafts.html", rows=[summary_row(page, d) for d in drafts], status=status, mine=mine == "1", limit=LIST_LIMIT
+    )
 
 
 def _quote(version: DraftVersion, finding: dict[str, Any]) -> str:
@@ -141,25 +154,24 @@ def _label(definition: Any, data: dict[str, Any] | None) -> str:
         return str(key)
 
 
-def _diff(older: DraftVersion | None, newer: DraftVersion) -> list[tuple[str, str]]:
-    if older is None:
-        return []
-    lines = difflib.unified_diff(
-        f"{older.title}\n{older.summary or ''}\n{older.body}".splitlines(),
-        f"{newer.title}\n{newer.summary or ''}\n{newer.body}".splitlines(),
-        fromfile=f"第 {older.number} 版",
-        tofile=f"第 {newer.number} 版",
-        lineterm="",
-    )
-    out = []
-    for line in lines:
-        kind = "meta" if line.startswith(("---", "+++", "@@")) else {"+": "add", "-": "del"}.get(line[:1], "same")
-        out.append((kind, line))
-    return out
+def version_lines(version: DraftVersion) -> list[str]:
+    """What a reviewer compares: title, summary, every metadata field (公开方式 matters), then the body."""
+    lines = [f"标题：{version.title}", f"摘要：{version.summary or ''}"]
+    lines += [f"{label}：{(version.meta or {}).get(name, '')}" for name, label in METADATA_FIELDS]
+    return [*lines, "——正文——", *version.body.splitlines()]
+
+
+def _pick(versions: list[DraftVersion], number: int | None, fallback: DraftVersion | None) -> DraftVersion | None:
+    return next((v for v in versions if v.number == number), fallback) if number else fallback
 
 
 @router.get("/drafts/{draft_id}")
-def draft_page(draft_id: int, page: PageDep) -> Response:
+def draft_page(
+    draft_id: int,
+    page: PageDep,
+    from_version: Annotated[int | None, Query(alias="from", ge=1, le=2**31 - 1)] = None,
+    to_version: Annotated[int | None, Query(alias="to", ge=1, le=2**31 - 1)] = None,
+) -> Response:
     draft = load_draft(page, draft_id)
     state = state_from_json(draft.run_state)
     version = service.latest_version(draft)
@@ -190,7 +202,8 @@ def draft_page(draft_id: int, page: PageDep) -> Response:
         select(AuditEntry).where(AuditEntry.draft_id == draft.id).order_by(AuditEntry.id)
     ).all()
     versions = draft.versions
-    older = versions[-2] if len(versions) > 1 else None
+    newer = _pick(versions, to_version, version)
+    older = _pick(versions, from_version, next((v for v in reversed(versions) if v.number < newer.number), None))
     return page.render(
         "draft.html",
         draft=draft,
@@ -210,7 +223,10 @@ def draft_page(draft_id: int, page: PageDep) -> Response:
         history=[
             (h, _name(page, h.actor_id), EVENT_LABELS.get(h.kind, h.kind), _label(definition, h.data)) for h in history
         ],
-        diff=_diff(older, version),
+        diff=diff_rows(version_lines(older), version_lines(newer)) if older and newer else [],
+        diff_from=older,
+        diff_to=newer,
+        metadata=[(label, (version.meta or {}).get(name)) for name, label in METADATA_FIELDS],
         versions=versions,
         html_preview=reports_preview(version),
     )
@@ -245,8 +261,7 @@ def _decide(page: Page, draft: Draft, action: Action, comment: str | None, revis
 
 
 def _form_int(data: Any, name: str) -> int | None:
-    raw = data.get(name)
-    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 10 else None
+    return parse_int(data.get(name), lo=0, hi=2**31 - 1)
 
 
 @router.post("/drafts/{draft_id}/act")
@@ -298,4 +313,6 @@ def comment(draft_id: int, page: FormPageDep, data: FormDataDep) -> Response:
 @router.get("/drafts/{draft_id}/signoff")
 def signoff(draft_id: int, page: PageDep) -> Response:
     draft = load_draft(page, draft_id)
-    return HTMLResponse(reports.signoff_html(page.session, draft))
+    # The sheet is a self-contained printable file with its own inline style and no script.
+    policy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'"
+    return HTMLResponse(reports.signoff_html(page.session, draft), headers={"Content-Security-Policy": policy})

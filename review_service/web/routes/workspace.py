@@ -107,6 +107,8 @@ def workspace(page: PageDep) -> Response:
 @router.get("/drafts/{draft_id}/edit")
 def edit_draft(draft_id: int, page: PageDep) -> Response:
     draft = load_draft(page, draft_id)
+    if _mode(draft, page) == "author" and draft.author_id != page.user.id:
+        return page.redirect(f"/drafts/{draft.id}", "只有作者或当前环节的校对人员可以修改稿件", "error")
     return _render(page, _form_of(draft), draft=draft)
 
 
@@ -138,7 +140,7 @@ def _save(page: Page, form: DraftForm, draft: Draft | None, *, submit: bool) -> 
                 channel=Channel(form.channel),
                 doc_type=DocType(form.doc_type),
                 due_date=form.due,
-                priority=int(form.priority),
+                priority=form.priority_value,
                 countersign=form.countersign_departments,
             )
             message = f"已保存为稿件 #{draft.id} 第 1 版"
@@ -163,6 +165,10 @@ def _save(page: Page, form: DraftForm, draft: Draft | None, *, submit: bool) -> 
     except Refusal as refusal:
         page.session.rollback()
         return _render(page, form, draft=_reload(page, form), errors=[refusal_text(refusal)], status_code=409)
+    except KeyError:
+        page.session.rollback()
+        text = f"“{form.channel}”渠道没有审核流程，稿件不能送审（内部渠道只做检查）"
+        return _render(page, form, draft=_reload(page, form), errors=[text], status_code=422)
     except service.CountersignError as exc:
         page.session.rollback()
         text = f"会签部门须为系统中已有的、作者以外的部门：{'、'.join(exc.args[0])}"

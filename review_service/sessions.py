@@ -10,7 +10,7 @@ import datetime as dt
 import hmac
 import secrets
 
-from sqlalchemy import update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.orm import Session
 
 from review_service.models import User, WebSession, utcnow
@@ -61,3 +61,13 @@ def end_all_sessions(session: Session, *, user: User, keep: WebSession | None = 
 
 def csrf_ok(record: WebSession, submitted: str | None) -> bool:
     return bool(submitted) and hmac.compare_digest(record.csrf_token, submitted or "")
+
+
+def purge_expired(session: Session, *, user: User) -> None:
+    """Ended and expired logins are kept a day for the record, then dropped."""
+    cutoff = utcnow() - dt.timedelta(days=1)
+    session.execute(
+        delete(WebSession).where(
+            WebSession.user_id == user.id, or_(WebSession.expires_at < cutoff, WebSession.revoked_at < cutoff)
+        )
+    )
