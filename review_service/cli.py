@@ -169,6 +169,26 @@ def _user_create(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _user_unlock(args: argparse.Namespace, settings: Settings) -> int:
+    """For the day the only administrator has locked themselves out of the web."""
+    from sqlalchemy import select
+
+    from review_service import audit
+    from review_service.db import unit_of_work, upgrade
+    from review_service.models import User
+
+    upgrade(settings)
+    with unit_of_work(settings) as session:
+        user = session.scalar(select(User).where(User.username == args.username))
+        if user is None:
+            print(f"no user {args.username!r}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        user.failed_logins, user.locked_until = 0, None
+        audit.append(session, kind="user_unlocked", actor_id=None, data={"user": user.id, "via": "cli"})
+    print(f"User '{args.username}' unlocked")
+    return 0
+
+
 def _keys_rotate(_: argparse.Namespace, settings: Settings) -> int:
     from review_service.signing import KeyStore
 
@@ -263,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     user_create.add_argument("--display-name")
     user_create.add_argument("--all-departments", action="store_true", help="may see every department's drafts")
     user_create.set_defaults(func=_user_create)
+    user_unlock = user.add_parser("unlock", help="clear a lock-out after too many wrong passwords")
+    user_unlock.add_argument("username")
+    user_unlock.set_defaults(func=_user_unlock)
 
     keys = sub.add_parser("keys", help="receipt signing keys").add_subparsers(dest="keys_command", required=True)
     keys.add_parser("rotate", help="start signing with a new key; old keys stay published").set_defaults(

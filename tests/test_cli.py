@@ -149,3 +149,25 @@ def test_user_create_prints_one_time_password_and_refuses_duplicates(tmp_path):
     assert again.returncode == 3 and "already exists" in again.stderr
     bad_role = run_cli(["user", "create", "lisi", "--role", "boss"], tmp_path)
     assert bad_role.returncode == 3
+
+
+def test_user_unlock_clears_a_lockout(tmp_path):
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from review_service.config import Settings
+    from review_service.db import unit_of_work, upgrade
+    from review_service.models import User, utcnow
+    from review_service.users import create_user
+
+    settings = Settings(data_dir=tmp_path)
+    upgrade(settings)
+    with unit_of_work(settings) as session:
+        user, _ = create_user(session, username="locked", role="admin", password="pw-locked")
+        user.locked_until = utcnow() + dt.timedelta(minutes=15)
+    done = run_cli(["user", "unlock", "locked"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    with unit_of_work(settings) as session:
+        assert session.scalar(select(User.locked_until).where(User.username == "locked")) is None
+    assert run_cli(["user", "unlock", "nobody"], tmp_path).returncode == 3

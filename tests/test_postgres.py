@@ -54,3 +54,30 @@ def test_concurrent_decisions_on_postgres(pg_env):
     draft_id = draft.json()["id"]
     client.post(f"/api/v1/drafts/{draft_id}/submit", json={}, headers=people["editor"].headers)
     assert sorted(race_two_proofreaders(client, people, draft_id)) == [200, 409]
+
+
+def test_parallel_wrong_passwords_still_lock_the_account_on_postgres(pg_env):
+    import threading
+
+    from sqlalchemy import select
+
+    from review_service.models import User
+    from review_service.users import create_user
+
+    client, _, settings = pg_env
+    with unit_of_work(settings) as session:
+        create_user(session, username="guessed", role="proofreader", password="pw-guessed")
+    statuses: list[int] = []
+
+    def guess() -> None:
+        r = client.post("/api/v1/auth/login", json={"username": "guessed", "password": "nope"})
+        statuses.append(r.status_code)
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses.count(401) == settings.login_max_failures and statuses.count(423) == 12 - statuses.count(401)
+    with unit_of_work(settings) as session:
+        assert session.scalar(select(User.locked_until).where(User.username == "guessed")) is not None

@@ -9,13 +9,14 @@ from urllib.parse import quote, unquote
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from review_service import drafts as draft_service
 from review_service.api.deps import SessionDep, SettingsDep
 from review_service.config import Settings
-from review_service.models import User, WebSession
+from review_service.models import Draft, User, WebSession
 from review_service.sessions import COOKIE, csrf_ok, find_session
 from review_service.web.render import render_template
 
@@ -57,7 +58,12 @@ class Page:
         return self.settings.spanning_role_set
 
     def pending_count(self) -> int:
-        return len(draft_service.queue_for(self.session, user=self.user, spanning_roles=self.spanning_roles))
+        """Stages waiting for me plus my own drafts returned to me for changes."""
+        queue = draft_service.queue_for(self.session, user=self.user, spanning_roles=self.spanning_roles)
+        returned = self.session.scalar(
+            select(func.count()).select_from(Draft).where(Draft.author_id == self.user.id, Draft.status == "returned")
+        )
+        return len(queue) + (returned or 0)
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         incoming = _read_flash(self.request)

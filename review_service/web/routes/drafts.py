@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -11,6 +12,7 @@ from sqlalchemy import or_, select
 from review_service import drafts as service
 from review_service import reports
 from review_service.models import AuditEntry, Comment, Draft, DraftVersion, User, utcnow
+from review_service.stage_times import ENTERS_STAGE
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.diffs import diff_rows
 from review_service.web.forms import METADATA_FIELDS, parse_int
@@ -61,9 +63,43 @@ def summary_row(page: Page, draft: Draft) -> dict[str, Any]:
         "claimed_by": _name(page, claim.actor) if claim else "",
         "blocking": len(unresolved_blocks(state, service.facts_for(draft))),
         "overdue": bool(draft.due_date and draft.due_date < today and draft.status != "approved"),
-        "waiting_since": draft.updated_at,
+        "waiting_since": _waiting_since(page, draft),
         "author": draft.author.display_name or draft.author.username,
     }
+
+
+def _waiting_since(page: Page, draft: Draft) -> dt.datetime | None:
+    """Since the draft reached its current stage (or came back to its author), not its last touch."""
+    kinds = ("returned",) if draft.status == "returned" else ENTERS_STAGE
+    at = page.session.scalar(
+        select(AuditEntry.at)
+        .where(AuditEntry.draft_id == draft.id, AuditEntry.kind.in_(kinds))
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return at or draft.updated_at
+
+
+def returned_to_me(page: Page) -> list[Draft]:
+    return list(
+        page.session.scalars(
+            select(Draft).where(Draft.author_id == page.user.id, Draft.status == "returned").order_by(Draft.id)
+        )
+    )
+
+
+def claimed_by_others(page: Page, mine: set[int]) -> list[Draft]:
+    """Drafts at a stage of my role that a colleague has claimed: shown, not actionable."""
+    now = utcnow()
+    out = []
+    for draft in page.session.scalars(select(Draft).where(Draft.status == "in_review").order_by(Draft.id)):
+        if draft.id in mine or not service.can_see(page.user, draft, page.spanning_roles):
+            continue
+        claim = state_from_json(draft.run_state).active_claim(now)
+        stage = service.definition_of(draft).stage(draft.stage) if draft.stage else None
+        if claim and claim.actor != page.user.id and stage and stage.role == page.user.role:
+            out.append(draft)
+    return out
 
 
 def _name(page: Page, user_id: int | None) -> str:
@@ -81,10 +117,10 @@ def queue(
     overdue: Annotated[str, Query(max_length=5)] = "",
     q: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
-    rows = [
-        summary_row(page, d)
-        for d in service.queue_for(page.session, user=page.user, spanning_roles=page.spanning_roles)
-    ]
+    queue = service.queue_for(page.session, user=page.user, spanning_roles=page.spanning_roles)
+    rows = [summary_row(page, d) for d in queue]
+    claimed = [summary_row(page, d) for d in claimed_by_others(page, {d.id for d in queue})]
+    returned = [summary_row(page, d) for d in returned_to_me(page)]
     stages = sorted({r["stage_label"] for r in rows if r["stage_label"]})
     if channel:
         rows = [r for r in rows if r["draft"].channel == channel]
@@ -95,7 +131,7 @@ def queue(
     if q:
         rows = [r for r in rows if q in r["title"]]
     filters = {"channel": channel, "stage": stage, "overdue": overdue, "q": q}
-    return page.render("queue.html", rows=rows, stages=stages, filters=filters)
+    return page.render("queue.html", rows=rows, stages=stages, filters=filters, claimed=claimed, returned=returned)
 
 
 @router.get("/drafts")
