@@ -226,3 +226,26 @@ def test_admin_creates_a_person_who_must_change_the_one_time_password(
     newcomer.click("#save-password")
     expect(newcomer).to_have_url(re.compile(r":\d+/queue$"))
     expect(newcomer.locator(".who")).to_contain_text("王校对")
+
+
+def test_html_drafts_are_previewed_sanitized_in_the_browser(
+    browser: Browser, site: tuple[LiveServer, dict[str, Person], object]
+) -> None:
+    server, people, _ = site
+    created = httpx.post(
+        f"{server.url}/api/v1/drafts",
+        json={
+            "title": "政策解读",
+            "format": "html",
+            "body": '<p>详见<a href="https://www.gov.cn/zhengce/">原文</a></p>',
+        },
+        headers=people["editor2"].headers,
+    )
+    assert created.status_code == 201, created.text
+    reviewer = open_as(browser, server, "proof2")
+    reviewer.goto(f"{server.url}/drafts/{created.json()['id']}")
+    link = reviewer.locator("#html-preview a")
+    expect(link).to_have_text("原文")
+    assert link.get_attribute("href") == "https://www.gov.cn/zhengce/"
+    assert link.get_attribute("rel") == "noopener noreferrer nofollow"
+    expect(reviewer.locator("#marked-body")).to_contain_text('<a href="https://www.gov.cn/zhengce/">')
