@@ -1,0 +1,74 @@
+"""`review-service worker` and `review-service sweep`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+
+from review_service.config import Settings
+from review_service.tasks.celery_app import QUEUE_BULK, QUEUE_CHECKS
+
+QUEUES = {"checks": QUEUE_CHECKS, "bulk": QUEUE_BULK}
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    from review_service.tasks.celery_app import create_celery
+
+    if not settings.broker_url:
+        print("worker 需要设置 REVIEW_BROKER_URL / the worker needs REVIEW_BROKER_URL", file=sys.stderr)
+        return 3
+    names = [q.strip() for q in args.queues.split(",") if q.strip()]
+    if not names or set(names) - set(QUEUES):
+        print(f"--queues: choose from {', '.join(QUEUES)}", file=sys.stderr)
+        return 3
+    if args.nice:
+        os.nice(args.nice)  # bulk re-checks yield the CPU to the API and to interactive checks
+    argv = [
+        "worker",
+        "--queues",
+        ",".join(QUEUES[n] for n in names),
+        "--concurrency",
+        str(args.concurrency),
+        "--loglevel",
+        args.loglevel,
+        "--hostname",
+        f"{'-'.join(names)}-{os.getpid()}@%h",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    create_celery(settings.broker_url).worker_main(argv)
+    return 0
+
+
+def _sweep(args: argparse.Namespace, settings: Settings) -> int:
+    from review_service.db import upgrade
+    from review_service.tasks.sweep import sweep
+
+    upgrade(settings)
+    while True:
+        overdue = dt.timedelta(seconds=args.overdue) if args.overdue is not None else None
+        result = sweep(settings, overdue=overdue)
+        print(
+            f"sweep: re-sent {len(result.versions)} checks, {len(result.batches)} batches; "
+            f"{len(result.failed_versions)} checks marked failed",
+            flush=True,
+        )
+        if not args.every:
+            return 0
+        time.sleep(args.every)
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    worker = sub.add_parser("worker", help="run a Celery worker (needs REVIEW_BROKER_URL)")
+    worker.add_argument("--queues", default="checks", help="checks, bulk, or checks,bulk")
+    worker.add_argument("--concurrency", type=int, default=1, help="pool processes (default 1; scale with replicas)")
+    worker.add_argument("--nice", type=int, default=0, help="lower the CPU priority by this much (bulk: 10)")
+    worker.add_argument("--loglevel", default="info")
+    worker.set_defaults(func=_worker)
+    sweep = sub.add_parser("sweep", help="re-send overdue checks and re-check batches")
+    sweep.add_argument("--every", type=int, default=0, help="repeat every N seconds")
+    sweep.add_argument("--overdue", type=int, default=None, help="seconds (default REVIEW_CHECK_OVERDUE_SECONDS)")
+    sweep.set_defaults(func=_sweep)
