@@ -7,6 +7,7 @@ so a test can kill -9 the pool process that runs a task, or the whole worker.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -114,10 +115,8 @@ class CeleryWorker:
     def kill(self) -> None:
         """kill -9 the whole worker (main process and pool) at once."""
         if self.process is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.process.wait(10)
             self.process = None
 

@@ -92,13 +92,13 @@ def test_saving_answers_checking_and_the_worker_stores_the_result_loading_models
     more = [create(client, people["editor"], BODY + f"第{i}稿。")["id"] for i in range(4)]
     workers = {wait_done(settings, i).worker for i in [draft["id"], *more]}
     assert len(workers) == 1, workers  # one pool process did them all …
-    host, pid, builds = workers.pop().split(":")
+    _host, pid, builds = workers.pop().split(":")
     assert int(pid) in worker.pool_pids()
     assert builds == "1"  # … and built the check engine once, at process start, not per task
 
 
 def test_a_lost_enqueue_is_refused_for_decisions_and_swept_when_the_api_restarts(stack):
-    client, people, settings, _redis, _worker = stack
+    _client, people, settings, _redis, _worker = stack
     down = settings.model_copy(update={"broker_url": f"redis://127.0.0.1:{_free_port()}/0"})
     with TestClient(create_app(down, migrate=False)) as api_without_broker:
         draft = create(api_without_broker, people["editor"])  # committed, but the message never left
