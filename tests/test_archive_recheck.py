@@ -1,4 +1,4 @@
-"""回头看 in the embedded mode: full first run, re-runs that check only what a change can affect, report, corrections."""
+"""回头看, embedded mode: a full first run, re-runs that check only what a change can affect, reports, corrections."""
 
 from __future__ import annotations
 
