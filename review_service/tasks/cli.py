@@ -43,6 +43,26 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _ping(args: argparse.Namespace, settings: Settings) -> int:
+    """Health check: does a worker on this host answer over the broker?"""
+    import socket
+
+    from review_service.tasks.celery_app import create_celery
+
+    if not settings.broker_url:
+        print("需要设置 REVIEW_BROKER_URL / REVIEW_BROKER_URL is not set", file=sys.stderr)
+        return 1
+    try:
+        replies = create_celery(settings.broker_url).control.ping(timeout=args.timeout)
+    except Exception as exc:  # broker down: unhealthy, not a traceback
+        print(f"broker unreachable: {exc}", file=sys.stderr)
+        return 1
+    host = "@" + socket.gethostname()
+    mine = [name for reply in replies for name in reply if name.endswith(host)]
+    print("workers answering: " + (", ".join(mine) or "none"))
+    return 0 if mine else 1
+
+
 def _sweep(args: argparse.Namespace, settings: Settings) -> int:
     from review_service.db import upgrade
     from review_service.tasks.sweep import sweep
@@ -68,6 +88,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     worker.add_argument("--nice", type=int, default=0, help="lower the CPU priority by this much (bulk: 10)")
     worker.add_argument("--loglevel", default="info")
     worker.set_defaults(func=_worker)
+    ping = sub.add_parser("worker-ping", help="exit 0 when a worker on this host answers (health check)")
+    ping.add_argument("--timeout", type=float, default=5.0)
+    ping.set_defaults(func=_ping)
     sweep = sub.add_parser("sweep", help="re-send overdue checks and re-check batches")
     sweep.add_argument("--every", type=int, default=0, help="repeat every N seconds")
     sweep.add_argument("--overdue", type=int, default=None, help="seconds (default REVIEW_CHECK_OVERDUE_SECONDS)")
