@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 # files, so it is installed without dependencies (see README, "pycorrector").
 PYCORRECTOR := pycorrector==1.1.4
 
-.PHONY: run install install-test system-deps test lint format bench bench-quality bench-false-alarms dictionaries clean
+.PHONY: run install install-test system-deps test lint format bench bench-quality bench-false-alarms bench-scale dictionaries clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench-quality: install-test
 
 bench-false-alarms: install-test
 	$(PY) -m bench.false_alarms
+
+# Needs redis-server (make system-deps): archive re-check with 1 and 2 workers, /check p95 under load.
+bench-scale: install-test system-deps
+	$(PY) -m bench.scale --json bench/results/scale.json
 
 dictionaries: install
 	$(PY) scripts/build_dictionaries.py

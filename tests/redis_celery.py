@@ -82,16 +82,19 @@ class RedisServer:
 class CeleryWorker:
     """`review-service worker` with the given REVIEW_* environment."""
 
-    def __init__(self, env: dict[str, str], *, queues: str = "checks,bulk", concurrency: int = 1) -> None:
+    def __init__(
+        self, env: dict[str, str], *, queues: str = "checks,bulk", concurrency: int = 1, nice: int = 0
+    ) -> None:
         self.env = {**os.environ, **env}
         self.queues = queues
         self.concurrency = concurrency
+        self.nice = nice
         self.log_path = Path(tempfile.mkstemp(prefix="review-worker-", suffix=".log")[1])
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> None:
         args = [sys.executable, "-m", "review_service.cli", "worker", "--queues", self.queues]
-        args += ["--concurrency", str(self.concurrency), "--loglevel", "info"]
+        args += ["--concurrency", str(self.concurrency), "--loglevel", "info", "--nice", str(self.nice)]
         self.log_path.write_bytes(b"")
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
