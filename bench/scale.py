@@ -244,7 +244,8 @@ def main() -> None:
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     lat = figures["latency"]
     print(
-        f"\nArchive re-check (bulk workers at nice {args.nice}), {args.documents} generated pages of ~{args.chars} characters, real Redis, SQLite"
+        f"\nArchive re-check (bulk workers at nice {args.nice}), {args.documents} generated pages "
+        f"of ~{args.chars} characters, real Redis, SQLite"
     )
     print("| bulk workers | pages/s | wall s | worker CPU (each) | Redis CPU | driver CPU |\n|---|---|---|---|---|---|")
     for r in runs:
