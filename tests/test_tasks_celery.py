@@ -205,3 +205,14 @@ def test_archive_recheck_fans_out_over_the_bulk_queue(stack, tmp_path):
     assert {r["category"] for r in rows} == {"pii.phone"}
     assert sorted(int(r["url"].rsplit("/", 1)[1].split(".")[0]) for r in rows) == list(range(0, 60, 4))
     assert all(r["review_path"] == f"/archive/documents/{r['document_id']}" for r in rows)
+
+
+def test_worker_ping_is_a_working_health_check(stack):
+    _client, _people, settings, redis, _worker = stack
+    cli = [sys.executable, "-m", "review_service.cli", "worker-ping", "--timeout", "3"]
+    env = {**os.environ, "REVIEW_DATA_DIR": str(settings.data_dir), "REVIEW_BROKER_URL": redis.url}
+    alive = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=60)
+    assert alive.returncode == 0 and "checks-" in alive.stdout, alive.stderr
+    nobody = {**env, "REVIEW_BROKER_URL": f"redis://127.0.0.1:{_free_port()}/0"}
+    dead = subprocess.run(cli, env=nobody, capture_output=True, text=True, timeout=60)
+    assert dead.returncode == 1 and "Traceback" not in dead.stderr
