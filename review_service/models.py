@@ -274,6 +274,7 @@ class RecheckBatch(Base):
     document_ids: Mapped[list] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(20))  # queued | done | failed
     enqueued_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, default=None)

@@ -141,6 +141,7 @@ def run_batch(settings: Settings, batch_id: int, *, worker: str | None) -> str:
         if batch is None or batch.state != "queued":
             return "skipped"
         batch.attempts += 1
+        batch.started_at = utcnow()
         if batch.attempts > settings.task_max_attempts:
             _finish_batch(session, batch, [], state="failed", error=f"gave up after {batch.attempts - 1} attempts")
             return "failed"

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from review_service.config import Settings
 from review_service.db import unit_of_work
@@ -31,11 +31,31 @@ class SweepResult:
     failed_versions: list[int] = field(default_factory=list)
 
 
-def _due(column_enqueued, column_started, cutoff: dt.datetime):  # type: ignore[no-untyped-def]
-    return (
-        or_(column_enqueued.is_(None), column_enqueued < cutoff),
-        or_(column_started.is_(None), column_started < cutoff),
-    )
+def lost(waiting, everything, cutoff: dt.datetime) -> list:  # type: ignore[no-untyped-def]
+    """The waiting rows whose message is presumably gone.
+
+    A row counts once it has waited (since it was sent, or since its last start) longer than the
+    cutoff, and either the queue has moved past it (a row sent later has started: the queue is
+    first-in first-out, so this one's message is gone) or the queue is not moving at all (nothing
+    started since the cutoff: the broker or the workers lost it). A long but moving backlog is left
+    alone, so a busy day does not flood the queue with duplicates.
+    """
+    started = [row for row in everything if row.started_at is not None]
+    moving = any(_aware(row.started_at) >= cutoff for row in started)
+    last_sent_started = max((_aware(row.enqueued_at) for row in started if row.enqueued_at), default=None)
+    due = []
+    for row in waiting:
+        sent, began = _aware(row.enqueued_at), _aware(row.started_at)
+        if (sent is not None and sent >= cutoff) or (began is not None and began >= cutoff):
+            continue
+        overtaken = last_sent_started is not None and sent is not None and sent < last_sent_started
+        if overtaken or not moving:
+            due.append(row)
+    return due
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
 def sweep(settings: Settings, *, now: dt.datetime | None = None, overdue: dt.timedelta | None = None) -> SweepResult:
@@ -44,24 +64,22 @@ def sweep(settings: Settings, *, now: dt.datetime | None = None, overdue: dt.tim
     cutoff = now - (overdue if overdue is not None else dt.timedelta(seconds=settings.check_overdue_seconds))
     result = SweepResult()
     with unit_of_work(settings) as session:
-        runs = session.scalars(
-            select(CheckRun).where(
-                CheckRun.state == "checking", *_due(CheckRun.enqueued_at, CheckRun.started_at, cutoff)
-            )
-        )
-        for run in runs:
-            if run.attempts >= settings.task_max_attempts:
-                run.state, run.error, run.finished_at = "failed", f"gave up after {run.attempts} attempts", now
-                result.failed_versions.append(run.version_id)
-            else:
-                run.enqueued_at = now
-                result.versions.append(run.version_id)
-        batches = session.scalars(
-            select(RecheckBatch).where(RecheckBatch.state == "queued", RecheckBatch.enqueued_at < cutoff)
-        )
-        for batch in batches:
-            batch.enqueued_at = now
-            result.batches.append(batch.id)
+        waiting = list(session.scalars(select(CheckRun).where(CheckRun.state == "checking")))
+        if waiting:
+            recent = list(session.scalars(select(CheckRun).where(CheckRun.started_at >= cutoff)))
+            for run in lost(waiting, [*waiting, *recent, *_latest_started(session, CheckRun)], cutoff):
+                if run.attempts >= settings.task_max_attempts:
+                    run.state, run.error, run.finished_at = "failed", f"gave up after {run.attempts} attempts", now
+                    result.failed_versions.append(run.version_id)
+                else:
+                    run.enqueued_at = now
+                    result.versions.append(run.version_id)
+        queued = list(session.scalars(select(RecheckBatch).where(RecheckBatch.state == "queued")))
+        if queued:
+            recent = list(session.scalars(select(RecheckBatch).where(RecheckBatch.started_at >= cutoff)))
+            for batch in lost(queued, [*queued, *recent, *_latest_started(session, RecheckBatch)], cutoff):
+                batch.enqueued_at = now
+                result.batches.append(batch.id)
     _send(settings, result)
     if result.versions or result.batches or result.failed_versions:
         log.info(
@@ -71,6 +89,12 @@ def sweep(settings: Settings, *, now: dt.datetime | None = None, overdue: dt.tim
             len(result.failed_versions),
         )
     return result
+
+
+def _latest_started(session, model) -> list:  # type: ignore[no-untyped-def]
+    """The started row sent last: whether the queue has moved past a waiting row."""
+    row = session.scalar(select(model).where(model.started_at.is_not(None)).order_by(model.enqueued_at.desc()).limit(1))
+    return [row] if row is not None else []
 
 
 def _send(settings: Settings, result: SweepResult) -> None:

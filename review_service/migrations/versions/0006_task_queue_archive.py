@@ -75,6 +75,7 @@ def upgrade() -> None:
         sa.Column("document_ids", sa.JSON, nullable=False),
         sa.Column("state", sa.String(20), nullable=False),
         sa.Column("enqueued_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
         sa.Column("error", sa.Text, nullable=True),
