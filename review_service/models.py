@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -268,6 +268,7 @@ class RecheckBatch(Base):
     """A unit of bulk work: a task re-checks these documents; done exactly once (guarded update)."""
 
     __tablename__ = "recheck_batches"
+    __table_args__ = (Index("ix_recheck_batches_run_state", "run_id", "state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("recheck_runs.id", ondelete="CASCADE"))
