@@ -133,3 +133,10 @@ def test_an_unreadable_docx_stops_the_whole_folder(tmp_path):
     assert out.returncode == 3 and "[docx_invalid]" in out.stderr and "broken.docx" in out.stderr
     assert "Traceback" not in out.stderr
     assert not (tmp_path / "data" / "review.db").exists()  # nothing was even opened for writing
+
+
+def test_the_category_filter_knows_every_category_the_engine_emits(engine):
+    from review_service.archive.errors import KNOWN_CATEGORIES, validate_categories
+
+    assert set(engine.registry.categories()) <= set(KNOWN_CATEGORIES)
+    assert validate_categories(["term", "pii.phone, typo"]) == ["pii.phone", "term", "typo"]
