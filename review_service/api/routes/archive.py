@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query
+from fastapi import APIRouter, BackgroundTasks, Query, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -149,11 +149,14 @@ def document_detail(document_id: DraftId, session: SessionDep, token: DraftsToke
     responses=ERRORS_409,
     summary="为已发布页面开更正稿",
 )
-def open_correction(document_id: DraftId, session: SessionDep, token: DraftsToken) -> DraftOut:
+def open_correction(document_id: DraftId, session: SessionDep, token: DraftsToken, response: Response) -> DraftOut:
+    """201 with a new correction draft, or 200 with the one still open for this page."""
     try:
-        draft, _created = open_correction_draft(session, document_id=document_id, user=token.user)
+        draft, created = open_correction_draft(session, document_id=document_id, user=token.user)
     except ArchiveError as exc:
         raise _api_error(exc) from exc
+    if not created:
+        response.status_code = 200
     return _out(draft, token.user)
 
 
