@@ -233,6 +233,7 @@ def main() -> None:
     parser.add_argument("--chars", type=int, default=400, help="characters per generated page")
     parser.add_argument("--requests", type=int, default=150, help="interactive checks per latency sample")
     parser.add_argument("--check-chars", type=int, default=3000, help="characters of the interactive draft")
+    parser.add_argument("--only-latency", action="store_true", help="skip the throughput runs")
     parser.add_argument("--repeat", type=int, default=1, help="throughput runs per worker count; the best counts")
     parser.add_argument("--nice", type=int, default=10, help="CPU priority of the bulk workers in the throughput runs")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
@@ -254,7 +255,11 @@ def main() -> None:
         pages = [page_from_record(d, "bench", max_chars=10**6) for d in documents(args.documents, args.chars)]
         with unit_of_work(settings) as session:
             import_pages(session, pages)
-        every = [throughput(n, env, settings, redis, args.nice) for _ in range(args.repeat) for n in (1, 2)]
+        repeat = 0 if args.only_latency else args.repeat
+        every = [throughput(n, env, settings, redis, args.nice) for _ in range(repeat) for n in (1, 2)]
+        if not every:
+            print(json.dumps(latency(env, settings, redis, args.requests, args.check_chars), indent=2))
+            return
         runs = [max((r for r in every if r["workers"] == n), key=lambda r: r["docs_per_s"]) for n in (1, 2)]
         figures = {
             "documents": args.documents,

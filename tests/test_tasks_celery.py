@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -216,3 +217,21 @@ def test_worker_ping_is_a_working_health_check(stack):
     nobody = {**env, "REVIEW_BROKER_URL": f"redis://127.0.0.1:{_free_port()}/0"}
     dead = subprocess.run(cli, env=nobody, capture_output=True, text=True, timeout=60)
     assert dead.returncode == 1 and "Traceback" not in dead.stderr
+
+
+def test_a_bulk_worker_runs_at_lower_cpu_priority(stack):
+    _client, _people, settings, redis, _worker = stack
+    env = {"REVIEW_DATA_DIR": str(settings.data_dir), "REVIEW_BROKER_URL": redis.url}
+    bulk = CeleryWorker(env, queues="bulk", nice=10)
+    bulk.start()
+    try:
+        for pid in [bulk.process.pid, *bulk.pool_pids()]:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            assert int(stat.rsplit(")", 1)[1].split()[16]) == 10  # nice, field 19
+        autogroup = Path(f"/proc/{bulk.process.pid}/autogroup")
+        if autogroup.exists():  # autogroup scheduling: the session's weight is lowered too
+            assert autogroup.read_text().split()[-1] == "10"
+        banner = bulk.log().split("[tasks]")[0]
+        assert ".> review.bulk" in banner and "review.checks" not in banner  # its own queue only
+    finally:
+        bulk.stop()

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import sys
 import time
+from pathlib import Path
 
 from review_service.config import Settings
 from review_service.tasks.celery_app import QUEUE_BULK, QUEUE_CHECKS
 
 QUEUES = {"checks": QUEUE_CHECKS, "bulk": QUEUE_BULK}
+
+
+def lower_priority(nice: int) -> None:
+    """Nice this process, and its scheduling group where Linux groups processes by session.
+
+    With autogroup scheduling (on by default in many kernels) the scheduler first shares the CPU
+    fairly between sessions, and nice only ranks processes within one session. A worker that leads
+    its own session (a container's main process, or one started with setsid) lowers that session's
+    weight too; one started from a shell shares the shell's session and is only niced.
+    """
+    os.nice(nice)
+    autogroup = Path("/proc/self/autogroup")
+    if os.getsid(0) == os.getpid() and autogroup.exists():
+        with contextlib.suppress(OSError):
+            autogroup.write_text(str(nice))
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
@@ -25,7 +42,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         print(f"--queues: choose from {', '.join(QUEUES)}", file=sys.stderr)
         return 3
     if args.nice:
-        os.nice(args.nice)  # bulk re-checks yield the CPU to the API and to interactive checks
+        lower_priority(args.nice)  # bulk re-checks yield the CPU to the API and to interactive checks
     argv = [
         "worker",
         "--queues",
