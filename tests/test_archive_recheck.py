@@ -213,3 +213,15 @@ def test_cli_recheck_in_process_draws_progress_and_writes_both_reports(env, tmp_
         timeout=120,
     )
     assert bad.returncode == 3 and "[unknown_category]" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_report_never_links_a_non_http_url(env):
+    client, people, _ = env
+    page = {"url": "javascript:alert(1)", "title": "<b>恶意</b>", "published_at": "2024-06-01", "content": PHONE}
+    r = client.post("/api/v1/archive/documents", json={"documents": [page]}, headers=people["rev3"].headers)
+    assert r.json()["added"] == 1
+    run = recheck(client, people["rev3"])
+    html = client.get(f"/api/v1/archive/rechecks/{run['id']}/report.html", headers=people["rev3"].headers).text
+    assert "&lt;b&gt;恶意&lt;/b&gt;<br><small>javascript:alert(1)</small>" in html
+    assert "href='javascript" not in html and "<b>恶意" not in html
+    assert "<a href='https://www.example.gov.cn/t/0.html' rel='noopener noreferrer'>通知0</a>" in html

@@ -13,6 +13,7 @@ from review_service.config import Settings
 
 EXIT_BAD_INPUT = 3
 POLL_S = 0.5
+NO_WORKER_HINT_S = 30
 
 
 def _date(value: str) -> dt.date:
@@ -115,10 +116,18 @@ def _recheck(args: argparse.Namespace, settings: Settings) -> int:
             print(line, file=sys.stderr, flush=True)
 
     if settings.broker_url:
-        last_sweep = time.monotonic()
-        while _progress(settings, run_id).state != "done":
+        last_sweep = started = time.monotonic()
+        warned = False
+        while (current := _progress(settings, run_id)).state != "done":
             show()
             time.sleep(POLL_S)
+            if not warned and current.batches_done == 0 and time.monotonic() - started > NO_WORKER_HINT_S:
+                print(
+                    "\n提示：还没有任何批次完成，请确认 bulk 队列有 worker 在运行"
+                    "（review-service worker --queues bulk）/ no batch finished yet: is a bulk worker running?",
+                    file=sys.stderr,
+                )
+                warned = True
             if time.monotonic() - last_sweep > settings.check_overdue_seconds:
                 sweep(settings)  # a lost batch is re-sent even when no API process is running
                 last_sweep = time.monotonic()

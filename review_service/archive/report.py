@@ -120,6 +120,14 @@ def to_csv(rows: list[Row]) -> str:
     return out.getvalue()
 
 
+def _page_link(row: Row) -> str:
+    """The title, linked to the published page only for http(s) URLs (never a javascript: link)."""
+    title, url = html.escape(row.title), html.escape(row.url)
+    if row.url.lower().startswith(("http://", "https://")):
+        title = f"<a href='{url}' rel='noopener noreferrer'>{title}</a>"
+    return f"{title}<br><small>{url}</small>"
+
+
 def to_html(run: RecheckRun, rows: list[Row]) -> str:
     e = html.escape
     pages = len({r.document_id for r in rows})
@@ -149,7 +157,7 @@ def to_html(run: RecheckRun, rows: list[Row]) -> str:
             for r in by_department:
                 action = f"已开更正稿 #{r.correction_draft_id}" if r.correction_draft_id else "查看并开更正稿"
                 parts.append(
-                    f"<tr><td><a href='{e(r.url)}'>{e(r.title)}</a></td><td>{r.published_at}</td>"
+                    f"<tr><td>{_page_link(r)}</td><td>{r.published_at}</td>"
                     f"<td class='{e(r.severity)}'>{SEVERITY_LABEL.get(r.severity, r.severity)} ×{r.findings}："
                     f"{e(r.first_message)}</td><td>{e(r.first_excerpt)}</td><td>{e(r.suggestion)}</td>"
                     f"<td><a href='{document_path(r.document_id)}'>{action}</a></td></tr>"
