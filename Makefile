@@ -60,7 +60,7 @@ bench-false-alarms: install-test
 
 # Needs redis-server (make system-deps): archive re-check with 1 and 2 workers, /check p95 under load.
 bench-scale: install-test system-deps
-	$(PY) -m bench.scale --json bench/results/scale.json
+	$(PY) -m bench.scale --repeat 2 --json bench/results/scale.json
 
 dictionaries: install
 	$(PY) scripts/build_dictionaries.py
