@@ -305,7 +305,13 @@ def add_comment(session: Session, *, draft: Draft, user: User, body: str) -> Com
 
 
 def actions_for(draft: Draft, user: User) -> tuple[Action, ...]:
-    return available_actions(definition_of(draft), state_from_json(draft.run_state), actor_of(user), facts_for(draft))
+    """What the user may do now; a decision waits for the current version's check (see ``act``)."""
+    actions = available_actions(
+        definition_of(draft), state_from_json(draft.run_state), actor_of(user), facts_for(draft)
+    )
+    if check_state(draft) != "done":
+        actions = tuple(a for a in actions if a not in NEEDS_CHECK)
+    return actions
 
 
 def queue_for(session: Session, *, user: User, spanning_roles: frozenset[str] = DEFAULT_SPANNING_ROLES) -> list[Draft]:

@@ -103,14 +103,16 @@ def test_a_lost_enqueue_is_refused_for_decisions_and_swept_when_the_api_restarts
     down = settings.model_copy(update={"broker_url": f"redis://127.0.0.1:{_free_port()}/0"})
     with TestClient(create_app(down, migrate=False)) as api_without_broker:
         draft = create(api_without_broker, people["editor"])  # committed, but the message never left
-        assert draft["check_state"] == "checking"
+        assert (draft["check_state"], draft["actions"]) == ("checking", [])  # the screen offers no decision …
         r = api_without_broker.post(f"/api/v1/drafts/{draft['id']}/submit", json={}, headers=people["editor"].headers)
-        assert r.status_code == 409 and r.json()["code"] == "check_pending"
+        assert r.status_code == 409 and r.json()["code"] == "check_pending"  # … and the API refuses one
     time.sleep(1.2)  # older than REVIEW_CHECK_OVERDUE_SECONDS=1
     assert run_of(settings, draft["id"]).state == "checking"
     with TestClient(create_app(settings, migrate=False)) as restarted:  # its start-up sweep re-sends the check
         run = wait_done(settings, draft["id"])
         assert run.attempts == 1
+        shown = restarted.get(f"/api/v1/drafts/{draft['id']}", headers=people["editor"].headers).json()
+        assert shown["actions"] == ["submit"]
         r = restarted.post(f"/api/v1/drafts/{draft['id']}/submit", json={}, headers=people["editor"].headers)
         assert r.status_code == 200 and r.json()["status"] == "in_review"
 
