@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 # files, so it is installed without dependencies (see README, "pycorrector").
 PYCORRECTOR := pycorrector==1.1.4
 
-.PHONY: run install install-test system-deps test test-integrations lint format bench bench-quality bench-false-alarms dictionaries screenshots clean
+.PHONY: run install install-test system-deps test test-integrations lint format bench bench-quality bench-false-alarms bench-scale dictionaries screenshots clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,10 @@ bench-false-alarms: install-test
 
 screenshots: install-test system-deps
 	REVIEW_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser
+
+# Needs redis-server (make system-deps): archive re-check with 1 and 2 workers, /check p95 under load.
+bench-scale: install-test system-deps
+	$(PY) -m bench.scale --repeat 2 --json bench/results/scale.json
 
 dictionaries: install
 	$(PY) scripts/build_dictionaries.py

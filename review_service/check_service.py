@@ -23,6 +23,11 @@ def _engine_for(version: str, term_dir: Path | None, allow_terms: tuple[str, ...
     return build_engine(config)
 
 
+def engine_builds() -> int:
+    """How many engines this process has built (one per dictionary version): shows models load once."""
+    return _engine_for.cache_info().misses
+
+
 def get_check_engine(overlay: Overlay | None = None) -> CheckEngine:
     """One engine per process and per version of the organisation's dictionary entries."""
     if overlay is None or overlay.version == "empty":

@@ -1,4 +1,4 @@
-"""`review-service` command line: serve, check, token, db. Every command honours REVIEW_* settings."""
+"""`review-service` command line: serve, check, token, db, archive, worker, sweep (all read REVIEW_*)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import json
 import sys
 from pathlib import Path
 
+from review_service.archive import cli as archive_cli
 from review_service.config import Settings, get_settings
+from review_service.tasks import cli as tasks_cli
 
 EXIT_BLOCK = 2
 EXIT_BAD_INPUT = 3
@@ -307,6 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=_db_upgrade)
+    archive_cli.add_commands(sub)
+    tasks_cli.add_commands(sub)
     return parser
 
 

@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     ephemeral_token_seconds: int = Field(
         default=600, ge=60, le=3600, description="default lifetime of browser tokens minted by a CMS back end"
     )
+    check_overdue_seconds: int = Field(
+        default=120, ge=1, description="a queued check or re-check batch older than this is re-enqueued by the sweep"
+    )
+    sweep_interval_seconds: int = Field(
+        default=60, ge=0, description="how often the API sweeps for overdue tasks (with a broker); 0 = only at start"
+    )
+    task_max_attempts: int = Field(default=3, ge=1, description="a check that failed this often is marked failed")
+    recheck_batch_size: int = Field(default=50, ge=1, le=1000, description="archive documents per re-check task")
 
     @field_validator("database_url", "broker_url", "webhook_url", "webhook_secret", "workflows_dir", mode="before")
     @classmethod

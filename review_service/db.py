@@ -49,6 +49,7 @@ def session_factory(settings: Settings) -> sessionmaker[Session]:
 def unit_of_work(settings: Settings) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error."""
     session = session_factory(settings)()
+    session.info["settings"] = settings
     try:
         yield session
         session.commit()

@@ -14,12 +14,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from checks import Channel, DocType, DraftInput, Metadata
+from checks import Channel, DocType
 from checks.canonical import content_hash
 from review_service import audit
-from review_service.check_service import current_overlay, run_check
 from review_service.models import CheckRun, Comment, Department, Draft, DraftVersion, User, utcnow
 from review_service.notify import NOTIFIED_EVENTS
+from review_service.tasks.celery_app import TASK_CHECK_VERSION
+from review_service.tasks.check_tasks import check_in_session
+from review_service.tasks.enqueue import enqueue_after_commit
 from review_service.workflow_state import definitions, state_from_json, state_to_json
 from workflows.definition import Action, WorkflowDefinition
 from workflows.engine import Outcome, apply, available_actions, change_content, start, waive
@@ -31,6 +33,28 @@ DEFAULT_SPANNING_ROLES = frozenset(("admin",))
 
 class CountersignError(ValueError):
     """会签 departments must be existing departments other than the author's own."""
+
+
+class CheckPending(Exception):
+    """The current version's check has not finished (or failed): no decision may rest on it yet."""
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+        if state == "failed":
+            self.code, self.message_zh = "check_failed", "本版本自动审校失败，请重新保存稿件后再提交"
+            self.message_en = "The automatic check of this version failed; save the draft again"
+        else:
+            self.code, self.message_zh = "check_pending", "本版本正在自动审校，请稍候再操作"
+            self.message_en = "The automatic check of this version is still running; retry shortly"
+        super().__init__(self.message_en)
+
+
+NEEDS_CHECK = frozenset({Action.SUBMIT, Action.PASS, Action.APPROVE})
+
+
+def check_state(draft: Draft) -> str:
+    run = latest_version(draft).check_run
+    return run.state if run else "done"
 
 
 @dataclass(frozen=True)
@@ -79,29 +103,16 @@ def facts_for(draft: Draft, now: dt.datetime | None = None) -> Facts:
     return Facts(version.content_hash, findings, Channel(draft.channel).is_public, now or utcnow())
 
 
-def _check_version(session: Session, version: DraftVersion, draft: Draft) -> CheckRun:
-    meta = {k: v for k, v in (version.meta or {}).items() if k in Metadata.field_names()}
-    result = run_check(
-        DraftInput(
-            body=version.body,
-            title=version.title,
-            summary=version.summary,
-            is_html=version.body_format == "html",
-            channel=Channel(draft.channel),
-            doc_type=DocType(draft.doc_type),
-            metadata=Metadata(**meta),
-        ),
-        current_overlay(session),
-    )
-    run = CheckRun(
-        version_id=version.id,
-        state="done",
-        verdict=result.verdict,
-        findings=[f.to_dict() for f in result.findings],
-        stats=result.stats,
-    )
+def _check_version(session: Session, version: DraftVersion) -> CheckRun:
+    """Start the version's check: in a worker after commit when a broker is set, else right here."""
+    run = CheckRun(version_id=version.id, state="checking", enqueued_at=utcnow())
     session.add(run)
     session.flush()
+    settings = session.info.get("settings")
+    if settings is not None and settings.broker_url:
+        enqueue_after_commit(session, TASK_CHECK_VERSION, version.id)
+    else:
+        check_in_session(session, version.id)
     return run
 
 
@@ -121,7 +132,7 @@ def _new_version(session: Session, *, draft: Draft, user: User, content: Content
     session.add(version)
     session.flush()
     draft.versions.append(version)
-    _check_version(session, version, draft)
+    _check_version(session, version)
     session.refresh(version)
     return version
 
@@ -253,6 +264,8 @@ def act(
 ) -> Outcome:
     """Apply one workflow action; a proofreader's ``edit`` carries the new content."""
     state = state_from_json(draft.run_state)
+    if action in NEEDS_CHECK and check_state(draft) != "done":
+        raise CheckPending(check_state(draft))
     new_hash = content.hash if content is not None else None
     outcome = apply(
         definition_of(draft),
@@ -307,7 +320,13 @@ def add_comment(session: Session, *, draft: Draft, user: User, body: str) -> Com
 
 
 def actions_for(draft: Draft, user: User) -> tuple[Action, ...]:
-    return available_actions(definition_of(draft), state_from_json(draft.run_state), actor_of(user), facts_for(draft))
+    """What the user may do now; a decision waits for the current version's check (see ``act``)."""
+    actions = available_actions(
+        definition_of(draft), state_from_json(draft.run_state), actor_of(user), facts_for(draft)
+    )
+    if check_state(draft) != "done":
+        actions = tuple(a for a in actions if a not in NEEDS_CHECK)
+    return actions
 
 
 def queue_for(session: Session, *, user: User, spanning_roles: frozenset[str] = DEFAULT_SPANNING_ROLES) -> list[Draft]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -80,6 +80,7 @@ class Draft(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0)
     due_date: Mapped[dt.date | None] = mapped_column(Date, default=None)
     priority: Mapped[int] = mapped_column(Integer, default=0)
+    archive_document_id: Mapped[int | None] = mapped_column(Integer, default=None)  # a correction of this page
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -110,15 +111,23 @@ class DraftVersion(Base):
 
 
 class CheckRun(Base):
+    """The check of one version: ``checking`` until a worker (or the request itself) stores the result."""
+
     __tablename__ = "check_runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("draft_versions.id", ondelete="CASCADE"), unique=True)
-    state: Mapped[str] = mapped_column(String(20), default="done")
+    state: Mapped[str] = mapped_column(String(20), default="done", index=True)  # checking | done | failed
     verdict: Mapped[str | None] = mapped_column(String(10), default=None)
     findings: Mapped[list] = mapped_column(JSON, default=list)
     stats: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    enqueued_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    worker: Mapped[str | None] = mapped_column(String(120), default=None)  # host:pid:engine-builds
 
     version: Mapped[DraftVersion] = relationship(back_populates="check_run")
 
@@ -196,3 +205,77 @@ class WebSession(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
     user: Mapped[User] = relationship()
+
+
+class DictionarySnapshot(Base):
+    """What the checks knew when a page was checked: shipped files' digest plus the organisation's entries."""
+
+    __tablename__ = "dictionary_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    shipped: Mapped[str] = mapped_column(String(64))
+    entries: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ArchiveDocument(Base):
+    """A page already published (imported); its findings are those of its last re-check."""
+
+    __tablename__ = "archive_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(1000), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    body_format: Mapped[str] = mapped_column(String(10), default="text")
+    published_at: Mapped[dt.date] = mapped_column(Date, index=True)
+    department: Mapped[str | None] = mapped_column(String(120), default=None, index=True)
+    content_hash: Mapped[str] = mapped_column(String(80))
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    checked_hash: Mapped[str | None] = mapped_column(String(80), default=None)
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("dictionary_snapshots.id"), default=None)
+    verdict: Mapped[str | None] = mapped_column(String(10), default=None)
+    findings: Mapped[list] = mapped_column(JSON, default=list)
+    correction_draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id", ondelete="SET NULL"), default=None)
+
+
+class RecheckRun(Base):
+    """One 回头看 run over the archive; progress is counted per finished batch."""
+
+    __tablename__ = "recheck_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)  # running | done
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    since: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    categories: Mapped[list] = mapped_column(JSON, default=list)
+    mode: Mapped[str] = mapped_column(String(20))  # full | incremental
+    reason: Mapped[str] = mapped_column(Text, default="")
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("dictionary_snapshots.id"))
+    in_scope: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    batches: Mapped[int] = mapped_column(Integer, default=0)
+    batches_done: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RecheckBatch(Base):
+    """A unit of bulk work: a task re-checks these documents; done exactly once (guarded update)."""
+
+    __tablename__ = "recheck_batches"
+    __table_args__ = (Index("ix_recheck_batches_run_state", "run_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("recheck_runs.id", ondelete="CASCADE"))
+    document_ids: Mapped[list] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20))  # queued | done | failed
+    enqueued_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, default=None)

@@ -148,6 +148,7 @@ class VersionOut(BaseModel):
     author: str
     created_at: dt.datetime
     verdict: str | None
+    check_state: Literal["checking", "done", "failed"] = "done"
     findings: list[dict[str, object]]
 
 
@@ -170,6 +171,9 @@ class DraftOut(BaseModel):
     current_version: int
     content_hash: str
     verdict: str | None
+    check_state: Literal["checking", "done", "failed"] = Field(
+        default="done", description="checking: a worker is still checking the current version"
+    )
     blocking_findings: int
     actions: list[str]
     waivers: list[dict[str, object]]

@@ -10,11 +10,23 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from review_service.api.docs import install_docs
 from review_service.api.limits import BodySizeLimit
-from review_service.api.routes import auth, check, countersign, dictionary, drafts, gate, health, integrations, tokens
+from review_service.api.routes import (
+    archive,
+    auth,
+    check,
+    countersign,
+    dictionary,
+    drafts,
+    gate,
+    health,
+    integrations,
+    tokens,
+)
 from review_service.check_service import get_check_engine
 from review_service.config import Settings, get_settings
 from review_service.db import upgrade
 from review_service.errors import install_error_handlers
+from review_service.tasks.sweep import start_sweeper
 from review_service.web import install_web
 
 API_PREFIX = "/api/v1"
@@ -28,7 +40,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         if migrate:
             upgrade(settings)
         get_check_engine()  # load dictionaries and models before the first request
+        stop_sweeper = start_sweeper(settings) if settings.broker_url else None  # re-send lost tasks
         yield
+        if stop_sweeper:
+            stop_sweeper()
 
     app = FastAPI(
         title="发布前审校 Review Service",
@@ -48,9 +63,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(gate.router, prefix=API_PREFIX)
     app.include_router(countersign.router, prefix=API_PREFIX)
     app.include_router(dictionary.router, prefix=API_PREFIX)
-    install_web(app)
+    app.include_router(archive.router, prefix=API_PREFIX)
     app.include_router(tokens.router, prefix=API_PREFIX)
     app.include_router(integrations.router)
+    install_web(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     if settings.cors_origin_list:  # outermost, so even a 413 carries the CORS headers a browser needs
         app.add_middleware(

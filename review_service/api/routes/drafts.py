@@ -93,6 +93,7 @@ def _out(draft: Draft, user: User) -> DraftOut:
         current_version=version.number,
         content_hash=version.content_hash,
         verdict=version.check_run.verdict if version.check_run else None,
+        check_state=service.check_state(draft),
         blocking_findings=len(unresolved_blocks(state, facts)),
         actions=[a.value for a in service.actions_for(draft, user)],
         waivers=[
@@ -119,6 +120,7 @@ def _version_out(version: DraftVersion) -> VersionOut:
         else str(version.author_id),
         created_at=version.created_at,
         verdict=version.check_run.verdict if version.check_run else None,
+        check_state=version.check_run.state if version.check_run else "done",
         findings=findings,
     )
 
@@ -229,6 +231,8 @@ def _act(session: Session, draft: Draft, user: User, action: Action, **kwargs: o
         service.act(session, draft=draft, user=user, action=action, **kwargs)  # type: ignore[arg-type]
     except Refusal as refusal:
         raise as_api_error(refusal) from refusal
+    except service.CheckPending as pending:
+        raise ApiError(409, pending.code, pending.message_zh, pending.message_en) from pending
     return _out(draft, user)
 
 

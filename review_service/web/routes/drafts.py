@@ -245,6 +245,7 @@ def draft_page(
         draft=draft,
         version=version,
         row=summary_row(page, draft),
+        check_state=service.check_state(draft),
         findings=findings,
         segments={
             name: segments(getattr(version, name) or "", findings, name) for name in ("title", "summary", "body")
@@ -285,6 +286,8 @@ def _decide(page: Page, draft: Draft, action: Action, comment: str | None, revis
     except Refusal as refusal:
         page.session.rollback()
         return page.redirect(f"/drafts/{draft.id}", refusal_text(refusal), "error")
+    except service.CheckPending as pending:
+        return page.redirect(f"/drafts/{draft.id}", f"操作未执行：{pending.message_zh}", "error")
     label = {
         "pass": "已校对通过",
         "approve": "已审核通过",
@@ -330,6 +333,8 @@ def waive_finding(draft_id: int, page: FormPageDep, data: FormDataDep) -> Respon
         )
     except LookupError:
         return page.redirect(f"/drafts/{draft.id}", "当前版本没有该问题", "error")
+    except service.CheckPending as pending:
+        return page.redirect(f"/drafts/{draft.id}", f"操作未执行：{pending.message_zh}", "error")
     except Refusal as refusal:
         page.session.rollback()
         return page.redirect(f"/drafts/{draft.id}", refusal_text(refusal), "error")

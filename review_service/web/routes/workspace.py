@@ -160,8 +160,11 @@ def _save(page: Page, form: DraftForm, draft: Draft | None, *, submit: bool) -> 
             )
             message = f"已保存第 {service.latest_version(draft).number} 版"
         if submit:
-            service.act(page.session, draft=draft, user=page.user, action=Action.SUBMIT)
-            message += "，并已提交审核"
+            try:
+                service.act(page.session, draft=draft, user=page.user, action=Action.SUBMIT)
+                message += "，并已提交审核"
+            except service.CheckPending as pending:  # the version stays saved; submit once checked
+                message += f"；{pending.message_zh}，暂未提交"
     except Refusal as refusal:
         page.session.rollback()
         return _render(page, form, draft=_reload(page, form), errors=[refusal_text(refusal)], status_code=409)

@@ -1,0 +1,177 @@
+"""`review-service archive …`: import published pages, re-check them with a progress bar, export reports."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+from review_service.archive.errors import ArchiveError
+from review_service.config import Settings
+
+EXIT_BAD_INPUT = 3
+POLL_S = 0.5
+NO_WORKER_HINT_S = 30
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"须为 YYYY-MM-DD 日期 / must be a YYYY-MM-DD date: {value!r}") from exc
+
+
+def render_bar(p, width: int = 30) -> str:  # type: ignore[no-untyped-def]
+    """One line: bar, count, percent, rate and ETA (the line is redrawn in place)."""
+    filled = int(width * p.percent / 100)
+    rate = f"{p.rate_per_s:,.1f} 篇/秒" if p.rate_per_s else "— 篇/秒"
+    eta = f"剩余 {p.eta_s:,.0f} 秒" if p.eta_s is not None else "剩余 —"
+    return f"[{'█' * filled}{'░' * (width - filled)}] {p.done:,}/{p.total:,} {p.percent:5.1f}%  {rate}  {eta}"
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from review_service.archive.importer import import_pages, read_folder, read_jsonl
+    from review_service.db import unit_of_work, upgrade
+
+    path = Path(args.path)
+    try:
+        if path.is_dir():
+            pages, skipped = read_folder(
+                path,
+                base_url=args.base_url,
+                department=args.department,
+                published_at=args.published_at,
+                max_chars=settings.max_text_chars,
+            )
+        elif path.is_file():
+            pages, skipped = read_jsonl(path, max_chars=settings.max_text_chars), ()
+        else:
+            raise ArchiveError("path_not_found", f"找不到 {path}", f"No such file or folder: {path}")
+    except ArchiveError as exc:
+        print(exc.line(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    upgrade(settings)
+    with unit_of_work(settings) as session:
+        result = import_pages(session, pages)
+    print(f"导入完成 imported: 新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}")
+    if skipped:
+        print(f"跳过不支持的文件 skipped {len(skipped)}: {', '.join(skipped[:10])}{' …' if len(skipped) > 10 else ''}")
+    return 0
+
+
+def _write_report(settings: Settings, run_id: int, out: Path | None) -> tuple[Path, Path, int]:
+    from review_service.archive.recheck import get_run
+    from review_service.archive.report import rows_for, to_csv, to_html
+    from review_service.db import unit_of_work
+
+    folder = out or settings.data_dir / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    with unit_of_work(settings) as session:
+        run = get_run(session, run_id)
+        rows = rows_for(session, run)
+        html_text, csv_text = to_html(run, rows), to_csv(rows)
+    html_path, csv_path = folder / f"recheck-{run_id}.html", folder / f"recheck-{run_id}.csv"
+    html_path.write_text(html_text, encoding="utf-8")
+    csv_path.write_text("\ufeff" + csv_text, encoding="utf-8")  # BOM: Excel opens it as UTF-8
+    return html_path, csv_path, len({r.document_id for r in rows})
+
+
+def _progress(settings: Settings, run_id: int):  # type: ignore[no-untyped-def]
+    from review_service.archive.recheck import get_run, progress
+    from review_service.db import unit_of_work
+
+    with unit_of_work(settings) as session:
+        return progress(get_run(session, run_id))
+
+
+def _recheck(args: argparse.Namespace, settings: Settings) -> int:
+    from review_service.archive.recheck import run_in_process, start_recheck
+    from review_service.db import unit_of_work, upgrade
+    from review_service.tasks.sweep import sweep
+
+    upgrade(settings)
+    try:
+        with unit_of_work(settings) as session:
+            session.info["data_dir"] = settings.data_dir
+            run = start_recheck(session, settings=settings, since=args.since, categories=args.category, full=args.all)
+            run_id = run.id
+    except ArchiveError as exc:
+        print(exc.line(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    first = _progress(settings, run_id)
+    where = "由任务队列分发给 worker" if settings.broker_url else "在本进程内检查"
+    print(f"复查任务 #{run_id}：范围内 {first.in_scope} 篇，需检查 {first.total} 篇（{where}）")
+    print(f"方式 mode: {first.mode} — {first.reason}")
+    if args.no_wait:
+        return 0
+    tty = sys.stderr.isatty()
+
+    def show(final: bool = False) -> None:
+        line = render_bar(_progress(settings, run_id))
+        if tty:
+            print("\r" + line, end="\n" if final else "", file=sys.stderr, flush=True)
+        elif final:
+            print(line, file=sys.stderr, flush=True)
+
+    if settings.broker_url:
+        last_sweep = started = time.monotonic()
+        warned = False
+        while (current := _progress(settings, run_id)).state != "done":
+            show()
+            time.sleep(POLL_S)
+            if not warned and current.batches_done == 0 and time.monotonic() - started > NO_WORKER_HINT_S:
+                print(
+                    "\n提示：还没有任何批次完成，请确认 bulk 队列有 worker 在运行"
+                    "（review-service worker --queues bulk）/ no batch finished yet: is a bulk worker running?",
+                    file=sys.stderr,
+                )
+                warned = True
+            if time.monotonic() - last_sweep > settings.check_overdue_seconds:
+                sweep(settings)  # a lost batch is re-sent even when no API process is running
+                last_sweep = time.monotonic()
+    else:
+        run_in_process(settings, run_id, on_progress=show)
+    show(final=True)
+    html_path, csv_path, pages = _write_report(settings, run_id, args.out)
+    done = _progress(settings, run_id)
+    print(f"完成：检查 {done.done} 篇，用时 {done.elapsed_s:.1f} 秒；有问题的页面 {pages} 篇")
+    print(f"报告 report: {html_path}")
+    print(f"报告 report: {csv_path}")
+    return 0
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    from review_service.db import upgrade
+
+    upgrade(settings)
+    try:
+        html_path, csv_path, pages = _write_report(settings, args.run_id, args.out)
+    except ArchiveError as exc:
+        print(exc.line(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"有问题的页面 {pages} 篇\n报告 report: {html_path}\n报告 report: {csv_path}")
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    archive = sub.add_parser("archive", help="published archive: import, re-check (回头看), report")
+    commands = archive.add_subparsers(dest="archive_command", required=True)
+    imp = commands.add_parser("import", help="import a JSONL file or a folder of .txt/.html/.docx")
+    imp.add_argument("path")
+    imp.add_argument("--base-url", default="", help="folder import: URL prefix for each file's relative path")
+    imp.add_argument("--department", help="folder import: the publishing department")
+    imp.add_argument("--published-at", type=_date, help="folder import: publication date (default: file date)")
+    imp.set_defaults(func=_import)
+    recheck = commands.add_parser("recheck", help="re-check published pages and write the report")
+    recheck.add_argument("--since", type=_date, help="only pages published on or after this date")
+    recheck.add_argument("--category", action="append", default=[], help="report only these categories (repeat)")
+    recheck.add_argument("--all", action="store_true", help="check every page, not only those a change can affect")
+    recheck.add_argument("--out", type=Path, help="report folder (default: REVIEW_DATA_DIR/reports)")
+    recheck.add_argument("--no-wait", action="store_true", help="start the run and return (broker mode)")
+    recheck.set_defaults(func=_recheck)
+    report = commands.add_parser("report", help="write the HTML and CSV report of a run")
+    report.add_argument("run_id", type=int)
+    report.add_argument("--out", type=Path)
+    report.set_defaults(func=_report)

@@ -1,0 +1,53 @@
+"""Open a correction draft for a published page: an ordinary draft that goes through its workflow."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from checks import Channel, DocType
+from review_service import audit
+from review_service.archive.errors import ArchiveError
+from review_service.drafts import Content, create_draft
+from review_service.models import ArchiveDocument, Draft, User
+
+# A correction still being worked on is reused; once approved, a new finding needs a new correction.
+OPEN_STATUSES = ("draft", "in_review", "returned")
+
+
+def get_document(session: Session, document_id: int) -> ArchiveDocument:
+    doc = session.get(ArchiveDocument, document_id)
+    if doc is None:
+        raise ArchiveError("document_not_found", "已发布页面不存在", "Published page not found", status=404)
+    return doc
+
+
+def open_correction_draft(session: Session, *, document_id: int, user: User) -> tuple[Draft, bool]:
+    """The page's open correction draft, or a new one with the published content (and ``True``).
+
+    The draft starts as the published text, so the editor fixes the findings in a new version and
+    the usual 三审三校 applies; ``Draft.archive_document_id`` and the page's
+    ``correction_draft_id`` link the two, and the audit log records who opened it.
+    """
+    doc = get_document(session, document_id)
+    if user.role == "cms":
+        raise ArchiveError("forbidden", "服务账号不能开更正稿", "Service accounts cannot open corrections", status=403)
+    if doc.correction_draft_id is not None:
+        existing = session.get(Draft, doc.correction_draft_id)
+        if existing is not None and existing.status in OPEN_STATUSES:
+            return existing, False
+    metadata = {"published_date": doc.published_at.isoformat()}
+    if doc.department:
+        metadata["department"] = doc.department
+    content = Content(doc.title, doc.body, None, doc.body_format, metadata)
+    draft = create_draft(session, user=user, content=content, channel=Channel.WEBSITE, doc_type=DocType.OTHER)
+    draft.archive_document_id = doc.id
+    doc.correction_draft_id = draft.id
+    audit.append(
+        session,
+        kind="correction_opened",
+        actor_id=user.id,
+        draft_id=draft.id,
+        data={"document_id": doc.id, "url": doc.url},
+    )
+    session.flush()
+    return draft, True

@@ -1,0 +1,57 @@
+"""Bad archive input: a stable code plus a Chinese and an English message, never a traceback."""
+
+from __future__ import annotations
+
+
+class ArchiveError(ValueError):
+    def __init__(self, code: str, message_zh: str, message_en: str, *, status: int = 422) -> None:
+        super().__init__(f"{code}: {message_en}")
+        self.code = code
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.status = status
+
+    def line(self) -> str:
+        """One line for the command line."""
+        return f"错误 [{self.code}]：{self.message_zh} / {self.message_en}"
+
+
+# The public category contract (DESIGN.md); a filter names one of these or a prefix such as "term".
+KNOWN_CATEGORIES = (
+    "pii.id_card",
+    "pii.phone",
+    "pii.bank_card",
+    "pii.email",
+    "pii.passport",
+    "pii.plate",
+    "pii.person_name",
+    "pii.address",
+    "secret.marking",
+    "secret.disclosure",
+    "typo",
+    "term.political",
+    "term.banned",
+    "term.outdated",
+    "format.doc_number",
+    "format.punctuation",
+    "format.number_date",
+    "metadata.missing",
+    "metadata.invalid",
+)
+
+
+def validate_categories(categories: list[str] | tuple[str, ...]) -> list[str]:
+    """Return the cleaned filter; raise ``unknown_category`` naming the bad ones."""
+    cleaned = sorted({c.strip() for part in categories for c in part.split(",") if c.strip()})
+    bad = [c for c in cleaned if not any(k == c or k.startswith(c + ".") for k in KNOWN_CATEGORIES)]
+    if bad:
+        raise ArchiveError(
+            "unknown_category",
+            f"未知的问题类别：{'、'.join(bad)}（可选：{'、'.join(KNOWN_CATEGORIES)}，或前缀如 term、pii）",
+            f"Unknown categor{'y' if len(bad) == 1 else 'ies'}: {', '.join(bad)}",
+        )
+    return cleaned
+
+
+def category_matches(category: str, wanted: list[str]) -> bool:
+    return not wanted or any(category == w or category.startswith(w + ".") for w in wanted)

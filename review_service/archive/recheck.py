@@ -1,0 +1,246 @@
+"""回头看: re-check the published archive in batches, on the bulk queue or in-process.
+
+``start_recheck`` decides which pages need checking (see impact.py), stores the run and its
+batches, and asks for them to be sent after commit. ``run_batch`` is one task: it reads a batch
+in a short transaction, checks the pages outside any transaction, and stores the findings only if
+the batch is still queued, counting progress on the run in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from checks import Channel, DocType, DraftInput, Metadata
+from review_service.archive.errors import ArchiveError, validate_categories
+from review_service.archive.impact import Impact, current_snapshot, impact_between, mentions
+from review_service.check_service import current_overlay, run_check
+from review_service.config import Settings
+from review_service.db import unit_of_work
+from review_service.models import ArchiveDocument, DictionarySnapshot, RecheckBatch, RecheckRun, utcnow
+from review_service.tasks.celery_app import TASK_RECHECK_BATCH
+from review_service.tasks.enqueue import enqueue_after_commit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Plan:
+    snapshot: DictionarySnapshot
+    in_scope: int
+    to_check: list[int] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def mode(self) -> str:
+        return "full" if len(self.to_check) == self.in_scope else "incremental"
+
+
+def plan(session: Session, *, since: dt.date | None, full: bool) -> Plan:
+    """Pages in scope that the current dictionaries could judge differently from their last check."""
+    query = select(ArchiveDocument).order_by(ArchiveDocument.id)
+    if since is not None:
+        query = query.where(ArchiveDocument.published_at >= since)
+    docs = list(session.scalars(query))
+    snapshot = current_snapshot(session)
+    result = Plan(snapshot, len(docs))
+    if full:
+        result.to_check = [d.id for d in docs]
+        result.reasons.append("按要求全部复查")
+        return result
+    impacts: dict[int, Impact] = {}
+    unchecked = 0
+    for doc in docs:
+        if doc.snapshot_id is None or doc.checked_hash != doc.content_hash:
+            unchecked += 1
+            result.to_check.append(doc.id)
+            continue
+        if doc.snapshot_id not in impacts:
+            old = session.get(DictionarySnapshot, doc.snapshot_id)
+            impacts[doc.snapshot_id] = impact_between(old, snapshot) if old else Impact(None, "找不到上次的词库记录")
+        impact = impacts[doc.snapshot_id]
+        if impact.needles is None or (impact.needles and mentions(doc, impact.needles)):
+            result.to_check.append(doc.id)
+    if unchecked:
+        result.reasons.append(f"{unchecked} 篇为新导入、内容有变化或从未检查的页面")
+    result.reasons.extend(sorted({i.reason for i in impacts.values()}))
+    return result
+
+
+def start_recheck(
+    session: Session,
+    *,
+    settings: Settings,
+    since: dt.date | None = None,
+    categories: list[str] | tuple[str, ...] = (),
+    full: bool = False,
+    user_id: int | None = None,
+) -> RecheckRun:
+    """Create the run and its batches; with a broker the batches are sent when the caller commits."""
+    wanted = validate_categories(list(categories))
+    chosen = plan(session, since=since, full=full)
+    size = settings.recheck_batch_size
+    chunks = [chosen.to_check[i : i + size] for i in range(0, len(chosen.to_check), size)]
+    now = utcnow()
+    run = RecheckRun(
+        state="running" if chunks else "done",
+        created_by=user_id,
+        started_at=now,
+        finished_at=None if chunks else now,
+        since=since,
+        categories=wanted,
+        mode=chosen.mode,
+        reason="；".join(chosen.reasons) or "没有需要复查的页面",
+        snapshot_id=chosen.snapshot.id,
+        in_scope=chosen.in_scope,
+        total=len(chosen.to_check),
+        batches=len(chunks),
+    )
+    session.add(run)
+    session.flush()
+    for chunk in chunks:
+        batch = RecheckBatch(run_id=run.id, document_ids=chunk, state="queued", enqueued_at=now)
+        session.add(batch)
+        session.flush()
+        if settings.broker_url:
+            enqueue_after_commit(session, TASK_RECHECK_BATCH, batch.id)
+    return run
+
+
+def queued_batches(session: Session, run_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(RecheckBatch.id)
+            .where(RecheckBatch.run_id == run_id, RecheckBatch.state == "queued")
+            .order_by(RecheckBatch.id)
+        )
+    )
+
+
+def _input(doc: ArchiveDocument) -> DraftInput:
+    return DraftInput(
+        body=doc.body,
+        title=doc.title,
+        is_html=doc.body_format == "html",
+        channel=Channel.WEBSITE,
+        doc_type=DocType.OTHER,
+        doc_date=doc.published_at,  # outdated names and date-tied figures as of the day it was published
+        metadata=Metadata(published_date=doc.published_at.isoformat(), department=doc.department),
+    )
+
+
+def run_batch(settings: Settings, batch_id: int, *, worker: str | None) -> str:
+    """One bulk task; idempotent (keyed by batch id). Returns what happened."""
+    with unit_of_work(settings) as session:
+        session.info.setdefault("data_dir", settings.data_dir)
+        batch = session.get(RecheckBatch, batch_id)
+        if batch is None or batch.state != "queued":
+            return "skipped"
+        batch.attempts += 1
+        batch.started_at = utcnow()
+        if batch.attempts > settings.task_max_attempts:
+            _finish_batch(session, batch, [], state="failed", error=f"gave up after {batch.attempts - 1} attempts")
+            return "failed"
+        docs = list(session.scalars(select(ArchiveDocument).where(ArchiveDocument.id.in_(batch.document_ids))))
+        inputs = [(d.id, d.content_hash, _input(d)) for d in docs]
+        overlay = current_overlay(session)
+        snapshot_id = session.get(RecheckRun, batch.run_id).snapshot_id
+    results = []
+    for doc_id, content_hash, draft in inputs:
+        result = run_check(draft, overlay)
+        results.append((doc_id, content_hash, result.verdict, [f.to_dict() for f in result.findings]))
+    with unit_of_work(settings) as session:
+        batch = session.get(RecheckBatch, batch_id)
+        session.get(RecheckRun, batch.run_id, with_for_update=True)  # serialize the progress count
+        session.refresh(batch)
+        if batch.state != "queued":
+            return "duplicate"
+        now = utcnow()
+        for doc_id, content_hash, verdict, findings in results:
+            doc = session.get(ArchiveDocument, doc_id)
+            if doc is None:
+                continue
+            doc.findings, doc.verdict, doc.checked_at = findings, verdict, now
+            doc.checked_hash, doc.snapshot_id = content_hash, snapshot_id
+        _finish_batch(session, batch, results, state="done")
+    log.debug("batch %s: %d pages checked by %s", batch_id, len(results), worker or "this process")
+    return "done"
+
+
+def _finish_batch(
+    session: Session, batch: RecheckBatch, results: list, *, state: str, error: str | None = None
+) -> None:
+    run = session.get(RecheckRun, batch.run_id, with_for_update=True, populate_existing=True)
+    batch.state, batch.finished_at, batch.error = state, utcnow(), error
+    run.done += len(results)
+    run.batches_done += 1
+    if run.batches_done >= run.batches:
+        run.state, run.finished_at = "done", utcnow()
+
+
+def run_in_process(settings: Settings, run_id: int, on_progress=None) -> None:  # type: ignore[no-untyped-def]
+    """No broker: run the queued batches here, one after another."""
+    with unit_of_work(settings) as session:
+        batch_ids = queued_batches(session, run_id)
+    for batch_id in batch_ids:
+        run_batch(settings, batch_id, worker=None)
+        if on_progress is not None:
+            on_progress()
+
+
+@dataclass(frozen=True)
+class Progress:
+    run_id: int
+    state: str
+    mode: str
+    reason: str
+    in_scope: int
+    total: int
+    done: int
+    batches: int
+    batches_done: int
+    elapsed_s: float
+    rate_per_s: float | None
+    eta_s: float | None
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if not self.total else round(100.0 * self.done / self.total, 1)
+
+
+def progress(run: RecheckRun, now: dt.datetime | None = None) -> Progress:
+    now = now or utcnow()
+    started = run.started_at or run.created_at
+    end = run.finished_at or now
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=dt.UTC)
+    if end.tzinfo is None:
+        end = end.replace(tzinfo=dt.UTC)
+    elapsed = max((end - started).total_seconds(), 0.0)
+    rate = run.done / elapsed if elapsed > 0 and run.done else None
+    eta = (run.total - run.done) / rate if rate and run.state != "done" else (0.0 if run.state == "done" else None)
+    return Progress(
+        run.id,
+        run.state,
+        run.mode,
+        run.reason,
+        run.in_scope,
+        run.total,
+        run.done,
+        run.batches,
+        run.batches_done,
+        round(elapsed, 2),
+        round(rate, 2) if rate else None,
+        round(eta, 1) if eta is not None else None,
+    )
+
+
+def get_run(session: Session, run_id: int) -> RecheckRun:
+    run = session.get(RecheckRun, run_id, populate_existing=True)
+    if run is None:
+        raise ArchiveError("recheck_not_found", "复查任务不存在", "Re-check run not found", status=404)
+    return run

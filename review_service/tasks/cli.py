@@ -1,0 +1,114 @@
+"""`review-service worker` and `review-service sweep`."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+from review_service.config import Settings
+from review_service.tasks.celery_app import QUEUE_BULK, QUEUE_CHECKS
+
+QUEUES = {"checks": QUEUE_CHECKS, "bulk": QUEUE_BULK}
+
+
+def lower_priority(nice: int) -> None:
+    """Nice this process, and its scheduling group where Linux groups processes by session.
+
+    With autogroup scheduling (on by default in many kernels) the scheduler first shares the CPU
+    fairly between sessions, and nice only ranks processes within one session. A worker that leads
+    its own session (a container's main process, or one started with setsid) lowers that session's
+    weight too; one started from a shell shares the shell's session and is only niced.
+    """
+    os.nice(nice)
+    autogroup = Path("/proc/self/autogroup")
+    if os.getsid(0) == os.getpid() and autogroup.exists():
+        with contextlib.suppress(OSError):
+            autogroup.write_text(str(nice))
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    from review_service.tasks.celery_app import create_celery
+
+    if not settings.broker_url:
+        print("worker 需要设置 REVIEW_BROKER_URL / the worker needs REVIEW_BROKER_URL", file=sys.stderr)
+        return 3
+    names = [q.strip() for q in args.queues.split(",") if q.strip()]
+    if not names or set(names) - set(QUEUES):
+        print(f"--queues: choose from {', '.join(QUEUES)}", file=sys.stderr)
+        return 3
+    if args.nice:
+        lower_priority(args.nice)  # bulk re-checks yield the CPU to the API and to interactive checks
+    argv = [
+        "worker",
+        "--queues",
+        ",".join(QUEUES[n] for n in names),
+        "--concurrency",
+        str(args.concurrency),
+        "--loglevel",
+        args.loglevel,
+        "--hostname",
+        f"{'-'.join(names)}-{os.getpid()}@%h",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    create_celery(settings.broker_url).worker_main(argv)
+    return 0
+
+
+def _ping(args: argparse.Namespace, settings: Settings) -> int:
+    """Health check: does a worker on this host answer over the broker?"""
+    import socket
+
+    from review_service.tasks.celery_app import create_celery
+
+    if not settings.broker_url:
+        print("需要设置 REVIEW_BROKER_URL / REVIEW_BROKER_URL is not set", file=sys.stderr)
+        return 1
+    try:
+        replies = create_celery(settings.broker_url).control.ping(timeout=args.timeout)
+    except Exception as exc:  # broker down: unhealthy, not a traceback
+        print(f"broker unreachable: {exc}", file=sys.stderr)
+        return 1
+    host = "@" + socket.gethostname()
+    mine = [name for reply in replies for name in reply if name.endswith(host)]
+    print("workers answering: " + (", ".join(mine) or "none"))
+    return 0 if mine else 1
+
+
+def _sweep(args: argparse.Namespace, settings: Settings) -> int:
+    from review_service.db import upgrade
+    from review_service.tasks.sweep import sweep
+
+    upgrade(settings)
+    while True:
+        overdue = dt.timedelta(seconds=args.overdue) if args.overdue is not None else None
+        result = sweep(settings, overdue=overdue)
+        print(
+            f"sweep: re-sent {len(result.versions)} checks, {len(result.batches)} batches; "
+            f"{len(result.failed_versions)} checks marked failed",
+            flush=True,
+        )
+        if not args.every:
+            return 0
+        time.sleep(args.every)
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    worker = sub.add_parser("worker", help="run a Celery worker (needs REVIEW_BROKER_URL)")
+    worker.add_argument("--queues", default="checks", help="checks, bulk, or checks,bulk")
+    worker.add_argument("--concurrency", type=int, default=1, help="pool processes (default 1; scale with replicas)")
+    worker.add_argument("--nice", type=int, default=0, help="lower the CPU priority by this much (bulk: 10)")
+    worker.add_argument("--loglevel", default="info")
+    worker.set_defaults(func=_worker)
+    ping = sub.add_parser("worker-ping", help="exit 0 when a worker on this host answers (health check)")
+    ping.add_argument("--timeout", type=float, default=5.0)
+    ping.set_defaults(func=_ping)
+    sweep = sub.add_parser("sweep", help="re-send overdue checks and re-check batches")
+    sweep.add_argument("--every", type=int, default=0, help="repeat every N seconds")
+    sweep.add_argument("--overdue", type=int, default=None, help="seconds (default REVIEW_CHECK_OVERDUE_SECONDS)")
+    sweep.set_defaults(func=_sweep)

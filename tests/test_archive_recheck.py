@@ -1,0 +1,227 @@
+"""回头看, embedded mode: a full first run, re-runs that check only what a change can affect, reports, corrections."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+
+from review_service.api.main import create_app
+from review_service.archive.recheck import start_recheck
+from review_service.db import unit_of_work
+from review_service.models import ArchiveDocument, CheckRun, DictionarySnapshot, DraftVersion, RecheckRun
+from review_service.tasks.sweep import sweep
+from tests.api_helpers import make_settings
+from tests.workflow_helpers import make_people
+
+PHONE = "联系电话：13800138000。"
+OLD_NAME = "请向国家工商行政管理总局反映。"
+NEW_TERM = "拍脑袋决策"
+PAGES = [
+    ("办公室", f"第一号通知：{PHONE}"),
+    ("办公室", "第二号通知：请各单位按时报送材料。"),
+    ("市场监管局", f"第三号通知：{OLD_NAME}"),
+    ("市场监管局", f"第四号通知：{PHONE}{OLD_NAME}"),
+    ("市场监管局", f"第五号通知：坚决杜绝{NEW_TERM}现象。"),
+    ("教育局", f"第六号通知：反对{NEW_TERM}，重视调查研究。"),
+    ("教育局", "第七号通知：开展读书月活动。"),
+    (None, "第八号通知：春节放假安排。"),
+]
+
+
+@pytest.fixture
+def env(tmp_path):
+    settings = make_settings(tmp_path)
+    people = make_people(settings, {"boss": ("admin", "办公室")})
+    with TestClient(create_app(settings)) as client:
+        docs = [
+            {
+                "url": f"https://www.example.gov.cn/t/{i}.html",
+                "title": f"通知{i}",
+                "published_at": f"2024-0{1 + i % 3}-15",
+                "content": body,
+                **({"department": dept} if dept else {}),
+            }
+            for i, (dept, body) in enumerate(PAGES)
+        ]
+        r = client.post("/api/v1/archive/documents", json={"documents": docs}, headers=people["rev3"].headers)
+        assert r.status_code == 200 and r.json()["added"] == len(PAGES), r.text
+        yield client, people, settings
+
+
+def recheck(client, person, **body):
+    r = client.post("/api/v1/archive/rechecks", json=body, headers=person.headers)
+    assert r.status_code == 202, r.text
+    run = r.json()
+    polled = client.get(f"/api/v1/archive/rechecks/{run['id']}", headers=person.headers).json()
+    assert polled["state"] == "done" and polled["done"] == polled["total"] and polled["percent"] == 100.0
+    return polled
+
+
+def report_rows(client, person, run_id):
+    text = client.get(f"/api/v1/archive/rechecks/{run_id}/report.csv", headers=person.headers).text
+    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+def checked_at(settings) -> dict[str, dt.datetime]:
+    with unit_of_work(settings) as session:
+        return {d.url: d.checked_at for d in session.scalars(select(ArchiveDocument))}
+
+
+def test_first_run_checks_every_page_and_reports_by_category_and_department(env):
+    client, people, _ = env
+    run = recheck(client, people["rev3"])
+    assert (run["mode"], run["in_scope"], run["total"]) == ("full", 8, 8)
+    assert "新导入" in run["reason"]
+    rows = report_rows(client, people["rev3"], run["id"])
+    pages = {(r["category"], r["url"].rsplit("/", 1)[1]) for r in rows}
+    assert pages == {
+        ("pii.phone", "0.html"),
+        ("pii.phone", "3.html"),
+        ("term.outdated", "2.html"),
+        ("term.outdated", "3.html"),
+    }
+    assert {r["department"] for r in rows if r["category"] == "term.outdated"} == {"市场监管局"}
+    page = client.get(f"/api/v1/archive/rechecks/{run['id']}/report.html", headers=people["rev3"].headers).text
+    assert page.index("<h2>pii.phone") < page.index("<h3>办公室") < page.index("<h2>term.outdated")
+    assert f"href='/archive/documents/{rows[0]['document_id']}'" in page
+    only = recheck(client, people["rev3"], categories=["term"], since="2024-02-01")
+    assert only["in_scope"] == 5 and only["total"] == 0  # nothing changed since the first run
+    assert {r["category"] for r in report_rows(client, people["rev3"], only["id"])} == {"term.outdated"}
+
+
+def test_a_rerun_checks_only_pages_an_organisation_entry_can_affect(env):
+    client, people, settings = env
+    recheck(client, people["rev3"])
+    before = checked_at(settings)
+    unchanged = recheck(client, people["rev3"])
+    assert (unchanged["total"], unchanged["reason"]) == (0, "词库与检查程序均未变化")
+
+    entry = {"kind": "wording", "text": NEW_TERM, "data": {"reason": "工作作风问题", "suggestion": "科学决策"}}
+    r = client.post("/api/v1/dictionary/entries", json=entry, headers=people["boss"].headers)
+    assert r.status_code == 201, r.text
+    run = recheck(client, people["rev3"])
+    assert (run["mode"], run["total"]) == ("incremental", 2)
+    assert NEW_TERM in run["reason"]
+    after = checked_at(settings)
+    changed = {url.rsplit("/", 1)[1] for url in after if after[url] != before[url]}
+    assert changed == {"4.html", "5.html"}
+    rows = report_rows(client, people["rev3"], run["id"])
+    assert {r["url"].rsplit("/", 1)[1] for r in rows if r["category"] == "term.banned"} == {"4.html", "5.html"}
+
+
+def test_when_the_shipped_dictionaries_changed_it_says_it_cannot_tell_and_checks_all(env):
+    client, people, settings = env
+    recheck(client, people["rev3"])
+    with unit_of_work(settings) as session:  # the pages were checked by an older release
+        session.execute(update(DictionarySnapshot).values(shipped="0" * 64, digest="old"))
+    run = recheck(client, people["rev3"])
+    assert (run["mode"], run["total"]) == ("full", 8)
+    assert "无法判断影响范围" in run["reason"]
+
+
+def test_bad_requests_get_codes_and_create_nothing(env):
+    client, people, settings = env
+    r = client.post("/api/v1/archive/rechecks", json={"categories": ["pii.face"]}, headers=people["rev3"].headers)
+    assert r.status_code == 422 and r.json()["code"] == "unknown_category" and "pii.face" in r.json()["message"]["zh"]
+    bad = {"url": "u", "title": "t", "published_at": "去年", "content": "正文"}
+    r = client.post("/api/v1/archive/documents", json={"documents": [bad]}, headers=people["rev3"].headers)
+    assert r.status_code == 422 and r.json()["code"] == "invalid_date"
+    r = client.post("/api/v1/archive/rechecks", json={}, headers=people["editor"].headers)
+    assert r.status_code == 403
+    assert client.get("/api/v1/archive/rechecks/99", headers=people["editor"].headers).json()["code"] == (
+        "recheck_not_found"
+    )
+    with unit_of_work(settings) as session:
+        assert session.scalars(select(RecheckRun)).all() == []
+        assert len(session.scalars(select(ArchiveDocument)).all()) == len(PAGES)
+
+
+def test_an_editor_opens_a_correction_draft_that_goes_through_the_workflow(env):
+    client, people, _ = env
+    run = recheck(client, people["rev3"])
+    doc_id = int(
+        next(r["document_id"] for r in report_rows(client, people["rev3"], run["id"]) if r["category"] == "pii.phone")
+    )
+    editor = people["editor"].headers
+    r = client.post(f"/api/v1/archive/documents/{doc_id}/correction", headers=editor)
+    assert r.status_code == 201, r.text
+    draft = r.json()
+    assert draft["title"] == "通知0" and draft["status"] == "draft" and draft["verdict"] == "block"
+    again = client.post(f"/api/v1/archive/documents/{doc_id}/correction", headers=editor)
+    assert (again.status_code, again.json()["id"]) == (200, draft["id"])
+    detail = client.get(f"/api/v1/archive/documents/{doc_id}", headers=editor).json()
+    assert detail["correction_draft_id"] == draft["id"] and detail["review_path"] == f"/archive/documents/{doc_id}"
+    fixed = {"title": "通知0", "body": "第一号通知：联系电话：0660-12345（县政务服务热线）。", "expected_revision": 0}
+    r = client.put(f"/api/v1/drafts/{draft['id']}", json=fixed, headers=editor)
+    assert r.status_code == 200 and r.json()["current_version"] == 2
+    r = client.post(f"/api/v1/drafts/{draft['id']}/submit", json={}, headers=editor)
+    assert r.json()["status"] == "in_review"
+    history = client.get(f"/api/v1/drafts/{draft['id']}/history", headers=editor).json()
+    assert history[1]["kind"] == "correction_opened" and history[1]["data"]["document_id"] == doc_id
+    assert client.post("/api/v1/archive/documents/999/correction", headers=editor).json()["code"] == (
+        "document_not_found"
+    )
+
+
+def test_without_a_broker_the_sweep_runs_overdue_work_here_and_gives_up_on_poison(env):
+    client, people, settings = env
+    with unit_of_work(settings) as session:
+        session.info["data_dir"] = settings.data_dir
+        run_id = start_recheck(session, settings=settings.model_copy(update={"recheck_batch_size": 3})).id
+    swept = sweep(settings, overdue=dt.timedelta(0))
+    assert len(swept.batches) == 3
+    with unit_of_work(settings) as session:
+        assert (session.get(RecheckRun, run_id).state, session.get(RecheckRun, run_id).done) == ("done", 8)
+
+    draft = client.post("/api/v1/drafts", json={"title": "稿", "body": "正文。"}, headers=people["editor"].headers)
+    draft_id = draft.json()["id"]
+    with unit_of_work(settings) as session:  # as if a check crashed its worker three times
+        version = session.scalar(select(DraftVersion).where(DraftVersion.draft_id == draft_id))
+        session.execute(update(CheckRun).where(CheckRun.version_id == version.id).values(state="checking", attempts=3))
+    assert sweep(settings, overdue=dt.timedelta(0)).failed_versions == [version.id]
+    r = client.post(f"/api/v1/drafts/{draft_id}/submit", json={}, headers=people["editor"].headers)
+    assert r.status_code == 409 and r.json()["code"] == "check_failed"
+
+
+def test_cli_recheck_in_process_draws_progress_and_writes_both_reports(env, tmp_path):
+    _, _, settings = env
+    out = subprocess.run(
+        [sys.executable, "-m", "review_service.cli", "archive", "recheck", "--category", "pii", "--out", str(tmp_path)],
+        env={**os.environ, "REVIEW_DATA_DIR": str(settings.data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "需检查 8 篇（在本进程内检查）" in out.stdout and "8/8 100.0%" in out.stderr and "篇/秒" in out.stderr
+    html_files, csv_files = list(tmp_path.glob("recheck-*.html")), list(tmp_path.glob("recheck-*.csv"))
+    assert len(html_files) == len(csv_files) == 1
+    assert "有问题的页面 2 篇" in out.stdout and "pii.phone" in csv_files[0].read_text("utf-8-sig")
+    bad = subprocess.run(
+        [sys.executable, "-m", "review_service.cli", "archive", "recheck", "--category", "typos"],
+        env={**os.environ, "REVIEW_DATA_DIR": str(settings.data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 3 and "[unknown_category]" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_report_never_links_a_non_http_url(env):
+    client, people, _ = env
+    page = {"url": "javascript:alert(1)", "title": "<b>恶意</b>", "published_at": "2024-06-01", "content": PHONE}
+    r = client.post("/api/v1/archive/documents", json={"documents": [page]}, headers=people["rev3"].headers)
+    assert r.json()["added"] == 1
+    run = recheck(client, people["rev3"])
+    html = client.get(f"/api/v1/archive/rechecks/{run['id']}/report.html", headers=people["rev3"].headers).text
+    assert "&lt;b&gt;恶意&lt;/b&gt;<br><small>javascript:alert(1)</small>" in html
+    assert "href='javascript" not in html and "<b>恶意" not in html
+    assert "<a href='https://www.example.gov.cn/t/0.html' rel='noopener noreferrer'>通知0</a>" in html
