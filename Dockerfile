@@ -15,6 +15,8 @@ COPY checks ./checks
 COPY workflows ./workflows
 COPY review_service ./review_service
 COPY dictionaries ./dictionaries
+# The editor widget and its demo page are served from here (/integrations/widget/…).
+COPY integrations/js/review-widget.js integrations/js/demo.html ./integrations/js/
 
 # Editable install: the engine reads dictionaries/ next to the packages. pycorrector is installed
 # without its dependencies (torch, transformers …), exactly as the Makefile does: only its data

@@ -141,3 +141,17 @@ def test_env_example_values_are_valid_settings():
     compose_only = set(values) - {f"REVIEW_{k.upper()}" for k in review}
     text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
     assert all(f"${{{name}" in text for name in compose_only), compose_only
+
+
+def test_dockerfile_copies_only_what_exists_and_ships_the_widget():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    sources = [part for line in dockerfile.splitlines() if line.startswith("COPY ") for part in line.split()[1:-1]]
+    assert [s for s in sources if not (ROOT / s).exists()] == []
+    assert "integrations/js/review-widget.js" in sources
+
+
+def test_every_setting_reaches_the_containers():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    env = compose["services"]["api"]["environment"]
+    wanted = {f"REVIEW_{name.upper()}" for name in Settings.model_fields} - {"REVIEW_HOST", "REVIEW_PORT"}
+    assert sorted(wanted - set(env)) == []
