@@ -177,6 +177,7 @@ def _user_unlock(args: argparse.Namespace, settings: Settings) -> int:
 
     from review_service import audit
     from review_service.db import unit_of_work, upgrade
+    from review_service.login_guard import unlock
     from review_service.models import User
 
     upgrade(settings)
@@ -185,7 +186,7 @@ def _user_unlock(args: argparse.Namespace, settings: Settings) -> int:
         if user is None:
             print(f"no user {args.username!r}", file=sys.stderr)
             return EXIT_BAD_INPUT
-        user.failed_logins, user.locked_until = 0, None
+        unlock(session, username=user.username)
         audit.append(session, kind="user_unlocked", actor_id=None, data={"user": user.id, "via": "cli"})
     print(f"User '{args.username}' unlocked")
     return 0

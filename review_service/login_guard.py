@@ -1,8 +1,9 @@
-"""Password checks with lock-out, shared by the web login and the API login.
+"""Password checks with lock-out, shared by the web login, the password page and the API login.
 
-Repeated wrong passwords lock the account for a while instead of letting a guesser try forever;
-the counter resets on success. The lock-out is per account, so the message never reveals whether
-a username exists.
+Repeated wrong passwords lock the typed username for a while instead of letting a guesser try
+forever. The counter is kept per username whether or not such an account exists, and an unknown
+name costs the same password-hash work, so neither the answer nor its timing tells which names
+exist. The counter resets on success.
 """
 
 from __future__ import annotations
@@ -10,12 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from review_service import audit
-from review_service.models import User, utcnow
-from review_service.passwords import verify_password
+from review_service.models import LoginThrottle, User, utcnow
+from review_service.passwords import hash_password, verify_password
+
+MAX_USERNAME = 200
+FORGET_AFTER = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -27,42 +33,81 @@ class LoginRefused(Exception):
 
 
 WRONG = LoginRefused("wrong_credentials", "用户名或密码错误", "Wrong username or password")
+_DUMMY_HASH: list[str] = []
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
-def locked_for(user: User, now: dt.datetime) -> dt.timedelta | None:
-    until = _aware(user.locked_until)
-    return until - now if until is not None and until > now else None
+def _throttle(session: Session, username: str) -> LoginThrottle:
+    """The username's counter row, created if needed and row-locked (PostgreSQL) for this transaction."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(LoginThrottle)
+        .values(username=username, failures=0, updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["username"])
+    )
+    row = session.scalar(select(LoginThrottle).where(LoginThrottle.username == username).with_for_update())
+    assert row is not None
+    return row
+
+
+def _locked_message(remaining: dt.timedelta) -> LoginRefused:
+    minutes = max(1, int(remaining.total_seconds() // 60) + 1)
+    return LoginRefused(
+        "account_locked",
+        f"密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试或联系管理员",
+        f"Too many wrong passwords; the account is locked for {minutes} more minute(s)",
+        423,
+    )
+
+
+def _password_ok(user: User | None, password: str) -> bool:
+    if user is None or not user.is_active:
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(hash_password("not a password"))
+        verify_password(_DUMMY_HASH[0], password)  # same work as a real check
+        return False
+    return verify_password(user.password_hash, password)
 
 
 def authenticate(
     session: Session, *, username: str, password: str, max_failures: int = 5, lockout: dt.timedelta
 ) -> User:
     """The user whose password this is, or LoginRefused; failures are counted and committed by the caller."""
-    # Row lock (PostgreSQL): parallel guesses queue up, so none of their failures is lost.
-    user = session.scalar(select(User).where(User.username == username).with_for_update())
+    name = username.strip()[:MAX_USERNAME]
     now = utcnow()
-    if user is None or not user.is_active:
-        raise WRONG
-    remaining = locked_for(user, now)
-    if remaining is not None:
-        minutes = max(1, int(remaining.total_seconds() // 60) + 1)
-        raise LoginRefused(
-            "account_locked",
-            f"密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试或联系管理员",
-            f"Too many wrong passwords; the account is locked for {minutes} more minute(s)",
-            423,
+    throttle = _throttle(session, name)
+    until = _aware(throttle.locked_until)
+    if until is not None and until > now:
+        raise _locked_message(until - now)
+    user = session.scalar(select(User).where(User.username == name))
+    throttle.updated_at = now
+    if not _password_ok(user, password):
+        throttle.failures += 1
+        if throttle.failures >= max_failures:
+            throttle.locked_until, throttle.failures = now + lockout, 0
+            audit.append(session, kind="login_locked", actor_id=user.id if user else None, data={"username": name})
+        session.execute(
+            delete(LoginThrottle).where(
+                LoginThrottle.updated_at < now - FORGET_AFTER,
+                or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
+            )
         )
-    if not verify_password(user.password_hash, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + lockout
-            user.failed_logins = 0
-            audit.append(session, kind="account_locked", actor_id=user.id, data={})
         raise WRONG
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.failures, throttle.locked_until = 0, None
+    assert user is not None
     return user
+
+
+def unlock(session: Session, *, username: str) -> bool:
+    """Clear a lock-out (admin page, `review-service user unlock`); True when there was one."""
+    result = session.execute(delete(LoginThrottle).where(LoginThrottle.username == username))
+    return bool(result.rowcount)
+
+
+def locked_usernames(session: Session) -> set[str]:
+    now = utcnow()
+    rows = session.scalars(select(LoginThrottle).where(LoginThrottle.locked_until.is_not(None)))
+    return {r.username for r in rows if (_aware(r.locked_until) or now) > now}

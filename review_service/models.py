@@ -28,8 +28,6 @@ class User(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), default=None)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     spans_departments: Mapped[bool] = mapped_column(default=False)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
     department: Mapped[Department | None] = relationship()
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -189,6 +187,18 @@ class DictionaryEntry(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     retired_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class LoginThrottle(Base):
+    """Wrong passwords per typed username, existing or not, so a lock-out never tells which names exist."""
+
+    __tablename__ = "login_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(200), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class WebSession(Base):

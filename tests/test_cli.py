@@ -154,20 +154,24 @@ def test_user_create_prints_one_time_password_and_refuses_duplicates(tmp_path):
 def test_user_unlock_clears_a_lockout(tmp_path):
     import datetime as dt
 
-    from sqlalchemy import select
-
     from review_service.config import Settings
     from review_service.db import unit_of_work, upgrade
-    from review_service.models import User, utcnow
+    from review_service.login_guard import LoginRefused, authenticate, locked_usernames
     from review_service.users import create_user
 
     settings = Settings(data_dir=tmp_path)
     upgrade(settings)
     with unit_of_work(settings) as session:
-        user, _ = create_user(session, username="locked", role="admin", password="pw-locked")
-        user.locked_until = utcnow() + dt.timedelta(minutes=15)
+        create_user(session, username="locked", role="admin", password="pw-locked")
+    for _ in range(2):
+        with unit_of_work(settings) as session:
+            with pytest.raises(LoginRefused):
+                authenticate(session, username="locked", password="x", max_failures=2, lockout=dt.timedelta(minutes=9))
+            session.commit()
+    with unit_of_work(settings) as session:
+        assert locked_usernames(session) == {"locked"}
     done = run_cli(["user", "unlock", "locked"], tmp_path)
     assert done.returncode == 0, done.stderr
     with unit_of_work(settings) as session:
-        assert session.scalar(select(User.locked_until).where(User.username == "locked")) is None
+        assert locked_usernames(session) == set()
     assert run_cli(["user", "unlock", "nobody"], tmp_path).returncode == 3

@@ -148,3 +148,14 @@ def test_password_change_rules_and_other_sessions_end(web) -> None:
         assert other.get("/queue", follow_redirects=False).headers["location"].startswith("/login")
     assert client.get("/queue").status_code == 200
     assert login_attempt(client, "proof2", "long-enough-1")[0] == 303
+
+
+def test_unknown_names_lock_the_same_way_so_nothing_tells_which_exist(web) -> None:
+    client, _, _ = web
+    answers = {}
+    for name in ("proof3", "no-such-person"):
+        for _ in range(3):
+            login_attempt(client, name, "wrong")
+        answers[name] = login_attempt(client, name, "wrong")
+    assert answers["proof3"][0] == answers["no-such-person"][0] == 423
+    assert "锁定" in answers["no-such-person"][1]

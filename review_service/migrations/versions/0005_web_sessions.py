@@ -1,4 +1,4 @@
-"""web sessions and login lock-out
+"""web sessions and login lock-out (per username, known or not)
 
 Revision ID: 0005
 Revises: 0004
@@ -25,13 +25,16 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
     )
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"))
-        batch.add_column(sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        "login_throttle",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("username", sa.String(200), nullable=False, unique=True),
+        sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("locked_until")
-        batch.drop_column("failed_logins")
+    op.drop_table("login_throttle")
     op.drop_table("web_sessions")

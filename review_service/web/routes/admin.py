@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from review_service import audit, org_dictionary
+from review_service.login_guard import locked_usernames, unlock
 from review_service.models import ApiToken, Department, DictionaryEntry, User, utcnow
 from review_service.passwords import hash_password, one_time_password
 from review_service.sessions import end_all_sessions
@@ -33,7 +34,7 @@ def _users_page(page: Page, *, shown_secret: dict[str, str] | None = None, statu
     departments = page.session.scalars(select(Department).order_by(Department.name)).all()
     return page.render(
         "admin_users.html", status_code=status_code, users=users, departments=departments, roles=ROLES,
-        shown_secret=shown_secret, now=utcnow(),
+        shown_secret=shown_secret, locked=locked_usernames(page.session),
     )  # fmt: skip
 
 
@@ -79,7 +80,7 @@ def edit_user(user_id: int, page: FormPageDep, data: FormDataDep) -> Response:
     if op == "reset_password":
         secret = one_time_password()
         user.password_hash, user.must_change_password = hash_password(secret), True
-        user.failed_logins, user.locked_until = 0, None
+        unlock(page.session, username=user.username)
         end_all_sessions(page.session, user=user)
         audit.append(page.session, kind="password_reset", actor_id=page.user.id, data={"user": user.id})
         return _users_page(page, shown_secret={"who": user.username, "what": "新的一次性密码", "secret": secret})
@@ -90,7 +91,7 @@ def edit_user(user_id: int, page: FormPageDep, data: FormDataDep) -> Response:
         if not user.is_active:
             end_all_sessions(page.session, user=user)
     elif op == "unlock":
-        user.failed_logins, user.locked_until = 0, None
+        unlock(page.session, username=user.username)
     elif op == "update":
         role = _field(data, "role", 20)
         if role not in ROLES:
