@@ -175,3 +175,18 @@ def test_an_author_saves_a_new_version_of_a_returned_draft(editor) -> None:
     assert "已保存第 2 版" in response.text
     diff = client.get(f"/drafts/{draft_id}")
     assert '<div class="diff-change">' in diff.text and "<ins>特此通知。</ins>" in diff.text
+
+
+def test_reading_a_docx_from_the_workspace_form_keeps_typed_metadata(editor) -> None:
+    client, token, _ = editor
+    data = make_docx([para(run("关于开展安全生产检查的通知"))], title="安全生产检查")
+    response = client.post(
+        "/workspace",
+        data={"csrf_token": token, "op": "upload_docx", "doc_number": "陆府办函〔2024〕121号", "channel": "new_media"},
+        files={"file": ("notice.docx", data, "application/octet-stream")},
+    )
+    assert response.status_code == 200 and "关于开展安全生产检查的通知" in body_of(response.text)
+    assert 'name="doc_number" value="陆府办函〔2024〕121号"' in response.text
+    assert '<option value="new_media" selected>' in response.text
+    missing = client.post("/workspace", data={"csrf_token": token, "op": "upload_docx"})
+    assert missing.status_code == 422 and "请选择要上传的 .docx 文件" in missing.text

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from checks import Channel, DocType
 from checks.docx_reader import DocxError, read_docx
@@ -187,6 +188,8 @@ def _reload(page: Page, form: DraftForm) -> Draft | None:
 def workspace_action(page: FormPageDep, data: FormDataDep) -> Response:
     form = DraftForm.from_form(data, max_chars=page.settings.max_text_chars)
     op = str(data.get("op") or "check")[:200]
+    if op == "upload_docx":
+        return _load_docx(page, form, data.get("file"))
     draft = _reload(page, form)
     saving = op in ("save", "save_submit")
     errors = form.errors(max_chars=page.settings.max_text_chars, for_saving=saving)
@@ -209,25 +212,27 @@ def workspace_action(page: FormPageDep, data: FormDataDep) -> Response:
     return _render(page, form, draft=draft)
 
 
-@router.post("/workspace/docx")
-def upload_docx(
-    page: FormPageDep,
-    file: Annotated[UploadFile | None, File()] = None,
-    channel: Annotated[str, Form(max_length=20)] = "website",
-    doc_type: Annotated[str, Form(max_length=20)] = "other",
-) -> Response:
-    form = DraftForm(channel=channel, doc_type=doc_type)
-    if file is None or not file.filename:
+def _load_docx(page: Page, form: DraftForm, upload: object) -> Response:
+    """The Word file replaces title and body; channel, type and metadata typed so far are kept."""
+    if not isinstance(upload, StarletteUpload) or not upload.filename:
         return _render(page, form, errors=["请选择要上传的 .docx 文件。"], status_code=422)
-    data = file.file.read(MAX_DOCX_BYTES + 1)
-    if len(data) > MAX_DOCX_BYTES:
-        return _render(page, form, errors=["文件过大（上限 20 MB）。"], status_code=413)
+    limit = min(MAX_DOCX_BYTES, page.settings.max_request_bytes)
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        return _render(page, form, errors=[f"文件过大（上限 {limit // 1_000_000 or 1} MB）。"], status_code=413)
     try:
         content = read_docx(data)
     except DocxError as exc:
         return _render(page, form, errors=[exc.message], status_code=422)
-    form = form.with_fields(title=content.title or "", body=content.text)
+    form = form.with_fields(title=content.title or form.title, body=content.text)
     extra = [f.to_dict() for f in content.hidden_findings]
     errors = form.errors(max_chars=page.settings.max_text_chars, for_saving=False)
-    page.flashes.append({"level": "ok", "text": f"已读取 {file.filename}，请核对标题与正文"})
+    page.flashes.append({"level": "ok", "text": f"已读取 {upload.filename}，请核对标题与正文"})
     return _render(page, form, errors=errors, extra=extra, status_code=422 if errors else 200)
+
+
+@router.post("/workspace/docx")
+def upload_docx(page: FormPageDep, data: FormDataDep) -> Response:
+    """The upload on its own (also reachable from the workspace form's 读取文档 button)."""
+    form = DraftForm.from_form(data, max_chars=page.settings.max_text_chars)
+    return _load_docx(page, form, data.get("file"))
