@@ -102,6 +102,8 @@ class KeyStore:
                     "kid": key["kid"],
                     "x": key["x"],
                     "status": "current" if key["kid"] == data["current"] else "retired",
+                    # a verifier refuses a receipt this key signed with a later issued_at
+                    **({"retired_at": key["retired"]} if key["kid"] != data["current"] else {}),
                 }
                 for key in data["keys"]
             ]
@@ -121,6 +123,7 @@ class ReceiptError(ValueError):
 
 
 MAX_RECEIPT_LIFETIME = dt.timedelta(days=31)
+CLOCK_SKEW = dt.timedelta(minutes=2)  # how far in the future a receipt's issued_at may be
 
 
 def verify_receipt(
@@ -144,6 +147,12 @@ def verify_receipt(
     key = next((k for k in jwks.get("keys", []) if k.get("kid") == kid), None)
     if key is None:
         raise ReceiptError("unknown_key", f"未知的签名密钥 {kid} / unknown key id")
+    retired: dt.datetime | None = None
+    if key.get("status", "current") != "current" or key.get("retired_at") is not None:
+        try:
+            retired = dt.datetime.fromisoformat(key["retired_at"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ReceiptError("key_retired", f"签名密钥 {kid} 已停用 / key retired without a time") from exc
     try:
         Ed25519PublicKey.from_public_bytes(b64url_decode(key["x"])).verify(signature, canonical_json(payload))
     except (InvalidSignature, ValueError) as exc:
@@ -156,6 +165,10 @@ def verify_receipt(
         raise ReceiptError("receipt_malformed", "回执格式不正确 / malformed receipt") from exc
     if expires - issued > MAX_RECEIPT_LIFETIME:
         raise ReceiptError("receipt_malformed", "回执有效期超出上限 / receipt lifetime too long")
+    if issued > now + CLOCK_SKEW:
+        raise ReceiptError("receipt_not_yet_valid", "回执签发时间晚于当前时间 / receipt issued in the future")
+    if retired is not None and issued > retired:
+        raise ReceiptError("key_retired", f"签名密钥 {kid} 在回执签发前已停用 / key retired before issue")
     if expires <= now:
         raise ReceiptError("receipt_expired", "回执已过期 / receipt expired")
     if channel is not None and payload.get("channel") != channel:

@@ -57,23 +57,37 @@ def issue_token(session: Session, *, user: User, name: str, scopes: list[str], t
     return IssuedToken(token, record)
 
 
-def issue_ephemeral_token(session: Session, *, issuer: User, subject: str, ttl: dt.timedelta) -> IssuedToken:
+def issue_ephemeral_token(session: Session, *, issuer: ApiToken, subject: str, ttl: dt.timedelta) -> IssuedToken:
     """A check-only browser token for one end user of a CMS, owned by the CMS account that asked.
 
-    Owned by the service account (the end user has no account here), named after the end user so
-    the token list shows who held it; the issuer's expired browser tokens are purged on the way.
+    Owned by the service account (the end user has no account here) and named
+    ``ephemeral:<issuer token id>:<end user>``, so the token list shows who held it and the token
+    stops working as soon as the token that minted it is revoked or expires (``find_active_token``).
+    It never outlives the issuing token. The account's expired browser tokens are purged on the way.
     """
     now = utcnow()
     expired = session.scalars(
         select(ApiToken).where(
-            ApiToken.user_id == issuer.id,
+            ApiToken.user_id == issuer.user_id,
             ApiToken.name.startswith(EPHEMERAL_PREFIX),
             ApiToken.expires_at < now,
         )
     ).all()
     for record in expired:
         session.delete(record)
-    return issue_token(session, user=issuer, name=f"{EPHEMERAL_PREFIX}{subject}", scopes=["check"], ttl=ttl)
+    issued = issue_token(
+        session, user=issuer.user, name=f"{EPHEMERAL_PREFIX}{issuer.id}:{subject}", scopes=["check"], ttl=ttl
+    )
+    issuer_expires = _aware(issuer.expires_at)
+    if issuer_expires is not None and issued.record.expires_at is not None:
+        issued.record.expires_at = min(_aware(issued.record.expires_at), issuer_expires)  # never outlives it
+    return issued
+
+
+def ephemeral_issuer_id(name: str) -> int | None:
+    """The id of the token that minted a browser token named ``ephemeral:<id>:<user>``; None if not one."""
+    head, _, rest = name.removeprefix(EPHEMERAL_PREFIX).partition(":")
+    return int(head) if rest and head.isascii() and head.isdigit() else None
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -82,14 +96,31 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-def find_active_token(session: Session, *, token: str) -> ApiToken | None:
-    """The token's record if it exists, is not revoked or expired and its user is active."""
-    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+def _usable(record: ApiToken | None) -> bool:
     if record is None or record.revoked_at is not None or not record.user.is_active:
-        return None
+        return False
     expires = _aware(record.expires_at)
-    if expires is not None and expires <= utcnow():
+    return expires is None or expires > utcnow()
+
+
+def find_active_token(session: Session, *, token: str) -> ApiToken | None:
+    """The token's record if it exists, is not revoked or expired and its user is active.
+
+    A browser token (``ephemeral:…``) is active only while the token that minted it is: revoking
+    the CMS's token ends its browser tokens too. One without an issuer id (minted before issuer ids
+    were recorded) is refused; those lived minutes, and the widget fetches a new one.
+    """
+    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if not _usable(record):
         return None
+    assert record is not None
+    if record.name.startswith(EPHEMERAL_PREFIX):
+        issuer_id = ephemeral_issuer_id(record.name)
+        issuer = session.get(ApiToken, issuer_id) if issuer_id is not None else None
+        if issuer is None or issuer.user_id != record.user_id or issuer.name.startswith(EPHEMERAL_PREFIX):
+            return None
+        if not _usable(issuer):
+            return None
     return record
 
 

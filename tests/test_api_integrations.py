@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from review_service.api.main import create_app
 from review_service.db import unit_of_work
 from review_service.models import ApiToken
-from review_service.tokens import hash_token
+from review_service.signing import KeyStore, ReceiptError, b64url, canonical_json, verify_receipt
+from review_service.tokens import ephemeral_issuer_id, hash_token, revoke_token
 from tests.api_helpers import make_settings, mint_token
 
 ALLOWED = "https://cms.example.gov.cn"
@@ -52,12 +53,14 @@ def test_cms_mints_a_check_only_token_that_expires_in_minutes(client, cms, setti
     assert again.status_code == 403 and again.json()["code"] == "insufficient_scope"
     with unit_of_work(settings) as session:
         record = session.query(ApiToken).filter_by(token_hash=hash_token(out["token"])).one()
-        assert record.name == "ephemeral:zhangsan" and record.user.username == "site-cms"
+        assert record.name.startswith("ephemeral:") and record.name.endswith(":zhangsan")
+        assert record.user.username == "site-cms"
 
 
 def test_lifetime_is_capped_and_an_expired_token_is_refused_then_purged(client, cms, settings):
-    assert mint(client, cms, ttl_seconds=3600).json()["expires_at"]  # asks for an hour …
-    capped = dt.datetime.fromisoformat(mint(client, cms, ttl_seconds=3600).json()["expires_at"])
+    r = mint(client, cms, ttl_seconds=3600)  # asks for an hour …
+    assert r.status_code == 201, r.text
+    capped = dt.datetime.fromisoformat(r.json()["expires_at"])
     assert capped - dt.datetime.now(dt.UTC) <= dt.timedelta(seconds=settings.ephemeral_token_seconds)  # … gets 10 min
     token = mint(client, cms, ttl_seconds=30).json()["token"]
     with unit_of_work(settings) as session:
@@ -74,6 +77,9 @@ def test_only_a_service_account_with_publish_scope_mints(client, settings):
     check_only = {"Authorization": f"Bearer {mint_token(settings, name='cms-check-only', scopes=['check'])}"}
     r = mint(client, check_only)
     assert r.status_code == 403 and r.json()["code"] == "insufficient_scope"
+    publish_only = {"Authorization": f"Bearer {mint_token(settings, name='cms-pub-only', scopes=['publish'])}"}
+    r = mint(client, publish_only)  # a token cannot hand out check when it does not have it
+    assert r.status_code == 403 and r.json()["code"] == "insufficient_scope"
     from review_service.users import create_user
 
     with unit_of_work(settings) as session:
@@ -82,6 +88,68 @@ def test_only_a_service_account_with_publish_scope_mints(client, settings):
     r = mint(client, {"Authorization": f"Bearer {person_token}"})
     assert r.status_code == 403 and r.json()["code"] == "not_a_service_account"
     assert r.json()["message"]["zh"] and r.json()["message"]["en"]
+
+
+def test_a_browser_token_never_outlives_the_token_that_minted_it(client, settings):
+    token = mint_token(settings, name="cms-short", scopes=["check", "publish"], days=30)
+    with unit_of_work(settings) as session:
+        issuer = session.query(ApiToken).filter_by(token_hash=hash_token(token)).one()
+        issuer_expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=90)
+        issuer.expires_at = issuer_expires
+    out = mint(client, {"Authorization": f"Bearer {token}"})
+    assert out.status_code == 201, out.text
+    assert dt.datetime.fromisoformat(out.json()["expires_at"]) <= issuer_expires  # not the usual 10 minutes
+
+
+def test_revoking_the_issuer_ends_its_browser_tokens(client, settings):
+    token = mint_token(settings, name="cms-revoked", scopes=["check", "publish"])
+    issued = mint(client, {"Authorization": f"Bearer {token}"}).json()
+    browser = {"Authorization": f"Bearer {issued['token']}"}
+    assert client.post("/api/v1/check", json={"text": "x"}, headers=browser).status_code == 200
+    with unit_of_work(settings) as session:
+        assert revoke_token(session, prefix=token[:10]) == 1
+    r = client.post("/api/v1/check", json={"text": "x"}, headers=browser)
+    assert r.status_code == 401 and r.json()["code"] == "invalid_token"
+
+    # a browser token whose name names no issuer (or another account's token) is refused too
+    other = mint(client, {"Authorization": f"Bearer {mint_token(settings, name='cms-x', scopes=['check', 'publish'])}"})
+    live = mint(client, {"Authorization": f"Bearer {mint_token(settings, name='cms-y', scopes=['check', 'publish'])}"})
+    assert other.status_code == live.status_code == 201
+    with unit_of_work(settings) as session:
+        record = session.query(ApiToken).filter_by(token_hash=hash_token(other.json()["token"])).one()
+        foreign = session.query(ApiToken).filter_by(token_hash=hash_token(live.json()["token"])).one()
+        record.name = f"ephemeral:{ephemeral_issuer_id(foreign.name)}:zhangsan"
+    r = client.post("/api/v1/check", json={"text": "x"}, headers={"Authorization": f"Bearer {other.json()['token']}"})
+    assert r.status_code == 401
+    with unit_of_work(settings) as session:
+        record = session.query(ApiToken).filter_by(token_hash=hash_token(other.json()["token"])).one()
+        record.name = "ephemeral:zhangsan"
+    r = client.post("/api/v1/check", json={"text": "x"}, headers={"Authorization": f"Bearer {other.json()['token']}"})
+    assert r.status_code == 401
+
+
+def test_a_retired_key_publishes_when_it_retired_and_signs_nothing_after(tmp_path):
+    store = KeyStore(tmp_path / "keys")
+    old = store.ensure()
+    now = dt.datetime.now(dt.UTC)
+
+    def signed_by_old(issued: dt.datetime) -> dict:
+        payload = {"content_hash": "sha256:x", "channel": "website", "kid": old, "v": 1}
+        payload |= {"issued_at": issued.isoformat(), "expires_at": (issued + dt.timedelta(days=7)).isoformat()}
+        return {"payload": payload, "signature": b64url(store.private_key(old).sign(canonical_json(payload)))}
+
+    before = signed_by_old(now - dt.timedelta(minutes=1))
+    store.rotate()
+    keys = {k["kid"]: k for k in store.jwks()["keys"]}
+    assert keys[old]["status"] == "retired" and dt.datetime.fromisoformat(keys[old]["retired_at"]) >= now
+    assert "retired_at" not in keys[store.ensure()]
+    assert verify_receipt(before, store.jwks(), channel="website")["kid"] == old
+    with pytest.raises(ReceiptError) as after:  # someone holding the retired private key
+        verify_receipt(signed_by_old(now + dt.timedelta(seconds=5)), store.jwks(), channel="website")
+    assert after.value.code == "key_retired"
+    with pytest.raises(ReceiptError) as future:
+        verify_receipt(store.sign(signed_by_old(now + dt.timedelta(hours=1))["payload"]), store.jwks())
+    assert future.value.code == "receipt_not_yet_valid"
 
 
 @pytest.mark.parametrize(

@@ -136,6 +136,8 @@ def test_key_rotation_refreshes_the_cache_once_and_old_receipts_stay_valid(servi
         assert keys.fetches == 2
         cms.verify_receipt(old, **content)  # the retired key is still published
         assert keys.fetches == 2
+        retired = next(k for k in keys.jwks["keys"] if k["kid"] == old["payload"]["kid"])
+        assert retired["status"] == "retired" and retired["retired_at"] >= old["payload"]["issued_at"]
     stingy = KeySetCache(min_refresh=3600.0)
     with client(service, "site-cms", keys=stingy) as cms:
         forged = copy.deepcopy(old)

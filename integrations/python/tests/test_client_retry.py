@@ -13,7 +13,15 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from review_client import ApiError, AsyncReviewClient, RetryPolicy, ReviewClient, ServiceUnavailable
+from review_client import (
+    ApiError,
+    AsyncReviewClient,
+    BadResponse,
+    RetryPolicy,
+    ReviewClient,
+    ReviewError,
+    ServiceUnavailable,
+)
 
 FAST = RetryPolicy(retries=3, backoff=0.01, max_backoff=0.05)
 CHECK_OK = {"findings": [], "verdict": "pass", "stats": {}}
@@ -75,10 +83,64 @@ def test_503_then_success_is_retried_with_backoff(fake):
 
 def test_429_honours_retry_after(fake):
     fake.answers = [(429, b"slow down", {"Retry-After": "1"}), (200, CHECK_OK, {})]
-    with ReviewClient(fake.url, "t", retry=RetryPolicy(retries=2, backoff=0.01, max_backoff=0.3)) as client:
+    with ReviewClient(fake.url, "t", retry=RetryPolicy(retries=2, backoff=0.01, max_backoff=2.0)) as client:
         client.check("x")
     (_, _, first), (_, _, second) = fake.requests
-    assert 0.25 <= second - first < 1.0  # Retry-After 1 s, capped at max_backoff 0.3 s
+    assert 0.95 <= second - first < 1.8  # waited the 1 s asked for, not the 0.01 s backoff
+
+
+def test_a_retry_after_longer_than_max_backoff_stops_at_once(fake):
+    fake.answers = [(503, busy(), {"Retry-After": "120"})] * 4
+    started = time.monotonic()
+    policy = RetryPolicy(retries=3, backoff=0.01, max_backoff=0.3)
+    with ReviewClient(fake.url, "t", retry=policy) as client, pytest.raises(ServiceUnavailable) as error:
+        client.check("x")
+    assert error.value.code == "database_busy" and len(fake.requests) == 1
+    assert time.monotonic() - started < 1.0  # neither 120 s of waiting nor an early retry
+
+
+ARABIC_ONE = "\u0661".encode().decode("latin-1")  # sent as its UTF-8 bytes
+
+
+@pytest.mark.parametrize("value", ["\u00b2", ARABIC_ONE, "1.5", "-1", "Wed, 21 Oct 2015 07:28:00 GMT", "9" * 40])
+def test_a_retry_after_that_is_not_ascii_seconds_falls_back_to_backoff(fake, value):
+    fake.answers = [(503, busy(), {"Retry-After": value}), (200, CHECK_OK, {})]
+    with ReviewClient(fake.url, "t", retry=FAST) as client:
+        assert client.check("x").verdict == "pass"
+    assert len(fake.requests) == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"<html>login</html>", b"", b"[]", b'"ok"', b'{"ok": true}', b'{"findings": 3, "verdict": "pass"}'],
+)
+def test_a_200_that_is_not_the_documented_json_is_a_review_error(fake, body):
+    fake.answers = [(200, body, {})]
+    with ReviewClient(fake.url, "t", retry=FAST) as client, pytest.raises(BadResponse) as error:
+        client.check("x")
+    assert isinstance(error.value, ReviewError) and error.value.code == "bad_response"
+    assert len(fake.requests) == 1
+    fake.answers = [(200, b"<html>login</html>", {})]
+    with ReviewClient(fake.url, "t", retry=FAST) as client, pytest.raises(BadResponse):
+        client.publish_gate(channel="website", title="t", body="b")
+
+
+def test_async_client_raises_bad_response_too(fake):
+    fake.answers = [(200, b'{"ok": true}', {})]
+
+    async def run() -> None:
+        async with AsyncReviewClient(fake.url, "t", retry=FAST) as client:
+            await client.publish_gate(channel="website", title="t", body="b")
+
+    with pytest.raises(BadResponse):
+        asyncio.run(run())
+
+
+def test_minting_a_browser_token_is_not_repeated_after_a_502(fake):
+    fake.answers = [(502, b"", {}), (200, {"token": "rvs_x", "scopes": ["check"], "user": "u"}, {})]
+    with ReviewClient(fake.url, "t", retry=FAST) as client, pytest.raises(ApiError) as error:
+        client.browser_token("u")
+    assert error.value.status == 502 and len(fake.requests) == 1  # a second token may already exist
 
 
 def test_retries_give_up_with_the_services_code(fake):

@@ -25,7 +25,10 @@ router = APIRouter(tags=["tokens"])
 def mint_ephemeral(
     body: EphemeralTokenRequest, session: SessionDep, settings: SettingsDep, token: PublishToken
 ) -> EphemeralTokenOut:
-    # Only a CMS service account (role cms, scope publish) mints: people use their own tokens.
+    # Only a CMS service account (role cms, scopes check and publish) mints: people use their own
+    # tokens, and a token cannot hand out a scope it does not have itself.
+    if "check" not in token.scopes:
+        raise ApiError(403, "insufficient_scope", "该令牌没有 check 权限", "Token lacks the 'check' scope")
     if token.user.role != SERVICE_ROLE:
         raise ApiError(
             403,
@@ -37,7 +40,7 @@ def mint_ephemeral(
     if not subject or not subject.isprintable():
         raise ApiError(422, "invalid_user", "用户名须为可打印字符", "The user name must be printable text")
     seconds = min(body.ttl_seconds or settings.ephemeral_token_seconds, settings.ephemeral_token_seconds)
-    issued = issue_ephemeral_token(session, issuer=token.user, subject=subject, ttl=dt.timedelta(seconds=seconds))
+    issued = issue_ephemeral_token(session, issuer=token, subject=subject, ttl=dt.timedelta(seconds=seconds))
     assert issued.record.expires_at is not None
     return EphemeralTokenOut(
         token=issued.token, scopes=issued.record.scopes, user=subject, expires_at=issued.record.expires_at

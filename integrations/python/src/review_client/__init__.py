@@ -4,7 +4,7 @@ from review_client._retry import RetryPolicy
 from review_client.async_client import AsyncReviewClient
 from review_client.canonical import content_hash
 from review_client.client import ReviewClient
-from review_client.errors import ApiError, AuthError, ReceiptError, ReviewError, ServiceUnavailable
+from review_client.errors import ApiError, AuthError, BadResponse, ReceiptError, ReviewError, ServiceUnavailable
 from review_client.models import BrowserToken, CheckResult, Draft, DraftVersion, Finding, GateResult, MaskResult
 from review_client.receipts import KeySetCache, verify_receipt
 
@@ -12,6 +12,7 @@ __all__ = [
     "ApiError",
     "AsyncReviewClient",
     "AuthError",
+    "BadResponse",
     "BrowserToken",
     "CheckResult",
     "Draft",

@@ -22,6 +22,12 @@ class Call(Generic[T]):
     idempotent: bool = True
 
 
+def _object(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise TypeError("expected a JSON object")
+    return data
+
+
 def _content(text: str, **fields: Any) -> dict[str, Any]:
     return {"text": text, **{k: v for k, v in fields.items() if v is not None}}
 
@@ -64,7 +70,7 @@ def act(draft_id: int, action: str, comment: str | None, expected_revision: int 
 
 
 def comment(draft_id: int, text: str) -> Call[dict[str, Any]]:
-    return Call("POST", f"/api/v1/drafts/{int(draft_id)}/comments", dict, {"body": text}, idempotent=False)
+    return Call("POST", f"/api/v1/drafts/{int(draft_id)}/comments", _object, {"body": text}, idempotent=False)
 
 
 def publish_gate(**fields: Any) -> Call[GateResult]:
@@ -73,11 +79,12 @@ def publish_gate(**fields: Any) -> Call[GateResult]:
 
 
 def keys() -> Call[dict[str, Any]]:
-    return Call("GET", "/api/v1/keys", dict)
+    return Call("GET", "/api/v1/keys", _object)
 
 
 def browser_token(user: str, ttl_seconds: int | None) -> Call[BrowserToken]:
     body: dict[str, Any] = {"user": user}
     if ttl_seconds is not None:
         body["ttl_seconds"] = ttl_seconds
-    return Call("POST", "/api/v1/tokens/ephemeral", BrowserToken.from_json, body)
+    # minting is a write: a 502 may hide a token already issued, so only 429/503 are retried
+    return Call("POST", "/api/v1/tokens/ephemeral", BrowserToken.from_json, body, idempotent=False)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from review_client.errors import ApiError, AuthError, ServiceUnavailable
+from review_client.errors import ApiError, AuthError, BadResponse, ServiceUnavailable
+
+if TYPE_CHECKING:
+    from review_client._calls import Call
+
+T = TypeVar("T")
 
 RETRY_ALWAYS = frozenset({429, 503})  # the service did nothing: safe for every call
 RETRY_IDEMPOTENT = frozenset({502})  # a gateway error may hide a delivered request
@@ -25,13 +30,47 @@ class RetryPolicy:
             return False
         return status in RETRY_ALWAYS or (idempotent and status in RETRY_IDEMPOTENT)
 
-    def delay(self, attempt: int, response: httpx.Response | None = None) -> float:
-        """Retry-After when the service sent one (capped), else backoff · 2^attempt with full jitter."""
-        if response is not None:
-            after = response.headers.get("Retry-After", "")
-            if after.strip().isdigit():
-                return min(float(after), self.max_backoff)
+    def delay(self, attempt: int, response: httpx.Response | None = None) -> float | None:
+        """Seconds to wait before the next try, or None to stop now.
+
+        Retry-After (delay-seconds, ASCII digits) is honoured as sent; when it asks for longer than
+        ``max_backoff`` the client stops rather than come back early or block for minutes. Without
+        one: backoff · 2^attempt with full jitter, at most ``max_backoff``.
+        """
+        after = retry_after(response) if response is not None else None
+        if after is not None:
+            return after if after <= self.max_backoff else None
         return random.uniform(0, min(self.backoff * 2**attempt, self.max_backoff))
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """The Retry-After header in seconds, when it is plain ASCII digits; else None (an HTTP date is ignored)."""
+    try:
+        value = response.headers.get("Retry-After", "").strip()
+        if not (value.isascii() and value.isdigit()) or len(value) > 9:
+            return None
+        return float(int(value))
+    except (ValueError, UnicodeError):
+        return None
+
+
+def next_wait(policy: RetryPolicy, response: httpx.Response, attempt: int, *, idempotent: bool) -> float:
+    """How long to wait before retrying ``response``; raises the error to give the caller instead."""
+    retryable = policy.should_retry(response.status_code, attempt, idempotent=idempotent)
+    wait = policy.delay(attempt, response) if retryable else None
+    if wait is None:
+        # retryable but told to wait too long: the service is unavailable for now
+        raise_for(response, exhausted=retryable or attempt > 0 or policy.retries == 0)
+    assert wait is not None
+    return wait
+
+
+def parse_success(call: Call[T], response: httpx.Response) -> T:
+    """A 2xx answer in the documented shape, or ``BadResponse`` (a proxy's login page, a wrong URL, …)."""
+    try:
+        return call.parse(response.json())
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise BadResponse(response.status_code, f"{type(exc).__name__}: {exc}"[:200]) from exc
 
 
 def _json(response: httpx.Response) -> Any:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import httpx
 
 from review_client import _calls as calls
-from review_client._retry import RetryPolicy, raise_for, transport_error
+from review_client._retry import RetryPolicy, next_wait, parse_success, transport_error
 from review_client.canonical import content_hash
 from review_client.client import DEFAULT_TIMEOUT, _headers
 from review_client.errors import ReviewError
@@ -55,10 +55,8 @@ class AsyncReviewClient:
             except httpx.TransportError as exc:
                 raise transport_error(exc) from exc
             if response.is_success:
-                return call.parse(response.json())
-            if not self.retry.should_retry(response.status_code, attempt, idempotent=call.idempotent):
-                raise_for(response, exhausted=attempt > 0 or self.retry.retries == 0)
-            await asyncio.sleep(self.retry.delay(attempt, response))
+                return parse_success(call, response)
+            await asyncio.sleep(next_wait(self.retry, response, attempt, idempotent=call.idempotent))
             attempt += 1
 
     async def check(

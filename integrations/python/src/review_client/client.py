@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import httpx
 
 from review_client import _calls as calls
-from review_client._retry import RetryPolicy, raise_for, transport_error
+from review_client._retry import RetryPolicy, next_wait, parse_success, transport_error
 from review_client.canonical import content_hash
 from review_client.errors import ReviewError
 from review_client.models import BrowserToken, CheckResult, Draft, DraftVersion, GateResult, MaskResult
@@ -67,10 +67,8 @@ class ReviewClient:
             except httpx.TransportError as exc:
                 raise transport_error(exc) from exc
             if response.is_success:
-                return call.parse(response.json())
-            if not self.retry.should_retry(response.status_code, attempt, idempotent=call.idempotent):
-                raise_for(response, exhausted=attempt > 0 or self.retry.retries == 0)
-            time.sleep(self.retry.delay(attempt, response))
+                return parse_success(call, response)
+            time.sleep(next_wait(self.retry, response, attempt, idempotent=call.idempotent))
             attempt += 1
 
     # -- checking -------------------------------------------------------------------------------

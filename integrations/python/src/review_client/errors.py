@@ -35,6 +35,19 @@ class ApiError(ReviewError):
         )
 
 
+class BadResponse(ApiError):
+    """A success status whose body is not the documented JSON (code ``bad_response``): e.g. a proxy's
+    HTML login page, or a URL that points at something else. Never treated as unavailability."""
+
+    def __init__(self, status: int, why: str = "") -> None:
+        super().__init__(
+            status,
+            "bad_response",
+            "审校服务的应答格式不正确",
+            f"The review service answered HTTP {status} with an unexpected body{': ' + why if why else ''}",
+        )
+
+
 class AuthError(ApiError):
     """401/403: the token is missing, invalid, expired, revoked or lacks the scope."""
 
@@ -54,8 +67,9 @@ class ServiceUnavailable(ReviewError):
 class ReceiptError(ReviewError):
     """A publish receipt failed offline verification; ``code`` says why.
 
-    Codes: ``receipt_malformed``, ``unknown_key``, ``bad_signature``, ``receipt_expired``,
-    ``wrong_channel``, ``content_mismatch`` (the same codes the service's own verifier uses).
+    Codes: ``receipt_malformed``, ``unknown_key``, ``bad_signature``, ``key_retired``,
+    ``receipt_not_yet_valid``, ``receipt_expired``, ``wrong_channel``, ``content_mismatch`` (the same
+    codes the service's own verifier uses).
     """
 
     def __init__(self, code: str, message_zh: str, message_en: str) -> None:

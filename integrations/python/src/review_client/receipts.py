@@ -2,8 +2,10 @@
 
 A receipt is ``{"payload": {...}, "signature"}``; the signature is Ed25519 over the payload as
 compact JSON with sorted keys. The key set lists current and retired keys, so a receipt signed
-before a key rotation stays verifiable; :class:`KeySetCache` refetches the set when a receipt
-names a key id it has not seen (rate-limited, so forged key ids cannot make it hammer the service).
+before a key rotation stays verifiable; a retired key carries ``retired_at``, and a receipt it
+signed that claims a later ``issued_at`` is refused (``key_retired``). :class:`KeySetCache`
+refetches the set when a receipt names a key id it has not seen (rate-limited, so forged key ids
+cannot make it hammer the service).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from review_client.errors import ReceiptError
 
 RECEIPT_VERSIONS = frozenset({1})
 MAX_RECEIPT_LIFETIME = dt.timedelta(days=31)
+CLOCK_SKEW = dt.timedelta(minutes=2)  # how far in the future a receipt's issued_at may be
 
 
 def _b64url_decode(value: str) -> bytes:
@@ -47,10 +50,30 @@ def receipt_kid(receipt: Any) -> str:
     return kid
 
 
-def _public_key(jwks: dict[str, Any], kid: str) -> Ed25519PublicKey:
+def _jwk(jwks: dict[str, Any], kid: str) -> dict[str, Any]:
     key = next((k for k in jwks.get("keys", []) if isinstance(k, dict) and k.get("kid") == kid), None)
     if key is None:
         raise ReceiptError("unknown_key", f"未知的签名密钥 {kid}", f"Unknown signing key id {kid}")
+    return key
+
+
+def _retired_at(key: dict[str, Any], kid: str) -> dt.datetime | None:
+    """When the key stopped signing: None for the current key. A retired key must say when."""
+    value = key.get("retired_at")
+    if value is None and key.get("status", "current") == "current":
+        return None
+    try:
+        retired = dt.datetime.fromisoformat(value)  # type: ignore[arg-type]
+        if retired.tzinfo is None:
+            raise ValueError("naive timestamp")
+    except (TypeError, ValueError) as exc:
+        raise ReceiptError(
+            "key_retired", f"签名密钥 {kid} 已停用且未注明停用时间", f"Key {kid} is retired without a retirement time"
+        ) from exc
+    return retired
+
+
+def _public_key(key: dict[str, Any], kid: str) -> Ed25519PublicKey:
     if key.get("kty") != "OKP" or key.get("crv") != "Ed25519":
         raise ReceiptError("unknown_key", f"签名密钥 {kid} 不是 Ed25519 密钥", f"Key {kid} is not an Ed25519 key")
     try:
@@ -77,7 +100,8 @@ def verify_receipt(
     signature = receipt.get("signature")
     if not isinstance(payload, dict) or not isinstance(signature, str):
         raise _malformed()
-    public_key = _public_key(jwks, kid)
+    key = _jwk(jwks, kid)
+    public_key = _public_key(key, kid)
     try:
         public_key.verify(_b64url_decode(signature), _canonical_json(payload))
     except (InvalidSignature, ValueError) as exc:
@@ -93,7 +117,14 @@ def verify_receipt(
         raise _malformed("bad timestamps") from exc
     if expires - issued > MAX_RECEIPT_LIFETIME:
         raise _malformed("lifetime over 31 days")
-    if expires <= (now or dt.datetime.now(dt.UTC)):
+    now = now or dt.datetime.now(dt.UTC)
+    if issued > now + CLOCK_SKEW:
+        raise ReceiptError("receipt_not_yet_valid", "回执签发时间晚于当前时间", "Receipt is issued in the future")
+    retired = _retired_at(key, kid)
+    if retired is not None and issued > retired:
+        # a retired key signs nothing: a receipt dated after its retirement was not issued by the service
+        raise ReceiptError("key_retired", f"签名密钥 {kid} 在回执签发前已停用", f"Key {kid} was retired before issue")
+    if expires <= now:
         raise ReceiptError("receipt_expired", "回执已过期", "Receipt expired")
     if channel is not None and payload.get("channel") != channel:
         raise ReceiptError("wrong_channel", "回执不适用于该发布渠道", "Receipt is for another channel")

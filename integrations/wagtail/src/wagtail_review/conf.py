@@ -5,9 +5,9 @@ WAGTAIL_REVIEW = {
     "TOKEN": os.environ["REVIEW_CMS_TOKEN"],   # service account: scopes check, drafts, publish
     "CHANNEL": "website",                      # channel of every site not listed below
     "SITE_CHANNELS": {"m.example.gov.cn": "new_media"},
-    "FAIL_OPEN": False,                        # True: publish when the service is unreachable (logged)
-    "TIMEOUT": 5.0,
-    "RETRIES": 2,
+    "FAIL_OPEN": False,                        # True/False only; True: publish when unreachable (logged)
+    "TIMEOUT": 5.0,                            # seconds, > 0
+    "RETRIES": 2,                              # integer >= 0
 }
 """
 
@@ -37,14 +37,22 @@ def review_settings() -> ReviewSettings:
     raw = getattr(settings, "WAGTAIL_REVIEW", None)
     if not isinstance(raw, dict) or not raw.get("URL") or not raw.get("TOKEN"):
         raise ImproperlyConfigured("WAGTAIL_REVIEW needs at least URL and TOKEN")
+    fail_open = raw.get("FAIL_OPEN", False)
+    if not isinstance(fail_open, bool):  # bool("false") is True: a string here would open the gate
+        raise ImproperlyConfigured(f"WAGTAIL_REVIEW: FAIL_OPEN must be True or False, not {fail_open!r}")
+    timeout, retries = raw.get("TIMEOUT", 5.0), raw.get("RETRIES", 2)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < float("inf"):
+        raise ImproperlyConfigured(f"WAGTAIL_REVIEW: TIMEOUT must be a number of seconds > 0, not {timeout!r}")
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise ImproperlyConfigured(f"WAGTAIL_REVIEW: RETRIES must be an integer >= 0, not {retries!r}")
     config = ReviewSettings(
         url=str(raw["URL"]),
         token=str(raw["TOKEN"]),
         channel=raw.get("CHANNEL", "website"),
         site_channels=dict(raw.get("SITE_CHANNELS", {})),
-        fail_open=bool(raw.get("FAIL_OPEN", False)),
-        timeout=float(raw.get("TIMEOUT", 5.0)),
-        retries=int(raw.get("RETRIES", 2)),
+        fail_open=fail_open,
+        timeout=float(timeout),
+        retries=retries,
     )
     for channel in (config.channel, *config.site_channels.values()):
         if channel not in CHANNELS:

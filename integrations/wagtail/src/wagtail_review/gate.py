@@ -22,7 +22,9 @@ from wagtail_review.models import PublishDecision
 
 logger = logging.getLogger("wagtail_review")
 KEYS = KeySetCache()  # one per process: the key set is fetched once and refreshed on an unknown key id
-FAIL_OPEN_REUSE = dt.timedelta(minutes=1)  # a fail-open decision covers only the publish it was made for
+# A stored receipt stands in for an unreachable gate only this long after it was issued (e.g. the
+# admin's early check got through, then the service went away before the publish itself).
+RECEIPT_FALLBACK = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Outcome:
     version: int | None = None
     receipt: dict | None = None
     fail_open: bool = False
+    reused: bool = False  # allowed on a receipt stored moments ago, while the service was unreachable
 
 
 def client() -> ReviewClient:
@@ -59,6 +62,19 @@ def _hash(content: PageContent) -> str:
 def ask(revision: Revision) -> Outcome:
     """The gate's answer for exactly the content of ``revision`` on its site's channel."""
     page, content, channel = revision_content(revision)
+    return ask_content(page, content, channel, revision=revision)
+
+
+def ask_page(page: Page) -> Outcome:
+    """The gate's answer for a page as it is about to be saved (an alias has no revision of its own)."""
+    config = review_settings()
+    channel = page_channel(page, default=config.channel, site_channels=config.site_channels)
+    return ask_content(page, page_content(page), channel)
+
+
+def ask_content(page: Page, content: PageContent, channel: str, *, revision: Revision | None = None) -> Outcome:
+    """Always asks the service. Only when it is unreachable does a stored receipt issued moments ago
+    (``RECEIPT_FALLBACK``) for this exact revision stand in, and failing that ``FAIL_OPEN`` decides."""
     digest = _hash(content)
     fields = {"channel": channel, "title": content.title, "body": content.body, "summary": content.summary}
     try:
@@ -72,12 +88,23 @@ def ask(revision: Revision) -> Outcome:
                 False, gate.reason, gate.message_zh or "发布闸门拒绝发布", digest, channel, findings, gate.draft_id
             )
     except ServiceUnavailable as exc:
-        if review_settings().fail_open:
+        what = f"revision {revision.pk}" if revision is not None else "(alias)"
+        if revision is not None and covered(revision):
             logger.warning(
-                "review service unavailable (%s); FAIL-OPEN: page %s revision %s published without a review receipt",
+                "review service unavailable (%s); page %s %s published on a receipt issued less than %s ago",
                 exc.code,
                 page.pk,
-                revision.pk,
+                what,
+                RECEIPT_FALLBACK,
+            )
+            message = "审校服务暂时无法访问，已凭刚签发的发布回执放行"
+            return Outcome(True, exc.code, message, digest, channel, reused=True)
+        if review_settings().fail_open:
+            logger.warning(
+                "review service unavailable (%s); FAIL-OPEN: page %s %s published without a review receipt",
+                exc.code,
+                page.pk,
+                what,
             )
             return Outcome(
                 True, exc.code, "审校服务无法访问，已按配置放行（fail-open）", digest, channel, fail_open=True
@@ -120,27 +147,27 @@ def record(revision: Revision, outcome: Outcome) -> PublishDecision:
     )
 
 
-def covered(revision: Revision) -> bool:
-    """Does a decision already stored with this revision still cover its exact content?
+def covered(revision: Revision, *, now: dt.datetime | None = None) -> bool:
+    """Does a receipt stored with this revision, issued at most ``RECEIPT_FALLBACK`` ago, cover its exact content?
 
-    A receipt is re-verified offline against the revision's content now, so a receipt copied onto
-    another revision, or content changed after the gate answered, is not covered.
+    Used only when the service is unreachable: a reachable gate is always asked, because a draft
+    can be sent back or withdrawn after a receipt was issued. The receipt is re-verified offline
+    against the revision's content now, so a receipt copied onto another revision, or content
+    changed after the gate answered, is not covered. Fail-open decisions never cover anything.
     """
-    decisions = list(PublishDecision.objects.filter(revision=revision)[:5])
+    now = now or timezone.now()
+    decisions = list(PublishDecision.objects.filter(revision=revision, decision=PublishDecision.ALLOW)[:5])
     if not decisions:
         return False
     _, content, channel = revision_content(revision)
     fields = {"channel": channel, "title": content.title, "body": content.body, "summary": content.summary}
     for decision in decisions:
-        if decision.decision == PublishDecision.FAIL_OPEN:
-            fresh = timezone.now() - decision.decided_at < FAIL_OPEN_REUSE
-            if fresh and decision.content_hash == _hash(content):
-                return True
-            continue
         try:
             with client() as service:
-                service.verify_receipt(decision.receipt, **fields, format=content.format)
-            return True
-        except ReviewError:
+                payload = service.verify_receipt(decision.receipt, **fields, format=content.format, now=now)
+            issued = dt.datetime.fromisoformat(payload["issued_at"])
+        except (ReviewError, KeyError, TypeError, ValueError):
             continue
+        if dt.timedelta(0) <= now - issued <= RECEIPT_FALLBACK:
+            return True
     return False
