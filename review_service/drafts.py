@@ -41,8 +41,10 @@ class CheckPending(Exception):
     def __init__(self, state: str) -> None:
         self.state = state
         if state == "failed":
-            self.code, self.message_zh = "check_failed", "本版本自动审校失败，请重新保存稿件后再提交"
-            self.message_en = "The automatic check of this version failed; save the draft again"
+            self.code, self.message_zh = "check_failed", "本版本自动审校失败，请点击“重新审校”后再操作"
+            self.message_en = (
+                "The automatic check of this version failed; click Re-check (POST /api/v1/drafts/<id>/recheck)"
+            )
         else:
             self.code, self.message_zh = "check_pending", "本版本正在自动审校，请稍候再操作"
             self.message_en = "The automatic check of this version is still running; retry shortly"
@@ -287,6 +289,65 @@ def act(
         session.add(Comment(draft_id=draft.id, version_number=version_number, author_id=user.id, body=comment))
     _audit_events(session, draft, outcome.events, version_number)
     return outcome
+
+
+class RecheckRefused(ValueError):
+    """A re-check was asked for where there is nothing to re-run, or by someone who may not."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str, status: int) -> None:
+        super().__init__(message_en)
+        self.code, self.message_zh, self.message_en, self.status = code, message_zh, message_en, status
+
+
+def recheck_version(session: Session, *, draft: Draft, user: User) -> CheckRun:
+    """Re-run the current version's failed check (the 重新审校 button); audited.
+
+    The author, or anyone who may act on the draft's current stage, may ask. The failed run goes
+    back to ``checking`` with a fresh attempt count: with a broker it is sent after commit, else
+    it runs here. Raises ``RecheckRefused`` when the check has not failed or the user may not.
+    """
+    version = latest_version(draft)
+    run = version.check_run
+    if run is None or run.state != "failed":
+        raise RecheckRefused(
+            "check_not_failed",
+            "本版本的自动审校没有失败，无需重新审校",
+            "The check of this version has not failed",
+            409,
+        )
+    may_act = available_actions(
+        definition_of(draft), state_from_json(draft.run_state), actor_of(user), facts_for(draft)
+    )
+    if draft.author_id != user.id and not may_act:
+        raise RecheckRefused(
+            "forbidden",
+            "只有作者或当前环节的处理人可以重新审校",
+            "Only the author or the current stage may re-run it",
+            403,
+        )
+    previous_error = run.error
+    run.state, run.error, run.verdict, run.findings, run.stats = "checking", None, None, [], {}
+    run.attempts, run.started_at, run.finished_at, run.worker = 0, None, None, None
+    run.enqueued_at = utcnow()
+    session.flush()
+    audit.append(
+        session,
+        kind="check_rerun",
+        actor_id=user.id,
+        draft_id=draft.id,
+        data={"version": version.number, "previous_error": (previous_error or "")[:500]},
+    )
+    settings = session.info.get("settings")
+    if settings is not None and settings.broker_url:
+        enqueue_after_commit(session, TASK_CHECK_VERSION, version.id)
+    else:
+        try:
+            check_in_session(session, version.id)
+        except Exception as exc:  # failed again: say so, keep the button available
+            run.state, run.error, run.finished_at = "failed", f"{type(exc).__name__}: {exc}"[:2000], utcnow()
+    session.flush()
+    session.refresh(run)
+    return run
 
 
 def waive_finding(

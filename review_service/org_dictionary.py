@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,8 +106,21 @@ def overlay(session: Session, data_dir: Path) -> Overlay:
     ).hexdigest()[:16]
     term_dir = data_dir / "dictionaries" / fingerprint
     if not term_dir.exists():
-        staging = term_dir.with_suffix(".tmp")
-        staging.mkdir(parents=True, exist_ok=True)
+        _build(term_dir, entries)
+    allow = tuple(e.text for e in entries if e.kind == "allow")
+    return Overlay(fingerprint, term_dir, allow)
+
+
+def _build(term_dir: Path, entries: list[DictionaryEntry]) -> None:
+    """Write the term files in a private temp dir, then rename it into place.
+
+    Several processes (API, workers) may build the same fingerprint at once: each writes its own
+    staging directory, and a rename that finds the target already there means another process
+    won; its files are the same, so that counts as success.
+    """
+    term_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{term_dir.name}.", suffix=".tmp", dir=term_dir.parent))
+    try:
         groups = {
             "term.banned": [
                 e for e in entries if e.kind == "wording" and e.data.get("category", "term.banned") == "term.banned"
@@ -118,9 +134,14 @@ def overlay(session: Session, data_dir: Path) -> Overlay:
             if group:
                 path = staging / f"org_{category.split('.')[1]}.yaml"
                 path.write_text(yaml.safe_dump(_term_file(group, category), allow_unicode=True), encoding="utf-8")
-        staging.rename(term_dir)
-    allow = tuple(e.text for e in entries if e.kind == "allow")
-    return Overlay(fingerprint, term_dir, allow)
+        staging.chmod(0o755)
+        try:
+            os.rename(staging, term_dir)
+        except OSError:
+            if not term_dir.is_dir():  # not the "someone else was first" case
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def create(session: Session, *, user: User, kind: str, text: str, data: dict[str, Any]) -> DictionaryEntry:

@@ -140,3 +140,112 @@ def test_the_category_filter_knows_every_category_the_engine_emits(engine):
 
     assert set(engine.registry.categories) <= set(KNOWN_CATEGORIES)
     assert validate_categories(["term", "pii.phone, typo"]) == ["pii.phone", "term", "typo"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"title": "通知\ud800"}, "invalid_characters"),  # a lone surrogate (json.dumps escapes it)
+        ({"content": "正文\u0000继续"}, "invalid_characters"),
+        ({"department": "办公室\u001b"}, "invalid_characters"),
+        ({"url": "https://e/\u0007"}, "invalid_characters"),
+        ({"department": "部" * 121}, "invalid_department"),
+        ({"url": "https://e/" + "a" * 1000}, "url_too_long"),
+        ({"published_at": "2024-01-01garbage"}, "invalid_date"),
+        ({"published_at": "20240101"}, "invalid_date"),
+        ({"published_at": "2024-02-30"}, "invalid_date"),
+    ],
+)
+def test_bad_jsonl_values_get_a_code_and_exit_3_with_nothing_imported(tmp_path, changes, code):
+    source = tmp_path / "pages.jsonl"
+    bad = json.dumps({**GOOD, **changes})  # ASCII escapes: a lone surrogate arrives as \\ud800
+    source.write_text(line(url="https://e/ok") + "\n" + bad + "\n", encoding="utf-8")
+    env = {**os.environ, "REVIEW_DATA_DIR": str(tmp_path / "data")}
+    out = subprocess.run([*CLI, "import", str(source)], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 3, out.stderr
+    assert f"[{code}]" in out.stderr and "Traceback" not in out.stderr
+    assert "第 2 行" in out.stderr and "line 2:" in out.stderr  # the English half names the line in English
+    assert not (tmp_path / "data" / "review.db").exists()
+
+
+def test_dates_with_a_time_are_taken_in_beijing(tmp_path):
+    pages = pages_from_lines(
+        [
+            line(url="https://e/1", published_at="2024-03-01T20:00:00Z"),  # 04:00 on 2 March in Beijing
+            line(url="https://e/2", published_at="2024-03-01T23:30:00+08:00"),
+            line(url="https://e/3", published_at="2024-03-01 08:00"),
+        ],
+        max_chars=10_000,
+    )
+    assert [p.published_at for p in pages] == [dt.date(2024, 3, 2), dt.date(2024, 3, 1), dt.date(2024, 3, 1)]
+
+
+def _folder_cli(tmp_path, folder, *extra: str):  # type: ignore[no-untyped-def]
+    env = {**os.environ, "REVIEW_DATA_DIR": str(tmp_path / "data")}
+    return subprocess.run(
+        [*CLI, "import", os.fsencode(folder), *extra], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_folder_import_refuses_bad_names_and_options_without_a_traceback(tmp_path):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "a.txt").write_text("标题\n正文。", encoding="utf-8")
+    long_department = _folder_cli(tmp_path, folder, "--department", "部" * 200)
+    assert long_department.returncode == 3 and "[invalid_department]" in long_department.stderr
+    long_url = _folder_cli(tmp_path, folder, "--base-url", "https://e/" + "a" * 1000)
+    assert long_url.returncode == 3 and "[url_too_long]" in long_url.stderr
+    (folder / "b.txt").write_text("标题\n正文\x00。", encoding="utf-8")
+    nul = _folder_cli(tmp_path, folder)
+    assert nul.returncode == 3 and "[invalid_characters]" in nul.stderr and "b.txt" in nul.stderr
+    (folder / "b.txt").unlink()
+    (folder / os.fsdecode(b"bad-\xff.txt")).write_text("标题\n正文。", encoding="utf-8")
+    name = _folder_cli(tmp_path, folder)
+    assert name.returncode == 3 and "[invalid_file_name]" in name.stderr and "bad-\\xff.txt" in name.stderr
+    for out in (long_department, long_url, nul, name):
+        assert "Traceback" not in out.stderr
+    assert not (tmp_path / "data" / "review.db").exists()
+
+
+def test_folder_import_skips_symlinks_and_refuses_huge_files_before_reading(tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("机密\n不应导入的内容。", encoding="utf-8")
+    folder = tmp_path / "site"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("标题\n正文。", encoding="utf-8")
+    (folder / "link.txt").symlink_to(outside)
+    (folder / "linked-dir").symlink_to(tmp_path, target_is_directory=True)
+    pages, skipped = read_folder(folder, max_chars=100)
+    assert [p.url for p in pages] == ["a.txt"]
+    assert set(skipped) == {"link.txt", "linked-dir"}
+    with open(folder / "sub" / "huge.txt", "wb") as f:  # sparse: big on paper, nothing read into memory
+        f.truncate(50 * 1024 * 1024)
+    with pytest.raises(ArchiveError) as refused:
+        read_folder(folder, max_chars=100)
+    assert refused.value.code == "file_too_large" and "sub/huge.txt" in refused.value.message_en
+
+
+def test_folder_dates_are_beijing_dates_of_the_file_time(tmp_path):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    page = folder / "a.txt"
+    page.write_text("标题\n正文。", encoding="utf-8")
+    late_evening_utc = dt.datetime(2024, 3, 1, 20, 0, tzinfo=dt.UTC).timestamp()  # 2 March, 04:00 in Beijing
+    os.utime(page, (late_evening_utc, late_evening_utc))
+    pages, _ = read_folder(folder, max_chars=1000)
+    assert pages[0].published_at == dt.date(2024, 3, 2)
+
+
+def test_reimporting_changed_content_drops_the_old_findings(tmp_path):
+    settings = make_settings(tmp_path)
+    upgrade(settings)
+    with unit_of_work(settings) as session:
+        import_pages(session, pages_from_lines([line()], max_chars=10_000))
+        doc = session.scalar(select(ArchiveDocument))
+        doc.findings = [{"category": "pii.phone", "start": 0, "end": 2, "severity": "block"}]
+        doc.verdict, doc.checked_hash, doc.checked_at = "block", doc.content_hash, dt.datetime.now(dt.UTC)
+    with unit_of_work(settings) as session:
+        import_pages(session, pages_from_lines([line(content="已更正的正文。")], max_chars=10_000))
+    with unit_of_work(settings) as session:
+        doc = session.scalar(select(ArchiveDocument))
+        assert (doc.findings, doc.verdict, doc.checked_hash, doc.checked_at) == ([], None, None, None)

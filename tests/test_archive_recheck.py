@@ -8,15 +8,24 @@ import io
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from review_service.api.main import create_app
+from review_service.archive import recheck as recheck_module
 from review_service.archive.recheck import start_recheck
 from review_service.db import unit_of_work
-from review_service.models import ArchiveDocument, CheckRun, DictionarySnapshot, DraftVersion, RecheckRun
+from review_service.models import (
+    ArchiveDocument,
+    CheckRun,
+    DictionarySnapshot,
+    DraftVersion,
+    RecheckBatch,
+    RecheckRun,
+)
 from review_service.tasks.sweep import sweep
 from tests.api_helpers import make_settings
 from tests.workflow_helpers import make_people
@@ -225,3 +234,140 @@ def test_the_report_never_links_a_non_http_url(env):
     assert "&lt;b&gt;恶意&lt;/b&gt;<br><small>javascript:alert(1)</small>" in html
     assert "href='javascript" not in html and "<b>恶意" not in html
     assert "<a href='https://www.example.gov.cn/t/0.html' rel='noopener noreferrer'>通知0</a>" in html
+
+
+def wait_run_done(client, person, run_id, timeout=60.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while True:
+        state = client.get(f"/api/v1/archive/rechecks/{run_id}", headers=person.headers).json()
+        if state["state"] == "done" or time.monotonic() > deadline:
+            return state
+        time.sleep(0.1)
+
+
+def test_an_embedded_run_interrupted_by_a_restart_is_resumed_at_start(env):
+    _client, people, settings = env
+    with unit_of_work(settings) as session:  # as the API does, before its background task could run
+        session.info["data_dir"] = settings.data_dir
+        run_id = start_recheck(session, settings=settings.model_copy(update={"recheck_batch_size": 3})).id
+    with unit_of_work(settings) as session:  # the first batch had started when the process died
+        batch = session.scalar(select(RecheckBatch).where(RecheckBatch.run_id == run_id).order_by(RecheckBatch.id))
+        batch.attempts, batch.started_at = 1, dt.datetime.now(dt.UTC)
+    with TestClient(create_app(settings)) as restarted:
+        state = wait_run_done(restarted, people["rev3"], run_id)
+    assert (state["state"], state["done"], state["total"], state["failed_pages"]) == ("done", 8, 8, [])
+
+
+def test_a_page_whose_check_raises_is_recorded_and_the_run_still_ends(env, monkeypatch):
+    client, people, _settings = env
+    real = recheck_module.run_check
+
+    def flaky(draft, overlay):  # type: ignore[no-untyped-def]
+        if draft.title == "通知2":
+            raise RuntimeError("engine bug on this page")
+        return real(draft, overlay)
+
+    monkeypatch.setattr(recheck_module, "run_check", flaky)
+    r = client.post("/api/v1/archive/rechecks", json={"full": True}, headers=people["rev3"].headers)
+    run = wait_run_done(client, people["rev3"], r.json()["id"])
+    docs = {d["title"]: d["id"] for d in client.get("/api/v1/archive/documents", headers=people["rev3"].headers).json()}
+    assert (run["state"], run["done"], run["failed_pages"]) == ("done", 8, [docs["通知2"]])
+    html = client.get(f"/api/v1/archive/rechecks/{run['id']}/report.html", headers=people["rev3"].headers).text
+    assert "检查失败（1 篇" in html and "engine bug on this page" in html
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(env):
+    client, people, _ = env
+    page = {"url": "https://e/f", "title": '=HYPERLINK("http://evil","x")', "published_at": "2024-06-01"}
+    r = client.post(
+        "/api/v1/archive/documents",
+        json={"documents": [{**page, "content": PHONE, "department": "+市场部"}]},
+        headers=people["rev3"].headers,
+    )
+    assert r.status_code == 200, r.text
+    run = recheck(client, people["rev3"])
+    rows = [row for row in report_rows(client, people["rev3"], run["id"]) if row["url"] == "https://e/f"]
+    assert rows and rows[0]["title"] == "'" + page["title"] and rows[0]["department"] == "'+市场部"
+
+
+def test_a_reimported_page_does_not_report_its_stale_findings(env):
+    client, people, _ = env
+    run = recheck(client, people["rev3"])
+    fixed = {
+        "url": "https://www.example.gov.cn/t/0.html",
+        "title": "通知0",
+        "published_at": "2024-01-15",
+        "department": "办公室",
+        "content": "第一号通知：号码已删除。",
+    }
+    r = client.post("/api/v1/archive/documents", json={"documents": [fixed]}, headers=people["rev3"].headers)
+    assert r.status_code == 200 and r.json()["updated"] == 1
+    assert "https://www.example.gov.cn/t/0.html" not in {
+        r["url"] for r in report_rows(client, people["rev3"], run["id"])
+    }
+
+
+def test_the_document_list_pages_in_sql_and_filters_categories_correctly(env):
+    client, people, _ = env
+    recheck(client, people["rev3"])
+    h = people["rev3"].headers
+    everything = client.get("/api/v1/archive/documents", headers=h).json()
+    assert len(everything) == 8
+    assert [d["id"] for d in client.get("/api/v1/archive/documents?limit=3&offset=2", headers=h).json()] == [
+        d["id"] for d in everything[2:5]
+    ]
+    phones = client.get("/api/v1/archive/documents?category=pii", headers=h).json()
+    assert [d["title"] for d in phones] == ["通知0", "通知3"]
+    assert all(f["category"].startswith("pii") for d in phones for f in d["findings"])
+    second = client.get("/api/v1/archive/documents?category=pii&offset=1&limit=1", headers=h).json()
+    assert [d["title"] for d in second] == ["通知3"]
+    with_findings = client.get("/api/v1/archive/documents?with_findings=true", headers=h).json()
+    assert with_findings and all(d["findings"] for d in with_findings)
+    assert len(with_findings) < 8
+
+
+def test_the_shipped_digest_covers_third_party_versions_and_pycorrector_data(monkeypatch):
+    from review_service.archive import impact
+
+    found = impact.third_party()
+    assert {"jieba", "presidio-analyzer", "pycorrector"} <= set(found)
+    assert {"pycorrector/data/same_pinyin.txt", "pycorrector/data/same_stroke.txt"} <= set(found)
+    impact.shipped_digest.cache_clear()
+    before = impact.shipped_digest()
+    real_version = impact.metadata.version
+    monkeypatch.setattr(impact.metadata, "version", lambda n: "99.0" if n == "jieba" else real_version(n))
+    impact.shipped_digest.cache_clear()
+    try:
+        assert impact.shipped_digest() != before
+    finally:
+        monkeypatch.undo()
+        impact.shipped_digest.cache_clear()
+
+
+def test_cli_report_links_to_the_service_and_unknown_categories_are_truncated(env, tmp_path):
+    client, people, settings = env
+    run = recheck(client, people["rev3"])
+    base = {**os.environ, "REVIEW_DATA_DIR": str(settings.data_dir)}
+    cli = [sys.executable, "-m", "review_service.cli", "archive"]
+    out = subprocess.run(
+        [*cli, "report", str(run["id"]), "--out", str(tmp_path), "--base-url", "https://review.example.gov.cn"],
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    html = (tmp_path / f"recheck-{run['id']}.html").read_text("utf-8")
+    assert "href='https://review.example.gov.cn/archive/documents/" in html
+    default = subprocess.run(
+        [*cli, "report", str(run["id"]), "--out", str(tmp_path)],
+        env={**base, "REVIEW_PORT": "8123"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert default.returncode == 0, default.stderr
+    assert "href='http://127.0.0.1:8123/archive/documents/" in (tmp_path / f"recheck-{run['id']}.html").read_text()
+    r = client.post("/api/v1/archive/rechecks", json={"categories": ["x" * 500]}, headers=people["rev3"].headers)
+    assert r.status_code == 422 and r.json()["code"] == "unknown_category"
+    assert "x" * 41 not in r.json()["message"]["zh"] and "x" * 41 not in r.json()["message"]["en"]

@@ -212,3 +212,24 @@ def test_a_proofreader_edits_in_the_workspace_then_passes(site) -> None:
               "draft_id": str(draft_id), "expected_revision": revision},
     )  # fmt: skip
     assert stale.status_code == 409 and "操作未执行" in stale.text
+
+
+def test_a_failed_check_is_rerun_from_the_draft_page(site) -> None:
+    from sqlalchemy import select
+
+    from review_service.models import CheckRun
+
+    settings, people = site
+    draft_id = api_draft(settings, people, PHONE_TEXT)
+    with unit_of_work(settings) as session:
+        run = session.scalars(select(CheckRun)).one()
+        run.state, run.findings, run.verdict = "failed", [], None
+    client, token = client_for(settings, "proof1")
+    page = client.get(f"/drafts/{draft_id}").text
+    assert 'id="btn-recheck"' in page and 'id="btn-pass"' not in page
+    rev3, rev3_token = client_for(settings, "rev3")
+    refused = rev3.post(f"/drafts/{draft_id}/recheck", data={"csrf_token": rev3_token})
+    assert "操作未执行" in refused.text
+    done = client.post(f"/drafts/{draft_id}/recheck", data={"csrf_token": token})
+    assert "已重新提交自动审校" in done.text and 'data-category="pii.phone"' in done.text
+    assert 'id="btn-pass"' in done.text and 'id="btn-recheck"' not in done.text

@@ -22,6 +22,7 @@ from review_service.api.routes import (
     integrations,
     tokens,
 )
+from review_service.archive.recheck import start_resume_thread
 from review_service.check_service import get_check_engine
 from review_service.config import Settings, get_settings
 from review_service.db import upgrade
@@ -41,6 +42,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             upgrade(settings)
         get_check_engine()  # load dictionaries and models before the first request
         stop_sweeper = start_sweeper(settings) if settings.broker_url else None  # re-send lost tasks
+        if not settings.broker_url:  # no broker: finish re-check runs an earlier process left running
+            start_resume_thread(settings)
         yield
         if stop_sweeper:
             stop_sweeper()

@@ -4,14 +4,63 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
+import logging
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from review_service.archive.errors import ArchiveError
 from review_service.config import Settings
 
 EXIT_BAD_INPUT = 3
+EXIT_UNEXPECTED = 1
+log = logging.getLogger(__name__)
+
+
+def guarded(command: Callable[[argparse.Namespace, Settings], int]) -> Callable[[argparse.Namespace, Settings], int]:
+    """One coded line instead of a traceback, whatever goes wrong."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        from sqlalchemy.exc import DataError, IntegrityError
+
+        try:
+            return command(args, settings)
+        except ArchiveError as exc:
+            print(exc.line(), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except (DataError, IntegrityError) as exc:  # the database refused a value: bad input, nothing written
+            error = ArchiveError(
+                "database_rejected",
+                "数据库拒绝了导入的内容（字段过长或含无效字符），未导入任何页面",
+                f"the database refused the input ({type(exc.orig).__name__}); nothing was imported",
+            )
+            print(error.line(), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except KeyboardInterrupt:
+            print("\n已中断 / interrupted", file=sys.stderr)
+            return 130
+        except Exception as exc:
+            log.debug("archive command failed", exc_info=True)
+            error = ArchiveError(
+                "unexpected_error", f"发生意外错误（{type(exc).__name__}）", f"unexpected error ({type(exc).__name__})"
+            )
+            print(error.line(), file=sys.stderr)
+            return EXIT_UNEXPECTED
+
+    return run
+
+
+def service_url(settings: Settings) -> str:
+    """Where the web pages linked from a report live (REVIEW_HOST / REVIEW_PORT)."""
+    host = settings.host if settings.host not in ("0.0.0.0", "::", "") else "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}"
+
+
 POLL_S = 0.5
 NO_WORKER_HINT_S = 30
 
@@ -28,7 +77,8 @@ def render_bar(p, width: int = 30) -> str:  # type: ignore[no-untyped-def]
     filled = int(width * p.percent / 100)
     rate = f"{p.rate_per_s:,.1f} 篇/秒" if p.rate_per_s else "— 篇/秒"
     eta = f"剩余 {p.eta_s:,.0f} 秒" if p.eta_s is not None else "剩余 —"
-    return f"[{'█' * filled}{'░' * (width - filled)}] {p.done:,}/{p.total:,} {p.percent:5.1f}%  {rate}  {eta}"
+    failed = f"  失败 {p.failed_pages} 篇" if p.failed_pages else ""
+    return f"[{'█' * filled}{'░' * (width - filled)}] {p.done:,}/{p.total:,} {p.percent:5.1f}%  {rate}  {eta}{failed}"
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
@@ -61,8 +111,10 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _write_report(settings: Settings, run_id: int, out: Path | None) -> tuple[Path, Path, int]:
-    from review_service.archive.recheck import get_run
+def _write_report(
+    settings: Settings, run_id: int, out: Path | None, base_url: str | None = None
+) -> tuple[Path, Path, int]:
+    from review_service.archive.recheck import failures, get_run
     from review_service.archive.report import rows_for, to_csv, to_html
     from review_service.db import unit_of_work
 
@@ -71,7 +123,8 @@ def _write_report(settings: Settings, run_id: int, out: Path | None) -> tuple[Pa
     with unit_of_work(settings) as session:
         run = get_run(session, run_id)
         rows = rows_for(session, run)
-        html_text, csv_text = to_html(run, rows), to_csv(rows)
+        html_text = to_html(run, rows, base_url=base_url or service_url(settings), failed=failures(session, run_id))
+        csv_text = to_csv(rows)
     html_path, csv_path = folder / f"recheck-{run_id}.html", folder / f"recheck-{run_id}.csv"
     html_path.write_text(html_text, encoding="utf-8")
     csv_path.write_text("\ufeff" + csv_text, encoding="utf-8")  # BOM: Excel opens it as UTF-8
@@ -79,11 +132,11 @@ def _write_report(settings: Settings, run_id: int, out: Path | None) -> tuple[Pa
 
 
 def _progress(settings: Settings, run_id: int):  # type: ignore[no-untyped-def]
-    from review_service.archive.recheck import get_run, progress
+    from review_service.archive.recheck import failures, get_run, progress
     from review_service.db import unit_of_work
 
     with unit_of_work(settings) as session:
-        return progress(get_run(session, run_id))
+        return progress(get_run(session, run_id), failed=failures(session, run_id))
 
 
 def _recheck(args: argparse.Namespace, settings: Settings) -> int:
@@ -134,9 +187,14 @@ def _recheck(args: argparse.Namespace, settings: Settings) -> int:
     else:
         run_in_process(settings, run_id, on_progress=show)
     show(final=True)
-    html_path, csv_path, pages = _write_report(settings, run_id, args.out)
+    html_path, csv_path, pages = _write_report(settings, run_id, args.out, args.base_url)
     done = _progress(settings, run_id)
     print(f"完成：检查 {done.done} 篇，用时 {done.elapsed_s:.1f} 秒；有问题的页面 {pages} 篇")
+    if done.failed_pages or done.failed_batches:
+        print(
+            f"检查失败 failed: {done.failed_pages} 篇页面、{done.failed_batches} 个批次未能完成检查（见报告）",
+            file=sys.stderr,
+        )
     print(f"报告 report: {html_path}")
     print(f"报告 report: {csv_path}")
     return 0
@@ -147,7 +205,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
 
     upgrade(settings)
     try:
-        html_path, csv_path, pages = _write_report(settings, args.run_id, args.out)
+        html_path, csv_path, pages = _write_report(settings, args.run_id, args.out, args.base_url)
     except ArchiveError as exc:
         print(exc.line(), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -163,15 +221,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--base-url", default="", help="folder import: URL prefix for each file's relative path")
     imp.add_argument("--department", help="folder import: the publishing department")
     imp.add_argument("--published-at", type=_date, help="folder import: publication date (default: file date)")
-    imp.set_defaults(func=_import)
+    imp.set_defaults(func=guarded(_import))
     recheck = commands.add_parser("recheck", help="re-check published pages and write the report")
     recheck.add_argument("--since", type=_date, help="only pages published on or after this date")
     recheck.add_argument("--category", action="append", default=[], help="report only these categories (repeat)")
     recheck.add_argument("--all", action="store_true", help="check every page, not only those a change can affect")
     recheck.add_argument("--out", type=Path, help="report folder (default: REVIEW_DATA_DIR/reports)")
     recheck.add_argument("--no-wait", action="store_true", help="start the run and return (broker mode)")
-    recheck.set_defaults(func=_recheck)
+    recheck.add_argument("--base-url", help="the service's address for report links (default REVIEW_HOST:PORT)")
+    recheck.set_defaults(func=guarded(_recheck))
     report = commands.add_parser("report", help="write the HTML and CSV report of a run")
     report.add_argument("run_id", type=int)
     report.add_argument("--out", type=Path)
-    report.set_defaults(func=_report)
+    report.add_argument("--base-url", help="the service's address for report links (default REVIEW_HOST:PORT)")
+    report.set_defaults(func=guarded(_report))

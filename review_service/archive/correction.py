@@ -14,8 +14,9 @@ from review_service.models import ArchiveDocument, Draft, User
 OPEN_STATUSES = ("draft", "in_review", "returned")
 
 
-def get_document(session: Session, document_id: int) -> ArchiveDocument:
-    doc = session.get(ArchiveDocument, document_id)
+def get_document(session: Session, document_id: int, *, lock: bool = False) -> ArchiveDocument:
+    # lock: two editors opening a correction at once; the second waits, then sees the first's draft
+    doc = session.get(ArchiveDocument, document_id, with_for_update=lock or None, populate_existing=lock)
     if doc is None:
         raise ArchiveError("document_not_found", "已发布页面不存在", "Published page not found", status=404)
     return doc
@@ -28,7 +29,7 @@ def open_correction_draft(session: Session, *, document_id: int, user: User) -> 
     the usual 三审三校 applies; ``Draft.archive_document_id`` and the page's
     ``correction_draft_id`` link the two, and the audit log records who opened it.
     """
-    doc = get_document(session, document_id)
+    doc = get_document(session, document_id, lock=True)
     if user.role == "cms":
         raise ArchiveError("forbidden", "服务账号不能开更正稿", "Service accounts cannot open corrections", status=403)
     if doc.correction_draft_id is not None:

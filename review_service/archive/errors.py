@@ -45,10 +45,12 @@ def validate_categories(categories: list[str] | tuple[str, ...]) -> list[str]:
     cleaned = sorted({c.strip() for part in categories for c in part.split(",") if c.strip()})
     bad = [c for c in cleaned if not any(k == c or k.startswith(c + ".") for k in KNOWN_CATEGORIES)]
     if bad:
+        shown = [b if len(b) <= 40 else b[:40] + "…" for b in bad[:5]] + (["…"] if len(bad) > 5 else [])
         raise ArchiveError(
             "unknown_category",
-            f"未知的问题类别：{'、'.join(bad)}（可选：{'、'.join(KNOWN_CATEGORIES)}，或前缀如 term、pii）",
-            f"Unknown categor{'y' if len(bad) == 1 else 'ies'}: {', '.join(bad)}",
+            f"未知的问题类别：{'、'.join(shown)}（可选：{'、'.join(KNOWN_CATEGORIES)}，或前缀如 term、pii）",
+            f"Unknown categor{'y' if len(bad) == 1 else 'ies'}: {', '.join(shown)} "
+            f"(choose from {', '.join(KNOWN_CATEGORIES)}, or a prefix such as term or pii)",
         )
     return cleaned
 

@@ -18,6 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 from sqlalchemy import select
@@ -26,6 +27,8 @@ from sqlalchemy.orm import Session
 import checks
 from checks.engine import DEFAULT_DICTIONARIES
 from checks.normalize import normalize
+from checks.pycorrector_data import pycorrector_file
+from checks.terms.confusables import SAME_PINYIN, SAME_STROKE
 from review_service.models import ArchiveDocument, DictionarySnapshot
 from review_service.org_dictionary import active_entries
 
@@ -33,14 +36,35 @@ CHECKS_DIR = Path(checks.__file__).resolve().parent
 _SPACE = re.compile(r"\s+")
 
 
+# Third-party packages whose data or models decide findings (word segmentation, PII, confusables).
+THIRD_PARTY = ("jieba", "presidio-analyzer", "pycorrector")
+
+
+def third_party() -> dict[str, str]:
+    """Installed versions of the packages the engine relies on, and digests of the pycorrector data it reads."""
+    found: dict[str, str] = {}
+    for name in THIRD_PARTY:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "absent"
+    for name in (SAME_PINYIN, SAME_STROKE):
+        try:
+            found[f"pycorrector/data/{name}"] = hashlib.sha256(pycorrector_file(name).read_bytes()).hexdigest()
+        except OSError:
+            found[f"pycorrector/data/{name}"] = "absent"
+    return found
+
+
 @lru_cache(maxsize=1)
 def shipped_digest() -> str:
-    """SHA-256 over the shipped dictionaries and the check engine's code (path and bytes)."""
+    """SHA-256 over the shipped dictionaries, the check engine's code (path and bytes) and third-party data."""
     digest = hashlib.sha256()
     for root, pattern in ((DEFAULT_DICTIONARIES, "*"), (CHECKS_DIR, "*.py")):
         for path in sorted(p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
+    digest.update(json.dumps(third_party(), sort_keys=True).encode())
     return digest.hexdigest()
 
 

@@ -9,10 +9,13 @@ the batch is still queued, counting progress on the run in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import threading
+import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from checks import Channel, DocType, DraftInput, Metadata
@@ -24,6 +27,7 @@ from review_service.db import unit_of_work
 from review_service.models import ArchiveDocument, DictionarySnapshot, RecheckBatch, RecheckRun, utcnow
 from review_service.tasks.celery_app import TASK_RECHECK_BATCH
 from review_service.tasks.enqueue import enqueue_after_commit
+from review_service.tasks.sweep import started_grace
 
 log = logging.getLogger(__name__)
 
@@ -133,26 +137,71 @@ def _input(doc: ArchiveDocument) -> DraftInput:
     )
 
 
-def run_batch(settings: Settings, batch_id: int, *, worker: str | None) -> str:
-    """One bulk task; idempotent (keyed by batch id). Returns what happened."""
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
+
+
+def _busy(batch: RecheckBatch, settings: Settings, now: dt.datetime) -> bool:
+    """Another delivery started this batch and its heartbeat is fresh (and the sweep did not re-send it since)."""
+    started, sent = _aware(batch.started_at), _aware(batch.enqueued_at)
+    if not batch.attempts or started is None:
+        return False
+    if sent is not None and sent > started:  # re-sent by the sweep after that start went quiet
+        return False
+    return started >= now - started_grace(settings)
+
+
+def _heartbeat(settings: Settings, batch_id: int) -> None:
+    """Tell the sweep this batch is still being worked on (see tasks/sweep.py)."""
+    with unit_of_work(settings) as session:
+        session.execute(
+            update(RecheckBatch)
+            .where(RecheckBatch.id == batch_id, RecheckBatch.state == "queued")
+            .values(started_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+
+
+def run_batch(settings: Settings, batch_id: int, *, worker: str | None, force: bool = False) -> str:
+    """One bulk task; idempotent (keyed by batch id). Returns what happened.
+
+    ``busy``: another delivery is working on the batch right now (its heartbeat is fresh); this
+    one is not counted as an attempt. ``force`` skips that test (resuming after a restart, where
+    nothing else can be running it). A page whose check raises is recorded as failed and the
+    batch goes on, so the run always ends.
+    """
     with unit_of_work(settings) as session:
         session.info.setdefault("data_dir", settings.data_dir)
-        batch = session.get(RecheckBatch, batch_id)
+        # locked: of two deliveries arriving together, the second waits and then sees the first's start
+        batch = session.get(RecheckBatch, batch_id, with_for_update=True, populate_existing=True)
         if batch is None or batch.state != "queued":
             return "skipped"
+        now = utcnow()
+        if not force and _busy(batch, settings, now):
+            return "busy"
         batch.attempts += 1
-        batch.started_at = utcnow()
+        batch.started_at = now
         if batch.attempts > settings.task_max_attempts:
-            _finish_batch(session, batch, [], state="failed", error=f"gave up after {batch.attempts - 1} attempts")
+            _finish_batch(session, batch, 0, state="failed", error=f"gave up after {batch.attempts - 1} attempts")
             return "failed"
         docs = list(session.scalars(select(ArchiveDocument).where(ArchiveDocument.id.in_(batch.document_ids))))
         inputs = [(d.id, d.content_hash, _input(d)) for d in docs]
         overlay = current_overlay(session)
         snapshot_id = session.get(RecheckRun, batch.run_id).snapshot_id
     results = []
+    failed: dict[str, str] = {}
+    last_beat = time.monotonic()
     for doc_id, content_hash, draft in inputs:
-        result = run_check(draft, overlay)
-        results.append((doc_id, content_hash, result.verdict, [f.to_dict() for f in result.findings]))
+        try:
+            result = run_check(draft, overlay)
+        except Exception as exc:  # one bad page must not stop the batch (nor leave the run running)
+            log.exception("batch %s: the check of archive page %s failed", batch_id, doc_id)
+            failed[str(doc_id)] = f"{type(exc).__name__}: {exc}"[:300]
+        else:
+            results.append((doc_id, content_hash, result.verdict, [f.to_dict() for f in result.findings]))
+        if time.monotonic() - last_beat >= settings.check_overdue_seconds:
+            _heartbeat(settings, batch_id)
+            last_beat = time.monotonic()
     with unit_of_work(settings) as session:
         batch = session.get(RecheckBatch, batch_id)
         session.get(RecheckRun, batch.run_id, with_for_update=True)  # serialize the progress count
@@ -166,30 +215,83 @@ def run_batch(settings: Settings, batch_id: int, *, worker: str | None) -> str:
                 continue
             doc.findings, doc.verdict, doc.checked_at = findings, verdict, now
             doc.checked_hash, doc.snapshot_id = content_hash, snapshot_id
-        _finish_batch(session, batch, results, state="done")
+        error = json.dumps({"failed_pages": failed}, ensure_ascii=False) if failed else None
+        _finish_batch(session, batch, len(results) + len(failed), state="done", error=error)
     log.debug("batch %s: %d pages checked by %s", batch_id, len(results), worker or "this process")
     return "done"
 
 
-def _finish_batch(
-    session: Session, batch: RecheckBatch, results: list, *, state: str, error: str | None = None
-) -> None:
+def _finish_batch(session: Session, batch: RecheckBatch, pages: int, *, state: str, error: str | None = None) -> None:
     run = session.get(RecheckRun, batch.run_id, with_for_update=True, populate_existing=True)
     batch.state, batch.finished_at, batch.error = state, utcnow(), error
-    run.done += len(results)
+    run.done += pages
     run.batches_done += 1
     if run.batches_done >= run.batches:
         run.state, run.finished_at = "done", utcnow()
 
 
-def run_in_process(settings: Settings, run_id: int, on_progress=None) -> None:  # type: ignore[no-untyped-def]
+@dataclass(frozen=True)
+class Failures:
+    """Batches given up on, and pages whose check raised (id → error), of one run."""
+
+    batches: tuple[int, ...] = ()
+    pages: dict[int, str] = field(default_factory=dict)
+
+
+def failures(session: Session, run_id: int) -> Failures:
+    batches, pages = [], {}
+    rows = session.scalars(
+        select(RecheckBatch)
+        .where(RecheckBatch.run_id == run_id, RecheckBatch.error.is_not(None))
+        .order_by(RecheckBatch.id)
+    )
+    for batch in rows:
+        if batch.state == "failed":
+            batches.append(batch.id)
+            pages.update({int(i): batch.error or "failed" for i in batch.document_ids})
+            continue
+        try:
+            listed = json.loads(batch.error or "{}").get("failed_pages", {})
+        except (ValueError, AttributeError):
+            listed = {}
+        pages.update({int(k): str(v) for k, v in listed.items()})
+    return Failures(tuple(batches), pages)
+
+
+def run_in_process(settings: Settings, run_id: int, on_progress=None, *, force: bool = False) -> None:  # type: ignore[no-untyped-def]
     """No broker: run the queued batches here, one after another."""
     with unit_of_work(settings) as session:
         batch_ids = queued_batches(session, run_id)
     for batch_id in batch_ids:
-        run_batch(settings, batch_id, worker=None)
+        run_batch(settings, batch_id, worker=None, force=force)
         if on_progress is not None:
             on_progress()
+
+
+def resume_in_process(settings: Settings) -> list[int]:
+    """No broker: finish the runs a previous process left running (it was stopped mid-run)."""
+    with unit_of_work(settings) as session:
+        run_ids = list(
+            session.scalars(select(RecheckRun.id).where(RecheckRun.state == "running").order_by(RecheckRun.id))
+        )
+    for run_id in run_ids:
+        log.info("resuming re-check run %s left running by a previous process", run_id)
+        run_in_process(settings, run_id, force=True)
+    return run_ids
+
+
+def start_resume_thread(settings: Settings) -> threading.Thread:
+    """At API start without a broker: resume leftover runs in a background thread."""
+
+    def resume() -> None:
+        try:
+            resume_in_process(settings)
+        except Exception:  # never take the API down; the next start tries again
+            log.exception("resuming re-check runs failed")
+
+    thread = threading.Thread(target=resume, name="review-recheck-resume", daemon=True)
+    thread.start()
+    return thread
 
 
 @dataclass(frozen=True)
@@ -206,13 +308,15 @@ class Progress:
     elapsed_s: float
     rate_per_s: float | None
     eta_s: float | None
+    failed_batches: int = 0
+    failed_pages: int = 0
 
     @property
     def percent(self) -> float:
         return 100.0 if not self.total else round(100.0 * self.done / self.total, 1)
 
 
-def progress(run: RecheckRun, now: dt.datetime | None = None) -> Progress:
+def progress(run: RecheckRun, now: dt.datetime | None = None, failed: Failures | None = None) -> Progress:
     now = now or utcnow()
     started = run.started_at or run.created_at
     end = run.finished_at or now
@@ -236,6 +340,8 @@ def progress(run: RecheckRun, now: dt.datetime | None = None) -> Progress:
         round(elapsed, 2),
         round(rate, 2) if rate else None,
         round(eta, 1) if eta is not None else None,
+        len(failed.batches) if failed else 0,
+        len(failed.pages) if failed else 0,
     )
 
 

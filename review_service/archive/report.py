@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from review_service.archive.errors import category_matches
+from review_service.archive.recheck import Failures
 from review_service.models import ArchiveDocument, RecheckRun
 
 NO_DEPARTMENT = "（未注明部门）"
@@ -65,7 +66,13 @@ def excerpt(doc: ArchiveDocument, finding: dict, width: int = 12) -> str:
 
 def rows_for(session: Session, run: RecheckRun) -> list[Row]:
     """One row per page and category, for the pages in the run's scope that now have findings."""
-    query = select(ArchiveDocument).where(ArchiveDocument.checked_at.is_not(None)).order_by(ArchiveDocument.id)
+    query = (
+        select(ArchiveDocument)
+        .where(ArchiveDocument.checked_at.is_not(None))
+        # findings computed for other content (re-imported since) are not reported
+        .where(ArchiveDocument.checked_hash == ArchiveDocument.content_hash)
+        .order_by(ArchiveDocument.id)
+    )
     if run.since is not None:
         query = query.where(ArchiveDocument.published_at >= run.since)
     rows: list[Row] = []
@@ -96,27 +103,36 @@ def rows_for(session: Session, run: RecheckRun) -> list[Row]:
     return rows
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """Neutralise spreadsheet formulas: a text cell starting with = + - @ (or tab, CR) gets a leading '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: list[Row]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in rows:
-        writer.writerow(
-            [
-                r.category,
-                r.department,
-                r.document_id,
-                r.url,
-                r.title,
-                r.published_at.isoformat(),
-                r.findings,
-                r.severity,
-                r.first_message,
-                r.first_excerpt,
-                r.suggestion,
-                document_path(r.document_id),
-            ]
-        )
+        row = [
+            r.category,
+            r.department,
+            r.document_id,
+            r.url,
+            r.title,
+            r.published_at.isoformat(),
+            r.findings,
+            r.severity,
+            r.first_message,
+            r.first_excerpt,
+            r.suggestion,
+            document_path(r.document_id),
+        ]
+        writer.writerow([_cell(v) for v in row])
     return out.getvalue()
 
 
@@ -128,7 +144,8 @@ def _page_link(row: Row) -> str:
     return f"{title}<br><small>{url}</small>"
 
 
-def to_html(run: RecheckRun, rows: list[Row]) -> str:
+def to_html(run: RecheckRun, rows: list[Row], *, base_url: str = "", failed: Failures | None = None) -> str:
+    """The report page; ``base_url`` (the service, e.g. http://127.0.0.1:8000) makes links work from a file."""
     e = html.escape
     pages = len({r.document_id for r in rows})
     scope = f"发布日期不早于 {run.since}" if run.since else "全部已发布页面"
@@ -144,6 +161,15 @@ def to_html(run: RecheckRun, rows: list[Row]) -> str:
         f"（{e(run.reason)}）</p>",
         f"<p>范围内页面 {run.in_scope} 篇，本次检查 {run.done}/{run.total} 篇；有问题的页面 {pages} 篇。</p>",
     ]
+    if failed is not None and (failed.batches or failed.pages):
+        parts.append(
+            f"<h2>检查失败（{len(failed.pages)} 篇，放弃的批次 {len(failed.batches)} 个）</h2>"
+            "<p>以下页面未能完成检查，结果不含这些页面，请排查后重新复查。</p><table><tr><th>页面</th><th>原因</th></tr>"
+        )
+        for doc_id, error in sorted(failed.pages.items()):
+            href = e(base_url.rstrip("/") + document_path(doc_id))
+            parts.append(f"<tr><td><a href='{href}'>#{doc_id}</a></td><td>{e(error)}</td></tr>")
+        parts.append("</table>")
     if not rows:
         parts.append("<p>没有发现问题。</p>")
     for category, by_category in groupby(rows, lambda r: r.category):
@@ -160,7 +186,7 @@ def to_html(run: RecheckRun, rows: list[Row]) -> str:
                     f"<tr><td>{_page_link(r)}</td><td>{r.published_at}</td>"
                     f"<td class='{e(r.severity)}'>{SEVERITY_LABEL.get(r.severity, r.severity)} ×{r.findings}："
                     f"{e(r.first_message)}</td><td>{e(r.first_excerpt)}</td><td>{e(r.suggestion)}</td>"
-                    f"<td><a href='{document_path(r.document_id)}'>{action}</a></td></tr>"
+                    f"<td><a href='{e(base_url.rstrip('/') + document_path(r.document_id))}'>{action}</a></td></tr>"
                 )
             parts.append("</table>")
     parts.append("</body></html>")

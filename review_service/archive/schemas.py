@@ -58,6 +58,8 @@ class RecheckOut(BaseModel):
     eta_s: float | None
     report_html: str
     report_csv: str
+    failed_batches: int = Field(default=0, description="batches given up on after repeated failures")
+    failed_pages: list[int] = Field(default_factory=list, description="pages whose check failed (not in the report)")
 
 
 class ArchiveFindingOut(BaseModel):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from celery import shared_task
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from checks import Channel, DocType, DraftInput, Metadata
@@ -26,6 +26,9 @@ from review_service.tasks.celery_app import TASK_CHECK_VERSION, TASK_RECHECK_BAT
 
 log = logging.getLogger(__name__)
 CHECKING, DONE, FAILED = "checking", "done", "failed"
+# Errors that may well go away on their own (database restarting, a file briefly unreadable): the
+# task is retried instead of the run being marked failed; the attempt cap still applies.
+TRANSIENT = (OperationalError, InterfaceError, OSError)
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,9 @@ def check_version_now(settings: Settings, version_id: int) -> str:
         return "failed"
     try:
         result = run_check(prepared.draft, prepared.overlay)
+    except TRANSIENT:  # may go away: leave the run checking and let the caller retry (or the sweep)
+        log.warning("check of version %s hit a transient error; will retry", version_id, exc_info=True)
+        raise
     except Exception as exc:  # a deterministic engine error: retrying gives the same answer
         log.exception("check of version %s failed", version_id)
         with unit_of_work(settings) as session:
@@ -120,7 +126,7 @@ def check_version_now(settings: Settings, version_id: int) -> str:
 def check_version(self, version_id: int) -> str:  # type: ignore[no-untyped-def]
     try:
         return check_version_now(get_settings(), version_id)
-    except OperationalError as exc:  # the database is briefly unavailable: try again later
+    except TRANSIENT as exc:  # the database or a file is briefly unavailable: try again later
         raise self.retry(exc=exc, countdown=2 ** min(self.request.retries, 5)) from exc
 
 
@@ -128,7 +134,11 @@ def check_version(self, version_id: int) -> str:  # type: ignore[no-untyped-def]
 def recheck_batch(self, batch_id: int) -> str:  # type: ignore[no-untyped-def]
     from review_service.archive.recheck import run_batch
 
+    settings = get_settings()
     try:
-        return run_batch(get_settings(), batch_id, worker=worker_name())
-    except OperationalError as exc:
+        outcome = run_batch(settings, batch_id, worker=worker_name())
+    except TRANSIENT as exc:
         raise self.retry(exc=exc, countdown=2 ** min(self.request.retries, 5)) from exc
+    if outcome == "busy":  # another delivery is working on it: look again once its heartbeat would be stale
+        raise self.retry(countdown=settings.check_overdue_seconds, max_retries=None)
+    return outcome

@@ -4,6 +4,11 @@ A message can be lost between commit and send (the API died), in the broker (Red
 without persistence) or with its worker (killed outright). The database still says the work is
 waiting; anything waiting longer than REVIEW_CHECK_OVERDUE_SECONDS is sent again. Sending twice
 is harmless: the tasks are idempotent.
+
+Work that has *started* is different: a big batch (or a slow check) may run for longer than the
+overdue time while perfectly healthy. A started row only counts as lost once its start (for a
+re-check batch: its heartbeat, which the worker refreshes while it works through the pages) is
+older than ``STARTED_GRACE_FACTOR`` times the overdue time.
 """
 
 from __future__ import annotations
@@ -22,6 +27,14 @@ from review_service.models import CheckRun, RecheckBatch, utcnow
 from review_service.tasks.celery_app import TASK_CHECK_VERSION, TASK_RECHECK_BATCH, enqueue
 
 log = logging.getLogger(__name__)
+# A started row is presumed lost only when its start / heartbeat is this many overdue periods old.
+STARTED_GRACE_FACTOR = 10
+
+
+def started_grace(settings: Settings, overdue: dt.timedelta | None = None) -> dt.timedelta:
+    """How long a started row (or a batch's last heartbeat) stays presumed alive."""
+    base = overdue if overdue is not None else dt.timedelta(seconds=settings.check_overdue_seconds)
+    return base * STARTED_GRACE_FACTOR
 
 
 @dataclass
@@ -31,22 +44,26 @@ class SweepResult:
     failed_versions: list[int] = field(default_factory=list)
 
 
-def lost(waiting, everything, cutoff: dt.datetime) -> list:  # type: ignore[no-untyped-def]
+def lost(waiting, everything, cutoff: dt.datetime, started_cutoff: dt.datetime | None = None) -> list:  # type: ignore[no-untyped-def]
     """The waiting rows whose message is presumably gone.
 
-    A row counts once it has waited (since it was sent, or since its last start) longer than the
-    cutoff, and either the queue has moved past it (a row sent later has started: the queue is
-    first-in first-out, so this one's message is gone) or the queue is not moving at all (nothing
-    started since the cutoff: the broker or the workers lost it). A long but moving backlog is left
+    A row counts once it was sent before the cutoff and, if it has started, its start (a batch's
+    heartbeat) is older than ``started_cutoff`` (default: the cutoff); and either the queue has
+    moved past it (a row sent later has started: the queue is first-in first-out, so this one's
+    message is gone) or the queue is not moving at all (nothing started since the cutoff and no
+    worker is still busy with a started row: the broker or the workers lost it). A long but moving backlog is left
     alone, so a busy day does not flood the queue with duplicates.
     """
+    started_cutoff = cutoff if started_cutoff is None else started_cutoff
     started = [row for row in everything if row.started_at is not None]
-    moving = any(_aware(row.started_at) >= cutoff for row in started)
+    # a worker still busy with a started row (within its grace) also means the queue is alive
+    busy = any(_aware(row.started_at) >= started_cutoff for row in waiting if row.started_at is not None)
+    moving = busy or any(_aware(row.started_at) >= cutoff for row in started)
     last_sent_started = max((_aware(row.enqueued_at) for row in started if row.enqueued_at), default=None)
     due = []
     for row in waiting:
         sent, began = _aware(row.enqueued_at), _aware(row.started_at)
-        if (sent is not None and sent >= cutoff) or (began is not None and began >= cutoff):
+        if (sent is not None and sent >= cutoff) or (began is not None and began >= started_cutoff):
             continue
         overtaken = last_sent_started is not None and sent is not None and sent < last_sent_started
         if overtaken or not moving:
@@ -62,12 +79,14 @@ def sweep(settings: Settings, *, now: dt.datetime | None = None, overdue: dt.tim
     """Mark overdue work as re-sent, commit, then send it (or run it here without a broker)."""
     now = now or utcnow()
     cutoff = now - (overdue if overdue is not None else dt.timedelta(seconds=settings.check_overdue_seconds))
+    started_cutoff = now - started_grace(settings, overdue)
     result = SweepResult()
     with unit_of_work(settings) as session:
         waiting = list(session.scalars(select(CheckRun).where(CheckRun.state == "checking")))
         if waiting:
             recent = list(session.scalars(select(CheckRun).where(CheckRun.started_at >= cutoff)))
-            for run in lost(waiting, [*waiting, *recent, *_latest_started(session, CheckRun)], cutoff):
+            everything = [*waiting, *recent, *_latest_started(session, CheckRun)]
+            for run in lost(waiting, everything, cutoff, started_cutoff):
                 if run.attempts >= settings.task_max_attempts:
                     run.state, run.error, run.finished_at = "failed", f"gave up after {run.attempts} attempts", now
                     result.failed_versions.append(run.version_id)
@@ -77,8 +96,9 @@ def sweep(settings: Settings, *, now: dt.datetime | None = None, overdue: dt.tim
         queued = list(session.scalars(select(RecheckBatch).where(RecheckBatch.state == "queued")))
         if queued:
             recent = list(session.scalars(select(RecheckBatch).where(RecheckBatch.started_at >= cutoff)))
-            for batch in lost(queued, [*queued, *recent, *_latest_started(session, RecheckBatch)], cutoff):
-                batch.enqueued_at = now
+            everything = [*queued, *recent, *_latest_started(session, RecheckBatch)]
+            for batch in lost(queued, everything, cutoff, started_cutoff):
+                batch.enqueued_at = now  # later than its start: the re-sent delivery may run it
                 result.batches.append(batch.id)
     _send(settings, result)
     if result.versions or result.batches or result.failed_versions:
@@ -108,9 +128,15 @@ def _send(settings: Settings, result: SweepResult) -> None:
     from review_service.tasks.check_tasks import check_version_now
 
     for version_id in result.versions:
-        check_version_now(settings, version_id)
+        try:
+            check_version_now(settings, version_id)
+        except Exception:  # transient (left checking for the next sweep); the others still run
+            log.exception("sweep: check of version %s failed", version_id)
     for batch_id in result.batches:
-        run_batch(settings, batch_id, worker=None)
+        try:
+            run_batch(settings, batch_id, worker=None, force=True)
+        except Exception:
+            log.exception("sweep: re-check batch %s failed", batch_id)
 
 
 def start_sweeper(settings: Settings) -> Callable[[], None]:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from review_service.api.deps import DraftsToken, SessionDep, SettingsDep
@@ -44,8 +44,9 @@ def _manager(user: User) -> None:
         )
 
 
-def _run_out(run: RecheckRun) -> RecheckOut:
-    p = rechecks.progress(run)
+def _run_out(run: RecheckRun, session: Session) -> RecheckOut:
+    failed = rechecks.failures(session, run.id)
+    p = rechecks.progress(run, failed=failed)
     base = f"/api/v1/archive/rechecks/{run.id}"
     return RecheckOut(
         id=run.id,
@@ -65,6 +66,8 @@ def _run_out(run: RecheckRun) -> RecheckOut:
         eta_s=p.eta_s,
         report_html=f"{base}/report.html",
         report_csv=f"{base}/report.csv",
+        failed_batches=p.failed_batches,
+        failed_pages=sorted(failed.pages),
     )
 
 
@@ -96,7 +99,10 @@ def import_documents(body: ImportRequest, session: SessionDep, settings: Setting
     try:
         for number, item in enumerate(body.documents, 1):
             page = page_from_record(
-                item.model_dump(exclude_none=True), f"第 {number} 篇", max_chars=settings.max_text_chars
+                item.model_dump(exclude_none=True),
+                f"第 {number} 篇",
+                max_chars=settings.max_text_chars,
+                where_en=f"document {number}",
             )
             if page.url in seen:
                 raise ArchiveError("duplicate_url", f"第 {number} 篇：url 重复", f"document {number}: url repeats")
@@ -125,13 +131,23 @@ def list_documents(
     query = select(ArchiveDocument).order_by(ArchiveDocument.id)
     if department:
         query = query.where(ArchiveDocument.department == department)
-    out = []
-    for doc in session.scalars(query):
+    if with_findings or wanted:  # SQL pre-filter: pages with at least one finding
+        query = query.where(ArchiveDocument.checked_at.is_not(None), cast(ArchiveDocument.findings, String) != "[]")
+    if not wanted:  # every remaining page qualifies: page in SQL
+        return [_doc_out(doc) for doc in session.scalars(query.offset(offset).limit(limit))]
+    out: list[DocumentOut] = []
+    skip = offset
+    for doc in session.scalars(query.execution_options(yield_per=200)):  # the category test is on JSON
         item = _doc_out(doc, wanted)
-        if (with_findings or wanted) and not item.findings:
+        if not item.findings:
+            continue
+        if skip:
+            skip -= 1
             continue
         out.append(item)
-    return out[offset : offset + limit]
+        if len(out) >= limit:
+            break
+    return out
 
 
 @router.get("/archive/documents/{document_id}", response_model=DocumentDetail, responses=ERRORS_409, summary="页面详情")
@@ -184,7 +200,7 @@ def start_recheck(
         raise _api_error(exc) from exc
     if not settings.broker_url and run.batches:
         background.add_task(_run_here, settings, run.id)  # after the response (and the commit)
-    return _run_out(run)
+    return _run_out(run, session)
 
 
 def _get_run(session: Session, run_id: int) -> RecheckRun:
@@ -196,7 +212,7 @@ def _get_run(session: Session, run_id: int) -> RecheckRun:
 
 @router.get("/archive/rechecks/{run_id}", response_model=RecheckOut, responses=ERRORS_409, summary="复查进度")
 def recheck_progress(run_id: DraftId, session: SessionDep, token: DraftsToken) -> RecheckOut:
-    return _run_out(_get_run(session, run_id))
+    return _run_out(_get_run(session, run_id), session)
 
 
 @router.get("/archive/rechecks/{run_id}/report.csv", response_class=PlainTextResponse, summary="复查报告 CSV")
@@ -212,4 +228,4 @@ def report_csv(run_id: DraftId, session: SessionDep, token: DraftsToken) -> Plai
 @router.get("/archive/rechecks/{run_id}/report.html", response_class=HTMLResponse, summary="复查报告 HTML")
 def report_html(run_id: DraftId, session: SessionDep, token: DraftsToken) -> HTMLResponse:
     run = _get_run(session, run_id)
-    return HTMLResponse(to_html(run, rows_for(session, run)))
+    return HTMLResponse(to_html(run, rows_for(session, run), failed=rechecks.failures(session, run.id)))

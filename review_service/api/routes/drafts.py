@@ -260,6 +260,20 @@ def act(draft_id: DraftId, body: ActionRequest, session: SessionDep, token: Draf
     )
 
 
+@router.post(
+    "/drafts/{draft_id}/recheck", response_model=DraftOut, responses=ERRORS_409, summary="重新审校（自动审校失败后）"
+)
+def recheck(draft_id: DraftId, session: SessionDep, token: DraftsToken) -> DraftOut:
+    """Re-run the current version's failed automatic check (author or the current stage's handler)."""
+    draft = _load(session, draft_id, token.user, lock=True)
+    try:
+        service.recheck_version(session, draft=draft, user=token.user)
+    except service.RecheckRefused as refused:
+        raise ApiError(refused.status, refused.code, refused.message_zh, refused.message_en) from refused
+    session.refresh(draft)
+    return _out(draft, token.user)
+
+
 @router.post("/drafts/{draft_id}/waivers", response_model=DraftOut, responses=ERRORS_409, summary="豁免阻断级问题")
 def add_waiver(draft_id: DraftId, body: WaiverRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
     draft = _load(session, draft_id, token.user, lock=True)

@@ -341,6 +341,17 @@ def waive_finding(draft_id: int, page: FormPageDep, data: FormDataDep) -> Respon
     return page.redirect(f"/drafts/{draft.id}", "已豁免该问题并记录理由")
 
 
+@router.post("/drafts/{draft_id}/recheck")
+def recheck(draft_id: int, page: FormPageDep) -> Response:
+    """重新审校 after a failed automatic check (the only way out of that state besides a new version)."""
+    draft = load_draft(page, draft_id, lock=True)
+    try:
+        service.recheck_version(page.session, draft=draft, user=page.user)
+    except service.RecheckRefused as refused:
+        return page.redirect(f"/drafts/{draft.id}", f"操作未执行：{refused.message_zh}", "error")
+    return page.redirect(f"/drafts/{draft.id}", "已重新提交自动审校")
+
+
 @router.post("/drafts/{draft_id}/comment")
 def comment(draft_id: int, page: FormPageDep, data: FormDataDep) -> Response:
     draft = load_draft(page, draft_id)
