@@ -19,12 +19,18 @@ def check(engine: CheckEngine):
 
 
 @pytest.fixture(scope="session")
-def postgres_url():
+def postgres_server():
     from tests.postgres_server import PostgresServer
 
     server = PostgresServer()
-    url = server.start()
+    server.start()
     try:
-        yield url
+        yield server
     finally:
         server.stop()
+
+
+@pytest.fixture()
+def postgres_url(postgres_server) -> str:
+    """A real PostgreSQL database of its own for each test (one server for the whole run)."""
+    return postgres_server.new_database()

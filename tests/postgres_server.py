@@ -63,6 +63,13 @@ class PostgresServer:
                 time.sleep(0.3)
         return f"postgresql+psycopg://review@127.0.0.1:{self.port}/review_test"
 
+    def new_database(self) -> str:
+        """A fresh, empty database on the same server, so tests never see each other's rows."""
+        self._count = getattr(self, "_count", 0) + 1
+        name = f"review_test_{self._count}"
+        self._run(_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "review", name)
+        return f"postgresql+psycopg://review@127.0.0.1:{self.port}/{name}"
+
     def stop(self) -> None:
         try:
             self._run(_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
