@@ -158,3 +158,10 @@ def test_allow_list_silences_a_false_alarm(admin) -> None:
     )
     assert 'data-category="term.banned"' not in _check(client, token, text)
     assert "本地习惯称谓" in client.get("/admin/dictionary").text
+
+
+def test_every_public_category_has_a_chinese_label() -> None:
+    from checks.categories import PUBLIC_CATEGORIES
+    from review_service.web.highlight import CATEGORY_LABELS
+
+    assert [c for c in PUBLIC_CATEGORIES if c not in CATEGORY_LABELS] == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from checks.categories import PUBLIC_CATEGORIES
+
 
 class ArchiveError(ValueError):
     def __init__(self, code: str, message_zh: str, message_en: str, *, status: int = 422) -> None:
@@ -16,28 +18,7 @@ class ArchiveError(ValueError):
         return f"错误 [{self.code}]：{self.message_zh} / {self.message_en}"
 
 
-# The public category contract (DESIGN.md); a filter names one of these or a prefix such as "term".
-KNOWN_CATEGORIES = (
-    "pii.id_card",
-    "pii.phone",
-    "pii.bank_card",
-    "pii.email",
-    "pii.passport",
-    "pii.plate",
-    "pii.person_name",
-    "pii.address",
-    "secret.marking",
-    "secret.disclosure",
-    "typo",
-    "term.political",
-    "term.banned",
-    "term.outdated",
-    "format.doc_number",
-    "format.punctuation",
-    "format.number_date",
-    "metadata.missing",
-    "metadata.invalid",
-)
+KNOWN_CATEGORIES = PUBLIC_CATEGORIES  # a filter names one of these or a prefix such as "term"
 
 
 def validate_categories(categories: list[str] | tuple[str, ...]) -> list[str]:

@@ -36,6 +36,7 @@ CATEGORY_LABELS = {
     "format.punctuation": "标点符号",
     "format.number_date": "数字日期",
     "metadata.missing": "元数据缺失",
+    "metadata.invalid": "元数据格式",
 }
 
 
