@@ -79,3 +79,12 @@ def segments(text: str, findings: list[dict[str, Any]], field: str = "body") -> 
     if cursor < len(text):
         out.append(Segment(text[cursor:]))
     return out
+
+
+TEXT_FIELDS = ("title", "summary", "body")
+
+
+def quoted(source: object, finding: dict[str, Any]) -> str:
+    """The text a finding points at in a draft, version or form (metadata findings have none)."""
+    value = getattr(source, finding["field"], None) if finding["field"] in TEXT_FIELDS else None
+    return value[finding["start"] : finding["end"]] if isinstance(value, str) else ""

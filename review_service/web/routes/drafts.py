@@ -16,7 +16,7 @@ from review_service.stage_times import ENTERS_STAGE
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.diffs import diff_rows
 from review_service.web.forms import METADATA_FIELDS, parse_int
-from review_service.web.highlight import category_label, segments
+from review_service.web.highlight import category_label, quoted, segments
 from review_service.web.render import local_today
 from review_service.web.routes.draft_access import load_draft, refusal_text
 from review_service.workflow_state import state_from_json
@@ -156,11 +156,6 @@ def draft_list(
     )
 
 
-def _quote(version: DraftVersion, finding: dict[str, Any]) -> str:
-    value = getattr(version, finding["field"], None) if finding["field"] in ("title", "summary", "body") else None
-    return value[finding["start"] : finding["end"]] if isinstance(value, str) else ""
-
-
 def _waivable(draft: Draft, page: Page, key: str, facts: Any) -> bool:
     """Ask the workflow itself (a dry run) so the button appears exactly when the server would accept."""
     finding = next((f for f in facts.findings if f.key == key), None)
@@ -213,7 +208,7 @@ def draft_page(
     version = service.latest_version(draft)
     run = version.check_run
     findings = [
-        {**f, "key": service.finding_key(f), "quote": _quote(version, f)} for f in (run.findings if run else [])
+        {**f, "key": service.finding_key(f), "quote": quoted(version, f)} for f in (run.findings if run else [])
     ]
     facts = service.facts_for(draft)
     waived = {w.finding_key: w for w in state.waivers if w.content_hash == version.content_hash}

@@ -16,7 +16,7 @@ from review_service.check_service import apply_replacements, current_overlay, ma
 from review_service.models import Draft
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.forms import DISCLOSURE_CHOICES, METADATA_FIELDS, DraftForm
-from review_service.web.highlight import category_label, segments
+from review_service.web.highlight import category_label, quoted, segments
 from review_service.web.routes.draft_access import load_draft, refusal_text
 from workflows.definition import Action
 from workflows.refusals import Refusal
@@ -51,9 +51,9 @@ def _render(
     verdict = None
     if form.body.strip() and not (errors or []):
         result = run_check(form.to_input(), current_overlay(page.session))
-        findings = [
-            {**f.to_dict(), "key": service.finding_key(f.to_dict()), "quote": _quote(form, f)} for f in result.findings
-        ]
+        findings = [{**f.to_dict(), "key": service.finding_key(f.to_dict())} for f in result.findings]
+        for f in findings:
+            f["quote"] = quoted(form, f)
         verdict = result.verdict
     kinds = sorted({f["category"] for f in findings if f["suggestion"] is not None})
     return page.render(
@@ -75,11 +75,6 @@ def _render(
         channels=[c.value for c in Channel],
         doc_types=[d.value for d in DocType],
     )
-
-
-def _quote(form: DraftForm, finding: Finding) -> str:
-    value = getattr(form, finding.field, None) if finding.field in ("title", "summary", "body") else None
-    return value[finding.start : finding.end] if isinstance(value, str) else ""
 
 
 def _form_of(draft: Draft) -> DraftForm:
