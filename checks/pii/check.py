@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -140,19 +141,22 @@ def boost_by_row(results: list[RecognizerResult], text: str) -> list[RecognizerR
     A 公示 table row "2　林秀英　4415…　0660-8976543" is about one person: the ID number makes the
     name and the landline personal too. Returns new results; the explanation says why.
     """
-    anchors = [r for r in results if r.score >= SCORE_THRESHOLD and r.entity_type in ROW_ANCHORS]
+    newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+    # anchors by the line they sit on entirely (an anchor that spans a line break anchors no row)
+    anchors_by_line: dict[int, list[RecognizerResult]] = {}
+    for anchor in results:
+        if anchor.score >= SCORE_THRESHOLD and anchor.entity_type in ROW_ANCHORS:
+            line = bisect_left(newlines, anchor.start)
+            if line == bisect_left(newlines, anchor.end):
+                anchors_by_line.setdefault(line, []).append(anchor)
     out = []
     for result in results:
         if result.score >= SCORE_THRESHOLD:
             out.append(result)
             continue
-        line_start = text.rfind("\n", 0, result.start) + 1
-        line_end = text.find("\n", result.end)
-        line_end = len(text) if line_end < 0 else line_end
-        anchor = next(
-            (a for a in anchors if a.entity_type != result.entity_type and line_start <= a.start and a.end <= line_end),
-            None,
-        )
+        line = bisect_left(newlines, result.start)
+        same_line = anchors_by_line.get(line, []) if line == bisect_left(newlines, result.end) else []
+        anchor = next((a for a in same_line if a.entity_type != result.entity_type), None)
         if anchor is None:
             out.append(result)
             continue
@@ -176,7 +180,9 @@ def resolve_overlaps(results: list[RecognizerResult], kinds: dict[str, EntityKin
     """Keep the highest-priority, then highest-scoring, result among overlapping ones."""
     ordered = sorted(results, key=lambda r: (-kinds[r.entity_type].priority, -r.score, r.start))
     kept: list[RecognizerResult] = []
+    taken = bytearray(max((r.end for r in results), default=0))
     for result in ordered:
-        if all(result.end <= k.start or result.start >= k.end for k in kept):
+        if not any(taken[result.start : result.end]):
             kept.append(result)
+            taken[result.start : result.end] = b"\x01" * (result.end - result.start)
     return sorted(kept, key=lambda r: r.start)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 
 from checks.engine import CheckFactory, Resources
 from checks.pii.check import SCORE_THRESHOLD, PiiCheck
+from checks.pii.context import WindowContextEnhancer
 from checks.pii.nlp_engine import LANGUAGE, JiebaNlpEngine
 from checks.pii.recognizers.address import AddressRecognizer
 from checks.pii.recognizers.bank_card import BankCardRecognizer
@@ -45,7 +45,7 @@ def build_analyzer(nlp_engine: JiebaNlpEngine, surnames: frozenset[str], segment
         supported_languages=[LANGUAGE],
         default_score_threshold=SCORE_THRESHOLD,
         # Chinese tokens are short: look further back than Presidio's English default of 5.
-        context_aware_enhancer=LemmaContextAwareEnhancer(context_prefix_count=8, context_suffix_count=2),
+        context_aware_enhancer=WindowContextEnhancer(context_prefix_count=8, context_suffix_count=2),
     )
 
 

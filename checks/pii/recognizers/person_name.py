@@ -10,7 +10,8 @@ carries another piece of personal data (a table row of a 公示).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -90,7 +91,40 @@ _NAME_BEFORE = frozenset("、，,：:；; \n\t（(|")
 _NAME_AFTER = frozenset("、，,；;。 \n\t（(|")
 _CELL = re.compile(r"[^\t]+?(?=\t| {2,}|$)|(?<=\t)(?=\t)")
 _GENDER_AFTER = re.compile(r"[，,（(\s]\s*[男女](?:性)?[，,）)\s；;]")
+_ANY_LABEL = re.compile("|".join(sorted(LABELS, key=len, reverse=True)))
+_LONG_LABEL = re.compile("|".join(sorted((label for label in LABELS if len(label) >= 2), key=len, reverse=True)))
 _TITLE_IN_PARENS = re.compile(r"^[（(][^）)\n]{0,30}?(?:" + "|".join(OFFICIAL_TITLES) + r")")
+
+
+class TokenIndex:
+    """jieba tokens by position, so each candidate looks only at the tokens it covers (linear time)."""
+
+    def __init__(self, artifacts: NlpArtifacts | None) -> None:
+        self.present = artifacts is not None
+        tokens = list(artifacts.tokens) if artifacts is not None else []
+        starts = list(artifacts.tokens_indices) if artifacts is not None else []
+        tags = list(getattr(artifacts, "pos", None) or []) if artifacts is not None else []
+        count = min(len(tokens), len(starts), len(tags))
+        self.tokens, self.starts, self.tags = tokens[:count], starts[:count], tags[:count]
+
+    def __iter__(self) -> Iterator[tuple[str, int, str]]:
+        return zip(self.tokens, self.starts, self.tags, strict=True)
+
+    def overlapping(self, start: int, end: int) -> Iterator[tuple[str, int, str]]:
+        """Tokens that share at least one character with [start, end)."""
+        i = max(0, bisect_right(self.starts, start) - 1)
+        while i < len(self.starts) and self.starts[i] < end:
+            token_start = self.starts[i]
+            if token_start + len(self.tokens[i]) > start:
+                yield self.tokens[i], token_start, self.tags[i]
+            i += 1
+
+    def is_nr(self, start: int, end: int) -> bool:
+        """The span is exactly one token tagged as a person name."""
+        i = bisect_right(self.starts, start) - 1
+        if i < 0 or self.starts[i] != start:
+            return False
+        return self.tags[i] == "nr" and start + len(self.tokens[i]) == end
 
 
 class PersonNameRecognizer(EntityRecognizer):
@@ -127,9 +161,10 @@ class PersonNameRecognizer(EntityRecognizer):
         results: dict[tuple[int, int], RecognizerResult] = {}
         if any(word in text for word in OFFICIAL_DOCUMENT):
             return []
+        index = TokenIndex(nlp_artifacts)
 
         def add(start: int, end: int, score: float, pattern: str, why: str, *, strict: bool = True) -> None:
-            if (start, end) in results or not self._plausible(text, start, end, nlp_artifacts, strict=strict):
+            if (start, end) in results or not self._plausible(text, start, end, index, strict=strict):
                 return
             results[(start, end)] = self._result(start, end, score, pattern, why)
 
@@ -139,14 +174,10 @@ class PersonNameRecognizer(EntityRecognizer):
         for match in self._labelled.finditer(text):
             # "申请人应当…" is prose: without a colon the name must end at a separator.
             if match.group("label") == "联系人" and _OFFICE_CONTACT.search(
-                text, match.end(), text.find("\n", match.end()) % (len(text) + 1)
+                text, match.end(), _line_end(text, match.end(), CONTACT_WINDOW)
             ):
                 continue
-            if (
-                match.group("colon") is not None
-                or match.group("after") is not None
-                or self._is_nr(match.span("name"), nlp_artifacts)
-            ):
+            if match.group("colon") is not None or match.group("after") is not None or index.is_nr(*match.span("name")):
                 strict = match.group("colon") is None
                 add(*match.span("name"), 0.85, "labelled", f"标签“{match.group('label')}”后的姓名", strict=strict)
         for match in self._addressees.finditer(text):
@@ -163,25 +194,18 @@ class PersonNameRecognizer(EntityRecognizer):
             add(*match.span("name"), 0.85, "salutation", "答复开头称呼来信群众", strict=False)
         # Delimited, surname-led items (from jieba's nr tags and from the row pattern) are candidates.
         candidates: dict[tuple[int, int], str] = {}
-        if nlp_artifacts is not None:
-            pos = getattr(nlp_artifacts, "pos", None) or []
-            for word, start, tag in zip(nlp_artifacts.tokens, nlp_artifacts.tokens_indices, pos, strict=False):
-                end = start + len(word)
-                if (
-                    tag == "nr"
-                    and 2 <= len(word) <= 3
-                    and word[:1] in self.surnames
-                    and self._delimited(text, start, end)
-                ):
-                    candidates[(start, end)] = "jieba_nr"
+        for word, start, tag in index:
+            end = start + len(word)
+            if tag == "nr" and 2 <= len(word) <= 3 and word[:1] in self.surnames and self._delimited(text, start, end):
+                candidates[(start, end)] = "jieba_nr"
         for match in self._delimited_item.finditer(text):
             candidates.setdefault(match.span("name"), "row_candidate")
         plausible = {
             span: how
             for span, how in candidates.items()
-            if not any(label in text[span[0] : span[1]] for label in LABELS)
-            and self._plausible(text, *span, nlp_artifacts)
+            if not _ANY_LABEL.search(text, *span) and self._plausible(text, *span, index)
         }
+        neighbours = _Neighbours(plausible)
         for match in self._numbered.finditer(text):
             if personal_document:
                 add(*match.span("name"), 0.6, "numbered_list", "个人信息类文档中编号列表开头的人名", strict=False)
@@ -189,7 +213,7 @@ class PersonNameRecognizer(EntityRecognizer):
             if _GENDER_AFTER.match(text, end):
                 add(start, end, 0.6, "profile", "姓名后标注性别，属于个人情况介绍", strict=False)
         for (start, end), how in plausible.items():
-            if personal_document and self._listed_with_another(text, start, end, plausible, results):
+            if personal_document and neighbours.listed_with_another(text, start, end, results):
                 add(start, end, 0.6, "name_list", "个人信息类文档的名单中与其他姓名并列")
             else:
                 add(start, end, ROW_CANDIDATE_SCORE, how, "以分隔符隔开的姓氏开头词（待同行个人信息佐证）")
@@ -197,28 +221,34 @@ class PersonNameRecognizer(EntityRecognizer):
         return list(results.values())
 
     def _repeat_confident_names(self, text: str, results: dict[tuple[int, int], RecognizerResult]) -> None:
-        """A name found once with confidence is the same person wherever it recurs in the text."""
-        for (start, end), result in list(results.items()):
-            if result.score < 0.6 or end - start < 2:
-                continue
-            name = text[start:end]
-            for match in re.finditer(re.escape(name), text):
-                span = match.span()
-                if span in results or any(s < span[1] and span[0] < e for s, e in results):
-                    continue
-                if not self._official(text, *span):
-                    results[span] = self._result(*span, result.score, "repeat", f"与已识别的姓名“{name}”相同")
+        """A name found once with confidence is the same person wherever it recurs in the text.
 
-    @staticmethod
-    def _is_nr(span: tuple[int, int], artifacts: NlpArtifacts | None) -> bool:
-        """The span is exactly one jieba token tagged as a person name."""
-        if artifacts is None:
-            return False
-        pos = getattr(artifacts, "pos", None) or []
-        for word, start, tag in zip(artifacts.tokens, artifacts.tokens_indices, pos, strict=False):
-            if start == span[0]:
-                return tag == "nr" and start + len(word) == span[1]
-        return False
+        One left-to-right pass that looks up the 2–4 characters at each position (linear time).
+        """
+        confident: dict[str, float] = {}
+        for (start, end), result in results.items():
+            if result.score >= 0.6 and end - start >= 2:
+                name = text[start:end]
+                confident[name] = max(confident.get(name, 0.0), result.score)
+        if not confident:
+            return
+        occupied = bytearray(len(text))
+        for start, end in results:
+            occupied[start:end] = b"\x01" * (end - start)
+        lengths = sorted({len(name) for name in confident}, reverse=True)
+        for position in range(len(text)):
+            if occupied[position]:
+                continue
+            for length in lengths:
+                name = text[position : position + length]
+                end = position + length
+                if name not in confident or any(occupied[position:end]) or self._official(text, position, end):
+                    continue
+                results[(position, end)] = self._result(
+                    position, end, confident[name], "repeat", f"与已识别的姓名“{name}”相同"
+                )
+                occupied[position:end] = b"\x01" * length
+                break
 
     def _table_column_names(self, text: str) -> list[tuple[int, int]]:
         """Cells under a 姓名/户主 column header of a tab- or space-aligned table (HTML cells are tabs)."""
@@ -268,9 +298,7 @@ class PersonNameRecognizer(EntityRecognizer):
     def _surname_led(self, word: str) -> bool:
         return word[:1] in self.surnames or word[:2] in self.surnames
 
-    def _plausible(
-        self, text: str, start: int, end: int, artifacts: NlpArtifacts | None, *, strict: bool = True
-    ) -> bool:
+    def _plausible(self, text: str, start: int, end: int, index: TokenIndex, *, strict: bool = True) -> bool:
         """Reject masked names (陈某), titles (李工), officials, common words and place names.
 
         ``strict`` (no explicit label): a frequent dictionary word is never taken for a name,
@@ -280,7 +308,7 @@ class PersonNameRecognizer(EntityRecognizer):
         given = word[2:] if word[:2] in self.surnames and len(word) > 2 else word[1:]
         if word in NOT_NAMES or given in NOT_GIVEN_NAMES or given[:1] in "某*＊×" or self._official(text, start, end):
             return False
-        if any(label in word for label in LABELS if len(label) >= 2):
+        if _LONG_LABEL.search(word):
             return False  # 申请人 after 再审 is a label, not a name
         if given and all(ch in "一二三四五六七八九十" for ch in given):
             return False  # 高二, 初三: grades, not names
@@ -294,13 +322,8 @@ class PersonNameRecognizer(EntityRecognizer):
             # without structural evidence a frequent 2-character word is not taken for a name.
             if tag is not None and (not tag.startswith("nr") or len(word) == 2):
                 return False
-        if artifacts is None:
-            return True
-        pos = getattr(artifacts, "pos", None) or []
-        for token, token_start, tag in zip(artifacts.tokens, artifacts.tokens_indices, pos, strict=False):
+        for token, token_start, tag in index.overlapping(start, end):
             token_end = token_start + len(token)
-            if token_end <= start or token_start >= end:
-                continue
             if token_end > end or token_start < start:
                 return False  # the "name" cuts a word (国家金|库, 李家|村)
             if not strict:
@@ -326,26 +349,64 @@ class PersonNameRecognizer(EntityRecognizer):
             return True
         return bool(_TITLE_IN_PARENS.match(text[end : end + 32]))
 
-    @staticmethod
-    def _listed_with_another(
-        text: str,
-        start: int,
-        end: int,
-        candidates: dict[tuple[int, int], str],
-        found: dict[tuple[int, int], RecognizerResult],
-    ) -> bool:
-        """A name list: another plausible name right before or after, separated only by 、，or spaces."""
-        neighbours = [*candidates, *(span for span, r in found.items() if r.score >= 0.6)]
-        for s, e in neighbours:
-            if (s, e) == (start, end):
-                continue
-            gap = text[e:start] if e <= start else text[end:s] if s >= end else None
-            if gap is not None and 0 < len(gap) <= 3 and set(gap) <= set("、，, \t"):
-                return True
-        return False
-
     def _result(self, start: int, end: int, score: float, pattern: str, why: str) -> RecognizerResult:
         explanation = AnalysisExplanation(
             recognizer=self.name, original_score=score, pattern_name=pattern, textual_explanation=why
         )
         return RecognizerResult(ENTITY, start, end, score, explanation)
+
+
+class _Neighbours:
+    """Plausible names by where they start and end, to find list neighbours without a quadratic scan."""
+
+    def __init__(self, candidates: Iterable[tuple[int, int]]) -> None:
+        self.by_start: dict[int, list[int]] = {}
+        self.by_end: dict[int, list[int]] = {}
+        for start, end in candidates:
+            self.by_start.setdefault(start, []).append(end)
+            self.by_end.setdefault(end, []).append(start)
+
+    def listed_with_another(
+        self, text: str, start: int, end: int, found: dict[tuple[int, int], RecognizerResult]
+    ) -> bool:
+        """A name list: another plausible name right before or after, separated only by 、，or spaces."""
+        for gap in range(1, MAX_LIST_GAP + 1):
+            before, after = start - gap, end + gap
+            if before >= 0 and _list_gap(text[before:start]):
+                spans = [(s, before) for s in self.by_end.get(before, ())]
+                if spans or any(self._confident(found, s, e) for s, e in _spans_ending(found, before)):
+                    return True
+            if after <= len(text) and _list_gap(text[end:after]):
+                spans = [(after, e) for e in self.by_start.get(after, ())]
+                if spans or any(self._confident(found, s, e) for s, e in _spans_starting(found, after)):
+                    return True
+        return False
+
+    @staticmethod
+    def _confident(found: dict[tuple[int, int], RecognizerResult], start: int, end: int) -> bool:
+        result = found.get((start, end))
+        return result is not None and result.score >= 0.6
+
+
+MAX_LIST_GAP = 3
+CONTACT_WINDOW = 80
+
+
+def _list_gap(gap: str) -> bool:
+    return set(gap) <= set("、，, \t")
+
+
+def _spans_ending(found: dict[tuple[int, int], RecognizerResult], end: int) -> Iterator[tuple[int, int]]:
+    # names are 2–4 characters long
+    return ((end - length, end) for length in range(2, 5) if (end - length, end) in found)
+
+
+def _spans_starting(found: dict[tuple[int, int], RecognizerResult], start: int) -> Iterator[tuple[int, int]]:
+    return ((start, start + length) for length in range(2, 5) if (start, start + length) in found)
+
+
+def _line_end(text: str, start: int, window: int) -> int:
+    """End of the line that contains ``start``, looking at most ``window`` characters ahead."""
+    limit = min(len(text), start + window)
+    newline = text.find("\n", start, limit)
+    return limit if newline < 0 else newline
