@@ -162,6 +162,7 @@ def _user_create(args: argparse.Namespace, settings: Settings) -> int:
                 department=args.department,
                 display_name=args.display_name,
                 spans_departments=args.all_departments,
+                email=args.email,
             )
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
@@ -237,6 +238,16 @@ def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
     return 1
 
 
+def _notify_due(_: argparse.Namespace, settings: Settings) -> int:
+    from review_service.db import upgrade
+    from review_service.due_reminders import run_due_sweep
+
+    upgrade(settings)
+    result = run_due_sweep(settings)
+    print(f"即将到期提醒 {result.due_soon} 条，超期提醒 {result.overdue} 条")
+    return 0
+
+
 def _db_upgrade(_: argparse.Namespace, settings: Settings) -> int:
     from review_service.db import upgrade
 
@@ -285,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_create.add_argument("--department")
     user_create.add_argument("--display-name")
     user_create.add_argument("--all-departments", action="store_true", help="may see every department's drafts")
+    user_create.add_argument("--email", help="address for notification mail (optional: no address, no mail)")
     user_create.set_defaults(func=_user_create)
     user_unlock = user.add_parser("unlock", help="clear a lock-out after too many wrong passwords")
     user_unlock.add_argument("username")
@@ -307,6 +319,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit_verify = audit_cmd.add_parser("verify", help="check the hash chain")
     audit_verify.add_argument("--checkpoint", help="a head hash printed earlier: prove no later cut-off")
     audit_verify.set_defaults(func=_audit_verify)
+
+    notify = sub.add_parser("notify", help="notifications").add_subparsers(dest="notify_command", required=True)
+    notify.add_parser("due", help="send due_soon / overdue reminders now (for cron)").set_defaults(func=_notify_due)
 
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=_db_upgrade)

@@ -41,7 +41,28 @@ class Settings(BaseSettings):
     task_max_attempts: int = Field(default=3, ge=1, description="a check that failed this often is marked failed")
     recheck_batch_size: int = Field(default=50, ge=1, le=1000, description="archive documents per re-check task")
 
-    @field_validator("database_url", "broker_url", "webhook_url", "webhook_secret", "workflows_dir", mode="before")
+    smtp_url: str | None = Field(
+        default=None, description="mail server for notifications: smtp://[user:pass@]host[:port][?starttls=1]"
+    )
+    smtp_from: str = Field(
+        default="review@localhost", max_length=200, description="sender address of notification mail"
+    )
+    public_url: str | None = Field(default=None, description="the service's address as people open it, for mail links")
+    due_soon_hours: int = Field(default=24, ge=1, le=24 * 14, description="remind this long before a due date ends")
+    due_check_interval_seconds: int = Field(
+        default=600, ge=0, description="how often the API looks for drafts due soon or overdue; 0 = never"
+    )
+
+    @field_validator(
+        "database_url",
+        "broker_url",
+        "webhook_url",
+        "webhook_secret",
+        "workflows_dir",
+        "smtp_url",
+        "public_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -24,7 +24,7 @@ from review_service.tasks.check_tasks import check_in_session
 from review_service.tasks.enqueue import enqueue_after_commit
 from review_service.workflow_state import definitions, state_from_json, state_to_json
 from workflows.definition import Action, WorkflowDefinition
-from workflows.engine import Outcome, apply, available_actions, change_content, start, waive
+from workflows.engine import Outcome, apply, available_actions, change_content, confirm_publication, start, waive
 from workflows.refusals import Reason, Refusal
 from workflows.state import Actor, Event, Facts, FindingRef, RunState
 
@@ -247,9 +247,11 @@ def save_version(
         metadata_changed=_metadata_changed(draft, content),
     )
     old_revision = draft.revision
+    before = (draft.status, draft.stage)
     version = _new_version(session, draft=draft, user=user, content=content)
     _store(session, draft, old_revision, outcome.state)
     _audit_events(session, draft, outcome.events, version.number)
+    _notify(session, draft, before, outcome.events)
     return draft
 
 
@@ -281,6 +283,7 @@ def act(
         metadata_changed=content is not None and _metadata_changed(draft, content),
     )
     old_revision = draft.revision
+    before = (draft.status, draft.stage)
     version_number = latest_version(draft).number
     if action is Action.EDIT and content is not None:
         version_number = _new_version(session, draft=draft, user=user, content=content).number
@@ -288,7 +291,28 @@ def act(
     if comment and action is not Action.CLAIM:
         session.add(Comment(draft_id=draft.id, version_number=version_number, author_id=user.id, body=comment))
     _audit_events(session, draft, outcome.events, version_number)
+    _notify(session, draft, before, outcome.events)
     return outcome
+
+
+def _notify(session: Session, draft: Draft, before: tuple[str, str | None], events: tuple[Event, ...]) -> None:
+    from review_service.notifications import after_transition  # it builds on this module
+
+    after_transition(session, draft=draft, before=before, events=events)
+
+
+def confirm_published(session: Session, *, draft: Draft, user: User, content_hash: str) -> bool:
+    """A CMS published this exact content: the draft becomes 已发布. False when already recorded."""
+    outcome = confirm_publication(state_from_json(draft.run_state), actor_of(user), content_hash)
+    if outcome is None:
+        return False
+    old_revision = draft.revision
+    before = (draft.status, draft.stage)
+    _store(session, draft, old_revision, outcome.state)
+    draft.published_at = utcnow()
+    _audit_events(session, draft, outcome.events, latest_version(draft).number)
+    _notify(session, draft, before, outcome.events)
+    return True
 
 
 class RecheckRefused(ValueError):

@@ -28,6 +28,8 @@ class User(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), default=None)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     spans_departments: Mapped[bool] = mapped_column(default=False)
+    email: Mapped[str | None] = mapped_column(String(200), default=None)  # no address, no mail
+    email_notifications: Mapped[bool] = mapped_column(default=True)  # each person may turn mail off
 
     department: Mapped[Department | None] = relationship()
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -79,6 +81,7 @@ class Draft(Base):
     due_date: Mapped[dt.date | None] = mapped_column(Date, default=None)
     priority: Mapped[int] = mapped_column(Integer, default=0)
     archive_document_id: Mapped[int | None] = mapped_column(Integer, default=None)  # a correction of this page
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -289,3 +292,22 @@ class RecheckBatch(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class Notification(Base):
+    """A message to one person (消息): something waits for them, came back, or is due.
+
+    ``dedupe`` makes a reminder (due_soon, overdue) exist once per draft, due date and person."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), default=None, index=True)
+    title: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    dedupe: Mapped[str | None] = mapped_column(String(120), default=None, unique=True)

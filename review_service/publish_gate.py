@@ -87,7 +87,7 @@ def _decide(session: Session, *, keys: KeyStore, channel: Channel, digest: str) 
     for version in sorted(on_channel, key=lambda v: v.id, reverse=True):
         draft = version.draft
         state = state_from_json(draft.run_state)
-        if state.status.value == "approved" and state.content_hash == digest:
+        if state.status.value in ("approved", "published") and state.content_hash == digest:
             return _allow(keys, draft, version, channel, digest)
     version = max(on_channel, key=lambda v: v.id)
     draft = version.draft

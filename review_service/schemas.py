@@ -152,6 +152,15 @@ class VersionOut(BaseModel):
     findings: list[dict[str, object]]
 
 
+class LastReturn(BaseModel):
+    stage: str
+    stage_label: str
+    by: str
+    comment: str
+    at: dt.datetime
+    resubmitted_at: dt.datetime | None = None
+
+
 class DraftOut(BaseModel):
     id: int
     title: str
@@ -177,6 +186,10 @@ class DraftOut(BaseModel):
     blocking_findings: int
     actions: list[str]
     waivers: list[dict[str, object]]
+    last_return: LastReturn | None = Field(
+        default=None, description="the most recent return (kept after resubmission); null when never returned"
+    )
+    published_at: dt.datetime | None = Field(default=None, description="when a CMS confirmed publication")
 
 
 class HistoryEntry(BaseModel):
@@ -307,3 +320,24 @@ class EphemeralTokenOut(BaseModel):
     scopes: list[str]
     user: str
     expires_at: dt.datetime
+
+
+class PublishedRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    receipt: dict[str, object] = Field(description="the receipt the publish gate issued for this draft's content")
+
+
+class NotificationOut(BaseModel):
+    id: int
+    kind: Literal["stage_waiting", "returned", "countersign_requested", "due_soon", "overdue", "approved", "published"]
+    draft_id: int | None
+    title: str
+    message: str
+    created_at: dt.datetime
+    read: bool
+
+
+class NotificationList(BaseModel):
+    items: list[NotificationOut]
+    unread: int

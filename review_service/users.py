@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -9,6 +11,17 @@ from review_service.models import Department, User
 from review_service.passwords import hash_password, one_time_password
 
 ROLES = ("editor", "proofreader", "reviewer1", "reviewer2", "reviewer3", "admin", "cms")
+EMAIL = re.compile(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;.]+")
+
+
+def clean_email(value: str | None) -> str | None:
+    """An optional address for notification mail: blank is none; anything unlike an address is refused."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if len(value) > 200 or not value.isascii() or not EMAIL.fullmatch(value):
+        raise ValueError(f"invalid e-mail address {value!r}")
+    return value
 
 
 def department_named(session: Session, *, name: str) -> Department:
@@ -29,6 +42,7 @@ def create_user(
     display_name: str | None = None,
     password: str | None = None,
     spans_departments: bool = False,
+    email: str | None = None,
 ) -> tuple[User, str]:
     """Returns the user and the password to hand over (a one-time one unless given)."""
     if role not in ROLES:
@@ -44,6 +58,7 @@ def create_user(
         department_id=department_named(session, name=department).id if department else None,
         must_change_password=password is None,
         spans_departments=spans_departments,
+        email=clean_email(email),
     )
     session.add(user)
     session.flush()

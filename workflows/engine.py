@@ -321,7 +321,7 @@ def change_content(
     if new_content_hash == state.content_hash and not metadata_changed:
         raise Refusal(Reason.CONTENT_UNCHANGED)
     state = replace(state, content_hash=new_content_hash, revision=state.revision + 1)
-    if state.status is not Status.APPROVED:
+    if state.status not in (Status.APPROVED, Status.PUBLISHED):
         return Outcome(state, (Event("version_saved", actor.id, data={"content_hash": new_content_hash}),))
     state, voided = _void_reviews(definition, state)
     first_review = next(s for s in active_stages(definition, state) if s.kind is StageKind.REVIEW)
@@ -365,3 +365,17 @@ def waive(
         new_state,
         (Event("waived", actor.id, stage.key, reason, {"finding": finding.key, "category": finding.category}),),
     )
+
+
+def confirm_publication(state: RunState, actor: Actor, content_hash: str) -> Outcome | None:
+    """A CMS confirms it published ``content_hash``; None when that is already recorded (idempotent).
+
+    Only the approved content can be published: another hash is refused as stale."""
+    if state.status is Status.PUBLISHED and state.content_hash == content_hash:
+        return None
+    if state.status not in (Status.APPROVED, Status.PUBLISHED):
+        raise Refusal(Reason.WRONG_STATUS, state.status.value)
+    if state.content_hash != content_hash:
+        raise Refusal(Reason.STALE)
+    new_state = replace(state, status=Status.PUBLISHED, revision=state.revision + 1)
+    return Outcome(new_state, (Event("published", actor.id, data={"content_hash": content_hash}),))

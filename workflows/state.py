@@ -19,6 +19,7 @@ class Status(StrEnum):
     IN_REVIEW = "in_review"
     RETURNED = "returned"
     APPROVED = "approved"
+    PUBLISHED = "published"  # a CMS confirmed it published the approved content
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from review_service.config import Settings
 from review_service.db import unit_of_work
 from review_service.errors import ApiError
+from review_service.mailer import send_all
 from review_service.models import ApiToken, utcnow
 from review_service.notify import deliver
 from review_service.tokens import find_active_token
@@ -27,8 +28,13 @@ SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 def _announce(settings: Settings, session: Session) -> None:
     notifications = session.info.pop("notifications", [])
-    if notifications and session.info.pop("committed", False):
+    mail = session.info.pop("mail", [])
+    if not session.info.pop("committed", False):
+        return
+    if notifications:
         deliver(settings, notifications)
+    if mail:
+        send_all(settings, mail)
 
 
 def get_session(settings: SettingsDep, background: BackgroundTasks) -> Iterator[Session]:

@@ -20,12 +20,15 @@ from review_service.api.routes import (
     gate,
     health,
     integrations,
+    notifications,
+    publication,
     tokens,
 )
 from review_service.archive.recheck import start_resume_thread
 from review_service.check_service import get_check_engine
 from review_service.config import Settings, get_settings
 from review_service.db import upgrade
+from review_service.due_reminders import start_due_thread
 from review_service.errors import install_error_handlers
 from review_service.tasks.sweep import start_sweeper
 from review_service.web import install_web
@@ -44,9 +47,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         stop_sweeper = start_sweeper(settings) if settings.broker_url else None  # re-send lost tasks
         if not settings.broker_url:  # no broker: finish re-check runs an earlier process left running
             start_resume_thread(settings)
+        stop_due = start_due_thread(settings) if settings.due_check_interval_seconds else None
         yield
         if stop_sweeper:
             stop_sweeper()
+        if stop_due:
+            stop_due()
 
     app = FastAPI(
         title="发布前审校 Review Service",
@@ -64,6 +70,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(check.router, prefix=API_PREFIX)
     app.include_router(drafts.router, prefix=API_PREFIX)
     app.include_router(gate.router, prefix=API_PREFIX)
+    app.include_router(publication.router, prefix=API_PREFIX)
+    app.include_router(notifications.router, prefix=API_PREFIX)
     app.include_router(countersign.router, prefix=API_PREFIX)
     app.include_router(dictionary.router, prefix=API_PREFIX)
     app.include_router(archive.router, prefix=API_PREFIX)

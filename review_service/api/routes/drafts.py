@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from checks.html_safety import active_content
 from review_service import drafts as service
@@ -19,6 +19,7 @@ from review_service.api.refusals import as_api_error
 from review_service.api.routes.check import ERRORS
 from review_service.errors import ApiError
 from review_service.models import AuditEntry, Draft, DraftVersion, User, utcnow
+from review_service.returns import last_return
 from review_service.schemas import (
     ActionRequest,
     CommentRequest,
@@ -27,6 +28,7 @@ from review_service.schemas import (
     DraftOut,
     DraftUpdate,
     HistoryEntry,
+    LastReturn,
     SubmitRequest,
     VersionOut,
     WaiverRequest,
@@ -41,6 +43,7 @@ MAX_ID = 2_147_483_647
 DraftId = Annotated[int, Path(ge=1, le=MAX_ID, description="draft id")]
 VersionNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
 ERRORS_409 = {**ERRORS, 404: ERRORS[422], 409: ERRORS[422]}
+OPEN_STATUSES = ("draft", "in_review", "returned")
 
 
 def _content(body: DraftCreate | DraftUpdate) -> service.Content:
@@ -68,6 +71,8 @@ def _load(session: Session, draft_id: int, user: User, *, lock: bool = False) ->
 
 
 def _out(draft: Draft, user: User) -> DraftOut:
+    session = object_session(draft)
+    returned = last_return(session, draft) if session is not None else None
     state = state_from_json(draft.run_state)
     version = service.latest_version(draft)
     facts = service.facts_for(draft)
@@ -88,7 +93,7 @@ def _out(draft: Draft, user: User) -> DraftOut:
         revision=draft.revision,
         due_date=draft.due_date,
         priority=draft.priority,
-        overdue=bool(draft.due_date and draft.due_date < today and draft.status != "approved"),
+        overdue=bool(draft.due_date and draft.due_date < today and draft.status in OPEN_STATUSES),
         claimed_by=claim.actor if claim else None,
         current_version=version.number,
         content_hash=version.content_hash,
@@ -101,6 +106,10 @@ def _out(draft: Draft, user: User) -> DraftOut:
             for w in state.waivers
             if w.content_hash == version.content_hash
         ],
+        last_return=LastReturn(**returned.as_dict()) if returned else None,
+        published_at=draft.published_at.replace(tzinfo=draft.published_at.tzinfo or dt.UTC)
+        if draft.published_at
+        else None,
     )
 
 
@@ -348,3 +357,6 @@ def audit_export(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="ledger-{from_date}-{to_date}.csv"'},
     )
+
+
+draft_out = _out  # the one DraftOut builder, shared with the publication route
