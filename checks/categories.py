@@ -22,4 +22,5 @@ PUBLIC_CATEGORIES: tuple[str, ...] = (
     "format.number_date",
     "metadata.missing",
     "metadata.invalid",
+    "attachment.unsupported",
 )

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from checks.attachments.limits import AttachmentLimits
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REVIEW_", extra="ignore")
@@ -40,6 +42,26 @@ class Settings(BaseSettings):
     )
     task_max_attempts: int = Field(default=3, ge=1, description="a check that failed this often is marked failed")
     recheck_batch_size: int = Field(default=50, ge=1, le=1000, description="archive documents per re-check task")
+    attachment_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1, description="largest attachment file")
+    attachment_max_uncompressed_bytes: int = Field(
+        default=100 * 1024 * 1024, ge=1, description="what a zip-based attachment (.xlsx, .docx) may inflate to"
+    )
+    attachment_max_ratio: int = Field(default=100, ge=1, description="highest compression ratio of a zip entry")
+    attachment_max_ocr_pages: int = Field(default=50, ge=1, description="scanned pages OCR reads in one file")
+    attachment_max_cells: int = Field(default=200_000, ge=1, description="spreadsheet cells read in one file")
+    attachment_max_pixels: int = Field(default=40_000_000, ge=1, description="largest image (pixels) given to OCR")
+    attachment_ocr_timeout_seconds: float = Field(default=60.0, gt=0, description="OCR time allowed for one page")
+
+    def attachment_limits(self) -> AttachmentLimits:
+        return AttachmentLimits(
+            max_bytes=self.attachment_max_bytes,
+            max_uncompressed=self.attachment_max_uncompressed_bytes,
+            max_ratio=self.attachment_max_ratio,
+            max_ocr_pages=self.attachment_max_ocr_pages,
+            max_cells=self.attachment_max_cells,
+            max_pixels=self.attachment_max_pixels,
+            ocr_timeout_s=self.attachment_ocr_timeout_seconds,
+        )
 
     smtp_url: str | None = Field(
         default=None, description="mail server for notifications: smtp://[user:pass@]host[:port][?starttls=1]"

@@ -54,7 +54,7 @@ _FIELD_ERRORS = {
     "doc_date": "文档日期须为 YYYY-MM-DD 格式的有效日期",
     "format": "格式无效，可选 text 或 html",
     "text": "正文 text 缺失或类型错误（须为字符串）",
-    "file": "缺少上传的 .docx 文件（表单字段 file）",
+    "file": "缺少上传的文件（表单字段 file）",
     "user": "用户名 user 缺失或无效（1 至 100 个字符）",
     "ttl_seconds": "有效期 ttl_seconds 须为 30 至 3600 之间的整数（秒）",
 }

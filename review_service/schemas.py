@@ -341,3 +341,26 @@ class NotificationOut(BaseModel):
 class NotificationList(BaseModel):
     items: list[NotificationOut]
     unread: int
+
+
+class LocatedFindingOut(FindingOut):
+    location: dict[str, object] = Field(
+        description='where in the file: {"file","sheet","cell"} (spreadsheets, CSV), {"file","page","line"} (PDF '
+        'text; .docx has "line" only), {"file","page","box":[x,y,w,h]} (OCR, pixels); "hidden" names a hidden '
+        "sheet, row, column or a cell comment"
+    )
+
+
+class FileInfoOut(BaseModel):
+    name: str
+    type: str = Field(description="detected from the bytes: docx, xlsx, xls, csv, pdf, png, jpeg, or doc/wps/ofd/…")
+    pages: int | None = None
+    sheets: list[str] | None = None
+
+
+class FileCheckResponse(BaseModel):
+    findings: list[LocatedFindingOut]
+    verdict: Literal["pass", "warn", "block"]
+    stats: dict[str, object]
+    text: str = Field(description="the text extracted from the file; finding offsets point into it")
+    file: FileInfoOut

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from review_service.api.docs import install_docs
-from review_service.api.limits import BodySizeLimit
+from review_service.api.limits import UPLOAD_PATHS, BodySizeLimit
 from review_service.api.routes import (
     archive,
     auth,
@@ -78,7 +78,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(tokens.router, prefix=API_PREFIX)
     app.include_router(integrations.router)
     install_web(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_request_bytes,
+        upload_paths=UPLOAD_PATHS,
+        upload_max_bytes=settings.attachment_max_bytes,
+    )
     if settings.cors_origin_list:  # outermost, so even a 413 carries the CORS headers a browser needs
         app.add_middleware(
             CORSMiddleware,

@@ -37,6 +37,7 @@ CATEGORY_LABELS = {
     "format.number_date": "数字日期",
     "metadata.missing": "元数据缺失",
     "metadata.invalid": "元数据格式",
+    "attachment.unsupported": "附件无法检查",
 }
 
 

@@ -1,7 +1,8 @@
-"""POST /check, /check/docx and /mask: synchronous, in-process checks for CMS editors."""
+"""POST /check, /check/docx, /check/file and /mask: synchronous, in-process checks for CMS editors."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -10,10 +11,22 @@ from checks import Channel, DocType, DraftInput
 from checks.docx_reader import DocxError, read_docx
 from checks.pipeline import finish, verdict_of
 from review_service.api.deps import CheckToken, SessionDep, SettingsDep
+from review_service.attachment_service import check_file as check_attachment_file
+from review_service.attachment_service import safe_name, verdict
 from review_service.check_service import current_overlay, draft_from_request, get_check_engine, mask_draft, run_check
 from review_service.config import Settings
 from review_service.errors import ApiError
-from review_service.schemas import CheckRequest, CheckResponse, DocxCheckResponse, ErrorOut, FindingOut, MaskResponse
+from review_service.schemas import (
+    CheckRequest,
+    CheckResponse,
+    DocxCheckResponse,
+    ErrorOut,
+    FileCheckResponse,
+    FileInfoOut,
+    FindingOut,
+    LocatedFindingOut,
+    MaskResponse,
+)
 
 router = APIRouter(tags=["check"])
 ERRORS = {
@@ -87,4 +100,37 @@ def check_docx(
         stats={**(result.stats if result else {}), **merged.stats},
         text=content.text,
         title=content.title,
+    )
+
+
+@router.post(
+    "/check/file",
+    response_model=FileCheckResponse,
+    responses=ERRORS,
+    summary="审校一个附件（.docx、.xlsx、.xls、.csv、.pdf、.png、.jpg）",
+)
+def check_file(
+    settings: SettingsDep,
+    session: SessionDep,
+    _token: CheckToken,
+    file: Annotated[UploadFile, File(description="the attachment; its type is detected from the bytes")],
+    channel: Annotated[Channel, Form()] = Channel.WEBSITE,
+    doc_type: Annotated[DocType, Form()] = DocType.OTHER,
+    doc_date: Annotated[dt.date | None, Form(description="YYYY-MM-DD")] = None,
+) -> FileCheckResponse:
+    data = file.file.read(settings.attachment_max_bytes + 1)
+    name = safe_name(file.filename)
+    report = check_attachment_file(
+        data, name, settings, current_overlay(session), channel=channel, doc_type=doc_type, doc_date=doc_date
+    )
+    findings = [LocatedFindingOut(**f.finding.to_dict(), location=f.location) for f in report.findings]
+    counts: dict[str, int] = {}
+    for located in report.findings:
+        counts[located.finding.severity.value] = counts.get(located.finding.severity.value, 0) + 1
+    return FileCheckResponse(
+        findings=findings,
+        verdict=verdict(report),
+        stats={"characters": len(report.text), "elapsed_ms": report.elapsed_ms, **counts},
+        text=report.text,
+        file=FileInfoOut(**report.file_info),
     )

@@ -1,0 +1,129 @@
+"""Check an attachment: read it, check its text in line-aligned chunks, put each finding in its place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from checks.attachments.detect import TYPE_LABELS
+from checks.attachments.extracted import Extracted
+from checks.attachments.limits import AttachmentLimits
+from checks.attachments.read import read_attachment
+from checks.attachments.spreadsheet import HIDDEN_LABELS
+from checks.document import Channel, DocType, DraftInput
+from checks.engine import CheckEngine
+from checks.finding import Finding, Severity
+
+FIELD = "attachment"
+UNSUPPORTED = "attachment.unsupported"
+# Spreadsheets are data: personal data and secrets matter, wording does not.
+TABLE_CATEGORIES = ("pii", "secret")
+DOCUMENT_CATEGORIES = ("pii", "secret", "term", "typo")
+TABLE_KINDS = frozenset({"xlsx", "xls", "csv"})
+
+
+@dataclass(frozen=True, slots=True)
+class LocatedFinding:
+    finding: Finding
+    location: dict[str, Any]
+
+
+@dataclass(slots=True)
+class AttachmentReport:
+    name: str
+    kind: str
+    text: str
+    pages: int | None
+    sheets: list[str] | None
+    findings: list[LocatedFinding] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+
+    @property
+    def file_info(self) -> dict[str, Any]:
+        info: dict[str, Any] = {"name": self.name, "type": self.kind}
+        if self.sheets is not None:
+            info["sheets"] = self.sheets
+        if self.pages is not None:
+            info["pages"] = self.pages
+        return info
+
+
+def check_attachment(
+    engine: CheckEngine,
+    data: bytes,
+    name: str,
+    *,
+    channel: Channel = Channel.WEBSITE,
+    doc_type: DocType = DocType.OTHER,
+    doc_date: dt.date | None = None,
+    limits: AttachmentLimits | None = None,
+) -> AttachmentReport:
+    """Raise AttachmentError for files that cannot be read; unsupported types give one finding."""
+    started = time.perf_counter()
+    limits = limits or AttachmentLimits()
+    extracted, hidden = read_attachment(data, name, limits)
+    report = AttachmentReport(name, extracted.kind, extracted.text, extracted.pages, extracted.sheets)
+    if extracted.kind not in TYPE_LABELS or extracted.kind in ("doc", "wps", "ofd", "zip", "unknown"):
+        report.findings.append(LocatedFinding(unsupported_finding(extracted.kind), {"file": name}))
+    else:
+        categories = TABLE_CATEGORIES if extracted.kind in TABLE_KINDS else DOCUMENT_CATEGORIES
+        draft = DraftInput(body="", channel=channel, doc_type=doc_type, doc_date=doc_date)
+        report.findings.extend(_check_text(engine, extracted, draft, categories, limits.chunk_chars))
+        report.findings.extend(LocatedFinding(f.with_changes(field=FIELD), {"file": name}) for f in hidden)
+    report.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
+    return report
+
+
+def unsupported_finding(kind: str) -> Finding:
+    label = TYPE_LABELS.get(kind, TYPE_LABELS["unknown"])
+    return Finding(
+        category=UNSUPPORTED,
+        start=0,
+        end=0,
+        severity=Severity.WARN,
+        message=(
+            f"附件类型为{label}，本服务无法检查其内容，请转换为 .docx、.xlsx、.pdf 等格式后重新检查，或人工逐页核对。"
+        ),
+        suggestion=None,
+        rule=f"{UNSUPPORTED}:{kind}",
+        explanation="按文件内容识别类型，而非按扩展名",
+        field=FIELD,
+    )
+
+
+def _check_text(
+    engine: CheckEngine, extracted: Extracted, draft: DraftInput, categories: tuple[str, ...], chunk_chars: int
+) -> list[LocatedFinding]:
+    text = extracted.text
+    found: list[LocatedFinding] = []
+    for first, last, header in extracted.chunks(chunk_chars):
+        start, end = extracted.line_span(first, last)
+        prefix = ""
+        if header is not None:
+            header_start, header_end = extracted.line_span(header, header + 1)
+            prefix = text[header_start:header_end]  # the header row names the columns of this chunk too
+        body = prefix + text[start:end]
+        if not body.strip():
+            continue
+        chunk = DraftInput(body=body, channel=draft.channel, doc_type=draft.doc_type, doc_date=draft.doc_date)
+        for finding in engine.check(chunk, categories=categories).findings:
+            if finding.field != "body" or finding.start < len(prefix):
+                continue
+            shift = start - len(prefix)
+            moved = finding.with_changes(start=finding.start + shift, end=finding.end + shift, field=FIELD)
+            location = dict(extracted.location_at(moved.start) or {})
+            found.append(LocatedFinding(_say_hidden(moved, location), location))
+    return found
+
+
+def _say_hidden(finding: Finding, location: dict[str, Any]) -> Finding:
+    hidden = location.get("hidden")
+    if not hidden:
+        return finding
+    label = HIDDEN_LABELS.get(hidden, "隐藏内容")
+    return finding.with_changes(
+        message=f"{finding.message}（位于{label}，打开文件的人取消隐藏即可看到）",
+        reason=f"内容位于{label}",
+    )

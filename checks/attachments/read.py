@@ -1,0 +1,70 @@
+"""One entry point: bytes in, the extracted text with locations out (or a stable AttachmentError)."""
+
+from __future__ import annotations
+
+from checks.attachments import errors
+from checks.attachments.detect import SUPPORTED, detect_type
+from checks.attachments.extracted import Extracted
+from checks.attachments.limits import AttachmentLimits
+from checks.finding import Finding
+
+
+def read_attachment(data: bytes, name: str, limits: AttachmentLimits) -> tuple[Extracted, tuple[Finding, ...]]:
+    """The file's text and, for .docx, the findings about what the file hides (revisions, comments …).
+
+    An unsupported type gives an empty Extracted of that kind; the caller reports it.
+    """
+    if not data:
+        raise errors.empty_file()
+    if len(data) > limits.max_bytes:
+        raise errors.too_large("文件大小", f"{limits.max_bytes // (1024 * 1024)} MB")
+    kind = detect_type(data, name)
+    if kind == "encrypted":
+        raise errors.encrypted()
+    if kind not in SUPPORTED:
+        return Extracted(kind=kind), ()
+    if kind == "xlsx":
+        from checks.attachments.spreadsheet import read_xlsx
+
+        return read_xlsx(data, name, limits), ()
+    if kind == "xls":
+        from checks.attachments.spreadsheet import read_xls
+
+        return read_xls(data, name, limits), ()
+    if kind == "csv":
+        from checks.attachments.spreadsheet import read_csv
+
+        return read_csv(data, name, limits), ()
+    if kind == "pdf":
+        from checks.attachments.pdf import read_pdf
+
+        return read_pdf(data, name, limits), ()
+    if kind == "docx":
+        return _read_docx(data, name, limits)
+    from checks.attachments.images import read_image
+
+    return read_image(data, name, kind, limits), ()
+
+
+def _read_docx(data: bytes, name: str, limits: AttachmentLimits) -> tuple[Extracted, tuple[Finding, ...]]:
+    from checks.docx.zipsafe import ZipLimitError, ZipLimits, open_checked
+    from checks.docx_reader import DocxError, read_docx
+
+    try:
+        open_checked(data, ZipLimits(limits.max_bytes, limits.max_uncompressed, limits.max_ratio))
+        content = read_docx(data, max_uncompressed=limits.max_uncompressed)
+    except ZipLimitError as exc:
+        from checks.attachments.spreadsheet import zip_error
+
+        raise zip_error(exc, ".docx") from exc
+    except DocxError as exc:
+        if exc.code == "docx_encrypted":
+            raise errors.encrypted() from exc
+        if exc.code == "docx_too_large":
+            raise errors.bomb() from exc
+        raise errors.invalid(".docx", exc.message_en) from exc
+    out = Extracted(kind="docx")
+    out.new_group()
+    for line_number, line in enumerate(content.text.split("\n"), start=1):
+        out.add_line([(line, {"file": name, "line": line_number})])
+    return out, content.hidden_findings

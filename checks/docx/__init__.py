@@ -1,0 +1,1 @@
+"""Office Open XML packages (.docx, .xlsx): opened safely, read without the help of what they hide."""

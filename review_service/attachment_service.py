@@ -1,0 +1,50 @@
+"""Attachments: check an uploaded file with the process's engine and report findings with locations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from checks import Channel, DocType
+from checks.attachments.check import AttachmentReport, check_attachment
+from checks.attachments.errors import AttachmentError
+from checks.pipeline import verdict_of
+from review_service.check_service import get_check_engine
+from review_service.config import Settings
+from review_service.errors import ApiError
+from review_service.org_dictionary import Overlay
+
+
+def check_file(
+    data: bytes,
+    name: str,
+    settings: Settings,
+    overlay: Overlay | None,
+    *,
+    channel: Channel = Channel.WEBSITE,
+    doc_type: DocType = DocType.OTHER,
+    doc_date: dt.date | None = None,
+) -> AttachmentReport:
+    """Raise ApiError with the attachment's stable code when the file cannot be read."""
+    try:
+        return check_attachment(
+            get_check_engine(overlay),
+            data,
+            name,
+            channel=channel,
+            doc_type=doc_type,
+            doc_date=doc_date,
+            limits=settings.attachment_limits(),
+        )
+    except AttachmentError as exc:
+        raise ApiError(exc.status, exc.code, exc.message, exc.message_en) from exc
+
+
+def verdict(report: AttachmentReport) -> str:
+    return verdict_of([located.finding for located in report.findings])
+
+
+def safe_name(name: str | None) -> str:
+    """The file's own name without any directory part, control characters or excess length."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    return base[:200] or "附件"
