@@ -34,7 +34,7 @@ def pii(result, category=None):
         (f"收款账号：{UNIONPAY19}", "pii.bank_card", UNIONPAY19),
         (f"银行卡号 {CARD16[:4]} {CARD16[4:8]} {CARD16[8:12]} {CARD16[12:]}", "pii.bank_card",
          f"{CARD16[:4]} {CARD16[4:8]} {CARD16[8:12]} {CARD16[12:]}"),
-        ("请将材料发送至邮箱zhangsan_01@163.com。", "pii.email", "zhangsan_01@163.com"),
+        ("来信人邮箱zhangsan_01@163.com。", "pii.email", "zhangsan_01@163.com"),
         ("来信人邮箱：123456789@qq.com，", "pii.email", "123456789@qq.com"),
         ("护照号码E12345678", "pii.passport", "E12345678"),
         ("车牌号粤N12345的小型汽车", "pii.plate", "粤N12345"),
@@ -97,7 +97,7 @@ def test_offsets_point_into_html_source(check):
 def test_person_name_needs_personal_context(check):
     assert pii(check("张伟同志在会上讲话，强调要抓好落实。"), "pii.person_name") == []
     names = pii(check("2024年低保对象名单公示如下：张伟、王秀芳、李建华。"), "pii.person_name")
-    assert {f.suggestion for f in names} == {"张*", "王**", "李**"}
+    assert {f.suggestion for f in names} == {"张*", "王*芳", "李*华"}
     # an enumeration of common words is not a name list, even in a personal-data document
     listed = pii(check("公示如下：坚持公开、公正、公平的原则，做到许可、审批透明。"), "pii.person_name")
     assert listed == []
@@ -128,4 +128,4 @@ def test_masking_rules(check):
     assert masked["pii.id_card"] == ID[:4] + "*" * 10 + ID[-4:]
     assert masked["pii.phone"] == "138****8000"
     assert masked["pii.email"] == "w***@163.com"
-    assert masked["pii.person_name"] == "王**"
+    assert masked["pii.person_name"] == "王*明"

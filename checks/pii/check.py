@@ -14,7 +14,9 @@ from checks.check import make_finding
 from checks.document import Document
 from checks.finding import Finding, Severity
 from checks.pii import masking
+from checks.pii.contact_owner import Owner, is_free_mail, owner_of
 from checks.pii.nlp_engine import LANGUAGE, JiebaNlpEngine
+from checks.pii.purpose import Purpose, purpose_of
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ ROW_ANCHORS = frozenset(
     ("CN_ID_CARD", "CN_BANK_CARD", "CN_PHONE", "CN_PASSPORT", "EMAIL_ADDRESS", "CN_ADDRESS", "CN_PERSON_NAME")
 )
 
+# Kinds of contact that an office publishes on purpose (see contact_owner).
+CONTACT_ENTITIES = frozenset(("CN_PHONE", "EMAIL_ADDRESS"))
 # Words right before a number that make it something other than personal data.
 NOT_PERSONAL_BEFORE = {
     "CN_PHONE": (
@@ -88,9 +92,37 @@ class PiiCheck:
             score_threshold=CANDIDATE_THRESHOLD,
             return_decision_process=True,
         )
-        results = boost_by_row([r for r in results if not self._not_personal(text, r)], text)
+        office_mail: list[RecognizerResult] = []
+        personal: list[RecognizerResult] = []
+        public_names = purpose_of(doc.draft.title, text) is Purpose.PUBLIC
+        for result in results:
+            if self._not_personal(text, result) or (public_names and result.entity_type == "CN_PERSON_NAME"):
+                continue
+            if result.entity_type in CONTACT_ENTITIES and owner_of(text, result.start) is Owner.OFFICE:
+                if result.entity_type == "EMAIL_ADDRESS" and is_free_mail(text[result.start : result.end]):
+                    office_mail.append(result)
+                continue
+            personal.append(result)
+        results = boost_by_row(personal, text)
         kept = resolve_overlaps([r for r in results if r.score >= SCORE_THRESHOLD], self.kinds)
-        return [self._finding(doc, r) for r in kept]
+        findings = [self._finding(doc, r) for r in kept]
+        findings.extend(self._office_mail_hint(doc, r) for r in office_mail if r.score >= SCORE_THRESHOLD)
+        return sorted(findings, key=lambda f: f.start)
+
+    @staticmethod
+    def _office_mail_hint(doc: Document, result: RecognizerResult) -> Finding:
+        """An office publishing a free personal mailbox: not a leak, but worth a hint."""
+        return make_finding(
+            doc,
+            category="pii.email",
+            start=result.start,
+            end=result.end,
+            severity=Severity.INFO,
+            message="单位对外公布的联系邮箱使用了个人免费邮箱，建议改用单位邮箱；不属于个人信息泄露。",
+            suggestion=None,
+            rule="pii.email:office_free_mailbox",
+            explanation="邮箱前有“咨询/监督/异议/联系”等对外联系用语或单位名称，属于单位的联系方式",
+        )
 
     @staticmethod
     def _not_personal(text: str, result: RecognizerResult) -> bool:

@@ -49,9 +49,15 @@ def mask_plate(value: str) -> str:
     return value[:2] + _keep(value[2:], 0, 1)
 
 
-def mask_person_name(value: str, surnames: frozenset[str]) -> str:
+# How 公示 lists mask names in civil-affairs practice: 王*明 (three characters), 王* (two), 欧阳*涵.
+NAME_MASK_KEEP_LAST = True
+
+
+def mask_person_name(value: str, surnames: frozenset[str], *, keep_last: bool = NAME_MASK_KEEP_LAST) -> str:
+    """Keep the surname and, for names of three or more characters, the last character."""
     keep = 2 if len(value) > 2 and value[:2] in surnames else 1
-    return value[:keep] + "*" * (len(value) - keep)
+    tail = 1 if keep_last and len(value) - keep >= 2 else 0
+    return value[:keep] + "*" * (len(value) - keep - tail) + value[len(value) - tail :]
 
 
 _ADMIN_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|州|盟|区|县|旗|镇|乡|街道))+")

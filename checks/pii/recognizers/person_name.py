@@ -68,6 +68,10 @@ OFFICIAL_TITLES = (
 NOT_NAMES = frozenset(
     "高新 金融 王府 华侨 司法 安全 文明 和平 平安 严格 公安 张贴 汉族 回族 壮族 满族 苗族 瑶族 畲族 黎族 "
     "农户 全家 全体 全部 单位 时间 经核实 经查".split()
+) | frozenset(
+    # page widgets and labels of a published page (字号：大 中 小, 分享到, 打印本页): never names
+    "字号 分享 分享到 打印 打印本页 关闭 关闭窗口 收藏 来源 作者 浏览 浏览次数 点击 点击数 责编 编辑 审核 发布 返回 "
+    "顶部 返回顶部 扫一扫 微信 微博 默认 视力保护色 上一篇 下一篇 附件 索引号 主题词 文号 信息来源 阅读 评论".split()
 )
 # Given-name parts that are titles or common words (联系人和电话, 李工, 王总, 陈某).
 NOT_GIVEN_NAMES = frozenset(
@@ -89,7 +93,10 @@ _NAME_FOLLOWERS = (
 )
 _NAME_BEFORE = frozenset("、，,：:；; \n\t（(|")
 _NAME_AFTER = frozenset("、，,；;。 \n\t（(|")
-_CELL = re.compile(r"[^\t]+?(?=\t| {2,}|$)|(?<=\t)(?=\t)")
+_CELL = re.compile(r"[^\t]+?(?=\t| {2,}|　{2,}|$)|(?<=\t)(?=\t)")
+# Lines without tabs or runs of spaces separate their cells by single full-width (or ASCII) spaces.
+_SPACED_CELL = re.compile(r"[^\s　]+")
+_WIDE_GAP = re.compile(r"\t| {2,}|　{2,}")
 _GENDER_AFTER = re.compile(r"[，,（(\s]\s*[男女](?:性)?[，,）)\s；;]")
 _ANY_LABEL = re.compile("|".join(sorted(LABELS, key=len, reverse=True)))
 _LONG_LABEL = re.compile("|".join(sorted((label for label in LABELS if len(label) >= 2), key=len, reverse=True)))
@@ -256,7 +263,8 @@ class PersonNameRecognizer(EntityRecognizer):
         column: int | None = None
         offset = 0
         for line in text.split("\n"):
-            cells = [(m.start() + offset, m.group(0)) for m in _CELL.finditer(line)]
+            cell_re = _CELL if _WIDE_GAP.search(line) else _SPACED_CELL
+            cells = [(m.start() + offset, m.group(0)) for m in cell_re.finditer(line)]
             names = [re.sub(r"\s", "", c) for _, c in cells]
             if any(n in NAME_COLUMNS for n in names):
                 column = next(i for i, n in enumerate(names) if n in NAME_COLUMNS)
