@@ -62,7 +62,7 @@ def test_spreadsheet_findings_name_their_cells(client_and_auth):
 def test_hidden_sheets_rows_columns_and_comments_are_checked_and_said_hidden(client_and_auth):
     client, auth = client_and_auth
     data = af.xlsx(
-        {"公示": [["项目", "金额"], ["道路硬化", 5000], ["联系人手机", "13912345678"]], "底稿": [["身份证号"], [ID]]},
+        {"公示": [["项目", "金额"], ["道路硬化", 5000], ["户主手机", "13912345678"]], "底稿": [["身份证号"], [ID]]},
         hidden_sheets=["底稿"],
         hidden_rows={"公示": [3]},
         comments={"公示": {"B2": "经办人手机13700137000"}},
