@@ -10,24 +10,12 @@ import pytest
 import yaml
 
 from checks.engine import DEFAULT_DICTIONARIES
-from checks.terms.lexicon import (
-    ALLOW_FILE,
-    CONFUSABLES_FILE,
-    DATED_FILE,
-    SOURCES_FILE,
-    SOVEREIGNTY_FILE,
-    load_lexicon,
-    terms_dir,
-)
+from checks.terms.lexicon import SOURCES_FILE, SPECIAL_FILES, load_lexicon, terms_dir
 from checks.terms.schema import SourceFile, TermFile
 from checks.terms.yamlfile import DictionaryError, load_model
 
 TERMS = terms_dir(DEFAULT_DICTIONARIES)
-TERM_FILES = sorted(
-    p
-    for p in TERMS.glob("*.yaml")
-    if p.name not in {SOURCES_FILE, ALLOW_FILE, DATED_FILE, SOVEREIGNTY_FILE, CONFUSABLES_FILE}
-)
+TERM_FILES = sorted(p for p in TERMS.glob("*.yaml") if p.name not in SPECIAL_FILES)
 ORG_FILES = sorted((TERMS / "org").glob("*.yaml"))
 
 

@@ -6,16 +6,21 @@ the matchers' hits into findings that cite the dictionary entry and its source.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from checks.check import Scope, make_finding
 from checks.document import Document
 from checks.finding import Finding, Severity
+from checks.terms.align import AlignHit, FormulationAligner
+from checks.terms.collocation import CollocationRules
 from checks.terms.context import DocContext, IsWord
 from checks.terms.dated import DatedRules
 from checks.terms.exact import ExactHit, ExactMatcher
 from checks.terms.fuzzy import FuzzyHit, FuzzyMatcher
+from checks.terms.officeholders import OfficeholderRules
 from checks.terms.schema import OutdatedEntry, WordingEntry
+from checks.terms.sessions import SessionRules
 from checks.terms.shield import Shield
 from checks.terms.sovereignty import SovereigntyRule
 
@@ -76,8 +81,74 @@ def _fuzzy_finding(doc: Document, hit: FuzzyHit) -> Finding:
     )
 
 
+def _align_finding(doc: Document, hit: AlignHit) -> Finding:
+    rule, entry = hit.rule, hit.rule.entry
+    label = KIND_LABELS[entry.kind]
+    what = "不完整" if hit.op == "delete" else "有误"
+    return make_finding(
+        doc,
+        category=rule.category,
+        start=hit.start,
+        end=hit.end,
+        severity=rule.severity,
+        message=f"{label}“{entry.text}”{what}：{hit.describe()}",
+        suggestion=entry.text,
+        rule=rule.rule_id,
+        explanation=f"规范表述为“{entry.text}”，文中写作“{hit.written}”（{hit.describe()}）；"
+        f"这一写法不见于正式文件（法律法规、党代会报告、政府工作报告语料）；{rule.origin()}",
+    )
+
+
+@dataclass(frozen=True)
+class FormulationRules:
+    """The knowledge-based rules of term.political beyond exact and one-edit matching (issue 12)."""
+
+    aligner: FormulationAligner | None = None
+    collocations: CollocationRules | None = None
+    sessions: SessionRules | None = None
+    leaders: OfficeholderRules | None = None
+    severity: Severity = Severity.BLOCK
+
+    def findings(self, doc: Document, ctx: DocContext, shields: list[tuple[int, int, bool]]) -> list[Finding]:
+        out: list[Finding] = []
+        hits = []
+        if self.leaders is not None:
+            hits += list(self.leaders.find(ctx))
+        if self.sessions is not None:
+            hits += list(self.sessions.find(ctx))
+        if self.collocations is not None:
+            hits += list(self.collocations.find(ctx))
+        for hit in hits:
+            out.append(
+                make_finding(
+                    doc,
+                    category="term.political",
+                    start=hit.start,
+                    end=hit.end,
+                    severity=self.severity,
+                    message=hit.message,
+                    suggestion=hit.suggestion,
+                    rule=f"term.political.{hit.rule}",
+                    explanation=hit.explanation,
+                )
+            )
+        if self.aligner is not None:
+            out += [_align_finding(doc, hit) for hit in self.aligner.find(ctx, shields)]
+        return out
+
+
+def _first_of_overlapping(findings: list[Finding]) -> list[Finding]:
+    """One finding per stretch of text: the earlier rule in the list wins (exact and one-edit rules first)."""
+    kept: list[Finding] = []
+    for f in findings:
+        if all(f.end <= k.start or k.end <= f.start or f.field != k.field for k in kept):
+            kept.append(f)
+    return kept
+
+
 class PoliticalCheck:
-    """Miswritten protected formulations and names, forbidden political wording, 台港澳 listed as 国家."""
+    """Miswritten protected formulations and names, forbidden political wording, 台港澳 listed as 国家,
+    mis-collocated, reordered, incomplete and superseded formulations, meetings and leaders by date."""
 
     name: ClassVar[str] = "term.political"
     categories: ClassVar[tuple[str, ...]] = ("term.political",)
@@ -91,7 +162,9 @@ class PoliticalCheck:
         shield: Shield,
         is_word: IsWord,
         sovereignty_severity: Severity = Severity.BLOCK,
+        formulations: FormulationRules | None = None,
     ) -> None:
+        self.formulations = formulations or FormulationRules()
         self.is_word = is_word
         self.fuzzy = fuzzy
         self.exact = exact
@@ -102,8 +175,10 @@ class PoliticalCheck:
     def run(self, doc: Document) -> list[Finding]:
         ctx = DocContext(doc, self.is_word)
         shields = self.shield.spans(ctx)
-        out = [_fuzzy_finding(doc, hit) for hit in self.fuzzy.find(ctx, shields)]
-        out += [_exact_finding(doc, hit) for hit in self.exact.find(ctx, shields)]
+        out = [_exact_finding(doc, hit) for hit in self.exact.find(ctx, shields)]
+        out += [_fuzzy_finding(doc, hit) for hit in self.fuzzy.find(ctx, shields)]
+        out += self.formulations.findings(doc, ctx, shields)
+        out = _first_of_overlapping(out)
         if self.sovereignty is not None:
             source = self.sovereignty.source.cite()
             for hit in self.sovereignty.find(ctx):

@@ -117,13 +117,11 @@ class DatedRules:
         for pattern, what in ((self._congress, "congress"), (self._plenum, "plenum")):
             for match in pattern.finditer(ctx.text):
                 n = parse_number(match.group("n"))
-                if n is None or n == latest.number or self._congress_excused(ctx, match.start("span"), n, latest):
-                    continue
+                if n is None or n >= latest.number or self._congress_excused(ctx, match.start("span"), n, latest):
+                    continue  # a congress not yet held is term.political (checks/terms/sessions.py)
                 span = match.group("span")
                 today = ctx.doc.doc_date.isoformat()
-                if n > latest.number:
-                    suggestion, message = name, f"文稿日期为{today}，{span}尚未召开（最近一次为{name}）"
-                elif what == "congress":
+                if what == "congress":
                     suggestion = name
                     message = (
                         f"文稿日期为{today}，最近一次党代会是{name}（{when.isoformat()}召开），"
@@ -145,8 +143,6 @@ class DatedRules:
                 )
 
     def _congress_excused(self, ctx: DocContext, at: int, n: int, latest: Congress) -> bool:
-        if n > latest.number:
-            return ctx.has_any(at, self.data.future_markers)  # 迎接党的二十大 / 召开后学习贯彻
         if n == latest.number - 1 and (ctx.doc.doc_date - latest.opened).days <= self.data.congress_grace_days:
             return True  # a report reviewing the term that just ended
         following = next((c for c in self.data.congresses if c.number == n + 1), None)

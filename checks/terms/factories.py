@@ -13,13 +13,17 @@ from checks.check import Check
 from checks.engine import CheckFactory, EngineConfig, Resources
 from checks.finding import Severity
 from checks.segmenter import Segmenter
-from checks.terms.checks import BannedCheck, OutdatedCheck, PoliticalCheck
+from checks.terms.align import FormulationAligner
+from checks.terms.checks import BannedCheck, FormulationRules, OutdatedCheck, PoliticalCheck
+from checks.terms.collocation import CollocationRules
 from checks.terms.confusables import load_confusables
 from checks.terms.context import IsWord
 from checks.terms.dated import DatedRules
 from checks.terms.exact import ExactMatcher
 from checks.terms.fuzzy import FuzzyMatcher
 from checks.terms.lexicon import TermLexicon, load_lexicon
+from checks.terms.officeholders import OfficeholderRules
+from checks.terms.sessions import SessionRules
 from checks.terms.shield import Shield
 from checks.terms.sovereignty import SovereigntyRule
 
@@ -59,10 +63,12 @@ def foreign_names(lexicon: TermLexicon) -> set[str]:
 def build_political(lexicon: TermLexicon, is_word: IsWord) -> PoliticalCheck:
     chars = {c for r in lexicon.protected for c in r.entry.text}
     confusables = load_confusables(chars, lexicon.confusables)
-    fuzzy = FuzzyMatcher(lexicon.protected, confusables, known_texts(lexicon), lexicon.not_slips)
-    exact = ExactMatcher(
-        [r for r in lexicon.wording if r.category == "term.political"], foreign_names=foreign_names(lexicon)
-    )
+    known = known_texts(lexicon)
+    fuzzy = FuzzyMatcher(lexicon.protected, confusables, known, lexicon.not_slips)
+    foreign = foreign_names(lexicon)
+    political: list = [r for r in lexicon.wording if r.category == "term.political"]
+    political += [r for r in lexicon.outdated if r.category == "term.political"]  # superseded formulations
+    exact = ExactMatcher(political, lexicon.historical_markers, lexicon.historical_prefixes, foreign)
     sovereignty = None
     severity = Severity.BLOCK
     if lexicon.sovereignty is not None:
@@ -70,7 +76,20 @@ def build_political(lexicon: TermLexicon, is_word: IsWord) -> PoliticalCheck:
         countries = [r.entry.text for r in lexicon.protected if r.entry.kind == "country"]
         sovereignty = SovereigntyRule(data, countries, lexicon.sources[data.source])
         severity = Severity(data.severity)
-    return PoliticalCheck(fuzzy, exact, sovereignty, shield_of(lexicon), is_word, severity)
+    return PoliticalCheck(
+        fuzzy, exact, sovereignty, shield_of(lexicon), is_word, severity, formulation_rules(lexicon, known)
+    )
+
+
+def formulation_rules(lexicon: TermLexicon, known: set[str]) -> FormulationRules:
+    aligner = FormulationAligner(lexicon.protected, lexicon.attested, known, lexicon.not_slips)
+    collocations = CollocationRules(lexicon.collocations, lexicon.sources) if lexicon.collocations else None
+    sessions = leaders = None
+    if lexicon.calendar is not None and lexicon.dated is not None:
+        sessions = SessionRules(lexicon.calendar, list(lexicon.dated.congresses), lexicon.sources)
+        leaders = OfficeholderRules(lexicon.calendar, lexicon.sources)
+    severity = Severity(lexicon.collocations.severity) if lexicon.collocations else Severity.BLOCK
+    return FormulationRules(aligner, collocations, sessions, leaders, severity)
 
 
 def build_banned(lexicon: TermLexicon, is_word: IsWord) -> BannedCheck:
@@ -80,7 +99,8 @@ def build_banned(lexicon: TermLexicon, is_word: IsWord) -> BannedCheck:
 
 def build_outdated(lexicon: TermLexicon, is_word: IsWord) -> OutdatedCheck:
     foreign = foreign_names(lexicon)
-    exact = ExactMatcher(lexicon.outdated, lexicon.historical_markers, lexicon.historical_prefixes, foreign)
+    outdated = [r for r in lexicon.outdated if r.category == "term.outdated"]
+    exact = ExactMatcher(outdated, lexicon.historical_markers, lexicon.historical_prefixes, foreign)
     dated = DatedRules(lexicon.dated, lexicon.sources, foreign) if lexicon.dated is not None else None
     severity = Severity(lexicon.dated.severity) if lexicon.dated is not None else Severity.WARN
     return OutdatedCheck(exact, dated, shield_of(lexicon), is_word, severity)

@@ -16,6 +16,8 @@ from typing import Generic, TypeVar
 from checks.finding import Severity
 from checks.terms.schema import (
     AllowFile,
+    CalendarFile,
+    CollocationsFile,
     ConfusablesFile,
     DatedFile,
     OutdatedEntry,
@@ -35,7 +37,12 @@ ALLOW_FILE = "allow.yaml"
 DATED_FILE = "dated.yaml"
 SOVEREIGNTY_FILE = "sovereignty.yaml"
 CONFUSABLES_FILE = "confusables.yaml"
-SPECIAL_FILES = frozenset({SOURCES_FILE, ALLOW_FILE, DATED_FILE, SOVEREIGNTY_FILE, CONFUSABLES_FILE})
+COLLOCATIONS_FILE = "collocations.yaml"
+CALENDAR_FILE = "calendar.yaml"
+ATTESTED_FILE = "attested.txt"
+SPECIAL_FILES = frozenset(
+    {SOURCES_FILE, ALLOW_FILE, DATED_FILE, SOVEREIGNTY_FILE, CONFUSABLES_FILE, COLLOCATIONS_FILE, CALENDAR_FILE}
+)
 E = TypeVar("E", ProtectedEntry, WordingEntry, OutdatedEntry)
 
 
@@ -72,6 +79,9 @@ class TermLexicon:
     dated: DatedFile | None = None
     sovereignty: SovereigntyFile | None = None
     confusables: ConfusablesFile | None = None
+    collocations: CollocationsFile | None = None
+    calendar: CalendarFile | None = None
+    attested: frozenset[str] = frozenset()  # variants of protected formulations that occur in formal prose
     sources: dict[str, Source] = field(default_factory=dict)
 
 
@@ -104,9 +114,39 @@ def load_lexicon(dictionaries_dir: Path, org_dirs: Sequence[Path] = ()) -> TermL
     _resolve(sovereignty.source, sovereignty.sources, shared.sources, base / SOVEREIGNTY_FILE, root, ("source",))
     lexicon.sovereignty = sovereignty
     lexicon.confusables, _ = load_model(base / CONFUSABLES_FILE, ConfusablesFile)
-    for scope in (allow.sources, dated.sources, sovereignty.sources):
+    collocations, root = load_model(base / COLLOCATIONS_FILE, CollocationsFile)
+    refs = [(f.source, ("families", i, "source")) for i, f in enumerate(collocations.families)]
+    refs += [(q.source, ("sequences", i, "source")) for i, q in enumerate(collocations.sequences)]
+    for ref, loc in refs:
+        _resolve(ref, collocations.sources, shared.sources, base / COLLOCATIONS_FILE, root, loc)
+    lexicon.collocations = collocations
+    calendar, root = load_model(base / CALENDAR_FILE, CalendarFile)
+    _check_calendar(calendar, shared.sources, base / CALENDAR_FILE, root)
+    lexicon.calendar = calendar
+    lexicon.attested = load_attested(base / ATTESTED_FILE)
+    for scope in (allow.sources, dated.sources, sovereignty.sources, collocations.sources, calendar.sources):
         lexicon.sources.update(scope)
     return lexicon
+
+
+def load_attested(path: Path) -> frozenset[str]:
+    """One variant per line after a ``#`` header; a missing file means nothing is attested."""
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.split("\t", 1)[0] for line in lines if line and not line.startswith("#"))
+
+
+def _check_calendar(calendar: CalendarFile, shared: dict[str, Source], path: Path, root: YamlLines) -> None:
+    refs: list[tuple[str, tuple]] = []
+    for name in ("plenums", "npc_sessions", "cppcc_sessions"):
+        refs += [(row.source, (name, i, "source")) for i, row in enumerate(getattr(calendar, name))]
+    for i, post in enumerate(calendar.posts):
+        refs += [(h.source, ("posts", i, "holders", j, "source")) for j, h in enumerate(post.holders)]
+    for ref, loc in refs:
+        source = _resolve(ref, calendar.sources, shared, path, root, loc)
+        if not source.verified:
+            raise DictionaryError(f"{where(path, root, loc)}: calendar rows need a verified source, {ref!r} is not")
 
 
 def _resolve(

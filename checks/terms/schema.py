@@ -115,7 +115,8 @@ class OutdatedEntry(_Entry, ContextRules):
     """A name, plan or policy replaced on ``since``: wrong in documents dated on or after that day."""
 
     current: str | None = None  # None: abolished without successor
-    since: dt.date
+    since: dt.date  # valid_to: from this day on the old text is wrong
+    valid_from: dt.date | None = None  # the old text came into use on this day (silent before: it did not exist)
     reason: str = Field(min_length=2)
     historical: bool = True  # an earlier year or a historical marker in the sentence excuses it
     except_quoted: bool = True
@@ -148,8 +149,8 @@ class TermFile(_Strict):
     def _consistent(self) -> TermFile:
         if self.protected and self.category != "term.political":
             raise ValueError("protected entries belong to category term.political")
-        if self.outdated and self.category != "term.outdated":
-            raise ValueError("outdated entries belong to category term.outdated")
+        if self.outdated and self.category == "term.banned":
+            raise ValueError("outdated entries belong to term.outdated (names) or term.political (formulations)")
         if self.wording and self.category == "term.outdated":
             raise ValueError("wording entries belong to term.political or term.banned")
         return self
@@ -265,3 +266,111 @@ class ConfusablesFile(_Strict):
 
     version: int = Field(ge=1)
     groups: list[ConfusableGroup] = Field(default_factory=list)
+
+
+# --- formulation knowledge: collocations, enumeration order, the dated calendar -------------------
+
+
+class CollocationMember(_Strict):
+    object: str = Field(min_length=2, max_length=20)  # the formulation (四个意识)
+    words: list[str] = Field(min_length=1)  # the verbs or head nouns that belong to it (增强, 树立)
+
+    @field_validator("words")
+    @classmethod
+    def _words(cls, value: list[str]) -> list[str]:
+        return _clean(value, "collocate")
+
+
+class CollocationFamily(_Strict):
+    """Formulations that share a kind of collocate: each takes its own (增强四个意识, 坚定四个自信)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    slot: Literal["before", "after"]  # the collocate stands right before (a verb) or right after (a head noun)
+    source: str = Field(pattern=ID_PATTERN)
+    members: list[CollocationMember] = Field(min_length=2)
+    enabled: bool = True
+
+
+class Enumeration(_Strict):
+    """An enumeration whose order is fixed (创新、协调、绿色、开放、共享)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    items: list[str] = Field(min_length=2)
+    name: str | None = None  # what the enumeration is (新发展理念)
+    before: list[str] = Field(default_factory=list)  # generic items: one of these must stand right before
+    after: list[str] = Field(default_factory=list)  # ... or right after the run (贯彻新发展理念)
+    source: str = Field(pattern=ID_PATTERN)
+    enabled: bool = True
+
+    @field_validator("items")
+    @classmethod
+    def _items(cls, value: list[str]) -> list[str]:
+        return _clean(value, "item")
+
+
+class CollocationsFile(_Strict):
+    """dictionaries/terms/collocations.yaml: fixed verbs and head nouns, fixed enumeration order."""
+
+    version: int = Field(ge=1)
+    severity: SeverityName = "block"
+    sources: dict[str, Source] = Field(default_factory=dict)
+    families: list[CollocationFamily] = Field(default_factory=list)
+    sequences: list[Enumeration] = Field(default_factory=list)
+
+
+class Plenum(_Strict):
+    term: int = Field(ge=1, le=40)  # the Central Committee (二十届)
+    number: int = Field(ge=1, le=9)  # 四中全会
+    opened: dt.date
+    source: str = Field(pattern=ID_PATTERN)
+
+
+class Session(_Strict):
+    term: int = Field(ge=1, le=40)  # 十四届全国人大
+    number: int = Field(ge=1, le=9)  # 三次会议
+    opened: dt.date
+    source: str = Field(pattern=ID_PATTERN)
+
+
+class Holder(_Strict):
+    name: str = Field(min_length=2, max_length=4)
+    start: dt.date
+    end: dt.date | None = None  # None: in office at the table's last known date
+    source: str = Field(pattern=ID_PATTERN)
+
+
+class Post(_Strict):
+    """A post that appears in government texts, its titles and who held it when."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    titles: list[str] = Field(min_length=1)  # written before the name (国务院总理李强)
+    short_titles: list[str] = Field(default_factory=list)  # written after the name (李强总理)
+    holders: list[Holder] = Field(min_length=1)
+
+
+class CalendarFile(_Strict):
+    """dictionaries/terms/calendar.yaml: congresses, plenums, NPC/CPPCC sessions and officeholders by date."""
+
+    version: int = Field(ge=1)
+    known_from: dt.date  # the tables are complete from this day ...
+    known_until: dt.date  # ... to this day; outside it the date rules stay silent
+    sources: dict[str, Source] = Field(default_factory=dict)
+    future_markers: list[str] = Field(default_factory=list)  # the sentence looks ahead (即将召开)
+    historical_markers: list[str] = Field(default_factory=list)  # the sentence looks back (时任)
+    plenums: list[Plenum] = Field(default_factory=list)
+    npc_sessions: list[Session] = Field(default_factory=list)
+    cppcc_sessions: list[Session] = Field(default_factory=list)
+    posts: list[Post] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CalendarFile:
+        if self.known_until < self.known_from:
+            raise ValueError("known_until precedes known_from")
+        for rows in (self.plenums, self.npc_sessions, self.cppcc_sessions):
+            keys = [(r.term, r.number) for r in rows]
+            if keys != sorted(keys) or len(set(keys)) != len(keys):
+                raise ValueError("plenums and sessions must be listed once each, in order")
+            dates = [r.opened for r in rows]
+            if dates != sorted(dates):
+                raise ValueError("plenum and session dates must increase with their number")
+        return self

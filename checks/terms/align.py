@@ -1,0 +1,176 @@
+"""Real words in the wrong place: a formulation with a word replaced or dropped (乡村复兴战略, 碳达标碳中和,
+国家治理体系和能力现代化).
+
+Every protected formulation of five or more characters keeps its first and last ``anchor`` characters in
+one Aho–Corasick automaton. Where a left anchor and a right anchor of the same formulation stand at a
+plausible distance, the window between them is aligned against the formulation with bounded edits:
+
+- ``substitute``: one block of one or two characters replaced (a word for a word), the same length;
+- ``delete``: one block of one to four characters dropped (an incomplete formulation), from 7+ characters.
+
+Both ends stay intact, so the window is unmistakably that formulation. A variant is reported only when it
+is *unattested*: not in the list of variants that occur in formal prose (attested.txt, built from the
+official corpora by scripts/build_term_attestation.py), not itself a known dictionary text, not a
+rewording by a function word (的, 和 … in ``not_slips``), standing on word boundaries, and not inside a
+correctly written protected text. Pure data and a handful of string comparisons per anchor pair.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+
+from checks.terms.context import DocContext
+from checks.terms.lexicon import Rule
+from checks.terms.schema import ProtectedEntry
+
+ALIGN_MIN = 5  # shorter formulations are left to the one-edit slip matcher (fuzzy.py)
+DELETE_MIN = 7  # a shorter formulation with a word dropped is usually ordinary prose
+MAX_BLOCK_SUB = 2
+MAX_BLOCK_DEL = 4
+ALIGN_KINDS = frozenset({"formulation", "local", "party", "agency"})
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+def anchor_len(n: int) -> int:
+    return 2 if n < 8 else 3
+
+
+@dataclass(frozen=True, slots=True)
+class AlignHit:
+    rule: Rule[ProtectedEntry]
+    start: int
+    end: int
+    written: str
+    op: str  # substitute | delete
+    expected: str  # the canonical block
+    got: str  # what stands there instead ("" when dropped)
+
+    def describe(self) -> str:
+        if self.op == "delete":
+            return f"漏写“{self.expected}”，表述不完整"
+        return f"“{self.got}”应为“{self.expected}”"
+
+
+def variants(canonical: str, written: str) -> tuple[str, str, str] | None:
+    """(op, expected block, written block) when ``written`` is ``canonical`` with one bounded edit strictly
+    inside the anchors, else None."""
+    n, m = len(canonical), len(written)
+    k = anchor_len(n)
+    if written[:k] != canonical[:k] or written[m - k :] != canonical[n - k :]:
+        return None
+    p = 0
+    while p < min(n, m) and canonical[p] == written[p]:
+        p += 1
+    q = 0
+    while q < min(n, m) - p and canonical[n - 1 - q] == written[m - 1 - q]:
+        q += 1
+    if m == n:
+        block = canonical[p : n - q]
+        got = written[p : m - q]
+        if not 1 <= len(block) <= MAX_BLOCK_SUB or p < k or n - q > n - k:
+            return None
+        return "substitute", block, got
+    if m < n and n >= DELETE_MIN:
+        d = n - m
+        if d > MAX_BLOCK_DEL or p + q < m:
+            return None
+        lo = max(m - q, k)  # the dropped block may start anywhere in [m - q, p]: the leftmost inside the anchors
+        if lo > p or lo + d > n - k:
+            return None
+        return "delete", canonical[lo : lo + d], ""
+    return None
+
+
+class FormulationAligner:
+    def __init__(
+        self,
+        rules: Sequence[Rule[ProtectedEntry]],
+        attested: Collection[str],
+        known_texts: Collection[str],
+        not_slips: str,
+    ) -> None:
+        self.rules = [r for r in rules if r.entry.kind in ALIGN_KINDS and len(r.entry.text) >= ALIGN_MIN]
+        self.attested = frozenset(attested)
+        self.known = frozenset(known_texts)
+        self.not_slips = frozenset(not_slips)
+        self._automaton = ahocorasick.Automaton()
+        keys: dict[str, list[tuple[int, str]]] = {}
+        for idx, rule in enumerate(self.rules):
+            text = rule.entry.text
+            k = anchor_len(len(text))
+            keys.setdefault(text[:k], []).append((idx, "L"))
+            keys.setdefault(text[-k:], []).append((idx, "R"))
+        for key, payload in keys.items():
+            self._automaton.add_word(key, (len(key), tuple(payload)))
+        self._empty = not keys
+        if keys:
+            self._automaton.make_automaton()
+
+    def candidates(self, text: str) -> Iterator[tuple[int, int, int, str, str, str]]:
+        """(rule index, start, end, op, expected, got) of every bounded-edit variant in ``text``."""
+        if self._empty:
+            return
+        lefts: dict[int, list[int]] = {}
+        rights: dict[int, list[int]] = {}
+        for end_idx, (length, payload) in self._automaton.iter(text):
+            for idx, side in payload:
+                if side == "L":
+                    lefts.setdefault(idx, []).append(end_idx - length + 1)
+                else:
+                    rights.setdefault(idx, []).append(end_idx + 1)
+        for idx, starts in lefts.items():
+            ends = rights.get(idx)
+            if not ends:
+                continue
+            canonical = self.rules[idx].entry.text
+            n = len(canonical)
+            lo_len = n - (MAX_BLOCK_DEL if n >= DELETE_MIN else 0)
+            for s in starts:
+                i = bisect.bisect_left(ends, s + lo_len)
+                while i < len(ends) and ends[i] <= s + n:
+                    e = ends[i]
+                    i += 1
+                    written = text[s:e]
+                    if written == canonical:
+                        continue
+                    edit = variants(canonical, written)
+                    if edit is not None:
+                        yield idx, s, e, *edit
+
+    def find(self, ctx: DocContext, shields: Sequence[tuple[int, int, bool]]) -> list[AlignHit]:
+        hits: list[AlignHit] = []
+        for idx, s, e, op, expected, got in self.candidates(ctx.text):
+            rule = self.rules[idx]
+            written = ctx.text[s:e]
+            if written in self.known or written in self.attested or written in rule.entry.variants_ok:
+                continue
+            if not self._plausible(op, expected, got):
+                continue
+            if rule.entry.valid_from and ctx.doc.doc_date < rule.entry.valid_from:
+                continue
+            if not ctx.aligned(s, e):
+                continue
+            if any(a < e and s < b and (is_name or not (s <= a and b <= e)) for a, b, is_name in shields):
+                continue
+            hits.append(AlignHit(rule, s, e, written, op, expected, got))
+        return _without_overlaps(hits)
+
+    def _plausible(self, op: str, expected: str, got: str) -> bool:
+        if op == "delete":
+            return not all(c in self.not_slips for c in expected) and bool(_HAN.match(expected))
+        if not _HAN.match(got):
+            return False
+        return not (all(c in self.not_slips for c in got) or all(c in self.not_slips for c in expected))
+
+
+def _without_overlaps(hits: list[AlignHit]) -> list[AlignHit]:
+    kept: list[AlignHit] = []
+    for hit in sorted(hits, key=lambda h: (-len(h.rule.entry.text), h.start)):
+        if all(hit.end <= k.start or k.end <= hit.start for k in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h.start)

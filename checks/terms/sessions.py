@@ -1,0 +1,178 @@
+"""Party congresses, Central Committee plenums and NPC/CPPCC sessions: named right and held by the date.
+
+Four mistakes, all 严重表述错误 (block): a plenum counted by the congress instead of the Central Committee
+(党的二十大四中全会 for 二十届四中全会); the CPC congress called a people's congress (中国共产党第二十次全国人民
+代表大会) or the NPC or CPPCC given a plenum (全国人大三中全会); a plenum or session that had not been held on the
+document's date (学习贯彻二十届五中全会精神 in a 2025 text), or never existed (十九届八中全会, 十四届全国人大
+六次会议). The dated table (calendar.yaml) says how far it reaches; after ``known_until`` the date rules stay
+silent rather than guess. A sentence that looks ahead (即将召开, 迎接) may name a meeting not yet held.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from checks.terms.context import DocContext
+from checks.terms.numerals import parse_number, to_chinese
+from checks.terms.schema import CalendarFile, Congress, Source
+
+_N = "[一二三四五六七八九十]{1,3}"
+_K = "[一二三四五六七八九]"
+SESSIONS_PER_TERM = 5  # an NPC or CPPCC term holds one session a year for five years
+PLENUMS_MAX = 9  # no Central Committee has held more than nine plenums
+
+
+@dataclass(frozen=True, slots=True)
+class SessionHit:
+    start: int
+    end: int
+    rule: str
+    message: str
+    suggestion: str | None
+    explanation: str
+
+
+def _cn(n: int) -> str:
+    return to_chinese(n)
+
+
+class SessionRules:
+    """The naming and date rules over one calendar; regexes compiled once."""
+
+    def __init__(self, calendar: CalendarFile, congresses: list[Congress], sources: dict[str, Source]) -> None:
+        self.cal = calendar
+        self.congresses = congresses
+        self.sources = sources
+        self._plenums = {(p.term, p.number): p for p in calendar.plenums}
+        self._npc = {(s.term, s.number): s for s in calendar.npc_sessions}
+        self._cppcc = {(s.term, s.number): s for s in calendar.cppcc_sessions}
+        self._congress_plenum = re.compile(rf"(?P<party>党的|中共)?(?P<n>{_N})大(?P<k>{_K})中全会")
+        self._cpc_as_npc = re.compile(rf"(?:中国共产党|中共)第(?P<n>{_N})次全国人民代表大会")
+        self._npc_plenum = re.compile(rf"(?P<n>{_N})届全国(?P<body>人大|政协)(?P<k>{_K})中全会")
+        self._plenum = re.compile(rf"(?<![一二三四五六七八九十])(?P<n>{_N})届(?P<k>{_K})中全会")
+        self._session = re.compile(
+            rf"(?:第?(?P<n>{_N})届全国(?P<body>人大|人民代表大会|政协)第?(?P<k>{_K})次(?:全体)?会议"
+            rf"|全国(?P<body2>政协)(?P<n2>{_N})届(?P<k2>{_K})次会议)"
+        )
+        self._congress = re.compile(rf"(?:党的|中共|中国共产党第)(?P<n>{_N})(?:大|次全国代表大会)")
+
+    def find(self, ctx: DocContext) -> Iterator[SessionHit]:
+        yield from self._naming(ctx)
+        if self.cal.known_from <= ctx.doc.doc_date <= self.cal.known_until:
+            yield from self._dates(ctx)
+
+    # -- names ------------------------------------------------------------------------------------
+
+    def _naming(self, ctx: DocContext) -> Iterator[SessionHit]:
+        source = self.sources["cpc_plenums"].cite()
+        for m in self._congress_plenum.finditer(ctx.text):
+            right = f"{m.group('party') or ''}{m.group('n')}届{m.group('k')}中全会"
+            yield SessionHit(
+                m.start(),
+                m.end(),
+                "session.plenum_by_congress",
+                f"中央全会应按届次称“{right}”，不称“{m.group(0)}”",
+                right,
+                f"中央委员会全体会议按中央委员会的届次编号（第{m.group('n')}届中央委员会第{m.group('k')}次全体会议），"
+                f"“{m.group('n')}大”是全国代表大会；来源：{source}",
+            )
+        for m in self._cpc_as_npc.finditer(ctx.text):
+            right = m.group(0).replace("全国人民代表大会", "全国代表大会")
+            yield SessionHit(
+                m.start(),
+                m.end(),
+                "session.cpc_congress_as_npc",
+                f"党的代表大会是“全国代表大会”，“全国人民代表大会”是国家权力机关：应为“{right}”",
+                right,
+                f"中国共产党全国代表大会与全国人民代表大会是不同的会议；来源：{source}",
+            )
+        for m in self._npc_plenum.finditer(ctx.text):
+            body = m.group("body")
+            right = f"{m.group('n')}届全国{body}{m.group('k')}次会议"
+            yield SessionHit(
+                m.start(),
+                m.end(),
+                "session.npc_plenum",
+                f"全国{body}开的是“第几次会议”，没有“中全会”：应为“{right}”",
+                right,
+                f"“中全会”是党的中央委员会全体会议；全国{body}每届每年举行一次会议；"
+                f"来源：{self.sources['npc_sessions'].cite()}",
+            )
+
+    # -- dates ------------------------------------------------------------------------------------
+
+    def _ahead(self, ctx: DocContext, at: int) -> bool:
+        return ctx.has_any(at, self.cal.future_markers)
+
+    def _current_cc(self, ctx: DocContext) -> int | None:
+        held = [c.number for c in self.congresses if c.opened <= ctx.doc.doc_date]
+        return held[-1] if held else None
+
+    def _dates(self, ctx: DocContext) -> Iterator[SessionHit]:
+        date = ctx.doc.doc_date
+        current = self._current_cc(ctx)
+        cite = self.sources["cpc_plenums"].cite()
+        for m in self._plenum.finditer(ctx.text):
+            n, k = parse_number(m.group("n")), parse_number(m.group("k"))
+            if n is None or k is None or current is None or n < 18 or self._ahead(ctx, m.start()):
+                continue
+            plenum = self._plenums.get((n, k))
+            later_term = n < current
+            if plenum is not None and plenum.opened <= date:
+                continue
+            if later_term and plenum is None:
+                what, rule = f"第{_cn(n)}届中央委员会没有举行过第{_cn(k)}次全体会议", "session.plenum_never_held"
+            elif plenum is None and n == current and k > PLENUMS_MAX:
+                what, rule = f"没有“{m.group(0)}”", "session.plenum_never_held"
+            else:
+                held = f"（{plenum.opened.isoformat()}召开）" if plenum else ""
+                what, rule = f"文稿日期 {date.isoformat()} 时“{m.group(0)}”尚未召开{held}", "session.plenum_not_held"
+            yield SessionHit(
+                m.start(),
+                m.end(),
+                rule,
+                what,
+                None,
+                f"历次中央全会召开日期见 calendar.yaml（匹配：“{m.group(0)}”）；来源：{cite}",
+            )
+        for m in self._session.finditer(ctx.text):
+            body = m.group("body") or m.group("body2")
+            n = parse_number(m.group("n") or m.group("n2"))
+            k = parse_number(m.group("k") or m.group("k2"))
+            if n is None or k is None or self._ahead(ctx, m.start()):
+                continue
+            table = self._cppcc if body == "政协" else self._npc
+            session = table.get((n, k))
+            if session is not None and session.opened <= date:
+                continue
+            if not table or n < min(t for t, _ in table):
+                continue  # before the table's first term: silent
+            if k > SESSIONS_PER_TERM:
+                what, rule = f"每届只举行五次会议，没有“{m.group(0)}”", "session.session_never_held"
+            else:
+                held = f"（{session.opened.isoformat()}开幕）" if session else ""
+                what, rule = f"文稿日期 {date.isoformat()} 时“{m.group(0)}”尚未召开{held}", "session.session_not_held"
+            yield SessionHit(
+                m.start(),
+                m.end(),
+                rule,
+                what,
+                None,
+                f"全国人大、全国政协历次会议日期见 calendar.yaml（匹配：“{m.group(0)}”）；"
+                f"来源：{self.sources['npc_sessions'].cite()}",
+            )
+        latest = self._current_cc(ctx)
+        for m in self._congress.finditer(ctx.text):
+            n = parse_number(m.group("n"))
+            if n is None or latest is None or n <= latest or self._ahead(ctx, m.start()):
+                continue
+            yield SessionHit(
+                m.start(),
+                m.end(),
+                "session.congress_not_held",
+                f"文稿日期 {date.isoformat()} 时党的第{_cn(n)}次全国代表大会尚未召开（最近一次是党的{_cn(latest)}大）",
+                None,
+                f"历次党的全国代表大会召开日期见 dated.yaml（匹配：“{m.group(0)}”）；来源：{cite}",
+            )
