@@ -54,7 +54,7 @@ def main() -> int:
     args = parser.parse_args()
     lexicon = load_lexicon(REPO / "dictionaries")
     aligner = FormulationAligner(lexicon.protected, (), known_texts(lexicon), lexicon.not_slips)
-    counts: Counter[str] = Counter()
+    counts: Counter[tuple[str, str]] = Counter()
     chars = 0
     for name, key in BUILD_FILES:
         with (args.corpus_dir / name).open(encoding="utf-8") as fh:
@@ -64,15 +64,15 @@ def main() -> int:
                     continue
                 text = row.get(key) or ""
                 chars += len(text)
-                for _, s, e, *_ in aligner.candidates(text):
-                    counts[text[s:e]] += 1
+                for idx, s, e, *_ in aligner.candidates(text):
+                    counts[text[s:e], aligner.rules[idx].entry.text] += 1
     header = [
         "# Variants of protected formulations attested in formal prose (checks/terms/align.py never reports them).",
         "# Built by scripts/build_term_attestation.py from the CPC congress reports 1-20, the government work",
         "# reports 1954-2017 and the laws of the shared corpus (official documents, Copyright Law art. 5), minus the",
-        f"# documents held out for measuring; {chars} characters read. Format: variant<TAB>count.",
+        f"# documents held out for measuring; {chars} characters read. Format: variant<TAB>canonical<TAB>count.",
     ]
-    rows = [f"{v}\t{c}" for v, c in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+    rows = [f"{v}\t{k}\t{c}" for (v, k), c in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
     args.out.write_text("\n".join(header + rows) + "\n", encoding="utf-8")
     print(f"{len(rows)} attested variants from {chars} characters -> {args.out}")
     return 0

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
@@ -32,8 +32,9 @@ ALIGN_MIN = 5  # shorter formulations are left to the one-edit slip matcher (fuz
 DELETE_MIN = 7  # a shorter formulation with a word dropped is usually ordinary prose
 MAX_BLOCK_SUB = 2
 MAX_BLOCK_DEL = 4
-ALIGN_KINDS = frozenset({"formulation", "local", "party", "agency"})
+ALIGN_KINDS = frozenset({"formulation", "local", "party"})  # agency names: fuzzy.py (foreign bodies abound)
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+_NUMERAL = re.compile(r"[〇零一二两三四五六七八九十百千]")
 
 
 def anchor_len(n: int) -> int:
@@ -90,12 +91,13 @@ class FormulationAligner:
     def __init__(
         self,
         rules: Sequence[Rule[ProtectedEntry]],
-        attested: Collection[str],
+        attested: Mapping[str, tuple[str, ...]] | Collection[str],
         known_texts: Collection[str],
         not_slips: str,
     ) -> None:
         self.rules = [r for r in rules if r.entry.kind in ALIGN_KINDS and len(r.entry.text) >= ALIGN_MIN]
         self.attested = frozenset(attested)
+        self._open = open_slots(attested) if isinstance(attested, Mapping) else frozenset()
         self.known = frozenset(known_texts)
         self.not_slips = frozenset(not_slips)
         self._automaton = ahocorasick.Automaton()
@@ -151,6 +153,8 @@ class FormulationAligner:
                 continue
             if not self._plausible(op, expected, got):
                 continue
+            if op == "substitute" and self._is_open(rule.entry.text, written):
+                continue
             if rule.entry.valid_from and ctx.doc.doc_date < rule.entry.valid_from:
                 continue
             if not ctx.aligned(s, e):
@@ -160,12 +164,32 @@ class FormulationAligner:
             hits.append(AlignHit(rule, s, e, written, op, expected, got))
         return _without_overlaps(hits)
 
+    def _is_open(self, canonical: str, written: str) -> bool:
+        """Whether formal prose fills the replaced block with other words too (确保__安全: 粮食, 信息 …)."""
+        edit = variants(canonical, written)
+        if edit is None:
+            return False
+        p = next(i for i in range(len(canonical)) if canonical[i] != written[i])
+        return any((canonical, a, b) in self._open for a in range(p - 1, p + 1) for b in (1, 2) if a <= p < a + b)
+
     def _plausible(self, op: str, expected: str, got: str) -> bool:
         if op == "delete":
             return not all(c in self.not_slips for c in expected) and bool(_HAN.match(expected))
-        if not _HAN.match(got):
-            return False
+        if not _HAN.match(got) or (_NUMERAL.search(got) and _NUMERAL.search(expected)):
+            return False  # a numeral for a numeral: another congress or plan (fuzzy.py judges ordinals)
         return not (all(c in self.not_slips for c in got) or all(c in self.not_slips for c in expected))
+
+
+def open_slots(attested: Mapping[str, tuple[str, ...]]) -> frozenset[tuple[str, int, int]]:
+    """(canonical, start, length) of every block that formal prose fills with another word (variant -> canonicals)."""
+    out: set[tuple[str, int, int]] = set()
+    for written, canonicals in attested.items():
+        for canonical in canonicals:
+            edit = variants(canonical, written) if len(written) == len(canonical) else None
+            if edit is not None and edit[0] == "substitute":
+                p = next(i for i in range(len(canonical)) if canonical[i] != written[i])
+                out.add((canonical, p, len(edit[1])))
+    return frozenset(out)
 
 
 def _without_overlaps(hits: list[AlignHit]) -> list[AlignHit]:

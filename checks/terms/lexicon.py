@@ -81,7 +81,7 @@ class TermLexicon:
     confusables: ConfusablesFile | None = None
     collocations: CollocationsFile | None = None
     calendar: CalendarFile | None = None
-    attested: frozenset[str] = frozenset()  # variants of protected formulations that occur in formal prose
+    attested: dict[str, tuple[str, ...]] = field(default_factory=dict)  # variant -> canonicals, in formal prose
     sources: dict[str, Source] = field(default_factory=dict)
 
 
@@ -129,12 +129,16 @@ def load_lexicon(dictionaries_dir: Path, org_dirs: Sequence[Path] = ()) -> TermL
     return lexicon
 
 
-def load_attested(path: Path) -> frozenset[str]:
-    """One variant per line after a ``#`` header; a missing file means nothing is attested."""
+def load_attested(path: Path) -> dict[str, tuple[str, ...]]:
+    """``variant<TAB>canonical<TAB>count`` lines after a ``#`` header; a missing file means nothing is attested."""
+    out: dict[str, tuple[str, ...]] = {}
     if not path.is_file():
-        return frozenset()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.split("\t", 1)[0] for line in lines if line and not line.startswith("#"))
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = line.split("\t")
+        if len(row) >= 2 and not row[0].startswith("#"):
+            out[row[0]] = (*out.get(row[0], ()), row[1])
+    return out
 
 
 def _check_calendar(calendar: CalendarFile, shared: dict[str, Source], path: Path, root: YamlLines) -> None:

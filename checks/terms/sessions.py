@@ -20,6 +20,8 @@ from checks.terms.schema import CalendarFile, Congress, Source
 
 _N = "[一二三四五六七八九十]{1,3}"
 _K = "[一二三四五六七八九]"
+PAST_AFTER = ("精神", "闭幕", "审议通过", "通过的", "以来", "提出", "强调", "指出", "作出", "部署")
+PAST_WINDOW = 16  # characters after the meeting's name, in its clause, that may say it is over
 SESSIONS_PER_TERM = 5  # an NPC or CPPCC term holds one session a year for five years
 PLENUMS_MAX = 9  # no Central Committee has held more than nine plenums
 
@@ -50,7 +52,7 @@ class SessionRules:
         self._cppcc = {(s.term, s.number): s for s in calendar.cppcc_sessions}
         self._congress_plenum = re.compile(rf"(?P<party>党的|中共)?(?P<n>{_N})大(?P<k>{_K})中全会")
         self._cpc_as_npc = re.compile(rf"(?:中国共产党|中共)第(?P<n>{_N})次全国人民代表大会")
-        self._npc_plenum = re.compile(rf"(?P<n>{_N})届全国(?P<body>人大|政协)(?P<k>{_K})中全会")
+        self._npc_plenum = re.compile(rf"(?:(?P<n>{_N})届)?全国(?P<body>人大|政协)(?P<k>{_K})中全会")
         self._plenum = re.compile(rf"(?<![一二三四五六七八九十])(?P<n>{_N})届(?P<k>{_K})中全会")
         self._session = re.compile(
             rf"(?:第?(?P<n>{_N})届全国(?P<body>人大|人民代表大会|政协)第?(?P<k>{_K})次(?:全体)?会议"
@@ -90,7 +92,8 @@ class SessionRules:
             )
         for m in self._npc_plenum.finditer(ctx.text):
             body = m.group("body")
-            right = f"{m.group('n')}届全国{body}{m.group('k')}次会议"
+            term = f"{m.group('n')}届" if m.group("n") else ""
+            right = f"{term}全国{body}{m.group('k')}次会议"
             yield SessionHit(
                 m.start(),
                 m.end(),
@@ -105,6 +108,18 @@ class SessionRules:
 
     def _ahead(self, ctx: DocContext, at: int) -> bool:
         return ctx.has_any(at, self.cal.future_markers)
+
+    def _told_as_past(self, ctx: DocContext, end: int) -> bool:
+        """The next meeting is named freely while it is prepared; only a text that treats it as over is wrong."""
+        tail = re.split(r"[，。；！？\n]", ctx.text[end : end + PAST_WINDOW], maxsplit=1)[0]
+        return any(w in tail for w in PAST_AFTER)
+
+    @staticmethod
+    def _next_key(held: list[tuple[int, int]], per_term: int) -> tuple[int, int] | None:
+        if not held:
+            return None
+        term, number = max(held)
+        return (term + 1, 1) if number >= per_term else (term, number + 1)
 
     def _current_cc(self, ctx: DocContext) -> int | None:
         held = [c.number for c in self.congresses if c.opened <= ctx.doc.doc_date]
@@ -122,6 +137,10 @@ class SessionRules:
             later_term = n < current
             if plenum is not None and plenum.opened <= date:
                 continue
+            held_keys = [key for key, p in self._plenums.items() if p.opened <= date]
+            is_next = held_keys and (n, k) in {(max(held_keys)[0], max(held_keys)[1] + 1), (current + 1, 1)}
+            if (plenum is not None or is_next) and not self._told_as_past(ctx, m.end()):
+                continue  # the coming plenum, named while it is prepared
             if later_term and plenum is None:
                 what, rule = f"第{_cn(n)}届中央委员会没有举行过第{_cn(k)}次全体会议", "session.plenum_never_held"
             elif plenum is None and n == current and k > PLENUMS_MAX:
@@ -149,6 +168,10 @@ class SessionRules:
                 continue
             if not table or n < min(t for t, _ in table):
                 continue  # before the table's first term: silent
+            held_keys = [key for key, row in table.items() if row.opened <= date]
+            upcoming = session is not None or (n, k) == self._next_key(held_keys, SESSIONS_PER_TERM)
+            if upcoming and k <= SESSIONS_PER_TERM and not self._told_as_past(ctx, m.end()):
+                continue  # the coming session, named while it is prepared
             if k > SESSIONS_PER_TERM:
                 what, rule = f"每届只举行五次会议，没有“{m.group(0)}”", "session.session_never_held"
             else:
@@ -167,6 +190,8 @@ class SessionRules:
         for m in self._congress.finditer(ctx.text):
             n = parse_number(m.group("n"))
             if n is None or latest is None or n <= latest or self._ahead(ctx, m.start()):
+                continue
+            if n == latest + 1 and not self._told_as_past(ctx, m.end()):
                 continue
             yield SessionHit(
                 m.start(),
