@@ -70,6 +70,7 @@ class Settings(BaseSettings):
         default="review@localhost", max_length=200, description="sender address of notification mail"
     )
     public_url: str | None = Field(default=None, description="the service's address as people open it, for mail links")
+    org_name: str = Field(default="", max_length=100, description="organisation name at the head of the 审签单")
     due_soon_hours: int = Field(default=24, ge=1, le=24 * 14, description="remind this long before a due date ends")
     due_check_interval_seconds: int = Field(
         default=600, ge=0, description="how often the API looks for drafts due soon or overdue; 0 = never"

@@ -21,6 +21,7 @@ class LastReturn:
     comment: str
     at: dt.datetime
     resubmitted_at: dt.datetime | None
+    version: int | None = None  # the version that was returned
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -68,4 +69,5 @@ def last_return(session: Session, draft: Draft) -> LastReturn | None:
         comment=str((entry.data or {}).get("comment") or ""),
         at=_aware(entry.at),
         resubmitted_at=_aware(resubmitted) if resubmitted else None,
+        version=(entry.data or {}).get("version"),
     )

@@ -13,7 +13,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from review_service.web.deps import CsrfRejected, Forbidden, LoginRequired, PasswordChangeRequired
 from review_service.web.render import render_template
-from review_service.web.routes import admin, archive, auth, dashboard, drafts, workspace
+from review_service.web.routes import admin, archive, auth, dashboard, drafts, messages, workspace
 from review_service.web.routes.draft_access import DraftNotFound
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -47,7 +47,15 @@ def _error_page(status: int, title: str, text: str) -> HTMLResponse:
 
 def install_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (auth.router, workspace.router, drafts.router, dashboard.router, archive.router, admin.router):
+    for router in (
+        auth.router,
+        workspace.router,
+        drafts.router,
+        dashboard.router,
+        archive.router,
+        admin.router,
+        messages.router,
+    ):
         app.include_router(router, include_in_schema=False)
     app.add_middleware(PageSecurityHeaders)
 

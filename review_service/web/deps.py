@@ -17,6 +17,7 @@ from review_service import drafts as draft_service
 from review_service.api.deps import SessionDep, SettingsDep
 from review_service.config import Settings
 from review_service.models import Draft, User, WebSession
+from review_service.notifications import unread_count
 from review_service.sessions import COOKIE, csrf_ok, find_session
 from review_service.web.render import render_template
 
@@ -74,6 +75,7 @@ class Page:
                 "user": self.user,
                 "csrf_token": self.login.csrf_token,
                 "pending": self.pending_count(),
+                "unread": unread_count(self.session, self.user),
                 "flashes": incoming + self.flashes,
                 **context,
             },

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
 
@@ -26,6 +27,10 @@ METADATA_FIELDS = (
 )
 DISCLOSURE_CHOICES = ("", "主动公开", "依申请公开", "不予公开")
 DATE_FIELDS = ("written_date", "published_date")
+
+
+def beijing_today() -> dt.date:
+    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 _INTEGER = re.compile(r"-?[0-9]{1,9}")
@@ -105,6 +110,8 @@ class DraftForm:
                 problems.append(f"稿件含有脚本、内嵌框架、表单、样式或事件属性等活动内容（{found}），不能送审发布。")
             if self.due_date and not _is_date(self.due_date):
                 problems.append("办结期限须为 YYYY-MM-DD 格式的日期。")
+            elif self.due_date and self.draft_id is None and self.due is not None and self.due < beijing_today():
+                problems.append(f"办结期限不能早于今天（{beijing_today()}）。")
             if parse_int(self.priority, lo=-9, hi=9) is None:
                 problems.append("优先级须为 -9 到 9 之间的整数。")
         return problems

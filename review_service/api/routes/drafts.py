@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, object_session
 from checks.html_safety import active_content
 from review_service import drafts as service
 from review_service import reports
-from review_service.api.deps import DraftsToken, SessionDep
+from review_service.api.deps import DraftsToken, SessionDep, SettingsDep
 from review_service.api.refusals import as_api_error
 from review_service.api.routes.check import ERRORS
 from review_service.errors import ApiError
@@ -327,12 +327,13 @@ def queue(session: SessionDep, token: DraftsToken) -> list[DraftOut]:
 def signoff(
     draft_id: DraftId,
     session: SessionDep,
+    settings: SettingsDep,
     token: DraftsToken,
     download: Annotated[bool, Query(description="download as a file to archive")] = False,
 ) -> HTMLResponse:
     draft = _load(session, draft_id, token.user)
     headers = {"Content-Disposition": f'attachment; filename="signoff-{draft.id}.html"'} if download else None
-    return HTMLResponse(reports.signoff_html(session, draft), headers=headers)
+    return HTMLResponse(reports.signoff_html(session, draft, organisation=settings.org_name), headers=headers)
 
 
 @router.get("/audit/export", response_class=PlainTextResponse, summary="审核台账 CSV（年度报告用）")

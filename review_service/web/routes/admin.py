@@ -15,7 +15,7 @@ from review_service.models import ApiToken, Department, DictionaryEntry, User, u
 from review_service.passwords import hash_password, one_time_password
 from review_service.sessions import end_all_sessions
 from review_service.tokens import SCOPES, issue_token
-from review_service.users import ROLES, create_user, department_named
+from review_service.users import ROLES, clean_email, create_user, department_named
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.forms import parse_int
 from review_service.workflow_state import definitions
@@ -59,9 +59,14 @@ def add_user(page: FormPageDep, data: FormDataDep) -> Response:
         page.flashes.append({"level": "error", "text": "用户名须为字母、数字、下划线、连字符或点。"})
         return _users_page(page, status_code=422)
     try:
+        email = clean_email(_field(data, "email", 300))
+    except ValueError:
+        page.flashes.append({"level": "error", "text": "电子邮箱格式不正确。"})
+        return _users_page(page, status_code=422)
+    try:
         user, secret = create_user(
             page.session, username=username, role=role, department=department,
-            display_name=_field(data, "display_name", 120) or None,
+            display_name=_field(data, "display_name", 120) or None, email=email,
         )  # fmt: skip
     except ValueError:
         page.flashes.append({"level": "error", "text": "用户名已存在或角色无效。"})
@@ -99,6 +104,10 @@ def edit_user(user_id: int, page: FormPageDep, data: FormDataDep) -> Response:
         if user.id == page.user.id and role != "admin":
             return page.redirect("/admin/users", "不能取消自己的管理员角色", "error")
         department = _field(data, "department", 120)
+        try:
+            user.email = clean_email(_field(data, "email", 300))
+        except ValueError:
+            return page.redirect("/admin/users", "电子邮箱格式不正确", "error")
         user.role = role
         user.department_id = department_named(page.session, name=department).id if department else None
         user.spans_departments = _field(data, "spans_departments", 5) == "on"

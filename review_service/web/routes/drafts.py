@@ -12,9 +12,12 @@ from sqlalchemy import or_, select
 from review_service import drafts as service
 from review_service import reports
 from review_service.models import AuditEntry, Comment, Draft, DraftVersion, User, utcnow
+from review_service.returns import LastReturn, last_return
 from review_service.stage_times import ENTERS_STAGE
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.diffs import diff_rows
+from review_service.web.final_copy import final_docx, final_text
+from review_service.web.finding_view import block_requirement, grouped, ordered
 from review_service.web.forms import METADATA_FIELDS, parse_int
 from review_service.web.highlight import category_label, quoted, segments
 from review_service.web.render import local_today
@@ -46,6 +49,10 @@ EVENT_LABELS = {
     "stage_started": "进入下一环节",
     "countersign_pending": "等待会签",
     "dictionary_allow": "误报加入白名单",
+    "gate_allow": "发布闸门放行",
+    "gate_refuse": "发布闸门拒绝",
+    "check_rerun": "重新审校",
+    "correction_opened": "发起更正",
 }
 
 
@@ -62,7 +69,9 @@ def summary_row(page: Page, draft: Draft) -> dict[str, Any]:
         "stage_label": definition.stage(draft.stage).label if draft.stage else "",
         "claimed_by": _name(page, claim.actor) if claim else "",
         "blocking": len(unresolved_blocks(state, service.facts_for(draft))),
-        "overdue": bool(draft.due_date and draft.due_date < today and draft.status != "approved"),
+        "overdue": bool(
+            draft.due_date and draft.due_date < today and draft.status in ("draft", "in_review", "returned")
+        ),
         "waiting_since": _waiting_since(page, draft),
         "author": draft.author.display_name or draft.author.username,
     }
@@ -202,21 +211,26 @@ def draft_page(
     page: PageDep,
     from_version: Annotated[int | None, Query(alias="from", ge=1, le=2**31 - 1)] = None,
     to_version: Annotated[int | None, Query(alias="to", ge=1, le=2**31 - 1)] = None,
+    confirm_submit: Annotated[str, Query(max_length=1)] = "",
 ) -> Response:
     draft = load_draft(page, draft_id)
     state = state_from_json(draft.run_state)
     version = service.latest_version(draft)
     run = version.check_run
-    findings = [
-        {**f, "key": service.finding_key(f), "quote": quoted(version, f)} for f in (run.findings if run else [])
-    ]
+    findings = ordered(
+        [{**f, "key": service.finding_key(f), "quote": quoted(version, f)} for f in (run.findings if run else [])]
+    )
     facts = service.facts_for(draft)
+    definition = service.definition_of(draft)
     waived = {w.finding_key: w for w in state.waivers if w.content_hash == version.content_hash}
+    open_blocks = {f.key for f in unresolved_blocks(state, facts)}
     for f in findings:
         f["waiver"] = waived.get(f["key"])
         f["waivable"] = f["waiver"] is None and _waivable(draft, page, f["key"], facts)
+        if f["key"] in open_blocks:
+            f["requirement"] = block_requirement(definition, f["category"], facts.public_channel)
     actions = service.actions_for(draft, page.user)
-    definition = service.definition_of(draft)
+    returned = last_return(page.session, draft)
     decided = {d.stage: d for d in state.decisions if d.content_hash == version.content_hash}
     stages = [
         {
@@ -235,6 +249,7 @@ def draft_page(
     versions = draft.versions
     newer = _pick(versions, to_version, version)
     older = _pick(versions, from_version, next((v for v in reversed(versions) if v.number < newer.number), None))
+    at_final = draft.stage == definition.final_stage.key
     return page.render(
         "draft.html",
         draft=draft,
@@ -242,6 +257,15 @@ def draft_page(
         row=summary_row(page, draft),
         check_state=service.check_state(draft),
         findings=findings,
+        groups=grouped(findings),
+        blocks=[f for f in findings if f.get("requirement")],
+        final_label=definition.final_stage.label,
+        final_blocked=at_final and Action.RETURN in actions and Action.APPROVE not in actions and bool(open_blocks),
+        last_return=returned,
+        unchanged_since_return=_unchanged_since_return(draft, returned),
+        confirm_submit=confirm_submit == "1",
+        approved_content=_approved_version(draft) is not None,
+        final_text=final_text(version) if _approved_version(draft) else "",
         segments={
             name: segments(getattr(version, name) or "", findings, name) for name in ("title", "summary", "body")
         },
@@ -261,6 +285,16 @@ def draft_page(
         metadata=[(label, (version.meta or {}).get(name)) for name, label in METADATA_FIELDS],
         versions=versions,
         html_preview=reports_preview(version),
+    )
+
+
+def _unchanged_since_return(draft: Draft, returned: LastReturn | None) -> bool:
+    """The author is about to resubmit exactly what was returned."""
+    return (
+        draft.status == "returned"
+        and returned is not None
+        and returned.version is not None
+        and service.latest_version(draft).number <= returned.version
     )
 
 
@@ -307,6 +341,9 @@ def act(draft_id: int, page: FormPageDep, data: FormDataDep) -> Response:
         return page.redirect(f"/drafts/{draft.id}", "未知的操作", "error")
     comment = data.get("comment")
     comment = comment.strip()[:5000] if isinstance(comment, str) and comment.strip() else None
+    unchanged = raw == "submit" and _unchanged_since_return(draft, last_return(page.session, draft))
+    if unchanged and data.get("confirm") != "1":
+        return page.redirect(f"/drafts/{draft.id}?confirm_submit=1#actions")
     return _decide(page, draft, Action(raw), comment, _form_int(data, "expected_revision"))
 
 
@@ -357,9 +394,36 @@ def comment(draft_id: int, page: FormPageDep, data: FormDataDep) -> Response:
     return page.redirect(f"/drafts/{draft.id}#comments", "意见已发表")
 
 
+def _approved_version(draft: Draft) -> DraftVersion | None:
+    """The version the workflow approved, while the draft stands approved or published."""
+    version = service.latest_version(draft)
+    state = state_from_json(draft.run_state)
+    if draft.status in ("approved", "published") and state.content_hash == version.content_hash:
+        return version
+    return None
+
+
+@router.get("/drafts/{draft_id}/final.{kind}")
+def download_final(draft_id: int, kind: str, page: PageDep) -> Response:
+    """下载定稿: exactly the approved content, as .txt or .docx."""
+    draft = load_draft(page, draft_id)
+    version = _approved_version(draft)
+    if version is None or kind not in ("txt", "docx"):
+        return page.redirect(f"/drafts/{draft.id}", "只有终审通过的稿件可以下载定稿", "error")
+    name = f"draft-{draft.id}-v{version.number}.{kind}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if kind == "txt":
+        return Response(final_text(version).encode("utf-8"), media_type="text/plain; charset=utf-8", headers=headers)
+    media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return Response(final_docx(version), media_type=media, headers=headers)
+
+
 @router.get("/drafts/{draft_id}/signoff")
 def signoff(draft_id: int, page: PageDep) -> Response:
     draft = load_draft(page, draft_id)
     # The sheet is a self-contained printable file with its own inline style and no script.
     policy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'"
-    return HTMLResponse(reports.signoff_html(page.session, draft), headers={"Content-Security-Policy": policy})
+    return HTMLResponse(
+        reports.signoff_html(page.session, draft, organisation=page.settings.org_name),
+        headers={"Content-Security-Policy": policy},
+    )

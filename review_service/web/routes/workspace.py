@@ -14,7 +14,9 @@ from checks.finding import Finding
 from review_service import drafts as service
 from review_service.check_service import apply_replacements, current_overlay, mask_draft, run_check
 from review_service.models import Draft
+from review_service.returns import last_return
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
+from review_service.web.finding_view import grouped, ordered
 from review_service.web.forms import DISCLOSURE_CHOICES, METADATA_FIELDS, DraftForm
 from review_service.web.highlight import category_label, quoted, segments
 from review_service.web.routes.draft_access import load_draft, refusal_text
@@ -51,7 +53,7 @@ def _render(
     verdict = None
     if form.body.strip() and not (errors or []):
         result = run_check(form.to_input(), current_overlay(page.session))
-        findings = [{**f.to_dict(), "key": service.finding_key(f.to_dict())} for f in result.findings]
+        findings = ordered([{**f.to_dict(), "key": service.finding_key(f.to_dict())} for f in result.findings])
         for f in findings:
             f["quote"] = quoted(form, f)
         verdict = result.verdict
@@ -64,6 +66,7 @@ def _render(
         mode=_mode(draft, page),
         errors=errors or [],
         findings=findings,
+        groups=grouped(findings),
         verdict=verdict,
         kinds=kinds,
         extra_findings=extra or [],
@@ -72,6 +75,8 @@ def _render(
         category_label=category_label,
         metadata_fields=METADATA_FIELDS,
         disclosure_choices=DISCLOSURE_CHOICES,
+        last_return=last_return(page.session, draft) if draft is not None and draft.status == "returned" else None,
+        metadata_findings=any(f["field"] == "metadata" for f in findings),
         channels=[c.value for c in Channel],
         doc_types=[d.value for d in DocType],
     )
@@ -194,6 +199,10 @@ def workspace_action(page: FormPageDep, data: FormDataDep) -> Response:
         key = op.removeprefix("apply:")
         form, count = _apply(page, form, lambda f: service.finding_key(f.to_dict()) == key)
         page.flashes.append({"level": "ok", "text": f"已采纳 {count} 处建议" if count else "该问题已不存在，未作修改"})
+    elif op.startswith("apply_rule:"):
+        rule = op.removeprefix("apply_rule:")
+        form, count = _apply(page, form, lambda f: f.rule == rule)
+        page.flashes.append({"level": "ok", "text": f"已全部采纳 {count} 处同类建议"})
     elif op.startswith("apply_kind:"):
         category = op.removeprefix("apply_kind:")
         form, count = _apply(page, form, lambda f: f.category == category)
