@@ -1,71 +1,62 @@
-"""Find active content in an HTML draft: what could run script on the public site if published.
+"""Whether an HTML draft may enter review: read from the one HTML model (``checks.html_model``).
 
-A regular expression misses variants browsers accept (``<svg/onload=…>``, ``javascript&colon;``), so
-the HTML is tokenized the way a browser would see tags and attributes, with entities decoded
-(HTML5 names included) and the control characters browsers ignore in URLs removed.
+Two kinds of HTML are refused, each with a stable code and a Chinese and English message:
+active content (script, event handlers, unsafe URLs, styles that load things, frames, forms,
+svg/math …) and the WHATWG parse errors after which a browser builds another tree than the
+source seems to say (a refused draft could otherwise show reviewers one thing and readers another).
 """
 
 from __future__ import annotations
 
-import html
-import re
-from html.parser import HTMLParser
+from dataclasses import dataclass
 
-DENIED_TAGS = frozenset(
-    "script iframe frame frameset object embed applet base form meta link svg math template "
-    "style noscript portal input button textarea select".split()
-)
-URL_ATTRIBUTES = frozenset(
-    "href src action formaction xlink:href data poster background srcset lowsrc dynsrc codebase cite".split()
-)
-SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
-_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+from checks.html_model import parse_html
+
+_PARSE_ERRORS_ZH = {
+    "duplicate-attribute": "同一标签中重复出现的属性（浏览器只采用第一个）",
+    "eof-in-tag": "末尾未闭合的标签（浏览器会整体丢弃）",
+    "eof-in-comment": "未闭合的注释（浏览器会把其后内容全部视为注释）",
+    "abrupt-closing-of-empty-comment": "写作 <!--> 或 <!---> 的注释（浏览器在此处即结束注释）",
+    "incorrectly-closed-comment": "以 --!> 结束的注释",
+    "nested-comment": "嵌套的注释 <!--",
+}
 
 
-class _Finder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problem: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._inspect(tag, attrs)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._inspect(tag, attrs)
-
-    def _inspect(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.problem is not None:
-            return
-        name = tag.lower()
-        if name in DENIED_TAGS:
-            self.problem = f"<{name}>"
-            return
-        for attribute, raw in attrs:
-            key = attribute.lower()
-            if key.startswith("on"):
-                self.problem = f"{key}="
-                return
-            if key in URL_ATTRIBUTES and raw and _unsafe_url(raw):
-                self.problem = f"{key}={raw[:40]}"
-                return
+@dataclass(frozen=True, slots=True)
+class HtmlRefusal:
+    code: str
+    message_zh: str
+    message_en: str
+    offset: int
 
 
-def _unsafe_url(raw: str) -> bool:
-    """Relative URLs and http(s)/mailto/tel are fine; javascript:, vbscript:, data: and others are not."""
-    value = _IGNORED_IN_URLS.sub("", html.unescape(raw)).lower()
-    for candidate in value.split(","):  # srcset lists several URLs
-        match = _SCHEME.match(candidate.strip())
-        if match and f"{match.group(1)}:" not in SAFE_SCHEMES:
-            return True
-    return False
+def html_refusal(body: str) -> HtmlRefusal | None:
+    """Why this HTML body may not be stored as a draft version, or None when it may."""
+    model = parse_html(body)
+    if model.active is not None:
+        found = model.active.describe()
+        return HtmlRefusal(
+            "active_content",
+            f"稿件含有脚本、内嵌框架、表单、样式或事件属性等活动内容（{found}，位置 {model.active.offset}），"
+            "不能送审发布",
+            f"The HTML contains active content ({found} at offset {model.active.offset}): "
+            "script, frame, form, style, event handler or unsafe URL",
+            model.active.offset,
+        )
+    if model.refusals:
+        first = model.refusals[0]
+        return HtmlRefusal(
+            first.code.replace("-", "_"),
+            f"HTML 中有{_PARSE_ERRORS_ZH[first.code]}（位置 {first.offset}），"
+            "浏览器显示的内容与源码不一致，请修正后再提交",
+            f"HTML parse error {first.code} at offset {first.offset}: a browser would build another page than the "
+            "source shows; fix it and resubmit",
+            first.offset,
+        )
+    return None
 
 
 def active_content(body: str) -> str | None:
     """The first active part found (for the error message), or None when the HTML is inert."""
-    finder = _Finder()
-    finder.feed(body)
-    finder.close()
-    if finder.problem is None and re.search(r"<\s*/?\s*(?:script|iframe|style)\b", body, re.I):
-        return "<script>"  # inside a comment or a malformed tag, a browser may still see it
-    return finder.problem
+    active = parse_html(body).active
+    return active.describe() if active is not None else None

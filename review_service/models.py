@@ -7,6 +7,8 @@ import datetime as dt
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from checks.canonical import FORM_VERSION
+
 
 class Base(DeclarativeBase):
     pass
@@ -104,6 +106,7 @@ class DraftVersion(Base):
     body_format: Mapped[str] = mapped_column(String(10), default="text")
     meta: Mapped[dict] = mapped_column(JSON, default=dict)
     content_hash: Mapped[str] = mapped_column(String(80), index=True)
+    form_version: Mapped[int] = mapped_column(Integer, default=FORM_VERSION)  # canonical form of content_hash
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,13 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from checks import Channel
-from checks.canonical import content_hash
+from checks.canonical import FORM_VERSION, content_hash
 from review_service import audit
 from review_service.models import Draft, DraftVersion, User, utcnow
-from review_service.signing import KeyStore
+from review_service.signing import RECEIPT_TTL, KeyStore
 from review_service.workflow_state import definitions, state_from_json
-
-RECEIPT_TTL = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -43,7 +40,8 @@ def decide(
     body_format: str,
 ) -> GateDecision:
     digest = content_hash(title=title, body=body, summary=summary, body_format=body_format)
-    decision = _decide(session, keys=keys, channel=channel, digest=digest)
+    legacy = content_hash(title=title, body=body, summary=summary, body_format=body_format, form_version=2)
+    decision = _decide(session, keys=keys, channel=channel, digest=digest, legacy=legacy)
     audit.append(
         session,
         kind="gate_allow" if decision.allow else "gate_refuse",
@@ -67,8 +65,23 @@ def _refuse(digest: str, reason: str, zh: str, en: str, draft: Draft | None = No
     return GateDecision(False, digest, reason, zh, en, draft.id if draft else None)
 
 
-def _decide(session: Session, *, keys: KeyStore, channel: Channel, digest: str) -> GateDecision:
-    versions = session.scalars(select(DraftVersion).where(DraftVersion.content_hash == digest)).all()
+def _versions(session: Session, digest: str, legacy: str) -> list[DraftVersion]:
+    """Versions with this content: by form-3 hash, or (published before form 3) by their form-2 hash when a
+    browser builds the same tree from the stored source as from this content (never by form 2 alone)."""
+    versions = list(session.scalars(select(DraftVersion).where(DraftVersion.content_hash == digest)))
+    for version in session.scalars(
+        select(DraftVersion).where(DraftVersion.content_hash == legacy, DraftVersion.form_version == 2)
+    ):
+        again = content_hash(
+            title=version.title, body=version.body, summary=version.summary, body_format=version.body_format
+        )
+        if again == digest:
+            versions.append(version)
+    return versions
+
+
+def _decide(session: Session, *, keys: KeyStore, channel: Channel, digest: str, legacy: str) -> GateDecision:
+    versions = _versions(session, digest, legacy)
     if not versions:
         return _refuse(
             digest,
@@ -87,12 +100,12 @@ def _decide(session: Session, *, keys: KeyStore, channel: Channel, digest: str) 
     for version in sorted(on_channel, key=lambda v: v.id, reverse=True):
         draft = version.draft
         state = state_from_json(draft.run_state)
-        if state.status.value in ("approved", "published") and state.content_hash == digest:
+        if state.status.value in ("approved", "published") and state.content_hash == version.content_hash:
             return _allow(keys, draft, version, channel, digest)
     version = max(on_channel, key=lambda v: v.id)
     draft = version.draft
     state = state_from_json(draft.run_state)
-    if state.content_hash != digest:
+    if state.content_hash != version.content_hash:
         return _refuse(
             digest,
             "stale_version",
@@ -116,13 +129,14 @@ def _allow(keys: KeyStore, draft: Draft, version: DraftVersion, channel: Channel
     approvers = [
         {"stage": d.stage, "user_id": d.actor, "action": d.action.value, "at": d.at.isoformat()}
         for d in state.decisions
-        if d.content_hash == digest or d.action.value == "pass"
+        if d.content_hash == version.content_hash or d.action.value == "pass"
     ]
     receipt = keys.sign(
         {
             "draft_id": draft.id,
             "version": version.number,
             "content_hash": digest,
+            "form_version": FORM_VERSION,  # the canonical form ``content_hash`` is computed in
             "channel": channel.value,
             "approvers": approvers,
             "issued_at": issued.isoformat(),

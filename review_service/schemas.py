@@ -145,6 +145,7 @@ class VersionOut(BaseModel):
     body: str
     format: str
     content_hash: str
+    form_version: int = Field(3, description="the canonical form content_hash is computed in (2 or 3)")
     author: str
     created_at: dt.datetime
     verdict: str | None

@@ -19,6 +19,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from checks.canonical import SUPPORTED_FORM_VERSIONS
+
 RECEIPT_VERSION = 1
 
 
@@ -122,7 +124,8 @@ class ReceiptError(ValueError):
         self.code = code
 
 
-MAX_RECEIPT_LIFETIME = dt.timedelta(days=31)
+RECEIPT_TTL = dt.timedelta(days=7)  # what the gate issues
+MAX_RECEIPT_LIFETIME = RECEIPT_TTL  # what a verifier accepts: never longer than what is issued
 CLOCK_SKEW = dt.timedelta(minutes=2)  # how far in the future a receipt's issued_at may be
 
 
@@ -163,6 +166,9 @@ def verify_receipt(
         expires = dt.datetime.fromisoformat(payload["expires_at"])
     except (KeyError, TypeError, ValueError) as exc:
         raise ReceiptError("receipt_malformed", "回执格式不正确 / malformed receipt") from exc
+    form = payload.get("form_version", 2)  # receipts issued before form 3 do not say
+    if type(form) is not int or form not in SUPPORTED_FORM_VERSIONS:
+        raise ReceiptError("receipt_malformed", "回执的规范化版本不受支持 / unsupported canonical form")
     if expires - issued > MAX_RECEIPT_LIFETIME:
         raise ReceiptError("receipt_malformed", "回执有效期超出上限 / receipt lifetime too long")
     if issued > now + CLOCK_SKEW:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.canonical import canonical_html, content_hash
+from checks.canonical import FORM_VERSION, canonical_attachments, canonical_form, canonical_html, content_hash
 
 VECTORS = Path(__file__).resolve().parent.parent / "docs" / "canonical-hash-vectors.jsonl"
 
@@ -19,7 +19,7 @@ def vectors() -> list[dict]:
 
 @pytest.mark.parametrize("vector", vectors(), ids=lambda v: v["name"])
 def test_documented_vectors(vector):
-    args = {k: vector[k] for k in ("title", "body", "summary", "body_format")}
+    args = {k: vector[k] for k in ("title", "body", "summary", "body_format", "attachments", "form_version")}
     assert content_hash(**args) == vector["content_hash"]
 
 
@@ -27,8 +27,14 @@ def test_vectors_show_both_equal_and_different_content():
     by_name = {v["name"]: v["content_hash"] for v in vectors()}
     same = by_name["HTML: the same content, another spelling"]
     assert by_name["HTML: tag case, attribute order, quoting and entity spelling do not matter"] == same
+    assert by_name["HTML: an omitted end tag builds the same tree"] == same
+    assert by_name["HTML: editor bookkeeping (data-block-key) is not content"] == same
     assert by_name["HTML: a swapped link is new content"] != same
+    assert by_name["HTML: a padded attribute value is new content"] != same
     assert by_name["HTML: an appended script is new content"] != same
+    listed_twice = by_name["attachments: the same files listed the other way round"]
+    assert by_name["attachments: order does not matter"] == listed_twice
+    assert {v["form_version"] for v in vectors()} == {2, 3}
 
 
 @pytest.mark.parametrize(
@@ -72,3 +78,42 @@ def test_field_boundaries_are_unambiguous_and_surrogates_hash():
         title="a\n[summary]\nX", body="b"
     )
     assert content_hash(title="t", body="x\ud800y").startswith("sha256:")
+
+
+def test_form_3_is_the_default_and_form_2_stays_computable():
+    assert FORM_VERSION == 3
+    assert canonical_form(title="t", body="b").startswith("canonical-content v3\n")
+    assert canonical_form(title="t", body="b", form_version=2).startswith("canonical-content v2\n")
+    assert content_hash(title="t", body="b") != content_hash(title="t", body="b", form_version=2)
+    with pytest.raises(ValueError):
+        content_hash(title="t", body="b", form_version=1)
+
+
+def test_attachments_are_a_sorted_length_prefixed_part():
+    digest = "ab" * 32
+    assert canonical_form(title="t", body="b").endswith("[attachments:0]\n\n")
+    one = [{"name": "a\nb.pdf", "sha256": digest}]
+    assert canonical_attachments(one) == f"{digest} 7:a\nb.pdf\n"
+    assert content_hash(title="t", body="b", attachments=one) != content_hash(title="t", body="b")
+    renamed = [{"name": "a\nc.pdf", "sha256": digest}]
+    assert content_hash(title="t", body="b", attachments=one) != content_hash(title="t", body="b", attachments=renamed)
+    upper = [{"name": "a\nb.pdf", "sha256": "sha256:" + digest.upper()}]
+    assert content_hash(title="t", body="b", attachments=one) == content_hash(title="t", body="b", attachments=upper)
+    for bad in ({"name": "x"}, {"name": "x", "sha256": "zz"}, {"name": 1, "sha256": digest}):
+        with pytest.raises(ValueError):
+            content_hash(title="t", body="b", attachments=[bad])
+    with pytest.raises(ValueError):
+        content_hash(title="t", body="b", attachments=one, form_version=2)
+
+
+def test_form_3_html_is_the_browsers_tree():
+    # what a browser builds, not what the source seems to say
+    assert canonical_html("<p a=1 a=2>x") == canonical_html('<p a="1">x</p>')
+    assert canonical_html("<p>x</p><img src=x onerror=y") == canonical_html("<p>x</p>")
+    assert canonical_html("&lt;img onerror=x&gt;") != canonical_html("<img onerror=x>")
+    # in an attribute a browser leaves "&lt=" as it is: the same tree as "&amp;lt=", another than "<="
+    assert canonical_html('<a title="&lt=">x</a>') == canonical_html('<a title="&amp;lt=">x</a>')
+    assert canonical_html('<a title="&lt=">x</a>') != canonical_html('<a title="<=">x</a>')
+    assert canonical_html('<a href=" /a">x</a>') != canonical_html('<a href="/a">x</a>')
+    assert canonical_html("<p>a  \n</p>") != canonical_html("<p>a\n</p>")  # <pre>-like text keeps its spaces
+    assert canonical_html("<p>x</p>\r\n") == canonical_html("<p>x</p>\n")  # the parser's own newline rule

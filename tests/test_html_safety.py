@@ -20,9 +20,19 @@ ACTIVE = [
     "<style>body{display:none}</style>",
     "<iframe src='https://example.org'></iframe>",
     "<form action='/x'><button>y</button></form>",
-    "<!-- <script>alert(1)</script> -->",
     '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
     "<base href='https://evil.example/'>",
+    # what a browser's parser makes of comment tricks and CDATA in HTML content
+    '<p>通知。</p><!--><img src="x" onerror="alert(1)">-->',
+    '<p>通知。</p><!---><img src="x" onerror="alert(1)">-->',
+    '<!-- --!><img src="x" onerror="alert(1)"><!-- -->',
+    '<![CDATA[ > ]]><img src="x" onerror="alert(1)">',
+    '<p style="background:url(https://evil.example/t.png)">x</p>',
+    '<p style="width: expression(alert(1))">x</p>',
+    '<p style="background:u\\72l(x)">x</p>',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+    '<object data="x.swf"></object>',
+    '<embed embedtype="image" id="1" format="left">',
 ]
 INERT = [
     "<p>各单位：请做好安全生产工作。</p>",
@@ -32,6 +42,9 @@ INERT = [
     '<table><tr><td colspan="2">online 报名</td></tr></table>',
     "<p>脚本标签写作 &lt;script&gt; 时不会执行。</p>",
     '<img src="/uploads/photo.jpg" alt="会议现场">',
+    "<!-- <script>alert(1)</script> -->",  # a comment: a browser runs nothing in it (its text is checked)
+    "<title><img src=x onerror=alert(1)></title>",  # text of <title>, not an element
+    '<p id="p1" class="lead" style="color:#333;font-weight:bold">样式</p>',
 ]
 
 

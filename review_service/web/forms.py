@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from starlette.datastructures import FormData
 
 from checks import Channel, DocType, DraftInput, Metadata
-from checks.html_safety import active_content
+from checks.html_safety import html_refusal
 from review_service.drafts import Content
 
 METADATA_FIELDS = (
@@ -105,9 +105,9 @@ class DraftForm:
         if for_saving:
             if not self.title:
                 problems.append("标题为空。")
-            found = active_content(self.body) if self.body_format == "html" else None
-            if found:
-                problems.append(f"稿件含有脚本、内嵌框架、表单、样式或事件属性等活动内容（{found}），不能送审发布。")
+            refused = html_refusal(self.body) if self.body_format == "html" else None
+            if refused:
+                problems.append(refused.message_zh + "。")
             if self.due_date and not _is_date(self.due_date):
                 problems.append("办结期限须为 YYYY-MM-DD 格式的日期。")
             elif self.due_date and self.draft_id is None and self.due is not None and self.due < beijing_today():

@@ -19,7 +19,7 @@ def vectors() -> list[dict]:
 
 @pytest.mark.parametrize("vector", vectors(), ids=lambda v: v["name"])
 def test_shared_vectors(vector):
-    args = {k: vector[k] for k in ("title", "body", "summary", "body_format")}
+    args = {k: vector[k] for k in ("title", "body", "summary", "body_format", "attachments", "form_version")}
     assert content_hash(**args) == vector["content_hash"]
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from checks.html_safety import active_content
+from checks.html_safety import html_refusal
 from review_service import drafts as service
 from review_service import reports
 from review_service.api.deps import DraftsToken, SessionDep, SettingsDep
@@ -49,14 +49,9 @@ OPEN_STATUSES = ("draft", "in_review", "returned")
 def _content(body: DraftCreate | DraftUpdate) -> service.Content:
     if not body.body.strip():
         raise ApiError(422, "empty_text", "正文为空", "The body is empty")
-    found = active_content(body.body) if body.format == "html" else None
-    if found:
-        raise ApiError(
-            422,
-            "active_content",
-            f"稿件含有脚本、内嵌框架、表单、样式或事件属性等活动内容（{found}），不能送审发布",
-            f"The HTML contains active content ({found}): script, frame, form, style, event handler or unsafe URL",
-        )
+    refused = html_refusal(body.body) if body.format == "html" else None
+    if refused:
+        raise ApiError(422, refused.code, refused.message_zh, refused.message_en, {"offset": refused.offset})
     metadata = body.metadata.model_dump(exclude_none=True) if body.metadata else {}
     return service.Content(body.title, body.body, body.summary, body.format, metadata)
 
@@ -124,6 +119,7 @@ def _version_out(version: DraftVersion) -> VersionOut:
         body=version.body,
         format=version.body_format,
         content_hash=version.content_hash,
+        form_version=version.form_version,
         author=version.draft.author.username
         if version.author_id == version.draft.author_id
         else str(version.author_id),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -14,7 +15,7 @@ from review_client.canonical import content_hash
 from review_client.client import DEFAULT_TIMEOUT, _headers
 from review_client.errors import ReviewError
 from review_client.models import BrowserToken, CheckResult, Draft, DraftVersion, GateResult, MaskResult
-from review_client.receipts import KeySetCache, receipt_kid, verify_receipt
+from review_client.receipts import KeySetCache, receipt_form_version, receipt_kid, verify_receipt
 
 T = TypeVar("T")
 
@@ -179,9 +180,17 @@ class AsyncReviewClient:
         body: str,
         summary: str | None = None,
         format: str = "text",
+        attachments: Iterable[Mapping[str, str]] = (),
         now: dt.datetime | None = None,
     ) -> dict[str, Any]:
-        digest = content_hash(title=title, body=body, summary=summary, body_format=format)
+        digest = content_hash(
+            title=title,
+            body=body,
+            summary=summary,
+            body_format=format,
+            attachments=attachments,
+            form_version=receipt_form_version(receipt),
+        )
         kid = receipt_kid(receipt)
         if self.keys.needs_fetch(kid):
             try:

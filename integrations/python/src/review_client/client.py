@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -13,7 +14,7 @@ from review_client._retry import RetryPolicy, next_wait, parse_success, transpor
 from review_client.canonical import content_hash
 from review_client.errors import ReviewError
 from review_client.models import BrowserToken, CheckResult, Draft, DraftVersion, GateResult, MaskResult
-from review_client.receipts import KeySetCache, receipt_kid, verify_receipt
+from review_client.receipts import KeySetCache, receipt_form_version, receipt_kid, verify_receipt
 
 T = TypeVar("T")
 DEFAULT_TIMEOUT = 10.0
@@ -198,6 +199,7 @@ class ReviewClient:
         body: str,
         summary: str | None = None,
         format: str = "text",
+        attachments: Iterable[Mapping[str, str]] = (),
         now: dt.datetime | None = None,
     ) -> dict[str, Any]:
         """Verify offline that ``receipt`` covers exactly this content on ``channel``; returns its payload.
@@ -205,7 +207,14 @@ class ReviewClient:
         Call it with what is about to be published, right before publishing: a page changed after
         the gate answered no longer matches the receipt (``content_mismatch``).
         """
-        digest = content_hash(title=title, body=body, summary=summary, body_format=format)
+        digest = content_hash(
+            title=title,
+            body=body,
+            summary=summary,
+            body_format=format,
+            attachments=attachments,
+            form_version=receipt_form_version(receipt),
+        )
         kid = receipt_kid(receipt)
         if self.keys.needs_fetch(kid):
             try:

@@ -24,7 +24,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from review_client.errors import ReceiptError
 
 RECEIPT_VERSIONS = frozenset({1})
-MAX_RECEIPT_LIFETIME = dt.timedelta(days=31)
+# Canonical forms whose receipts may still be valid: form 2 receipts (issued before form 3, without a
+# ``form_version`` field) until they expire, form 3 from then on.
+FORM_VERSIONS = frozenset({2, 3})
+# The service issues receipts valid for 7 days; a longer one was not issued by it.
+MAX_RECEIPT_LIFETIME = dt.timedelta(days=7)
 CLOCK_SKEW = dt.timedelta(minutes=2)  # how far in the future a receipt's issued_at may be
 
 
@@ -38,6 +42,17 @@ def _canonical_json(payload: dict[str, Any]) -> bytes:
 
 def _malformed(why: str = "") -> ReceiptError:
     return ReceiptError("receipt_malformed", "回执格式不正确", f"Malformed receipt{': ' + why if why else ''}")
+
+
+def receipt_form_version(receipt: Any) -> int:
+    """The canonical form the receipt's content hash is computed in (2 when the receipt does not say)."""
+    try:
+        version = receipt["payload"].get("form_version", 2)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise _malformed("no payload") from exc
+    if type(version) is not int or version not in FORM_VERSIONS:
+        raise _malformed(f"unsupported canonical form {version!r}")
+    return version
 
 
 def receipt_kid(receipt: Any) -> str:
@@ -92,8 +107,9 @@ def verify_receipt(
 ) -> dict[str, Any]:
     """Signature, key, version, lifetime, expiry, then channel and content hash; returns the payload.
 
-    Pass the hash of what is about to be published (``review_client.canonical.content_hash``) and
-    the channel it goes out on; ``None`` skips that comparison (only for inspecting a receipt).
+    Pass the hash of what is about to be published (``review_client.canonical.content_hash``, in the
+    receipt's ``receipt_form_version``) and the channel it goes out on; ``None`` skips that comparison
+    (only for inspecting a receipt).
     """
     kid = receipt_kid(receipt)
     payload = receipt.get("payload")
@@ -108,6 +124,7 @@ def verify_receipt(
         raise ReceiptError("bad_signature", "回执签名无效", "Invalid receipt signature") from exc
     if payload.get("v") not in RECEIPT_VERSIONS:
         raise _malformed(f"unsupported version {payload.get('v')!r}")
+    receipt_form_version(receipt)
     try:
         issued = dt.datetime.fromisoformat(payload["issued_at"])
         expires = dt.datetime.fromisoformat(payload["expires_at"])
@@ -116,7 +133,7 @@ def verify_receipt(
     except (KeyError, TypeError, ValueError) as exc:
         raise _malformed("bad timestamps") from exc
     if expires - issued > MAX_RECEIPT_LIFETIME:
-        raise _malformed("lifetime over 31 days")
+        raise _malformed(f"lifetime over {MAX_RECEIPT_LIFETIME.days} days")
     now = now or dt.datetime.now(dt.UTC)
     if issued > now + CLOCK_SKEW:
         raise ReceiptError("receipt_not_yet_valid", "回执签发时间晚于当前时间", "Receipt is issued in the future")
