@@ -80,6 +80,25 @@ def _versions(session: Session, digest: str, legacy: str) -> list[DraftVersion]:
     return versions
 
 
+def covers(draft: Draft, digest: object) -> bool:
+    """Whether a receipt's ``digest`` names the draft's approved content: its hash, or, for a version hashed
+    in form 2 (published before form 3), the form-3 hash of its stored source."""
+    state = state_from_json(draft.run_state)
+    if not isinstance(digest, str):
+        return False
+    if digest == state.content_hash:
+        return True
+    version = next((v for v in reversed(draft.versions) if v.content_hash == state.content_hash), None)
+    return (
+        version is not None
+        and version.form_version == 2
+        and digest
+        == content_hash(
+            title=version.title, body=version.body, summary=version.summary, body_format=version.body_format
+        )
+    )
+
+
 def _decide(session: Session, *, keys: KeyStore, channel: Channel, digest: str, legacy: str) -> GateDecision:
     versions = _versions(session, digest, legacy)
     if not versions:

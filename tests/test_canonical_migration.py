@@ -19,8 +19,8 @@ from checks import Channel
 from checks.canonical import content_hash
 from review_service.config import Settings
 from review_service.db import alembic_config
-from review_service.models import DraftVersion, User
-from review_service.publish_gate import decide
+from review_service.models import Draft, DraftVersion, User
+from review_service.publish_gate import covers, decide
 from review_service.signing import KeyStore
 
 AT = "2026-11-30T08:00:00+00:00"
@@ -206,6 +206,11 @@ def test_a_published_version_keeps_its_form_2_hash_and_still_passes_the_gate(mig
             body_format="html",
         )
         assert not refused.allow and refused.reason == "not_reviewed"
+        # a CMS confirming publication with the new receipt names the same approved content
+        draft = session.get(Draft, 4)
+        assert covers(draft, allowed.receipt["payload"]["content_hash"])
+        assert covers(draft, old[4])  # a receipt issued before form 3
+        assert not covers(draft, content_hash(title="标题", body=padded, body_format="html"))
         assert session.query(DraftVersion).count() == len(DRAFTS)
         session.rollback()
     assert dt.datetime.fromisoformat(allowed.receipt["payload"]["issued_at"]).tzinfo is not None

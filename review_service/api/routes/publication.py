@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from review_service import drafts as service
+from review_service import publish_gate
 from review_service.api.deps import PublishToken, SessionDep, SettingsDep
 from review_service.api.refusals import as_api_error
 from review_service.api.routes.drafts import ERRORS_409, DraftId, draft_out
@@ -60,7 +61,7 @@ def confirm_published(
         raise _mismatch("回执属于另一篇稿件", "The receipt is for another draft")
     state = state_from_json(draft.run_state)
     digest = payload.get("content_hash")
-    if digest != state.content_hash or payload.get("channel") != draft.channel:
+    if not publish_gate.covers(draft, digest) or payload.get("channel") != draft.channel:
         raise _mismatch("回执与稿件当前审定内容不一致", "The receipt is for other content than the draft's current one")
     if not isinstance(digest, str) or not _issued_to(session, draft, token.user.id, digest):
         raise ApiError(
@@ -70,7 +71,7 @@ def confirm_published(
             "Only the service account the gate issued this receipt to may confirm publication",
         )
     try:
-        service.confirm_published(session, draft=draft, user=token.user, content_hash=digest)
+        service.confirm_published(session, draft=draft, user=token.user, content_hash=state.content_hash)
     except Refusal as refusal:
         raise as_api_error(refusal) from refusal
     return draft_out(draft, token.user)
