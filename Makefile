@@ -67,15 +67,18 @@ format: install-test
 
 bench: install-test
 	$(PY) -m bench.latency
+	$(PY) -m bench.terms_latency
 
 bench-quality: install-test
 	$(PY) -m bench.quality --devset tests/data/devset.jsonl
 	$(PY) -m bench.quality --devset tests/data/devset_pii2.jsonl
 	$(PY) -m bench.quality --devset tests/data/heldout.jsonl
 	$(PY) -m bench.terms_quality
+	$(PY) -m bench.terms_quality --devset tests/data/terms_formulations_devset.jsonl --quiet
 
 bench-false-alarms: install-test
 	$(PY) -m bench.false_alarms
+	$(PY) -m bench.terms_false_alarms
 
 screenshots: install-test system-deps
 	REVIEW_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser

@@ -2,13 +2,18 @@
 
 Usage::
 
-    python -m bench.terms_quality [--devset PATH] [--json OUT] [--case ID ...] [--min-f1 VALUE]
+    python -m bench.terms_quality [--devset PATH] [--json OUT] [--case ID ...] [--min-f1 VALUE] [--quiet]
 
 The dev set is tests/data/terms_devset.jsonl: the format of tests/data/devset.jsonl (see
 tests/data/README.md) plus ``doc_date`` (the date the text speaks from; outdated names and date-tied
 figures are judged against it). Matching is bench/quality.py's: same category and field, the finding
 overlaps an occurrence of the expected span, one-to-one (maximum bipartite matching per case). Only the
 term categories are scored. Exit status 0 unless ``--min-f1`` is given and the overall F1 is below it.
+
+Cases with an ``error_class`` (tests/data/terms_formulations_devset.jsonl, issue 12: 1 wrong word, 2 incomplete,
+3 collocation/order, 4 superseded, 5 congresses/plenums/sessions, 6 leaders) are also scored per class: a
+positive's matches and misses count for its class, and so does every false alarm on any case of that class
+(its hard negatives included).
 """
 
 from __future__ import annotations
@@ -26,6 +31,16 @@ from bench.quality import Pred, Score, compatible, load_devset, max_matching
 
 DEFAULT_DEVSET = Path(__file__).resolve().parent.parent / "tests" / "data" / "terms_devset.jsonl"
 SCOPE: tuple[str, ...] = ("term.political", "term.banned", "term.outdated")
+
+
+CLASS_NAMES = {
+    1: "1 wrong word",
+    2: "2 incomplete",
+    3: "3 collocation/order",
+    4: "4 superseded",
+    5: "5 meetings",
+    6: "6 leaders",
+}
 
 
 @dataclass
@@ -93,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, metavar="OUT")
     parser.add_argument("--case", action="append", default=[], metavar="ID")
     parser.add_argument("--min-f1", type=float, metavar="VALUE", help="exit 1 if the overall F1 is below VALUE")
+    parser.add_argument("--quiet", action="store_true", help="no per-case lines")
     args = parser.parse_args(argv)
 
     cases = load_devset(args.devset)
@@ -100,11 +116,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         cases = [c for c in cases if c["id"] in set(args.case)]
     engine = build_engine()
     totals = {c: Score() for c in SCOPE}
+    by_class: dict[int, Score] = {}
     results: list[tuple[dict[str, Any], TermCase]] = []
     for case in cases:
         result, per = match(case, predict(engine, case))
         for c in SCOPE:
             totals[c].add(per[c])
+        if "error_class" in case:
+            score = by_class.setdefault(int(case["error_class"]), Score())
+            for c in SCOPE:
+                score.add(per[c])
         results.append((case, result))
     overall = Score()
     for s in totals.values():
@@ -115,8 +136,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{'category':<18}{'TP':>5}{'FP':>5}{'FN':>5}   {'P':>5}   {'R':>5}  {'F1':>5}")
     for name, s in [*totals.items(), ("[all]", overall)]:
         print(f"{name:<18}{s.tp:>5}{s.fp:>5}{s.fn:>5}   {fmt(s.precision)}   {fmt(s.recall)}  {fmt(s.f1)}")
+    if by_class:
+        print(f"\n{'error class':<22}{'TP':>5}{'FP':>5}{'FN':>5}   {'P':>5}   {'R':>5}  {'F1':>5}")
+        for k, s in sorted(by_class.items()):
+            name = CLASS_NAMES.get(k, str(k))
+            print(f"{name:<22}{s.tp:>5}{s.fp:>5}{s.fn:>5}   {fmt(s.precision)}   {fmt(s.recall)}  {fmt(s.f1)}")
     print(f"\nhard negatives with findings: {sum(1 for r in hn if r.fp)}/{len(hn)}")
-    for case, r in results:
+    for case, r in [] if args.quiet else results:
         for p in r.fp:
             print(f"  FP {r.case_id:<8} {p.category:<15} {case['text'][p.start : p.end]!r} rule={p.rule}")
         for item in r.fn:
@@ -127,6 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "hard_negative_cases": len(hn),
             "per_category": {c: s.as_dict() for c, s in totals.items()},
             "all": overall.as_dict(),
+            "per_error_class": {str(k): s.as_dict() for k, s in sorted(by_class.items())},
         }
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     sys.stdout.flush()

@@ -165,19 +165,21 @@ class FormulationAligner:
         return _without_overlaps(hits)
 
     def _is_open(self, canonical: str, written: str) -> bool:
-        """Whether formal prose fills the replaced block with other words too (确保__安全: 粮食, 信息 …)."""
+        """Whether formal prose fills the replaced block with other words (确保__安全: 粮食, 信息 …) and the writer
+        replaced that whole block too; half a word changed (美丽 → 美元) is a slip even in an open slot."""
         edit = variants(canonical, written)
         if edit is None:
             return False
         p = next(i for i in range(len(canonical)) if canonical[i] != written[i])
-        return any((canonical, a, b) in self._open for a in range(p - 1, p + 1) for b in (1, 2) if a <= p < a + b)
+        q = p + len(edit[1])
+        return any((canonical, a, b) in self._open for a in range(p - 1, p + 1) for b in (1, 2) if (a, a + b) == (p, q))
 
     def _plausible(self, op: str, expected: str, got: str) -> bool:
         if op == "delete":
             return not all(c in self.not_slips for c in expected) and bool(_HAN.match(expected))
         if not _HAN.match(got) or (_NUMERAL.search(got) and _NUMERAL.search(expected)):
             return False  # a numeral for a numeral: another congress or plan (fuzzy.py judges ordinals)
-        return not (all(c in self.not_slips for c in got) or all(c in self.not_slips for c in expected))
+        return not all(c in self.not_slips for c in got)  # a function word put in: rewording
 
 
 def open_slots(attested: Mapping[str, tuple[str, ...]]) -> frozenset[tuple[str, int, int]]:

@@ -137,6 +137,18 @@ class FormulationRules:
         return out
 
 
+CORRECTION_MARKERS = ("更正", "勘误", "误为", "误作", "错为", "应为", "纠正为")
+
+
+def _quoted_in_corrections(doc: Document, ctx: DocContext) -> list[tuple[int, int]]:
+    """Source spans of quotations in a correction notice (更正：“乡村复兴战略”应为…): quoting a wrong form is right."""
+    spans = []
+    for s, e in ctx.quoted:
+        if ctx.has_any(s, CORRECTION_MARKERS):
+            spans.append(doc.to_source(s, e))
+    return spans
+
+
 def _first_of_overlapping(findings: list[Finding]) -> list[Finding]:
     """One finding per stretch of text: the earlier rule in the list wins (exact and one-edit rules first)."""
     kept: list[Finding] = []
@@ -179,6 +191,9 @@ class PoliticalCheck:
         out += [_fuzzy_finding(doc, hit) for hit in self.fuzzy.find(ctx, shields)]
         out += self.formulations.findings(doc, ctx, shields)
         out = _first_of_overlapping(out)
+        quoted = _quoted_in_corrections(doc, ctx)
+        if quoted:
+            out = [f for f in out if not any(s <= f.start and f.end <= e for s, e in quoted)]
         if self.sovereignty is not None:
             source = self.sovereignty.source.cite()
             for hit in self.sovereignty.find(ctx):

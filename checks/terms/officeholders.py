@@ -180,6 +180,8 @@ class OfficeholderRules:
                 )
 
     def _looks_back(self, ctx: DocContext, at: int, held: list[Holder]) -> bool:
+        if any(ctx.text.endswith(p, 0, at) for p in self.cal.historical_prefixes):
+            return True  # 原国务院总理, 前总理
         sentence = ctx.sentence_text(at)
         if any(w in sentence for w in self.cal.historical_markers):
             return True

@@ -357,6 +357,7 @@ class CalendarFile(_Strict):
     sources: dict[str, Source] = Field(default_factory=dict)
     future_markers: list[str] = Field(default_factory=list)  # the sentence looks ahead (即将召开)
     historical_markers: list[str] = Field(default_factory=list)  # the sentence looks back (时任)
+    historical_prefixes: list[str] = Field(default_factory=list)  # right before the title or name (原国务院总理)
     plenums: list[Plenum] = Field(default_factory=list)
     npc_sessions: list[Session] = Field(default_factory=list)
     cppcc_sessions: list[Session] = Field(default_factory=list)

@@ -62,8 +62,7 @@ class SessionRules:
 
     def find(self, ctx: DocContext) -> Iterator[SessionHit]:
         yield from self._naming(ctx)
-        if self.cal.known_from <= ctx.doc.doc_date <= self.cal.known_until:
-            yield from self._dates(ctx)
+        yield from self._dates(ctx, self.cal.known_from <= ctx.doc.doc_date <= self.cal.known_until)
 
     # -- names ------------------------------------------------------------------------------------
 
@@ -125,11 +124,12 @@ class SessionRules:
         held = [c.number for c in self.congresses if c.opened <= ctx.doc.doc_date]
         return held[-1] if held else None
 
-    def _dates(self, ctx: DocContext) -> Iterator[SessionHit]:
+    def _dates(self, ctx: DocContext, in_range: bool) -> Iterator[SessionHit]:
+        """Meetings by date; only a session numbered past the fifth is judged outside the calendar's range."""
         date = ctx.doc.doc_date
         current = self._current_cc(ctx)
         cite = self.sources["cpc_plenums"].cite()
-        for m in self._plenum.finditer(ctx.text):
+        for m in self._plenum.finditer(ctx.text) if in_range else ():
             n, k = parse_number(m.group("n")), parse_number(m.group("k"))
             if n is None or k is None or current is None or n < 18 or self._ahead(ctx, m.start()):
                 continue
@@ -166,8 +166,19 @@ class SessionRules:
             session = table.get((n, k))
             if session is not None and session.opened <= date:
                 continue
-            if not table or n < min(t for t, _ in table):
-                continue  # before the table's first term: silent
+            if k > SESSIONS_PER_TERM:
+                yield SessionHit(
+                    m.start(),
+                    m.end(),
+                    "session.session_never_held",
+                    f"每届只举行五次会议，没有“{m.group(0)}”",
+                    None,
+                    f"全国人大、全国政协每届每年举行一次会议，共五次（匹配：“{m.group(0)}”）；"
+                    f"来源：{self.sources['npc_sessions'].cite()}",
+                )
+                continue
+            if not in_range or not table or n < min(t for t, _ in table):
+                continue  # outside the calendar: silent
             held_keys = [key for key, row in table.items() if row.opened <= date]
             upcoming = session is not None or (n, k) == self._next_key(held_keys, SESSIONS_PER_TERM)
             if upcoming and k <= SESSIONS_PER_TERM and not self._told_as_past(ctx, m.end()):
@@ -187,7 +198,7 @@ class SessionRules:
                 f"来源：{self.sources['npc_sessions'].cite()}",
             )
         latest = self._current_cc(ctx)
-        for m in self._congress.finditer(ctx.text):
+        for m in self._congress.finditer(ctx.text) if in_range else ():
             n = parse_number(m.group("n"))
             if n is None or latest is None or n <= latest or self._ahead(ctx, m.start()):
                 continue
