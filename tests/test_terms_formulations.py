@@ -104,3 +104,17 @@ def test_findings_cite_the_rule_and_its_source(engine: CheckEngine) -> None:
     draft = DraftInput(body="统筹推进“五位一体”战略布局。", doc_date=dt.date(2024, 6, 1))
     (finding,) = [f for f in engine.check(draft).findings if f.category == "term.political"]
     assert "collocations.yaml" in finding.explanation and "来源" in finding.explanation
+
+
+def test_an_earlier_session_presented_as_the_latest_is_outdated_not_political(engine: CheckEngine) -> None:
+    text = "认真学习贯彻十三届全国人大五次会议精神。"
+    late = DraftInput(body=text, doc_date=dt.date(2025, 6, 1))
+    (finding,) = [f for f in engine.check(late).findings if f.category.startswith("term.")]
+    assert (finding.category, finding.severity, finding.suggestion) == (
+        "term.outdated",
+        Severity.WARN,
+        "十四届全国人大三次会议",
+    )
+    for when in (dt.date(2022, 6, 1), dt.date(2023, 3, 20), dt.date(2026, 6, 1)):  # latest, grace, beyond the table
+        draft = DraftInput(body=text, doc_date=when)
+        assert [f for f in engine.check(draft).findings if f.category.startswith("term.")] == [], when

@@ -30,6 +30,7 @@ from checks.terms.schema import ProtectedEntry
 
 ALIGN_MIN = 5  # shorter formulations are left to the one-edit slip matcher (fuzzy.py)
 DELETE_MIN = 7  # a shorter formulation with a word dropped is usually ordinary prose
+DELETE_ONE_MIN = 9  # one character dropped from a shorter one is an abbreviation (坚持为民服务)
 MAX_BLOCK_SUB = 2
 MAX_BLOCK_DEL = 4
 ALIGN_KINDS = frozenset({"formulation", "local", "party"})  # agency names: fuzzy.py (foreign bodies abound)
@@ -78,7 +79,7 @@ def variants(canonical: str, written: str) -> tuple[str, str, str] | None:
         return "substitute", block, got
     if m < n and n >= DELETE_MIN:
         d = n - m
-        if d > MAX_BLOCK_DEL or p + q < m:
+        if d > MAX_BLOCK_DEL or p + q < m or (d == 1 and n < DELETE_ONE_MIN):
             return None
         lo = max(m - q, k)  # the dropped block may start anywhere in [m - q, p]: the leftmost inside the anchors
         if lo > p or lo + d > n - k:

@@ -7,18 +7,20 @@ explicit year, a word for last year (去年), or a look ahead (迎接, 到……
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from checks.terms.context import DocContext
 from checks.terms.numerals import NUMBER, parse_number, same_style, to_chinese
-from checks.terms.schema import Anniversary, Congress, DatedFile, PlanPeriod, Source
+from checks.terms.schema import Anniversary, Congress, DatedFile, PlanPeriod, Session, Source
 
 _CN_ORDINAL = "[一二三四五六七八九十]{1,3}"
 DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 _STUDY = "学习|贯彻|落实|领会|宣传|宣讲|践行"
 _CLAUSE = "[^。；！？\n]"
+SESSION_GRACE_DAYS = 30  # the weeks after a session, texts still report on the one before
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +38,23 @@ def _alternation(words: list[str]) -> str:
 
 
 class DatedRules:
-    def __init__(self, data: DatedFile, sources: dict[str, Source], foreign_names: Collection[str] = ()) -> None:
+    def __init__(
+        self,
+        data: DatedFile,
+        sources: dict[str, Source],
+        foreign_names: Collection[str] = (),
+        sessions: dict[str, list[Session]] | None = None,
+        session_source: Source | None = None,
+        sessions_until: dt.date | None = None,
+    ) -> None:
         self.data = data
+        self.sessions = sessions or {}
+        self.session_source = session_source
+        self.sessions_until = sessions_until  # after this day the table may miss a newer session: silent
+        self._session = re.compile(
+            rf"(?:{_STUDY}){_CLAUSE}{{0,40}}?(?P<span>(?P<n>{_CN_ORDINAL})届全国(?P<body>人大|政协)"
+            rf"(?P<k>[一二三四五])次会议)(?=精神)"
+        )
         self.sources = sources
         self.foreign = tuple(foreign_names)
         self._anniversaries = [
@@ -60,6 +77,7 @@ class DatedRules:
     def find(self, ctx: DocContext) -> Iterator[DatedHit]:
         yield from self._find_anniversaries(ctx)
         yield from self._find_congresses(ctx)
+        yield from self._find_sessions(ctx)
         yield from self._find_plans(ctx)
 
     # -- anniversaries -----------------------------------------------------------------------
@@ -149,6 +167,39 @@ class DatedRules:
         if following and any(y < following.opened.year for y in ctx.years_near(at)):
             return True
         return ctx.has_any(at, self.data.historical_markers)
+
+    # -- the latest NPC or CPPCC session -------------------------------------------------------
+
+    def _find_sessions(self, ctx: DocContext) -> Iterator[DatedHit]:
+        """学习贯彻十三届全国人大五次会议精神 in 2025: a session that was held, but is no longer the latest."""
+        date = ctx.doc.doc_date
+        if not self.sessions or self.session_source is None or (self.sessions_until and date > self.sessions_until):
+            return
+        for match in self._session.finditer(ctx.text):
+            rows = self.sessions["政协" if match.group("body") == "政协" else "人大"]
+            held = [r for r in rows if r.opened <= date]
+            n, k = parse_number(match.group("n")), parse_number(match.group("k"))
+            this = next((r for r in held if (r.term, r.number) == (n, k)), None)
+            if this is None or this is held[-1]:
+                continue  # not held (term.political judges it) or the latest
+            latest = held[-1]
+            if (date - latest.opened).days <= SESSION_GRACE_DAYS or ctx.has_any(
+                match.start("span"), self.data.historical_markers
+            ):
+                continue
+            body = "全国政协" if match.group("body") == "政协" else "全国人大"
+            name = f"{to_chinese(latest.term)}届{body}{to_chinese(latest.number)}次会议"
+            span = match.group("span")
+            yield DatedHit(
+                match.start("span"),
+                match.end("span"),
+                "session.latest",
+                f"文稿日期为{date.isoformat()}，最近一次是{name}（{latest.opened.isoformat()}开幕），"
+                f"“{span}精神”不宜作为当前学习贯彻的内容",
+                name,
+                f"全国人大、全国政协历次会议日期见 calendar.yaml（匹配：“{match.group(0)}”）；"
+                f"来源：{self.session_source.cite()}",
+            )
 
     # -- the current five-year plan ------------------------------------------------------------
 

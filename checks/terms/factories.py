@@ -101,7 +101,14 @@ def build_outdated(lexicon: TermLexicon, is_word: IsWord) -> OutdatedCheck:
     foreign = foreign_names(lexicon)
     outdated = [r for r in lexicon.outdated if r.category == "term.outdated"]
     exact = ExactMatcher(outdated, lexicon.historical_markers, lexicon.historical_prefixes, foreign)
-    dated = DatedRules(lexicon.dated, lexicon.sources, foreign) if lexicon.dated is not None else None
+    dated = None
+    if lexicon.dated is not None:
+        sessions = source = until = None
+        if lexicon.calendar is not None:
+            cal = lexicon.calendar
+            sessions = {"人大": list(cal.npc_sessions), "政协": list(cal.cppcc_sessions)}
+            source, until = lexicon.sources.get("npc_sessions"), cal.known_until
+        dated = DatedRules(lexicon.dated, lexicon.sources, foreign, sessions, source, until)
     severity = Severity(lexicon.dated.severity) if lexicon.dated is not None else Severity.WARN
     return OutdatedCheck(exact, dated, shield_of(lexicon), is_word, severity)
 
