@@ -7,7 +7,9 @@ from checks.engine import CheckFactory, Resources
 from checks.formatting.doc_number import DocNumberCheck
 from checks.formatting.metadata_required import MetadataRequiredCheck
 from checks.formatting.number_date import NumberDateCheck
+from checks.formatting.number_usage import NumberUsageCheck
 from checks.formatting.punctuation import PunctuationCheck
+from checks.formatting.punctuation_usage import PunctuationUsageCheck
 
 
 def doc_number(resources: Resources) -> Check:
@@ -22,6 +24,14 @@ def number_date(resources: Resources) -> Check:
     return NumberDateCheck()
 
 
+def number_usage(resources: Resources) -> Check:
+    return NumberUsageCheck()
+
+
+def punctuation_usage(resources: Resources) -> Check:
+    return PunctuationUsageCheck()
+
+
 def metadata_required(resources: Resources) -> Check:
     return MetadataRequiredCheck()
 
@@ -30,5 +40,7 @@ FACTORIES: dict[str, CheckFactory] = {
     DocNumberCheck.name: doc_number,
     PunctuationCheck.name: punctuation,
     NumberDateCheck.name: number_date,
+    NumberUsageCheck.name: number_usage,
+    PunctuationUsageCheck.name: punctuation_usage,
     MetadataRequiredCheck.name: metadata_required,
 }

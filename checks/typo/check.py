@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
@@ -14,11 +14,23 @@ from checks.finding import Finding, Severity
 from checks.segmenter import Token
 from checks.typo.corrector import Correction, Corrector
 from checks.typo.features import Area
-from checks.typo.findings import CATEGORY, correction_finding, misspelling_finding
+from checks.typo.findings import (
+    CATEGORY,
+    correction_finding,
+    idiom_finding,
+    misspelling_finding,
+    nonword_finding,
+    usage_finding,
+)
+from checks.typo.idioms import IdiomHit
+from checks.typo.layers import LAYERS, TypoLayers
 from checks.typo.misspellings import MisspellingHit
 from checks.typo.model import TypoModel
+from checks.typo.nonwords import NonWordHit
 from checks.typo.protect import book_title_spans, protected_mask
+from checks.typo.quoted_errors import quoted_error_spans
 from checks.typo.symbols import is_cjk
+from checks.typo.usage import UsageHit
 from checks.typo.words import FREQ_THRESHOLDS, WordLookup
 
 COMMON_WORD_FREQ = 50  # a list item that is a word this common is not a name
@@ -28,6 +40,9 @@ COMMON_WORD_FREQ = 50  # a list item that is a word this common is not a name
 class Analysis:
     misspellings: list[MisspellingHit]
     corrections: list[Correction]
+    usage: list[UsageHit] = field(default_factory=list)
+    idioms: list[IdiomHit] = field(default_factory=list)
+    nonwords: list[NonWordHit] = field(default_factory=list)
 
 
 class TypoCheck:
@@ -42,10 +57,24 @@ class TypoCheck:
     scope: ClassVar[Scope] = "text"
     severity: ClassVar[Severity] = Severity.WARN
 
-    def __init__(self, model: TypoModel, words: WordLookup, surnames: frozenset[str]) -> None:
+    def __init__(
+        self,
+        model: TypoModel,
+        words: WordLookup,
+        surnames: frozenset[str],
+        layers: TypoLayers | None = None,
+        enabled: Iterable[str] = LAYERS,
+    ) -> None:
+        """Without ``layers`` only the curated list and the corrector run (as when the scorer is fitted);
+        ``enabled`` picks layers by name (``LAYERS``), for measuring each one on its own."""
         self.model = model
         self.words = words
         self.surnames = surnames
+        self.layers = layers
+        self.enabled = frozenset(enabled)
+        unknown = self.enabled - set(LAYERS)
+        if unknown:
+            raise ValueError(f"unknown typo layers: {sorted(unknown)}")
         self.corrector = Corrector(model.lm, model.confusion, model.scorer, words)
 
     def touchable(self, text: str, tokens: Sequence[Token], hits: list[MisspellingHit]) -> np.ndarray:
@@ -60,6 +89,8 @@ class TypoCheck:
         )
         for hit in hits:
             mask[hit.start : hit.end] = True
+        for start, end in quoted_error_spans(text):
+            mask[start:end] = True
         cjk = np.fromiter((is_cjk(ch) for ch in text), dtype=bool, count=len(text))
         return cjk & ~mask
 
@@ -67,12 +98,14 @@ class TypoCheck:
         """Curated hits (outside book titles) and where the statistical corrector may act."""
         starts = frozenset(t.start for t in tokens)
         ends = frozenset(t.end for t in tokens)
-        titles = book_title_spans(text)
+        titles = book_title_spans(text) + quoted_error_spans(text)
         hits = [
             h
             for h in self.model.misspellings.find(text, starts, ends)
             if not any(s < h.end and h.start < e for s, e in titles)
         ]
+        if "misspelling" not in self.enabled:
+            hits = []
         return hits, Area(self.touchable(text, tokens, hits), *self.token_levels(text, tokens))
 
     def token_levels(self, text: str, tokens: Sequence[Token]) -> tuple[np.ndarray, np.ndarray]:
@@ -86,14 +119,40 @@ class TypoCheck:
 
     def analyze(self, text: str, tokens: Sequence[Token], threshold: float | None = None) -> Analysis:
         hits, area = self.prepare(text, tokens)
-        return Analysis(hits, self.corrector.correct(text, area, threshold))
+        touchable = area.touchable
+        usage: list[UsageHit] = []
+        idioms: list[IdiomHit] = []
+        nonwords: list[NonWordHit] = []
+        if self.layers is not None:
+            if "usage" in self.enabled:
+                # A usage rule reads grammar, not names: it only needs its word outside titles and quotations.
+                usage = [h for h in self.layers.usage.find(text, tokens) if touchable[h.start : h.end].all()]
+                _hide(touchable, ((h.start, h.end) for h in usage))
+            if "idiom" in self.enabled:
+                idioms = self.layers.idioms.find(text, touchable)
+                _hide(touchable, ((h.start, h.end) for h in idioms))
+        corrections = self.corrector.correct(text, area, threshold) if "char" in self.enabled else []
+        if self.layers is not None and "nonword" in self.enabled:
+            # what the character model already fixed (and its neighbours) is not a non-word left to find
+            _hide(touchable, ((c.pos - 1, c.pos + 2) for c in corrections))
+            nonwords = self.layers.nonwords.find(text, touchable, tokens)
+        return Analysis(hits, corrections, usage, idioms, nonwords)
 
     def run(self, doc: Document) -> list[Finding]:
         result = self.analyze(doc.text, doc.tokens)
-        findings = [misspelling_finding(doc, hit, self.severity) for hit in result.misspellings]
+        severity = self.severity
+        findings = [misspelling_finding(doc, hit, severity) for hit in result.misspellings]
+        findings += [usage_finding(doc, hit, severity) for hit in result.usage]
+        findings += [idiom_finding(doc, hit, severity) for hit in result.idioms]
+        findings += [nonword_finding(doc, hit, severity) for hit in result.nonwords]
         threshold = self.model.scorer.threshold
-        findings += [correction_finding(doc, c, self.words, threshold, self.severity) for c in result.corrections]
-        return findings
+        findings += [correction_finding(doc, c, self.words, threshold, severity) for c in result.corrections]
+        return sorted(findings, key=lambda f: (f.start, f.end))
+
+
+def _hide(mask: np.ndarray, spans: Iterable[tuple[int, int]]) -> None:
+    for start, end in spans:
+        mask[max(0, start) : end] = False
 
 
 _COMMON_BUCKET = next(i + 1 for i, t in enumerate(FREQ_THRESHOLDS) if t >= COMMON_WORD_FREQ)

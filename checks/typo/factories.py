@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from checks.engine import CheckFactory, Resources
 from checks.typo.check import TypoCheck
+from checks.typo.layers import load_layers
 from checks.typo.model import load_model
 from checks.typo.words import WordLookup
 
@@ -15,8 +16,10 @@ def load_surnames(resources: Resources) -> frozenset[str]:
 
 
 def build_typo_check(resources: Resources) -> TypoCheck:
-    model = load_model(resources.config.dictionaries_dir / "typo")
-    return TypoCheck(model, WordLookup(resources.segmenter.dictionary_tag), load_surnames(resources))
+    folder = resources.config.dictionaries_dir / "typo"
+    model = load_model(folder)
+    words = WordLookup(resources.segmenter.dictionary_tag)
+    return TypoCheck(model, words, load_surnames(resources), load_layers(folder, model, words))
 
 
 FACTORIES: dict[str, CheckFactory] = {"typo": build_typo_check}

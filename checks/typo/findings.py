@@ -6,7 +6,10 @@ from checks.check import make_finding
 from checks.document import Document
 from checks.finding import Finding, Severity
 from checks.typo.corrector import Correction
+from checks.typo.idioms import IdiomHit
 from checks.typo.misspellings import MisspellingHit
+from checks.typo.nonwords import NonWordHit
+from checks.typo.usage import UsageHit
 from checks.typo.words import WordLookup
 
 CATEGORY = "typo"
@@ -24,6 +27,58 @@ def misspelling_finding(doc: Document, hit: MisspellingHit, severity: Severity) 
         suggestion=entry.right,
         rule=f"typo.misspelling:{entry.wrong}",
         explanation=f"易错词表条目“{entry.wrong}→{entry.right}”（来源：{entry.source}）",
+    )
+
+
+def usage_finding(doc: Document, hit: UsageHit, severity: Severity) -> Finding:
+    rule = hit.rule
+    context = doc.text[max(0, hit.start - 6) : hit.end + 6]
+    return make_finding(
+        doc,
+        category=CATEGORY,
+        start=hit.start,
+        end=hit.end,
+        severity=severity,
+        message=f"用词不当：此处“{rule.wrong}”应为“{rule.right}”",
+        suggestion=rule.right,
+        rule=f"typo.usage:{rule.id}",
+        explanation=f"{rule.why}（依据：{rule.source}；语境：“{context}”）",
+    )
+
+
+def idiom_finding(doc: Document, hit: IdiomHit, severity: Severity) -> Finding:
+    return make_finding(
+        doc,
+        category=CATEGORY,
+        start=hit.start,
+        end=hit.end,
+        severity=severity,
+        message=f"成语或固定搭配疑有错字：“{hit.written}”应为“{hit.idiom}”",
+        suggestion=hit.idiom,
+        rule=f"typo.idiom:{hit.written}→{hit.idiom}",
+        explanation=(
+            f"“{hit.written}”与成语（固定搭配）“{hit.idiom}”仅差一字，“{hit.written[hit.pos - hit.start]}”"
+            f"与“{hit.idiom[hit.pos - hit.start]}”易混；该写法不见于规范文本语料，"
+            f"改后语言模型对数概率提高{hit.gain:.1f}"
+        ),
+    )
+
+
+def nonword_finding(doc: Document, hit: NonWordHit, severity: Severity) -> Finding:
+    written = doc.text[hit.start : hit.end]
+    return make_finding(
+        doc,
+        category=CATEGORY,
+        start=hit.start,
+        end=hit.end,
+        severity=severity,
+        message=f"疑似错别字：“{written}”应为“{hit.word}”",
+        suggestion=hit.word,
+        rule=f"typo.nonword:{written}→{hit.word}",
+        explanation=(
+            f"“{written}”不是词语，且“{hit.wrong}”与相邻字的组合不见于规范文本语料；“{hit.wrong}”与“{hit.right}”易混，"
+            f"改后构成常用词“{hit.word}”，语言模型对数概率提高{hit.gain:.1f}"
+        ),
     )
 
 

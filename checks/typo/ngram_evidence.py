@@ -1,0 +1,50 @@
+"""Small questions the rule layers ask the character language model: is this n-gram attested, and how much
+more probable does a change make the text around it.
+
+Only the public lookups of ``CharLM`` are used, so the layers stay independent of how the model is stored.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from checks.typo.lm import CharLM
+from checks.typo.ngram_hash import MAX_ORDER, sliding_windows, suffix_hashes
+from checks.typo.symbols import BOUNDARY, encode
+
+REACH = MAX_ORDER - 1  # a change alters the log-probability of itself and the next REACH characters
+
+
+def attested(lm: CharLM, grams: list[str]) -> np.ndarray:
+    """For each string of 1–MAX_ORDER characters: is it an n-gram of the model (seen in formal prose)?"""
+    out = np.zeros(len(grams), dtype=bool)
+    by_len: dict[int, list[int]] = {}
+    for k, g in enumerate(grams):
+        if 1 <= len(g) <= MAX_ORDER:
+            by_len.setdefault(len(g), []).append(k)
+    for length, rows in by_len.items():
+        windows = np.stack([encode(grams[k]) for k in rows])
+        out[rows] = lm.lookup(suffix_hashes(windows)[length - 1]).found
+    return out
+
+
+def change_gain(lm: CharLM, text: str, start: int, replacement: str) -> float:
+    """log P(text with text[start:start+len(replacement)] replaced) − log P(text), over the characters it touches."""
+    end = start + len(replacement)
+    lo, hi = max(0, start - REACH), min(len(text), end + REACH)
+    before = text[lo:hi]
+    after = text[lo:start] + replacement + text[end:hi]
+    scores = _span_logprob(lm, [before, after], start - lo, len(replacement) + REACH)
+    return float(scores[1] - scores[0])
+
+
+def _span_logprob(lm: CharLM, texts: list[str], first: int, count: int) -> np.ndarray:
+    """Sum of log P of characters first … first+count−1 (a closing boundary past the end) of each text."""
+    rows = []
+    for text in texts:
+        codes = np.concatenate([encode(text), np.array([BOUNDARY], dtype=np.uint64)])
+        windows = sliding_windows(codes, MAX_ORDER, BOUNDARY)
+        rows.append(windows[first : min(first + count, len(codes))])
+    sizes = [len(r) for r in rows]
+    logp = lm.window_logprob(np.ascontiguousarray(np.concatenate(rows)))
+    return np.array([chunk.sum() for chunk in np.split(logp, np.cumsum(sizes)[:-1])])

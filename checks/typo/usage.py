@@ -1,0 +1,164 @@
+"""Layer 3, real-word confusions that style guides list (截止/截至, 反映/反应, 的/地/得 …), as data.
+
+Both words of such a pair are correct words, so neither a dictionary nor a character model can tell the slip
+from the intended use; what tells them apart is the context the style guide names (截至 before a date, 得 after
+a verb before a degree complement). Each rule in ``dictionaries/typo/usage_rules.yaml`` names the written word,
+the intended one, the context that must hold (text before and after, part of speech of the neighbouring words),
+the contexts that rule it out, and its source; a rule never fires on the word alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick
+import yaml
+
+from checks.segmenter import Token
+
+LOOK = 24  # characters of context a condition may see on each side
+_FIELDS = frozenset(
+    {"id", "wrong", "right", "before", "after", "not_before", "not_after", "before_pos", "after_pos", "source", "why"}
+)
+
+
+class UsageRuleError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class UsageRule:
+    id: str
+    wrong: str
+    right: str
+    source: str
+    why: str
+    before: re.Pattern[str] | None = None  # must match the text just before (anchored at its end)
+    after: re.Pattern[str] | None = None  # must match the text just after (anchored at its start)
+    not_before: re.Pattern[str] | None = None
+    not_after: re.Pattern[str] | None = None
+    before_pos: tuple[str, ...] = ()  # POS tag prefixes of the token ending where the word starts
+    after_pos: tuple[str, ...] = ()  # … of the token starting where the word ends
+
+    def holds(self, text: str, start: int, end: int, tokens: TokenIndex) -> bool:
+        left, right = text[max(0, start - LOOK) : start], text[end : end + LOOK]
+        if self.before and not self.before.search(left):
+            return False
+        if self.after and not self.after.match(right):
+            return False
+        if self.not_before and self.not_before.search(left):
+            return False
+        if self.not_after and self.not_after.match(right):
+            return False
+        if self.before_pos and not _tag_in(tokens.ending_at(start), self.before_pos):
+            return False
+        return not (self.after_pos and not _tag_in(tokens.starting_at(end), self.after_pos))
+
+
+def _tag_in(token: Token | None, prefixes: tuple[str, ...]) -> bool:
+    return token is not None and any(
+        token.pos == p or (p.endswith("*") and token.pos.startswith(p[:-1])) for p in prefixes
+    )
+
+
+class TokenIndex:
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self._by_start = {t.start: t for t in tokens}
+        self._by_end = {t.end: t for t in tokens}
+
+    def starting_at(self, offset: int) -> Token | None:
+        return self._by_start.get(offset)
+
+    def ending_at(self, offset: int) -> Token | None:
+        return self._by_end.get(offset)
+
+    def is_token(self, start: int, end: int) -> bool:
+        token = self._by_start.get(start)
+        return token is not None and token.end == end
+
+
+@dataclass(frozen=True, slots=True)
+class UsageHit:
+    start: int
+    end: int
+    rule: UsageRule
+
+
+def _pattern(value: object, rule_id: str, key: str) -> re.Pattern[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise UsageRuleError(f"rule {rule_id}: {key} must be a regular expression string")
+    try:
+        return re.compile(value + "$" if key in ("before", "not_before") else value)
+    except re.error as exc:
+        raise UsageRuleError(f"rule {rule_id}: {key} is not a valid regular expression: {exc}") from exc
+
+
+def parse_rules(data: object) -> list[UsageRule]:
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise UsageRuleError("usage rules: expected a mapping with a list under 'rules'")
+    rules, seen = [], set()
+    for raw in data["rules"]:
+        if not isinstance(raw, dict):
+            raise UsageRuleError("usage rules: every rule is a mapping")
+        rule_id = str(raw.get("id", ""))
+        unknown = set(raw) - _FIELDS
+        missing = {"id", "wrong", "right", "source", "why"} - set(raw)
+        if unknown or missing or rule_id in seen:
+            raise UsageRuleError(
+                f"rule {rule_id or '?'}: unknown {sorted(unknown)}, missing {sorted(missing)}, or a duplicate id"
+            )
+        if not any(k in raw for k in ("before", "after", "before_pos", "after_pos")):
+            raise UsageRuleError(f"rule {rule_id}: a rule needs a context condition, never the word alone")
+        seen.add(rule_id)
+        rules.append(
+            UsageRule(
+                rule_id, str(raw["wrong"]), str(raw["right"]), str(raw["source"]), str(raw["why"]),
+                _pattern(raw.get("before"), rule_id, "before"), _pattern(raw.get("after"), rule_id, "after"),
+                _pattern(raw.get("not_before"), rule_id, "not_before"),
+                _pattern(raw.get("not_after"), rule_id, "not_after"),
+                tuple(raw.get("before_pos", ())), tuple(raw.get("after_pos", ())),
+            )
+        )  # fmt: skip
+    return rules
+
+
+class UsageRules:
+    def __init__(self, rules: Sequence[UsageRule]) -> None:
+        self.rules = tuple(rules)
+        self._automaton = ahocorasick.Automaton()
+        by_word: dict[str, list[UsageRule]] = {}
+        for rule in self.rules:
+            by_word.setdefault(rule.wrong, []).append(rule)
+        for word, group in by_word.items():
+            self._automaton.add_word(word, tuple(group))
+        if by_word:
+            self._automaton.make_automaton()
+
+    @classmethod
+    def load(cls, path: Path) -> UsageRules:
+        return cls(parse_rules(yaml.safe_load(path.read_text(encoding="utf-8"))))
+
+    def find(self, text: str, tokens: Sequence[Token]) -> list[UsageHit]:
+        """The first rule whose context holds, per occurrence of a listed word; non-overlapping, longest first."""
+        if not self.rules:
+            return []
+        index = TokenIndex(tokens)
+        hits = []
+        for last, group in self._automaton.iter(text):
+            end = last + 1
+            start = end - len(group[0].wrong)
+            for rule in group:
+                if rule.holds(text, start, end, index):
+                    hits.append(UsageHit(start, end, rule))
+                    break
+        hits.sort(key=lambda h: (-(h.end - h.start), h.start))
+        taken: list[UsageHit] = []
+        for hit in hits:
+            if all(hit.end <= t.start or hit.start >= t.end for t in taken):
+                taken.append(hit)
+        return sorted(taken, key=lambda h: h.start)
