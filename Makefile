@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 # files, so it is installed without dependencies (see README, "pycorrector").
 PYCORRECTOR := pycorrector==1.1.4
 
-.PHONY: run install install-test system-deps test test-integrations lint format bench bench-quality bench-false-alarms bench-scale dictionaries screenshots clean
+.PHONY: run install install-test system-deps test test-integrations lint format bench bench-quality bench-typo bench-false-alarms bench-scale dictionaries screenshots clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,10 @@ bench-quality: install-test
 	$(PY) -m bench.quality --devset tests/data/heldout.jsonl
 	$(PY) -m bench.terms_quality
 	$(PY) -m bench.terms_quality --devset tests/data/terms_formulations_devset.jsonl --quiet
+
+# The typo gate layer by layer: planted-error dev and held-out sets, false alarms on measuring-only prose, cost.
+bench-typo: install-test
+	$(PY) -m bench.typo_quality
 
 bench-false-alarms: install-test
 	$(PY) -m bench.false_alarms

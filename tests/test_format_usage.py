@@ -93,3 +93,17 @@ def test_findings_cite_the_standard(engine: CheckEngine) -> None:
 def test_html_entities_in_an_html_body_are_not_remnants(engine: CheckEngine) -> None:
     html = "<p>请各单位&nbsp;按时报送。</p><p>2024年工作要点</p>"
     assert list(engine.check(DraftInput(body=html, is_html=True)).findings) == []
+
+
+def test_a_skip_is_a_hint_and_a_repeat_a_warning() -> None:
+    engine = build_engine(EngineConfig(enabled=("format.number_usage",)))
+    findings = engine.check(DraftInput(body="一、总则\n二、职责\n四、附则\n四、其他")).findings
+    assert [(f.severity.value, f.message[:4]) for f in findings] == [("info", "序号跳号"), ("warn", "序号重复")]
+
+
+def test_texts_older_than_the_standards_keep_the_usage_of_their_time(engine: CheckEngine) -> None:
+    import datetime as dt
+
+    text = "经过二、三个月，约300余人参加，制定2001-2005年规划。"
+    assert list(engine.check(DraftInput(body=text, doc_date=dt.date(2001, 3, 5))).findings) == []
+    assert len(engine.check(DraftInput(body=text, doc_date=dt.date(2024, 3, 5))).findings) == 3

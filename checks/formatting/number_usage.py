@@ -6,7 +6,11 @@
 - one number is written in one kind of numeral: 5千万 → 5000万, 3百 → 300 (万 and 亿 may serve as units);
 - when the first year of a range carries 年, so does the second (2023年—2025 → 2023年—2025年);
 - numbered headings run on: 一、二、四 skips 三, and item 54 missing between 53 and 55 is reported where the
-  sequence breaks (a restart at 1 begins a new list).
+  sequence breaks (a restart at 1 begins a new list); a skip is a hint (an excerpt may skip items on purpose), a
+  repeated or backward number a warning.
+
+The usage rules apply to texts dated from GB/T 15835—2011's entry into force (2011-11-01); older texts followed the
+usage of their time (二、三个月 was common). The numbering rule applies to any date.
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ from typing import ClassVar
 
 from checks.check import Scope
 from checks.document import Document
-from checks.finding import Finding
+from checks.finding import Finding, Severity
 from checks.formatting.hits import Hit
-from checks.formatting.number_date import cn_small_to_int, int_to_cn_small
+from checks.formatting.number_date import GBT_15835_2011, cn_small_to_int, int_to_cn_small, reference_date
 
 CATEGORY = "format.number_date"
 NUMBERS = "GB/T 15835—2011《出版物上数字用法》"
@@ -50,14 +54,10 @@ class NumberUsageCheck:
 
     def run(self, doc: Document) -> list[Finding]:
         text = doc.text
-        hits = [
-            *_stacked(text),
-            *_decimal_yu(text),
-            *_cn_pair_comma(text),
-            *_mixed(text),
-            *_year_ranges(text),
-            *_enumerations(text),
-        ]
+        hits = list(_enumerations(text))
+        if reference_date(doc) >= GBT_15835_2011:
+            # a text written before the standard took effect is judged by the usage of its time
+            hits += [*_stacked(text), *_decimal_yu(text), *_cn_pair_comma(text), *_mixed(text), *_year_ranges(text)]
         return [h.to_finding(doc, CATEGORY) for h in sorted(hits, key=lambda h: (h.start, h.end))]
 
 
@@ -193,10 +193,14 @@ def _enumerations(text: str) -> Iterator[Hit]:
         want = int_to_cn_small(expected) if kind.startswith("cn") else str(expected)
         before = int_to_cn_small(prev[0]) if kind.startswith("cn") else str(prev[0])
         problem = "重复" if value == prev[0] else ("跳号" if value > expected else "顺序颠倒")
+        # A skipped number may be an excerpt of a longer list (items quoted selectively): a hint to verify. A repeated
+        # or backward number is wrong whatever the intent.
+        severity = Severity.INFO if problem == "跳号" else Severity.WARN
         yield Hit(
             m.start("n"), m.end("n"), f"{CATEGORY}.enumeration",
             f"序号{problem}：上一项为“{before}”，此处为“{shown}”，应为“{want}”（或补上缺少的项）",
             None,
             f"{NUMBERS}：层次序号应连续编排（此处前一项为“{before}”，本项为“{shown}”；可能漏项、多项或编号有误，"
             "请核对后修改）",
+            severity=severity,
         )  # fmt: skip

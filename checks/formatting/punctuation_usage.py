@@ -7,12 +7,14 @@ published:
   《《民法典》》 is one title;
 - markup left in plain text (<p>, </p>, &nbsp;) would be published literally: the tag goes, the entity becomes
   the character it names;
+- (the two rules above apply to texts dated from GB/T 15834—2011's entry into force, 2012-06-01)
 - mojibake (锟斤拷, replacement characters �, UTF-8 read as GBK or Latin-1) cannot be repaired by a rule; it is
   located so that the editor pastes the text again from its source.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterator
@@ -22,10 +24,12 @@ from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding
 from checks.formatting.hits import Hit
+from checks.formatting.number_date import reference_date
 from checks.formatting.textspans import inside, verbatim_spans
 
 CATEGORY = "format.punctuation"
 MARKS = "GB/T 15834—2011《标点符号用法》"
+GBT_15834_2011 = dt.date(2012, 6, 1)
 _RANGE = re.compile(
     r"(?<![\d.\-－~～/:：A-Za-z])(?P<a>\d{1,4}(?:\.\d+)?)(?P<sep>-|－|~)(?P<b>\d{1,4}(?:\.\d+)?)(?![\d.\-－/])"
     r"(?P<unit>年|个|人|天|周|小时|分钟|岁|万|亿|元|米|公里|千米|吨|平方米|亩|%|％|倍|次|名|家|项|件|张|层|户|所|座)"
@@ -54,7 +58,9 @@ class PunctuationUsageCheck:
     def run(self, doc: Document) -> list[Finding]:
         text = doc.text
         skip = verbatim_spans(text)
-        hits = [*_ranges(text, skip), *_nested_titles(text), *_mojibake(text)]
+        hits = list(_mojibake(text))
+        if reference_date(doc) >= GBT_15834_2011:  # older texts followed the usage of their time
+            hits += [*_ranges(text, skip), *_nested_titles(text)]
         findings = [h.to_finding(doc, CATEGORY) for h in hits]
         if not (doc.draft.is_html and doc.field == "body"):
             # Normalization reads markup remnants of plain text as markup (so the other checks see clean prose);
