@@ -21,7 +21,7 @@ from checks.terms.context import IsWord
 from checks.terms.dated import DatedRules
 from checks.terms.exact import ExactMatcher
 from checks.terms.fuzzy import FuzzyMatcher
-from checks.terms.lexicon import TermLexicon, load_lexicon
+from checks.terms.lexicon import TermLexicon, load_lexicon, terms_dir
 from checks.terms.officeholders import OfficeholderRules
 from checks.terms.sessions import SessionRules
 from checks.terms.shield import Shield
@@ -33,8 +33,23 @@ def org_list_dirs(config: EngineConfig) -> tuple[Path, ...]:
     return tuple(Path(p) for p in getattr(config, "term_list_dirs", ()) or ())
 
 
+_LEXICONS: dict[tuple, TermLexicon] = {}
+
+
+def _fingerprint(dictionaries_dir: Path, org_dirs: tuple[Path, ...]) -> tuple:
+    """The term files and their change times: a changed or added file (an organisation list) reloads."""
+    files = [p for d in (terms_dir(dictionaries_dir), *org_dirs) if d.is_dir() for p in sorted(d.rglob("*"))]
+    return (dictionaries_dir, org_dirs, tuple((str(p), p.stat().st_mtime_ns) for p in files if p.is_file()))
+
+
 def load_for(resources: Resources) -> TermLexicon:
-    return load_lexicon(resources.config.dictionaries_dir, org_list_dirs(resources.config))
+    """The lexicon, read once per process for the three term checks (and again only when a file changed)."""
+    org_dirs = org_list_dirs(resources.config)
+    key = _fingerprint(resources.config.dictionaries_dir, org_dirs)
+    if key not in _LEXICONS:
+        _LEXICONS.clear()
+        _LEXICONS[key] = load_lexicon(resources.config.dictionaries_dir, org_dirs)
+    return _LEXICONS[key]
 
 
 WORD_MIN_FREQ = 20  # two characters with at least this jieba frequency are a word (信封, 补偿)
