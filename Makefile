@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 # files, so it is installed without dependencies (see README, "pycorrector").
 PYCORRECTOR := pycorrector==1.1.4
 
-.PHONY: run install install-test system-deps test test-integrations lint format bench bench-quality bench-typo bench-false-alarms bench-scale dictionaries screenshots clean
+.PHONY: run install install-test system-deps test test-integrations test-deploy wheelhouse lint format bench bench-quality bench-typo bench-false-alarms bench-scale dictionaries screenshots clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,15 @@ test: install-test system-deps
 test-integrations: install-test $(WAGTAIL_VENV)/.installed
 	REVIEW_SERVICE_VENV=$(CURDIR)/$(VENV) $(WAGTAIL_VENV)/bin/python -m pytest -q -p no:cacheprovider \
 		integrations/wagtail/tests
+
+# The docker compose deployment, run for real (docker, images, operator scenario with fault trials).
+# Installs docker.io and a compose with apt if missing and starts dockerd if none runs; see deploy/.
+test-deploy: install
+	PYTHON=$(CURDIR)/$(PY) bash deploy/test-deploy.sh
+
+# The Python packages of the project image, built here so the image build needs no network.
+wheelhouse: install
+	$(PY) deploy/wheelhouse.py build/wheelhouse
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -22,6 +22,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from review_service.api.main import create_app
     from review_service.db import unit_of_work, upgrade
+    from review_service.first_run import write_secrets
     from review_service.models import ApiToken
     from review_service.signing import KeyStore
     from review_service.tokens import ensure_service_account, issue_token
@@ -41,18 +42,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     base = f"http://{host}:{port}"
     print(f"发布前审校服务 review-service listening on {base}  (data: {settings.data_dir.resolve()})")
     print(f"Web (审核队列与撰稿工作台): {base}/   API docs: {base}/docs")
-    if admin_password:
-        print("First run: administrator account 'admin' created; one-time password (change it at first login):")
-        print(f"  {admin_password}")
-    if first_token:
-        print("First run: an API token with scope 'check' was created (shown only once):")
-        print(f"  {first_token}")
-    else:
-        print("Create an API token with: review-service token create NAME")
-    token_hint = first_token or "$TOKEN"
-    print("Try it:")
+    if admin_password or first_token:
+        secrets = write_secrets(settings.data_dir, admin_password=admin_password, api_token=first_token)
+        made = [n for n, v in (("管理员 admin 的一次性密码", admin_password), ("一个 API 令牌", first_token)) if v]
+        print(f"首次运行：{'和'.join(made)}已写入 {secrets.resolve()}（仅服务账户可读，用后请删除）")
+    if not first_token:
+        print("创建 API 令牌：review-service token create NAME")
+    print("试一试：")
     print(
-        f"  curl -s {base}/api/v1/check -H 'Authorization: Bearer {token_hint}' "
+        f"  curl -s {base}/api/v1/check -H 'Authorization: Bearer $TOKEN' "
         "-H 'Content-Type: application/json' -d '{\"text\": \"联系电话：13800138000\"}'"
     )
     sys.stdout.flush()

@@ -16,6 +16,10 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("var"), description="SQLite file, keys, uploads, logs")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in data_dir")
+    database_password: str | None = Field(
+        default=None,
+        description="password for database_url, given apart so that any character works (no URL escaping)",
+    )
     broker_url: str | None = Field(default=None, description="Celery broker (redis://…); unset = in-process")
     host: str = "127.0.0.1"
     port: int = 8000
@@ -78,6 +82,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "database_url",
+        "database_password",
         "broker_url",
         "webhook_url",
         "webhook_secret",
@@ -116,6 +121,12 @@ class Settings(BaseSettings):
 
     @property
     def sqlalchemy_url(self) -> str:
+        if self.database_url and self.database_password is not None:
+            from sqlalchemy.engine import make_url
+
+            # SQLAlchemy escapes the password as the URL needs (@ / : # % …); pasting it into the URL would not.
+            url = make_url(self.database_url).set(password=self.database_password)
+            return url.render_as_string(hide_password=False)
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'review.db').resolve()}"

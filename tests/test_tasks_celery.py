@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -211,11 +212,13 @@ def test_archive_recheck_fans_out_over_the_bulk_queue(stack, tmp_path):
 
 
 def test_worker_ping_is_a_working_health_check(stack):
-    _client, _people, settings, redis, _worker = stack
-    cli = [sys.executable, "-m", "review_service.cli", "worker-ping", "--timeout", "3"]
+    _client, _people, settings, redis, worker = stack
+    # a timeout far above the subprocess limit: only a ping that returns at the reply can pass
+    cli = [sys.executable, "-m", "review_service.cli", "worker-ping", "--timeout", "600"]
     env = {**os.environ, "REVIEW_DATA_DIR": str(settings.data_dir), "REVIEW_BROKER_URL": redis.url}
-    alive = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=60)
-    assert alive.returncode == 0 and "checks-" in alive.stdout, alive.stderr
+    alive = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=120)
+    assert alive.returncode == 0, alive.stderr
+    assert f"-{worker.process.pid}@{socket.gethostname()}" in alive.stdout, alive.stdout  # this host's worker
     nobody = {**env, "REVIEW_BROKER_URL": f"redis://127.0.0.1:{_free_port()}/0"}
     dead = subprocess.run(cli, env=nobody, capture_output=True, text=True, timeout=60)
     assert dead.returncode == 1 and "Traceback" not in dead.stderr

@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import warnings
 from functools import lru_cache
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.exceptions import CPendingDeprecationWarning
+from celery.signals import worker_process_init, worker_ready
 
 from review_service.config import Settings
 
@@ -26,6 +28,9 @@ TASK_RECHECK_BATCH = "review.recheck_batch"
 TASK_QUEUES = {TASK_CHECK_VERSION: QUEUE_CHECKS, TASK_RECHECK_BATCH: QUEUE_BULK}
 # Redis re-delivers an unacknowledged message after this long; above the longest task (a batch).
 VISIBILITY_TIMEOUT_S = 3600
+# A new pool process reports "up" only after building the check engine (worker_process_init), which
+# takes seconds, and far longer on a busy machine; Celery's 4 s default killed replacements in a loop.
+PROC_ALIVE_TIMEOUT_S = 300
 
 
 def create_celery(broker_url: str | None) -> Celery:
@@ -39,6 +44,10 @@ def create_celery(broker_url: str | None) -> Celery:
         task_routes={name: {"queue": queue} for name, queue in TASK_QUEUES.items()},
         broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT_S},
         broker_connection_retry_on_startup=True,
+        # A task running when the broker connection drops goes on and stores its result in the
+        # database; its message, never acknowledged, comes back later and finds the row done.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
+        worker_proc_alive_timeout=PROC_ALIVE_TIMEOUT_S,
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
     )
@@ -83,3 +92,13 @@ def _load_engine(**_: object) -> None:
     from review_service.check_service import get_check_engine
 
     get_check_engine()
+
+
+@worker_ready.connect
+def _quiet_reconnect_notice(**_: object) -> None:
+    """Celery warns on every broker reconnect that the setting above will change in Celery 6.
+
+    The choice is deliberate and pinned in the configuration, so the notice is noise in the logs.
+    Filtered once the worker is ready: Celery resets the warning filters while it sets up logging.
+    """
+    warnings.filterwarnings("ignore", message=r"\s*In Celery 5\.1 ", category=CPendingDeprecationWarning)

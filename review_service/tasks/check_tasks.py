@@ -23,6 +23,7 @@ from review_service.db import unit_of_work
 from review_service.models import CheckRun, utcnow
 from review_service.org_dictionary import Overlay
 from review_service.tasks.celery_app import TASK_CHECK_VERSION, TASK_RECHECK_BATCH, worker_name
+from review_service.tasks.heartbeat import heartbeat
 
 log = logging.getLogger(__name__)
 CHECKING, DONE, FAILED = "checking", "done", "failed"
@@ -108,7 +109,8 @@ def check_version_now(settings: Settings, version_id: int) -> str:
             fail(session, prepared.run_id, f"gave up after {prepared.attempts - 1} attempts")
         return "failed"
     try:
-        result = run_check(prepared.draft, prepared.overlay)
+        with heartbeat(settings, prepared.run_id):  # the sweep tells this running check from a dead one
+            result = run_check(prepared.draft, prepared.overlay)
     except TRANSIENT:  # may go away: leave the run checking and let the caller retry (or the sweep)
         log.warning("check of version %s hit a transient error; will retry", version_id, exc_info=True)
         raise

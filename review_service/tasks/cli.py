@@ -43,6 +43,10 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         return 3
     if args.nice:
         lower_priority(args.nice)  # bulk re-checks yield the CPU to the API and to interactive checks
+    from review_service.tasks.ping import node_name, register
+
+    name = node_name(names)
+    register(name, settings.broker_url)  # for `review-service worker-ping` (the container's health check)
     argv = [
         "worker",
         "--queues",
@@ -52,7 +56,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         "--loglevel",
         args.loglevel,
         "--hostname",
-        f"{'-'.join(names)}-{os.getpid()}@%h",
+        name,
         "--without-gossip",
         "--without-mingle",
     ]
@@ -61,23 +65,10 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _ping(args: argparse.Namespace, settings: Settings) -> int:
-    """Health check: does a worker on this host answer over the broker?"""
-    import socket
+    """Health check: do the workers started on this host answer over the broker?"""
+    from review_service.tasks.ping import check
 
-    from review_service.tasks.celery_app import create_celery
-
-    if not settings.broker_url:
-        print("需要设置 REVIEW_BROKER_URL / REVIEW_BROKER_URL is not set", file=sys.stderr)
-        return 1
-    try:
-        replies = create_celery(settings.broker_url).control.ping(timeout=args.timeout)
-    except Exception as exc:  # broker down: unhealthy, not a traceback
-        print(f"broker unreachable: {exc}", file=sys.stderr)
-        return 1
-    host = "@" + socket.gethostname()
-    mine = [name for reply in replies for name in reply if name.endswith(host)]
-    print("workers answering: " + (", ".join(mine) or "none"))
-    return 0 if mine else 1
+    return check(settings.broker_url, args.timeout)
 
 
 def _sweep(args: argparse.Namespace, settings: Settings) -> int:

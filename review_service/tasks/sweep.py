@@ -6,9 +6,10 @@ waiting; anything waiting longer than REVIEW_CHECK_OVERDUE_SECONDS is sent again
 is harmless: the tasks are idempotent.
 
 Work that has *started* is different: a big batch (or a slow check) may run for longer than the
-overdue time while perfectly healthy. A started row only counts as lost once its start (for a
-re-check batch: its heartbeat, which the worker refreshes while it works through the pages) is
-older than ``STARTED_GRACE_FACTOR`` times the overdue time.
+overdue time while perfectly healthy. Both refresh a heartbeat while they run (``started_at``): a
+draft check every few seconds (tasks/heartbeat.py), so a check whose worker died counts as lost
+once its heartbeat is ``CHECK_STALE_SECONDS`` old; a re-check batch between pages, so it counts as
+lost once its heartbeat is older than ``STARTED_GRACE_FACTOR`` times the overdue time.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from review_service.config import Settings
 from review_service.db import unit_of_work
 from review_service.models import CheckRun, RecheckBatch, utcnow
 from review_service.tasks.celery_app import TASK_CHECK_VERSION, TASK_RECHECK_BATCH, enqueue
+from review_service.tasks.heartbeat import CHECK_STALE_SECONDS
 
 log = logging.getLogger(__name__)
 # A started row is presumed lost only when its start / heartbeat is this many overdue periods old.
@@ -37,6 +39,11 @@ def started_grace(settings: Settings, overdue: dt.timedelta | None = None) -> dt
     return base * STARTED_GRACE_FACTOR
 
 
+def check_grace(settings: Settings, overdue: dt.timedelta | None = None) -> dt.timedelta:
+    """How long a started draft check stays presumed alive without a heartbeat."""
+    return min(dt.timedelta(seconds=CHECK_STALE_SECONDS), started_grace(settings, overdue))
+
+
 @dataclass
 class SweepResult:
     versions: list[int] = field(default_factory=list)
@@ -47,12 +54,16 @@ class SweepResult:
 def lost(waiting, everything, cutoff: dt.datetime, started_cutoff: dt.datetime | None = None) -> list:  # type: ignore[no-untyped-def]
     """The waiting rows whose message is presumably gone.
 
-    A row counts once it was sent before the cutoff and, if it has started, its start (a batch's
-    heartbeat) is older than ``started_cutoff`` (default: the cutoff); and either the queue has
-    moved past it (a row sent later has started: the queue is first-in first-out, so this one's
-    message is gone) or the queue is not moving at all (nothing started since the cutoff and no
-    worker is still busy with a started row: the broker or the workers lost it). A long but moving backlog is left
-    alone, so a busy day does not flood the queue with duplicates.
+    A started row whose last message is the one that started it (not re-sent since) counts once
+    its heartbeat is older than ``started_cutoff`` (default: the cutoff): the worker that took the
+    message stopped beating, so it is gone, whatever the rest of the queue does.
+
+    Any other row counts once it was sent before the cutoff (and, if it has started, its
+    heartbeat is older than ``started_cutoff``); and either the queue has moved past it (a row sent
+    later has started: the queue is first-in first-out, so this one's message is gone) or the
+    queue is not moving at all (nothing started since the cutoff and no worker is still busy with a
+    started row: the broker or the workers lost it). A long but moving backlog is left alone, so a
+    busy day does not flood the queue with duplicates.
     """
     started_cutoff = cutoff if started_cutoff is None else started_cutoff
     started = [row for row in everything if row.started_at is not None]
@@ -63,7 +74,12 @@ def lost(waiting, everything, cutoff: dt.datetime, started_cutoff: dt.datetime |
     due = []
     for row in waiting:
         sent, began = _aware(row.enqueued_at), _aware(row.started_at)
-        if (sent is not None and sent >= cutoff) or (began is not None and began >= started_cutoff):
+        if began is not None and began >= started_cutoff:
+            continue  # running: its heartbeat is fresh
+        if began is not None and (sent is None or sent <= began):
+            due.append(row)  # its worker stopped beating, and nothing was sent since it started
+            continue
+        if sent is not None and sent >= cutoff:
             continue
         overtaken = last_sent_started is not None and sent is not None and sent < last_sent_started
         if overtaken or not moving:
@@ -80,13 +96,14 @@ def sweep(settings: Settings, *, now: dt.datetime | None = None, overdue: dt.tim
     now = now or utcnow()
     cutoff = now - (overdue if overdue is not None else dt.timedelta(seconds=settings.check_overdue_seconds))
     started_cutoff = now - started_grace(settings, overdue)
+    check_cutoff = now - check_grace(settings, overdue)  # draft checks beat every few seconds
     result = SweepResult()
     with unit_of_work(settings) as session:
         waiting = list(session.scalars(select(CheckRun).where(CheckRun.state == "checking")))
         if waiting:
             recent = list(session.scalars(select(CheckRun).where(CheckRun.started_at >= cutoff)))
             everything = [*waiting, *recent, *_latest_started(session, CheckRun)]
-            for run in lost(waiting, everything, cutoff, started_cutoff):
+            for run in lost(waiting, everything, cutoff, check_cutoff):
                 if run.attempts >= settings.task_max_attempts:
                     run.state, run.error, run.finished_at = "failed", f"gave up after {run.attempts} attempts", now
                     result.failed_versions.append(run.version_id)
