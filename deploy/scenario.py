@@ -5,7 +5,9 @@ operator does — reads the first-run secrets, checks a text with the API token,
 drafts that the worker containers check, scales the workers — and breaks things on the way: a pool
 process killed with SIGKILL, a worker container killed, Redis stopped and started, PostgreSQL
 stopped and restarted. At the end every check must be ``done``, stored exactly once (the workers'
-own logs count the stores), and none lost. Standard library only: it runs with the host's python3.
+own logs count the stores), and none lost. Standard library only, except the attachment step,
+which draws its scanned image with Pillow and a CJK font (tests/attachment_factory.py; test-deploy
+runs this with the project's Python).
 
 Prints one line per step and a closing "deploy: N passed, M failed"; writes the measurements as
 JSON (first argument). Exit status 1 when any step failed.
@@ -218,6 +220,37 @@ def check_text() -> str:
     return f"verdict {body['verdict']}, {len(body['findings'])} finding(s)"
 
 
+def multipart(fields: dict[str, str], name: str, filename: str, data: bytes) -> tuple[bytes, str]:
+    boundary = "review-deploy-boundary-7d1f"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+    parts.append(head.encode() + b"Content-Type: application/octet-stream\r\n\r\n" + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+@step("attachment: a scanned image is read by OCR inside the container, offline")
+def attachment_ocr() -> str:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.attachment_factory import rendered_image  # Pillow and a CJK font on this host
+
+    scan = rendered_image(["联系电话：13800138000"])
+    body, content_type = multipart({"channel": "website"}, "file", "scan.png", scan)
+    request = urllib.request.Request(API + "/api/v1/check/file", data=body, method="POST")
+    request.add_header("Content-Type", content_type)
+    request.add_header("Authorization", f"Bearer {state['token']}")
+    try:
+        with urllib.request.urlopen(request, timeout=300) as response:
+            status, answer = response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        status, answer = error.code, error.read().decode("utf-8", "replace")
+    assert status == 200, (status, answer)
+    categories = [f["category"] for f in answer["findings"]]
+    assert "pii.phone" in categories, answer
+    return f"PNG read by OCR: {categories}"
+
+
 @step("an editor's draft is checked by a worker container")
 def first_draft() -> str:
     out = compose("exec", "-T", "api", "review-service", "user", "create", "editor1", "--role", "editor")
@@ -384,6 +417,7 @@ def main() -> int:
         secrets,
         readiness,
         check_text,
+        attachment_ocr,
         first_draft,
         scale,
         ping,

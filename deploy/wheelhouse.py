@@ -28,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_BACKEND = ["setuptools>=68", "wheel"]
+# rapidocr asks for opencv-python, whose cv2 loads the X11/OpenGL libraries (libGL.so.1) that a server
+# image does not have; the headless build is the same cv2 without them, at the same version.
+HEADLESS = {"opencv_python": "opencv-python-headless", "opencv_contrib_python": "opencv-contrib-python-headless"}
 
 
 def pins() -> list[str]:
@@ -102,6 +105,11 @@ def build(folder: Path, python: str = sys.executable) -> None:
     pip(python, "wheel", "-q", "--no-deps", "--wheel-dir", str(folder), *pins())
     for own in folder.glob("review_service-*.whl"):  # the image installs the project from its source
         own.unlink()
+    for wheel in sorted(folder.glob("*.whl")):
+        name, version = wheel.name.split("-")[:2]
+        if name in HEADLESS:
+            wheel.unlink()
+            pip(python, "wheel", "-q", "--no-deps", "--wheel-dir", str(folder), f"{HEADLESS[name]}=={version}")
     stripped = [w.name.split("-")[0] for w in sorted(folder.glob("*.whl")) if strip_wheel(w)]
     marker.write_text(stamp(python), encoding="utf-8")
     size = sum(w.stat().st_size for w in folder.glob("*.whl")) / 2**20
