@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from checks import Channel
 from checks.canonical import FORM_VERSION, content_hash
 from review_service import audit
+from review_service.draft_attachments import manifest
 from review_service.models import Draft, DraftVersion, User, utcnow
 from review_service.signing import RECEIPT_TTL, KeyStore
 from review_service.workflow_state import definitions, state_from_json
@@ -38,10 +39,13 @@ def decide(
     body: str,
     summary: str | None,
     body_format: str,
+    attachments: list[tuple[str, str]] | None = None,
 ) -> GateDecision:
     digest = content_hash(title=title, body=body, summary=summary, body_format=body_format)
     legacy = content_hash(title=title, body=body, summary=summary, body_format=body_format, form_version=2)
     decision = _decide(session, keys=keys, channel=channel, digest=digest, legacy=legacy)
+    if decision.allow:
+        decision = _check_attachments(session, decision, sorted(attachments or []))
     audit.append(
         session,
         kind="gate_allow" if decision.allow else "gate_refuse",
@@ -59,6 +63,33 @@ def decide(
             }
         )
     return decision
+
+
+def _check_attachments(session: Session, decision: GateDecision, sent: list[tuple[str, str]]) -> GateDecision:
+    """The CMS publishes exactly the approved attachments: same names, same SHA-256, nothing more or less."""
+    draft = session.get(Draft, decision.draft_id)
+    approved = sorted((entry.name, entry.sha256) for entry in manifest(session, draft)) if draft else []
+    if sent == approved:
+        return decision
+    missing = sorted({name for name, _ in approved} - {name for name, _ in sent})
+    extra = sorted({name for name, _ in sent} - {name for name, _ in approved})
+    changed = sorted(name for name, digest in sent if (name, digest) not in approved and name not in extra)
+    detail = "；".join(
+        part
+        for part in (
+            f"缺少：{'、'.join(missing)}" if missing else "",
+            f"未经审核：{'、'.join(extra)}" if extra else "",
+            f"内容已变：{'、'.join(changed)}" if changed else "",
+        )
+        if part
+    )
+    return _refuse(
+        decision.content_hash,
+        "attachments_mismatch",
+        f"附件与审核通过的不一致（{detail}）",
+        "The attachments differ from the approved set (names and SHA-256)",
+        draft,
+    )
 
 
 def _refuse(digest: str, reason: str, zh: str, en: str, draft: Draft | None = None) -> GateDecision:

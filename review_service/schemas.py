@@ -214,6 +214,9 @@ class GateRequest(BaseModel):
     body: str
     summary: str | None = Field(default=None, max_length=10000)
     format: Literal["text", "html"] = "text"
+    attachments: list[AttachmentRef] = Field(
+        default_factory=list, max_length=100, description="the attachments published with it: name and SHA-256 each"
+    )
 
 
 class GateResponse(BaseModel):
@@ -365,3 +368,22 @@ class FileCheckResponse(BaseModel):
     stats: dict[str, object]
     text: str = Field(description="the text extracted from the file; finding offsets point into it")
     file: FileInfoOut
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    name: str
+    sha256: str
+    size: int
+    type: str
+    verdict: Literal["pass", "warn", "block"]
+    findings: list[LocatedFindingOut]
+    text_chars: int
+    masked_from: str | None = Field(default=None, description="SHA-256 of the unmasked original (一键脱敏)")
+
+
+class AttachmentRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")

@@ -70,7 +70,7 @@ def check_attachment(
     else:
         categories = TABLE_CATEGORIES if extracted.kind in TABLE_KINDS else DOCUMENT_CATEGORIES
         draft = DraftInput(body="", channel=channel, doc_type=doc_type, doc_date=doc_date)
-        report.findings.extend(_check_text(engine, extracted, draft, categories, limits.chunk_chars))
+        report.findings.extend(check_text(engine, extracted, draft, categories, limits.chunk_chars))
         report.findings.extend(LocatedFinding(f.with_changes(field=FIELD), {"file": name}) for f in hidden)
     report.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
     return report
@@ -93,7 +93,7 @@ def unsupported_finding(kind: str) -> Finding:
     )
 
 
-def _check_text(
+def check_text(
     engine: CheckEngine, extracted: Extracted, draft: DraftInput, categories: tuple[str, ...], chunk_chars: int
 ) -> list[LocatedFinding]:
     text = extracted.text

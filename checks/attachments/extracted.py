@@ -64,12 +64,16 @@ class Extracted:
     def text(self) -> str:
         return "".join(self.parts)
 
-    def location_at(self, offset: int) -> dict[str, Any] | None:
+    def piece_at(self, offset: int) -> Piece | None:
         i = bisect_right(self.piece_starts, offset) - 1
         if i < 0:
             return None
         piece = self.pieces[i]
-        return piece.location if offset < max(piece.end, piece.start + 1) else None
+        return piece if offset < max(piece.end, piece.start + 1) else None
+
+    def location_at(self, offset: int) -> dict[str, Any] | None:
+        piece = self.piece_at(offset)
+        return piece.location if piece else None
 
     def chunks(self, limit: int) -> list[tuple[int, int, int | None]]:
         """Line ranges [first, last) of about ``limit`` characters, plus the header line to repeat."""

@@ -12,6 +12,7 @@ from review_service.api.docs import install_docs
 from review_service.api.limits import UPLOAD_PATHS, BodySizeLimit
 from review_service.api.routes import (
     archive,
+    attachments,
     auth,
     check,
     countersign,
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(auth.router, prefix=API_PREFIX)
     app.include_router(check.router, prefix=API_PREFIX)
     app.include_router(drafts.router, prefix=API_PREFIX)
+    app.include_router(attachments.router, prefix=API_PREFIX)
     app.include_router(gate.router, prefix=API_PREFIX)
     app.include_router(publication.router, prefix=API_PREFIX)
     app.include_router(notifications.router, prefix=API_PREFIX)

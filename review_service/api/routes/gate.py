@@ -30,6 +30,7 @@ def publish_gate(body: GateRequest, session: SessionDep, settings: SettingsDep, 
         body=body.body,
         summary=body.summary,
         body_format=body.format,
+        attachments=[(a.name, a.sha256) for a in body.attachments],
     )
     return GateResponse(
         decision="allow" if decision.allow else "refuse",

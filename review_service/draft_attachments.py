@@ -1,0 +1,150 @@
+"""Attachments of a draft: checked on upload, stored in the database, listed with their findings.
+
+They may change only while the author can change the draft's content (a draft, or one returned
+for changes); after submission the set is what reviewers approved, and the publish gate checks
+that a CMS publishes exactly that set (names and SHA-256).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from checks.attachments.check import AttachmentReport
+from checks.attachments.errors import AttachmentError
+from checks.attachments.mask import MaskedCopy, mask_attachment
+from review_service import audit
+from review_service.attachment_service import verdict
+from review_service.check_service import get_check_engine
+from review_service.config import Settings
+from review_service.errors import ApiError
+from review_service.models import Draft, DraftAttachment, User
+from review_service.org_dictionary import Overlay
+
+EDITABLE_STATUSES = ("draft", "returned")
+MAX_ATTACHMENTS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestEntry:
+    name: str
+    sha256: str
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def attachments_of(session: Session, draft: Draft) -> list[DraftAttachment]:
+    query = select(DraftAttachment).where(DraftAttachment.draft_id == draft.id).order_by(DraftAttachment.name)
+    return list(session.scalars(query))
+
+
+def manifest(session: Session, draft: Draft) -> list[ManifestEntry]:
+    """The set the canonical content and the gate cover: each attachment's name and SHA-256, by name."""
+    return [ManifestEntry(a.name, a.sha256) for a in attachments_of(session, draft)]
+
+
+def require_editable(draft: Draft, user: User) -> None:
+    if draft.author_id != user.id:
+        raise ApiError(403, "not_author", "只有稿件作者可以增删附件", "Only the draft's author may change attachments")
+    if draft.status not in EDITABLE_STATUSES:
+        raise ApiError(
+            409,
+            "attachments_locked",
+            "稿件已送审或已通过，附件不能再改动；如需修改请先退回",
+            "Attachments are fixed once the draft is submitted",
+        )
+
+
+def store(
+    session: Session, *, draft: Draft, user: User, name: str, data: bytes, report: AttachmentReport
+) -> DraftAttachment:
+    """Add a checked file; the caller ran the check before opening the transaction."""
+    require_editable(draft, user)
+    existing = attachments_of(session, draft)
+    if any(a.name == name for a in existing):
+        raise ApiError(409, "attachment_exists", f"已有同名附件“{name}”，请先删除或改名", "An attachment has this name")
+    if len(existing) >= MAX_ATTACHMENTS:
+        raise ApiError(
+            409, "too_many_attachments", f"每篇稿件最多 {MAX_ATTACHMENTS} 个附件", "Too many attachments on this draft"
+        )
+    attachment = DraftAttachment(
+        draft_id=draft.id,
+        name=name,
+        sha256=sha256_of(data),
+        size=len(data),
+        kind=report.kind,
+        data=data,
+        findings=findings_json(report),
+        verdict=verdict(report),
+        text_chars=len(report.text),
+        uploaded_by=user.id,
+    )
+    session.add(attachment)
+    session.flush()
+    audit.append(
+        session,
+        kind="attachment_add",
+        actor_id=user.id,
+        draft_id=draft.id,
+        data={"name": name, "sha256": attachment.sha256, "size": len(data), "verdict": attachment.verdict},
+    )
+    return attachment
+
+
+def remove(session: Session, *, draft: Draft, user: User, attachment: DraftAttachment) -> None:
+    require_editable(draft, user)
+    audit.append(
+        session,
+        kind="attachment_remove",
+        actor_id=user.id,
+        draft_id=draft.id,
+        data={"name": attachment.name, "sha256": attachment.sha256},
+    )
+    session.delete(attachment)
+
+
+def masked_copy(data: bytes, name: str, settings: Settings, overlay: Overlay | None) -> MaskedCopy:
+    try:
+        return mask_attachment(get_check_engine(overlay), data, name, settings.attachment_limits())
+    except AttachmentError as exc:
+        raise ApiError(exc.status, exc.code, exc.message, exc.message_en) from exc
+
+
+def replace_with_masked(
+    session: Session,
+    *,
+    draft: Draft,
+    user: User,
+    attachment: DraftAttachment,
+    copy: MaskedCopy,
+    report: AttachmentReport,
+) -> DraftAttachment:
+    """The masked copy takes the original's place (the unmasked bytes must not stay publishable)."""
+    require_editable(draft, user)
+    original = attachment.sha256
+    attachment.name = copy.name
+    attachment.data = copy.data
+    attachment.sha256 = sha256_of(copy.data)
+    attachment.size = len(copy.data)
+    attachment.kind = copy.kind
+    attachment.findings = findings_json(report)
+    attachment.verdict = verdict(report)
+    attachment.text_chars = len(report.text)
+    attachment.masked_from = original
+    audit.append(
+        session,
+        kind="attachment_mask",
+        actor_id=user.id,
+        draft_id=draft.id,
+        data={"name": copy.name, "sha256": attachment.sha256, "masked_from": original, "masked": copy.masked},
+    )
+    return attachment
+
+
+def findings_json(report: AttachmentReport) -> list[dict]:
+    return [{**located.finding.to_dict(), "location": located.location} for located in report.findings]
