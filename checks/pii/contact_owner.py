@@ -12,6 +12,8 @@ from enum import Enum
 
 # How far back (characters, within the line) the cues are looked for.
 WINDOW = 40
+# A contact block ("联系方式：\n…办公室\n电话：…\n邮箱：…") is read this far back across lines.
+BLOCK_WINDOW = 240
 
 
 class Owner(Enum):
@@ -62,7 +64,27 @@ def owner_of(text: str, start: int) -> Owner:
         return Owner.OFFICE
     if any(cue in line for cue in FOOTER_CUES):
         return Owner.OFFICE
+    if _BARE_LABEL.fullmatch(clause.strip()) and _office_block(text[max(0, line_start - BLOCK_WINDOW) : line_start]):
+        return Owner.OFFICE
     return Owner.PERSON
+
+
+# A line that only labels the contact (电话：, 电子邮箱：, 通讯地址：) inherits the owner of its block.
+_BARE_LABEL = re.compile(
+    r"(?:[一二三四五六七八九十\d]+[、.．])?\s*(?:联系|举报|咨询|监督|办公|值班)?"
+    r"(?:电话|手机|传真|电子邮\s*箱|邮箱|电子邮件|邮件|信箱|通讯地址|通信地址|地址)\s*[：:]?\s*"
+)
+
+
+def _office_block(before: str) -> bool:
+    """The lines before say that the contacts below are an office's (反映…办公室, 通讯地址, 邮编)."""
+    if any(cue in before for cue in PRIVATE_CUES[:12]):
+        return False
+    office_words = ("反映", "异议", "举报", "咨询", "监督", "联系方式", "通讯地址", "通信地址", "邮编", "邮政编码")
+    return any(word in before for word in office_words) and bool(_ORGANISATION_ANYWHERE.search(before))
+
+
+_ORGANISATION_ANYWHERE = re.compile(r"(?:办公室|委员会|组委会|领导小组|中心|局|厅|部|办|政府|街道|院)")
 
 
 def is_free_mail(address: str) -> bool:

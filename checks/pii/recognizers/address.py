@@ -25,6 +25,7 @@ OFFICE_CONTEXT = (
     "办公地址", "办公地点", "受理地点", "受理地址", "服务大厅", "窗口", "单位地址", "机关地址", "办事地点",
     "报名地点", "办理地点", "地点：", "会议", "通讯地址", "邮寄地址", "咨询地址", "现场地址", "集合地点",
 )  # fmt: skip
+OFFICE_LABEL_REACH = 24
 OFFICE_WORDS = (
     "政府", "局", "委员会", "中心", "办公室", "大厅", "法院", "检察院", "医院", "学校", "公司", "银行", "大楼",
     "事务所", "服务站", "派出所", "办事处", "党群", "馆", "卫生院", "营业厅",
@@ -60,7 +61,9 @@ class AddressRecognizer(EntityRecognizer):
             end = match.end()
             value = text[start:end]
             window = text[max(0, start - 14) : start]
-            if any(w in window for w in OFFICE_CONTEXT) or any(w in value for w in OFFICE_WORDS):
+            # an office address may wrap onto the next line after its label (通讯地址：…府右街\n力学胡同3号)
+            office_window = text[max(0, start - OFFICE_LABEL_REACH) : start]
+            if any(w in office_window for w in OFFICE_CONTEXT) or any(w in value for w in OFFICE_WORDS):
                 continue
             if any(w in window[-6:] for w in OFFICE_OWNERS):
                 continue
