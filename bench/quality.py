@@ -112,12 +112,13 @@ def build_draft(case: dict[str, Any]) -> Any:
     )
 
 
-def predict(engine: Any, case: dict[str, Any]) -> list[Pred]:
+def predict(engine: Any, case: dict[str, Any], *, alarms_only: bool = False) -> list[Pred]:
+    """Findings in scope; ``alarms_only`` leaves out ``info`` hints (an office's free mailbox is not an alarm)."""
     result = engine.check(build_draft(case))
     return [
         Pred(f.category, f.field, int(f.start), int(f.end), str(f.rule), str(f.message))
         for f in result.findings
-        if f.category in SCOPE
+        if f.category in SCOPE and not (alarms_only and f.severity.value == "info")
     ]
 
 
@@ -382,11 +383,11 @@ def missed_thresholds(
 # ----------------------------------------------------------------------------- main
 
 
-def run(engine: Any, cases: Sequence[dict[str, Any]]) -> list[CaseResult]:
+def run(engine: Any, cases: Sequence[dict[str, Any]], *, alarms_only: bool = False) -> list[CaseResult]:
     results = []
     for case in cases:
         try:
-            preds = predict(engine, case)
+            preds = predict(engine, case, alarms_only=alarms_only)
         except Exception as exc:  # a report, not a test: keep going and show the error
             res = match_case(case, [])
             frame = traceback.extract_tb(exc.__traceback__)[-1]
@@ -410,6 +411,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="GROUP=VALUE",
         help="fail (exit 1) if the F1 of GROUP (pii, secret, format, metadata, all or a category) is below VALUE",
     )
+    parser.add_argument(
+        "--alarms-only", action="store_true", help="score block and warn findings only (info hints are not alarms)"
+    )
     args = parser.parse_args(argv)
 
     cases = load_devset(args.devset)
@@ -423,7 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from checks import build_engine
 
     engine = build_engine()
-    results = run(engine, cases)
+    results = run(engine, cases, alarms_only=args.alarms_only)
     report = build_report(args.devset, cases, results)
     per = score(results)
     groups = group_scores(per)

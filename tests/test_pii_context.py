@@ -92,3 +92,14 @@ def test_reply_to_a_citizen_names_are_warned(check):
     text = "王建华先生：您好！您反映的小区噪音问题已收悉，现答复如下。"
     result = check(text, doc_type=DocType.REPLY)
     assert [(s, f.suggestion) for s, f in found(result, "pii.person_name")] == [("warn", "王*华")]
+
+
+def test_the_context_dev_set_is_what_its_generator_writes():
+    import json
+    from pathlib import Path
+
+    from bench.make_pii_context_devset import OUT, build
+
+    written = [json.loads(line) for line in Path(OUT).read_text(encoding="utf-8").splitlines()]
+    assert written == build()
+    assert len(written) >= 200 and sum(c["hard_negative"] for c in written) * 2 == len(written)
