@@ -10,11 +10,14 @@ from typing import Any
 from checks.attachments.detect import TYPE_LABELS
 from checks.attachments.extracted import Extracted
 from checks.attachments.limits import AttachmentLimits
+from checks.attachments.name_columns import CATEGORY as NAME_CATEGORY
+from checks.attachments.name_columns import blank, name_cells, name_findings
 from checks.attachments.read import read_attachment
 from checks.attachments.spreadsheet import HIDDEN_LABELS
 from checks.document import Channel, DocType, DraftInput
 from checks.engine import CheckEngine
 from checks.finding import Finding, Severity
+from checks.pii.purpose import OPENING, Purpose, purpose_of
 
 FIELD = "attachment"
 UNSUPPORTED = "attachment.unsupported"
@@ -68,9 +71,8 @@ def check_attachment(
     if extracted.kind not in TYPE_LABELS or extracted.kind in ("doc", "wps", "ofd", "zip", "unknown"):
         report.findings.append(LocatedFinding(unsupported_finding(extracted.kind), {"file": name}))
     else:
-        categories = TABLE_CATEGORIES if extracted.kind in TABLE_KINDS else DOCUMENT_CATEGORIES
         draft = DraftInput(body="", channel=channel, doc_type=doc_type, doc_date=doc_date)
-        report.findings.extend(check_text(engine, extracted, draft, categories, limits.chunk_chars))
+        report.findings.extend(located_findings(engine, extracted, draft, name, limits.chunk_chars))
         report.findings.extend(LocatedFinding(f.with_changes(field=FIELD), {"file": name}) for f in hidden)
     report.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
     return report
@@ -93,10 +95,37 @@ def unsupported_finding(kind: str) -> Finding:
     )
 
 
-def check_text(
-    engine: CheckEngine, extracted: Extracted, draft: DraftInput, categories: tuple[str, ...], chunk_chars: int
+def located_findings(
+    engine: CheckEngine, extracted: Extracted, draft: DraftInput, name: str, chunk_chars: int
 ) -> list[LocatedFinding]:
-    text = extracted.text
+    """Every finding of the file's text with its place; spreadsheets' name columns are read structurally."""
+    if extracted.kind not in TABLE_KINDS:
+        return check_text(engine, extracted, draft, DOCUMENT_CATEGORIES, chunk_chars)
+    pii = next((c for c in engine.registry.select(categories=["pii"]) if hasattr(c, "surnames")), None)
+    if pii is None:
+        return check_text(engine, extracted, draft, TABLE_CATEGORIES, chunk_chars)
+    cells = name_cells(extracted, pii.surnames)
+    found: list[LocatedFinding] = []
+    if purpose_of(name, extracted.text[:OPENING]) is not Purpose.PUBLIC:
+        severity = engine.policy.severity_for(draft.channel, NAME_CATEGORY) or Severity.WARN
+        for finding in name_findings(extracted, cells, pii.kinds["CN_PERSON_NAME"].mask, severity):
+            location = dict(extracted.location_at(finding.start) or {})
+            found.append(LocatedFinding(_say_hidden(finding, location), location))
+    text = blank(extracted.text, cells)
+    found.extend(check_text(engine, extracted, draft, TABLE_CATEGORIES, chunk_chars, text=text))
+    return sorted(found, key=lambda located: located.finding.start)
+
+
+def check_text(
+    engine: CheckEngine,
+    extracted: Extracted,
+    draft: DraftInput,
+    categories: tuple[str, ...],
+    chunk_chars: int,
+    *,
+    text: str | None = None,
+) -> list[LocatedFinding]:
+    text = extracted.text if text is None else text
     found: list[LocatedFinding] = []
     for first, last, header in extracted.chunks(chunk_chars):
         start, end = extracted.line_span(first, last)

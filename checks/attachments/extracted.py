@@ -29,6 +29,7 @@ class Extracted:
     parts: list[str] = field(default_factory=list)
     pieces: list[Piece] = field(default_factory=list)
     piece_starts: list[int] = field(default_factory=list)
+    first_piece_of_line: list[int] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)
     group_of_line: list[int] = field(default_factory=list)
     header_of_group: list[int | None] = field(default_factory=list)  # line index of each group's header
@@ -44,6 +45,7 @@ class Extracted:
             self.new_group()
         line_index = len(self.line_starts)
         self.line_starts.append(self.size)
+        self.first_piece_of_line.append(len(self.pieces))
         self.group_of_line.append(len(self.header_of_group) - 1)
         if self.header_of_group[-1] is None and any(text.strip() for text, _ in cells):
             self.header_of_group[-1] = line_index
@@ -93,6 +95,10 @@ class Extracted:
             ranges.append((first, last, header if header is not None and header < first else None))
             first = last
         return ranges
+
+    def line_pieces(self, line: int) -> list[Piece]:
+        end = self.first_piece_of_line[line + 1] if line + 1 < len(self.first_piece_of_line) else len(self.pieces)
+        return self.pieces[self.first_piece_of_line[line] : end]
 
     def line_span(self, first: int, last: int) -> tuple[int, int]:
         return self.line_starts[first], self._line_end(last - 1)

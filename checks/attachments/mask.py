@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 
 from checks.attachments import errors
-from checks.attachments.check import TABLE_CATEGORIES, TABLE_KINDS, check_text
+from checks.attachments.check import TABLE_KINDS, located_findings
 from checks.attachments.extracted import Extracted
 from checks.attachments.limits import AttachmentLimits
 from checks.attachments.read import read_attachment
@@ -44,7 +44,7 @@ def mask_attachment(engine: CheckEngine, data: bytes, name: str, limits: Attachm
     extracted, _ = read_attachment(data, name, limits)
     if extracted.kind not in TABLE_KINDS:
         raise mask_unsupported(extracted.kind)
-    replacements = _replacements(engine, extracted, limits)
+    replacements = _replacements(engine, extracted, name, limits)
     if extracted.kind == "csv":
         return MaskedCopy(_mask_csv(data, replacements), name, "csv", len(replacements))
     if extracted.kind == "xlsx":
@@ -53,10 +53,10 @@ def mask_attachment(engine: CheckEngine, data: bytes, name: str, limits: Attachm
     return MaskedCopy(_xls_as_masked_xlsx(data, replacements), f"{stem}.xlsx", "xlsx", len(replacements))
 
 
-def _replacements(engine: CheckEngine, extracted: Extracted, limits: AttachmentLimits) -> dict[tuple, str]:
+def _replacements(engine: CheckEngine, extracted: Extracted, name: str, limits: AttachmentLimits) -> dict[tuple, str]:
     """(sheet, cell, is_comment) → the cell's masked text, from the PII findings of each chunk."""
     spans: dict[tuple, list[tuple[int, int, str]]] = {}
-    for located in check_text(engine, extracted, DraftInput(body=""), TABLE_CATEGORIES, limits.chunk_chars):
+    for located in located_findings(engine, extracted, DraftInput(body=""), name, limits.chunk_chars):
         finding = located.finding
         if not finding.category.startswith(PII_PREFIX) or finding.suggestion is None:
             continue

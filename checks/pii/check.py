@@ -70,6 +70,7 @@ class PiiCheck:
     def __init__(self, analyzer: AnalyzerEngine, nlp_engine: JiebaNlpEngine, surnames: frozenset[str]) -> None:
         self.analyzer = analyzer
         self.nlp_engine = nlp_engine
+        self.surnames = surnames
         self.kinds: dict[str, EntityKind] = {
             "CN_ID_CARD": EntityKind("pii.id_card", "居民身份证号码", masking.mask_id_card, 6),
             "CN_BANK_CARD": EntityKind("pii.bank_card", "银行卡号", masking.mask_bank_card, 5),
