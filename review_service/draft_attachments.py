@@ -86,6 +86,7 @@ def store(
     )
     session.add(attachment)
     session.flush()
+    _new_content_version(session, draft, user)
     audit.append(
         session,
         kind="attachment_add",
@@ -106,6 +107,8 @@ def remove(session: Session, *, draft: Draft, user: User, attachment: DraftAttac
         data={"name": attachment.name, "sha256": attachment.sha256},
     )
     session.delete(attachment)
+    session.flush()
+    _new_content_version(session, draft, user)
 
 
 def masked_copy(data: bytes, name: str, settings: Settings, overlay: Overlay | None) -> MaskedCopy:
@@ -136,6 +139,8 @@ def replace_with_masked(
     attachment.verdict = verdict(report)
     attachment.text_chars = len(report.text)
     attachment.masked_from = original
+    session.flush()
+    _new_content_version(session, draft, user)
     audit.append(
         session,
         kind="attachment_mask",
@@ -144,6 +149,14 @@ def replace_with_masked(
         data={"name": copy.name, "sha256": attachment.sha256, "masked_from": original, "masked": copy.masked},
     )
     return attachment
+
+
+def _new_content_version(session: Session, draft: Draft, user: User) -> None:
+    """Attachments are part of the content: a changed set is a new version with a new content hash."""
+    from review_service import drafts
+
+    current = drafts.content_of(drafts.latest_version(draft))
+    drafts.save_version(session, draft=draft, user=user, content=current, expected_revision=None)
 
 
 def findings_json(report: AttachmentReport) -> list[dict]:

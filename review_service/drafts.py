@@ -8,7 +8,7 @@ appends one audit row per event. Functions take keyword-only arguments and never
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from checks import Channel, DocType
 from checks.canonical import content_hash
 from review_service import audit
-from review_service.models import CheckRun, Comment, Department, Draft, DraftVersion, User, utcnow
+from review_service.models import CheckRun, Comment, Department, Draft, DraftAttachment, DraftVersion, User, utcnow
 from review_service.notify import NOTIFIED_EVENTS
 from review_service.tasks.celery_app import TASK_CHECK_VERSION
 from review_service.tasks.check_tasks import check_in_session
@@ -66,10 +66,31 @@ class Content:
     summary: str | None = None
     body_format: str = "text"
     metadata: dict[str, Any] | None = None
+    attachments: tuple[tuple[str, str], ...] = ()  # (name, sha256) of each attachment: part of the content
 
     @property
     def hash(self) -> str:
-        return content_hash(title=self.title, body=self.body, summary=self.summary, body_format=self.body_format)
+        return content_hash(
+            title=self.title,
+            body=self.body,
+            summary=self.summary,
+            body_format=self.body_format,
+            attachments=[{"name": name, "sha256": sha256} for name, sha256 in self.attachments],
+        )
+
+
+def attachment_manifest(session: Session, draft: Draft) -> tuple[tuple[str, str], ...]:
+    """The draft's attachments as the canonical content lists them: (name, sha256), by name."""
+    rows = session.execute(
+        select(DraftAttachment.name, DraftAttachment.sha256)
+        .where(DraftAttachment.draft_id == draft.id)
+        .order_by(DraftAttachment.name)
+    )
+    return tuple((name, sha256) for name, sha256 in rows)
+
+
+def content_of(version: DraftVersion) -> Content:
+    return Content(version.title, version.body, version.summary, version.body_format, dict(version.meta or {}))
 
 
 def actor_of(user: User) -> Actor:
@@ -238,6 +259,7 @@ def save_version(
     state = state_from_json(draft.run_state)
     if expected_revision is not None and expected_revision != draft.revision:
         raise Refusal(Reason.STALE)
+    content = replace(content, attachments=attachment_manifest(session, draft))
     outcome = change_content(
         definition_of(draft),
         state,

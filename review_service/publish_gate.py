@@ -41,11 +41,14 @@ def decide(
     body_format: str,
     attachments: list[tuple[str, str]] | None = None,
 ) -> GateDecision:
-    digest = content_hash(title=title, body=body, summary=summary, body_format=body_format)
+    listed = [{"name": name, "sha256": sha256} for name, sha256 in attachments or []]
+    digest = content_hash(title=title, body=body, summary=summary, body_format=body_format, attachments=listed)
     legacy = content_hash(title=title, body=body, summary=summary, body_format=body_format, form_version=2)
     decision = _decide(session, keys=keys, channel=channel, digest=digest, legacy=legacy)
     if decision.allow:
         decision = _check_attachments(session, decision, sorted(attachments or []))
+    elif decision.reason in ("not_reviewed", "stale_version"):
+        decision = _attachments_explain(session, decision, title, body, sorted(attachments or []))
     audit.append(
         session,
         kind="gate_allow" if decision.allow else "gate_refuse",
@@ -62,6 +65,26 @@ def decide(
                 "channel": channel.value,
             }
         )
+    return decision
+
+
+def _attachments_explain(
+    session: Session, decision: GateDecision, title: str, body: str, sent: list[tuple[str, str]]
+) -> GateDecision:
+    """Same text as an approved version but another attachment set: say so instead of "not reviewed"."""
+    candidates = session.scalars(
+        select(DraftVersion)
+        .where(DraftVersion.title == title, DraftVersion.body == body)
+        .order_by(DraftVersion.id.desc())
+    ).all()
+    for version in candidates:
+        state = state_from_json(version.draft.run_state)
+        if state.status.value in ("approved", "published") and state.content_hash == version.content_hash:
+            mismatch = _check_attachments(
+                session, GateDecision(True, decision.content_hash, draft_id=version.draft_id), sent
+            )
+            if not mismatch.allow:
+                return mismatch
     return decision
 
 

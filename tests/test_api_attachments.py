@@ -7,6 +7,7 @@ import hashlib
 import pytest
 from fastapi.testclient import TestClient
 
+from checks.canonical import content_hash
 from review_service.api.main import create_app
 from review_service.db import unit_of_work
 from review_service.models import AuditEntry, DraftAttachment
@@ -75,7 +76,12 @@ def test_upload_list_download_and_mask_a_spreadsheet(env):
         stored = session.get(DraftAttachment, added["id"])
         assert ID.encode() not in stored.data  # the unmasked bytes are gone from the database
         kinds = [e.kind for e in session.query(AuditEntry).order_by(AuditEntry.id)]
-    assert kinds[-2:] == ["attachment_add", "attachment_mask"]
+    assert [k for k in kinds if k.startswith("attachment_")] == ["attachment_add", "attachment_mask"]
+    # the attachments are part of the content: each change is a new version whose hash lists them
+    versions = client.get(f"/api/v1/drafts/{draft['id']}/versions", headers=people["editor"].headers).json()
+    assert len(versions) == 3
+    listed = [{"name": "救助名单.xlsx", "sha256": masked["sha256"]}]
+    assert versions[-1]["content_hash"] == content_hash(title=TITLE, body=CLEAN, attachments=listed)
 
 
 def test_pdf_and_images_are_not_masked_but_redacted_at_the_source(env):

@@ -1,15 +1,15 @@
 """draft attachments: bytes in the database, findings, SHA-256 for the canonical content and the gate
 
-Revision ID: 0008_i14
-Revises: 0007_i15
+Revision ID: 0009_i14
+Revises: 0008_form3_i11a
 Create Date: 2026-12-04
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_i14"
-down_revision = "0007_i15"
+revision = "0009_i14"
+down_revision = "0008_form3_i11a"
 branch_labels = None
 depends_on = None
 
