@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 # files, so it is installed without dependencies (see README, "pycorrector").
 PYCORRECTOR := pycorrector==1.1.4
 
-.PHONY: run install install-test system-deps test test-integrations test-deploy wheelhouse lint format bench bench-quality bench-typo bench-false-alarms bench-scale dictionaries screenshots clean
+.PHONY: run install install-test system-deps test test-integrations test-deploy wheelhouse lint format bench bench-quality bench-typo bench-attachments bench-false-alarms bench-scale dictionaries screenshots clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,7 @@ bench: install-test
 bench-quality: install-test
 	$(PY) -m bench.quality --devset tests/data/devset.jsonl
 	$(PY) -m bench.quality --devset tests/data/devset_pii2.jsonl
+	$(PY) -m bench.quality --alarms-only --devset tests/data/devset_pii3.jsonl
 	$(PY) -m bench.quality --devset tests/data/heldout.jsonl
 	$(PY) -m bench.terms_quality
 	$(PY) -m bench.terms_quality --devset tests/data/terms_formulations_devset.jsonl --quiet
@@ -88,6 +89,9 @@ bench-quality: install-test
 # The typo gate layer by layer: planted-error dev and held-out sets, false alarms on measuring-only prose, cost.
 bench-typo: install-test
 	$(PY) -m bench.typo_quality
+
+bench-attachments: install-test system-deps
+	$(PY) -m bench.attachments
 
 bench-false-alarms: install-test
 	$(PY) -m bench.false_alarms

@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> None:
     marks = sum(1 for f in report.findings if f.finding.category == "secret.marking")
     print(f"pdf text layer: recall {detection(report, {'pii.id_card': 11, 'pii.phone': 11})}, marks {marks}")
 
-    lines = [" ".join(str(c) for c in row[1:4]) for row in small[1:9]] + list(PROSE[:2])
+    # columns of a scanned table stand apart, as on paper
+    lines = ["　　　".join(str(c) for c in row[1:4]) for row in small[1:9]] + list(PROSE[:2])
     truth = "".join("".join(line.split()) for line in lines)
     times, ratios = [], []
     read_image(af.rendered_image(["预热"]), "warm.png", "png", AttachmentLimits())  # the model loads once
