@@ -38,6 +38,32 @@ def change_gain(lm: CharLM, text: str, start: int, replacement: str) -> float:
     return float(scores[1] - scores[0])
 
 
+def change_gains(lm: CharLM, text: str, changes: list[tuple[int, str]]) -> np.ndarray:
+    """``change_gain`` for many changes at once (one model call)."""
+    if not changes:
+        return np.zeros(0)
+    texts, firsts, counts = [], [], []
+    for start, replacement in changes:
+        end = start + len(replacement)
+        lo, hi = max(0, start - REACH), min(len(text), end + REACH)
+        texts += [text[lo:hi], text[lo:start] + replacement + text[end:hi]]
+        firsts += [start - lo] * 2
+        counts += [len(replacement) + REACH] * 2
+    scores = _span_logprobs(lm, texts, firsts, counts)
+    return scores[1::2] - scores[0::2]
+
+
+def _span_logprobs(lm: CharLM, texts: list[str], firsts: list[int], counts: list[int]) -> np.ndarray:
+    rows = []
+    for text, first, count in zip(texts, firsts, counts, strict=True):
+        codes = np.concatenate([encode(text), np.array([BOUNDARY], dtype=np.uint64)])
+        windows = sliding_windows(codes, MAX_ORDER, BOUNDARY)
+        rows.append(windows[first : min(first + count, len(codes))])
+    sizes = [len(r) for r in rows]
+    logp = lm.window_logprob(np.ascontiguousarray(np.concatenate(rows)))
+    return np.array([chunk.sum() for chunk in np.split(logp, np.cumsum(sizes)[:-1])])
+
+
 def _span_logprob(lm: CharLM, texts: list[str], first: int, count: int) -> np.ndarray:
     """Sum of log P of characters first … first+count−1 (a closing boundary past the end) of each text."""
     rows = []

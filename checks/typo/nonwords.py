@@ -20,7 +20,7 @@ import numpy as np
 from checks.segmenter import Token
 from checks.typo.confusion import ConfusionSet
 from checks.typo.lm import CharLM
-from checks.typo.ngram_evidence import change_gain
+from checks.typo.ngram_evidence import change_gains
 from checks.typo.ngram_hash import suffix_hashes
 from checks.typo.symbols import encode
 from checks.typo.words import MAX_WORD, WordLookup
@@ -76,17 +76,23 @@ class NonWordLayer:
     def find(
         self, text: str, touchable: np.ndarray, tokens: Sequence[Token], min_gain: float = MIN_GAIN
     ) -> list[NonWordHit]:
+        spots = [
+            i
+            for i in self.unseen_pairs(text, touchable).tolist()
+            # inside a dictionary word as written: a rare word, not a slip; written twice: meant
+            if not self.word_over(text, i, i + 2)[0] and text.count(text[i : i + 2]) <= MAX_REPEATS
+        ]
+        best: dict[int, NonWordHit] = {}
+        for i, hit in self._candidates(text, spots, touchable, min_gain):
+            if i not in best or hit.gain > best[i].gain:
+                best[i] = hit
         hits: list[NonWordHit] = []
-        for i in self.unseen_pairs(text, touchable).tolist():
-            if self.word_over(text, i, i + 2)[0]:
-                continue  # inside a dictionary word as written: a rare word, not a slip
-            if text.count(text[i : i + 2]) > MAX_REPEATS:
+        for i in sorted(best):
+            hit = best[i]
+            if self.breaks_word(hit, tokens):
                 continue
-            best = self._best(text, i, touchable, min_gain)
-            if best is None or self.breaks_word(best, tokens):
-                continue
-            if all(best.end <= h.start or best.start >= h.end for h in hits):
-                hits.append(best)
+            if all(hit.end <= h.start or hit.start >= h.end for h in hits):
+                hits.append(hit)
         return hits
 
     def breaks_word(self, hit: NonWordHit, tokens: Sequence[Token]) -> bool:
@@ -103,29 +109,37 @@ class NonWordLayer:
                 return True
         return False
 
-    def _best(self, text: str, i: int, touchable: np.ndarray, min_gain: float) -> NonWordHit | None:
+    def _candidates(
+        self, text: str, spots: list[int], touchable: np.ndarray, min_gain: float
+    ) -> list[tuple[int, NonWordHit]]:
+        """(pair offset, hit) for every change at an unseen pair that passes; the model is asked twice in all
+        (are the new pairs attested; how much does each survivor gain), not once per pair."""
         proposals = []
-        for pos in (i, i + 1):
-            if not touchable[pos]:
-                continue
-            other = text[i + 1] if pos == i else text[i]
-            for conf in self.confusion.candidates(text[pos]):
-                pair = conf.right + other if pos == i else other + conf.right
-                proposals.append((pos, conf.right, pair))
+        for i in spots:
+            for pos in (i, i + 1):
+                if not touchable[pos]:
+                    continue
+                other = text[i + 1] if pos == i else text[i]
+                for conf in self.confusion.candidates(text[pos]):
+                    pair = conf.right + other if pos == i else other + conf.right
+                    proposals.append((i, pos, conf.right, pair))
         if not proposals:
-            return None
-        codes = np.array([[ord(p[0]), ord(p[1])] for _, _, p in proposals], dtype=np.uint64)  # CJK: symbol = code
+            return []
+        joined = "".join(p for *_, p in proposals).encode("utf-32-le")
+        codes = np.frombuffer(joined, dtype=np.uint32).astype(np.uint64).reshape(-1, 2)  # CJK: symbol = code point
         seen = self.lm.lookup(suffix_hashes(codes)[1]).found
-        best: NonWordHit | None = None
-        lo = max(0, i - MAX_WORD + 2)  # every word of ≤ MAX_WORD characters over i, i+1 lies in lo … i+MAX_WORD
-        for (pos, right, _), ok in zip(proposals, seen.tolist(), strict=True):
+        survivors = []
+        for (i, pos, right, _), ok in zip(proposals, seen.tolist(), strict=True):
             if not ok:
                 continue
+            lo = max(0, i - MAX_WORD + 2)  # every word of ≤ MAX_WORD characters over i, i+1 lies in lo … i+MAX_WORD
             local = text[lo:pos] + right + text[pos + 1 : i + MAX_WORD]
             level, start, end = self.word_over(local, i - lo, i - lo + 2)
-            if level < MIN_BUCKET:
-                continue
-            gain = change_gain(self.lm, text, pos, right)
-            if gain >= min_gain and (best is None or gain > best.gain):
-                best = NonWordHit(lo + start, lo + end, pos, text[pos], right, local[start:end], gain)
-        return best
+            if level >= MIN_BUCKET:
+                survivors.append((i, pos, right, lo + start, lo + end, local[start:end]))
+        gains = change_gains(self.lm, text, [(pos, right) for _, pos, right, *_ in survivors])
+        return [
+            (i, NonWordHit(start, end, pos, text[pos], right, word, gain))
+            for (i, pos, right, start, end, word), gain in zip(survivors, gains.tolist(), strict=True)
+            if gain >= min_gain
+        ]
