@@ -30,6 +30,7 @@ POSITIVES = [
     # 1. a word replaced inside a formulation (real words, no confusion set knows them)
     ("全面推进乡村复兴战略，促进农民增收。", "2024-06-01", "复兴", "乡村振兴战略"),
     ("要积极稳妥推进碳达标碳中和。", "2024-06-01", "达标", "碳达峰碳中和"),
+    ("坚持精确扶贫、精准脱贫基本方略。", "2018-06-01", "精确扶贫", "精准扶贫"),  # four characters, one inner
     # 2. a word dropped
     ("推进国家治理体系和能力现代化。", "2024-06-01", "能力现代化", None),
     # 3. collocations and order
@@ -82,6 +83,7 @@ NEGATIVES = [
     ("国务院总理李强主持召开国务院常务会议。", "2025-11-01"),
     ("李克强总理在政府工作报告中指出。", "2021-03-20"),
     ("要确保信息安全和粮食安全。", "2024-06-01"),  # an open slot of a formulation: other words fill it
+    ("坚持依法治理，推进共同富裕。", "2024-06-01"),  # 依法治理 is attested formal prose, not a slip of 依法治国
     ("学习贯彻党的二十届三中全会精神。", "2026-06-01"),  # beyond the calendar's reach: silent
 ]
 

@@ -28,7 +28,8 @@ from checks.terms.context import DocContext
 from checks.terms.lexicon import Rule
 from checks.terms.schema import ProtectedEntry
 
-ALIGN_MIN = 5  # shorter formulations are left to the one-edit slip matcher (fuzzy.py)
+ALIGN_MIN = 4
+SHORT_LEN = 4  # four-character formulations: only one inner character replaced, no numerals (两个确立 → 这两个确定)
 DELETE_MIN = 7  # a shorter formulation with a word dropped is usually ordinary prose
 DELETE_ONE_MIN = 9  # one character dropped from a shorter one is an abbreviation (坚持为民服务)
 MAX_BLOCK_SUB = 2
@@ -39,7 +40,8 @@ _NUMERAL = re.compile(r"[〇零一二两三四五六七八九十百千]")
 
 
 def anchor_len(n: int) -> int:
-    return 2 if n < 8 else 3
+    """Characters kept intact at each end: 1 for four-character formulations (one inner character may change)."""
+    return 1 if n == SHORT_LEN else 2 if n < 8 else 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,7 @@ def variants(canonical: str, written: str) -> tuple[str, str, str] | None:
     if m == n:
         block = canonical[p : n - q]
         got = written[p : m - q]
-        if not 1 <= len(block) <= MAX_BLOCK_SUB or p < k or n - q > n - k:
+        if not 1 <= len(block) <= (1 if n == SHORT_LEN else MAX_BLOCK_SUB) or p < k or n - q > n - k:
             return None
         return "substitute", block, got
     if m < n and n >= DELETE_MIN:
@@ -96,7 +98,13 @@ class FormulationAligner:
         known_texts: Collection[str],
         not_slips: str,
     ) -> None:
-        self.rules = [r for r in rules if r.entry.kind in ALIGN_KINDS and len(r.entry.text) >= ALIGN_MIN]
+        self.rules = [
+            r
+            for r in rules
+            if r.entry.kind in ALIGN_KINDS
+            and len(r.entry.text) >= ALIGN_MIN
+            and not (len(r.entry.text) == SHORT_LEN and _NUMERAL.search(r.entry.text))
+        ]
         self.attested = frozenset(attested)
         self._open = open_slots(attested) if isinstance(attested, Mapping) else frozenset()
         self.known = frozenset(known_texts)
@@ -105,7 +113,7 @@ class FormulationAligner:
         keys: dict[str, list[tuple[int, str]]] = {}
         for idx, rule in enumerate(self.rules):
             text = rule.entry.text
-            k = anchor_len(len(text))
+            k = 2 if len(text) == SHORT_LEN else anchor_len(len(text))  # halves: one of them stays intact
             keys.setdefault(text[:k], []).append((idx, "L"))
             keys.setdefault(text[-k:], []).append((idx, "R"))
         for key, payload in keys.items():
@@ -126,11 +134,20 @@ class FormulationAligner:
                     lefts.setdefault(idx, []).append(end_idx - length + 1)
                 else:
                     rights.setdefault(idx, []).append(end_idx + 1)
-        for idx, starts in lefts.items():
-            ends = rights.get(idx)
-            if not ends:
-                continue
+        for idx in set(lefts) | set(rights):
             canonical = self.rules[idx].entry.text
+            if len(canonical) == SHORT_LEN:
+                windows = [(s, s + SHORT_LEN) for s in lefts.get(idx, ())]
+                windows += [(e - SHORT_LEN, e) for e in rights.get(idx, ())]
+                for s, e in windows:
+                    written = text[max(0, s) : e]
+                    edit = variants(canonical, written) if s >= 0 and len(written) == SHORT_LEN else None
+                    if edit is not None:
+                        yield idx, s, e, *edit
+                continue
+            starts, ends = lefts.get(idx), rights.get(idx)
+            if not starts or not ends:
+                continue
             n = len(canonical)
             lo_len = n - (MAX_BLOCK_DEL if n >= DELETE_MIN else 0)
             for s in starts:
