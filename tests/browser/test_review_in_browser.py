@@ -57,7 +57,8 @@ def test_editor_fixes_findings_and_three_reviews_three_proofreads_reach_the_gate
     editor.fill("#title", "困难群众临时救助金公示")
     editor.fill("#body", BODY)
     editor.fill("input[name=doc_number]", WRONG_DOC_NUMBER)
-    editor.click("#btn-check")
+    editor.click("#btn-check")  # answered in place (review.js): wait for the result, not a page load
+    expect(editor.locator("#verdict")).to_be_visible()
 
     findings = editor.locator("#findings li.finding")
     categories = set(findings.evaluate_all("els => els.map(e => e.dataset.category)"))
@@ -72,7 +73,7 @@ def test_editor_fixes_findings_and_three_reviews_three_proofreads_reach_the_gate
     assert "李秀英" not in body
 
     editor.click("button[data-kind='format.doc_number']")
-    assert "京政办发〔2024〕7号" in editor.input_value("#body")
+    expect(editor.locator("#body")).to_have_value(re.compile("京政办发〔2024〕7号"))
     assert editor.input_value("input[name=doc_number]") == "京政办发〔2024〕7号"
     assert editor.locator("#findings li.sev-block").count() == 0
 
