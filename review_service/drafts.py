@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from checks import Channel, DocType
 from checks.canonical import content_hash
@@ -23,8 +23,17 @@ from review_service.tasks.celery_app import TASK_CHECK_VERSION
 from review_service.tasks.check_tasks import check_in_session
 from review_service.tasks.enqueue import enqueue_after_commit
 from review_service.workflow_state import definitions, state_from_json, state_to_json
-from workflows.definition import Action, WorkflowDefinition
-from workflows.engine import Outcome, apply, available_actions, change_content, confirm_publication, start, waive
+from workflows.definition import Action, StageKind, WorkflowDefinition
+from workflows.engine import (
+    COUNTERSIGN_ROLES,
+    Outcome,
+    apply,
+    available_actions,
+    change_content,
+    confirm_publication,
+    start,
+    waive,
+)
 from workflows.refusals import Reason, Refusal
 from workflows.state import Actor, Event, Facts, FindingRef, RunState
 
@@ -436,10 +445,34 @@ def actions_for(draft: Draft, user: User) -> tuple[Action, ...]:
     return actions
 
 
+def stages_of_role(user: User) -> ColumnElement[bool]:
+    """SQL: drafts in review at a stage this user's role could hold (the workflow rules decide the rest).
+
+    Exact as a first cut: a review or proofreading stage needs its role, 会签 one of COUNTERSIGN_ROLES."""
+    clauses = []
+    for name, definition in definitions().items():
+        keys = [
+            s.key
+            for s in definition.stages
+            if (s.role == user.role) or (s.kind is StageKind.COUNTERSIGN and user.role in COUNTERSIGN_ROLES)
+        ]
+        if keys:
+            clauses.append(and_(Draft.workflow == name, Draft.stage.in_(keys)))
+    return and_(Draft.status == "in_review", or_(*clauses) if clauses else false())
+
+
+def with_versions(query: Select[tuple[Draft]]) -> Select[tuple[Draft]]:
+    """Load versions, their check runs and authors together: a list page makes no query per row."""
+    return query.options(
+        selectinload(Draft.versions).selectinload(DraftVersion.check_run),
+        selectinload(Draft.author).selectinload(User.department),
+    )
+
+
 def queue_for(session: Session, *, user: User, spanning_roles: frozenset[str] = DEFAULT_SPANNING_ROLES) -> list[Draft]:
     """Drafts in review whose current stage this user may act on now."""
     candidates = session.scalars(
-        select(Draft).where(Draft.status == "in_review").order_by(Draft.priority.desc(), Draft.id)
+        with_versions(select(Draft).where(stages_of_role(user)).order_by(Draft.priority.desc(), Draft.id))
     )
     return [
         d

@@ -53,14 +53,21 @@ class Page:
     user: User
     login: WebSession
     flashes: list[dict[str, str]] = field(default_factory=list)
+    _queue: list[Draft] | None = field(default=None, repr=False)
 
     @property
     def spanning_roles(self) -> frozenset[str]:
         return self.settings.spanning_role_set
 
+    def queue(self) -> list[Draft]:
+        """What waits for me, worked out once per request (the menu badge and the queue page share it)."""
+        if self._queue is None:
+            self._queue = draft_service.queue_for(self.session, user=self.user, spanning_roles=self.spanning_roles)
+        return self._queue
+
     def pending_count(self) -> int:
         """Stages waiting for me plus my own drafts returned to me for changes."""
-        queue = draft_service.queue_for(self.session, user=self.user, spanning_roles=self.spanning_roles)
+        queue = self.queue()
         returned = self.session.scalar(
             select(func.count()).select_from(Draft).where(Draft.author_id == self.user.id, Draft.status == "returned")
         )

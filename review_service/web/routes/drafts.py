@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from review_service import drafts as service
 from review_service import reports
@@ -56,7 +56,30 @@ EVENT_LABELS = {
 }
 
 
-def summary_row(page: Page, draft: Draft) -> dict[str, Any]:
+def summary_rows(page: Page, drafts: list[Draft]) -> list[dict[str, Any]]:
+    """Lines for a list page: when each draft started waiting is read in one query for all of them."""
+    since = _waiting_since_all(page, drafts)
+    return [summary_row(page, d, since.get(d.id)) for d in drafts]
+
+
+def _waiting_since_all(page: Page, drafts: list[Draft]) -> dict[int, dt.datetime]:
+    if not drafts:
+        return {}
+    rows = page.session.execute(
+        select(AuditEntry.draft_id, AuditEntry.kind, func.max(AuditEntry.at))
+        .where(AuditEntry.draft_id.in_([d.id for d in drafts]), AuditEntry.kind.in_((*ENTERS_STAGE, "returned")))
+        .group_by(AuditEntry.draft_id, AuditEntry.kind)
+    ).all()
+    status = {d.id: d.status for d in drafts}
+    out: dict[int, dt.datetime] = {}
+    for draft_id, kind, at in rows:
+        relevant = kind == "returned" if status[draft_id] == "returned" else kind in ENTERS_STAGE
+        if relevant and (draft_id not in out or at > out[draft_id]):
+            out[draft_id] = at
+    return out
+
+
+def summary_row(page: Page, draft: Draft, waiting_since: dt.datetime | None = None) -> dict[str, Any]:
     """One line of a queue or list, with everything the reviewer sorts and filters by."""
     state = state_from_json(draft.run_state)
     version = service.latest_version(draft)
@@ -72,7 +95,7 @@ def summary_row(page: Page, draft: Draft) -> dict[str, Any]:
         "overdue": bool(
             draft.due_date and draft.due_date < today and draft.status in ("draft", "in_review", "returned")
         ),
-        "waiting_since": _waiting_since(page, draft),
+        "waiting_since": waiting_since or _waiting_since(page, draft),
         "author": draft.author.display_name or draft.author.username,
     }
 
@@ -92,7 +115,9 @@ def _waiting_since(page: Page, draft: Draft) -> dt.datetime | None:
 def returned_to_me(page: Page) -> list[Draft]:
     return list(
         page.session.scalars(
-            select(Draft).where(Draft.author_id == page.user.id, Draft.status == "returned").order_by(Draft.id)
+            service.with_versions(
+                select(Draft).where(Draft.author_id == page.user.id, Draft.status == "returned").order_by(Draft.id)
+            )
         )
     )
 
@@ -101,7 +126,8 @@ def claimed_by_others(page: Page, mine: set[int]) -> list[Draft]:
     """Drafts at a stage of my role that a colleague has claimed: shown, not actionable."""
     now = utcnow()
     out = []
-    for draft in page.session.scalars(select(Draft).where(Draft.status == "in_review").order_by(Draft.id)):
+    query = service.with_versions(select(Draft).where(service.stages_of_role(page.user)).order_by(Draft.id))
+    for draft in page.session.scalars(query):
         if draft.id in mine or not service.can_see(page.user, draft, page.spanning_roles):
             continue
         claim = state_from_json(draft.run_state).active_claim(now)
@@ -126,10 +152,10 @@ def queue(
     overdue: Annotated[str, Query(max_length=5)] = "",
     q: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
-    queue = service.queue_for(page.session, user=page.user, spanning_roles=page.spanning_roles)
-    rows = [summary_row(page, d) for d in queue]
-    claimed = [summary_row(page, d) for d in claimed_by_others(page, {d.id for d in queue})]
-    returned = [summary_row(page, d) for d in returned_to_me(page)]
+    queue = page.queue()
+    rows = summary_rows(page, queue)
+    claimed = summary_rows(page, claimed_by_others(page, {d.id for d in queue}))
+    returned = summary_rows(page, returned_to_me(page))
     stages = sorted({r["stage_label"] for r in rows if r["stage_label"]})
     if channel:
         rows = [r for r in rows if r["draft"].channel == channel]
@@ -158,10 +184,10 @@ def draft_list(
         query = query.where(
             or_(Draft.author_id == user.id, Draft.department_id.is_(None), Draft.department_id == user.department_id)
         )
-    query = query.limit(LIST_LIMIT)
+    query = service.with_versions(query.limit(LIST_LIMIT))
     drafts = [d for d in page.session.scalars(query) if service.can_see(page.user, d, page.spanning_roles)]
     return page.render(
-        "drafts.html", rows=[summary_row(page, d) for d in drafts], status=status, mine=mine == "1", limit=LIST_LIMIT
+        "drafts.html", rows=summary_rows(page, drafts), status=status, mine=mine == "1", limit=LIST_LIMIT
     )
 
 

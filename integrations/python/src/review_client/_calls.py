@@ -78,6 +78,11 @@ def publish_gate(**fields: Any) -> Call[GateResult]:
     return Call("POST", "/api/v1/publish-gate", GateResult.from_json, body)
 
 
+def confirm_published(draft_id: int, receipt: dict[str, Any]) -> Call[Draft]:
+    """Idempotent on the service side: the same receipt again answers 200."""
+    return Call("POST", f"/api/v1/drafts/{int(draft_id)}/published", Draft.from_json, {"receipt": receipt})
+
+
 def keys() -> Call[dict[str, Any]]:
     return Call("GET", "/api/v1/keys", _object)
 

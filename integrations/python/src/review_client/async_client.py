@@ -159,6 +159,10 @@ class AsyncReviewClient:
     async def comment(self, draft_id: int, text: str) -> None:
         await self._run(calls.comment(draft_id, text))
 
+    async def confirm_published(self, draft_id: int, receipt: dict[str, Any]) -> Draft:
+        """Tell the service this draft's approved content went live (status ``published``)."""
+        return await self._run(calls.confirm_published(draft_id, receipt))
+
     async def publish_gate(
         self, *, channel: str, title: str, body: str, summary: str | None = None, format: str = "text"
     ) -> GateResult:

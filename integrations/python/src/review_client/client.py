@@ -178,6 +178,10 @@ class ReviewClient:
         self._run(calls.comment(draft_id, text))
 
     # -- publishing -----------------------------------------------------------------------------
+    def confirm_published(self, draft_id: int, receipt: dict[str, Any]) -> Draft:
+        """Tell the service this draft's approved content went live (status ``published``)."""
+        return self._run(calls.confirm_published(draft_id, receipt))
+
     def publish_gate(
         self, *, channel: str, title: str, body: str, summary: str | None = None, format: str = "text"
     ) -> GateResult:

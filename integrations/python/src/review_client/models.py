@@ -76,6 +76,8 @@ class Draft:
     blocking_findings: int
     actions: list[str]
     raw: dict[str, Any] = field(repr=False, compare=False)
+    last_return: dict[str, Any] | None = None  # {"stage", "stage_label", "by", "comment", "at", "resubmitted_at"}
+    published_at: str | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Draft:
@@ -93,6 +95,8 @@ class Draft:
             blocking_findings=data.get("blocking_findings", 0),
             actions=list(data.get("actions", [])),
             raw=data,
+            last_return=data.get("last_return"),
+            published_at=data.get("published_at"),
         )
 
 

@@ -1,7 +1,9 @@
-"""What of a page is reviewed: its title, summary and rich text, exactly as stored in the revision.
+"""What of a page is reviewed: its title, summary and rich text, as Wagtail renders them.
 
-Rich text is sent in Wagtail's stored form (``<a linktype="page" id="3">``, ``<embed embedtype="image" …>``),
-not rendered: that is what is published, and it does not change when a linked page moves. A page
+Rich text is sent expanded the way Wagtail renders it on the site (``expand_db_html``): page links
+become their URLs and images their ``<img>``, so reviewers read the page as readers will, and no
+storage reference (``<a linktype="page" id="3">``, ``<embed embedtype="image" …>``) reaches them.
+Draftail's ``data-block-key`` bookkeeping stays; the service's canonical hash ignores it. A page
 class may say which fields are its summary and body, or define ``review_content()`` itself.
 """
 
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.rich_text import expand_db_html
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ def page_content(page: Page) -> PageContent:
     names = getattr(page, "review_body_fields", None) or [
         f.name for f in page._meta.get_fields() if isinstance(f, RichTextField)
     ]
-    body = "\n".join(str(getattr(page, name) or "") for name in names)
+    body = "\n".join(expand_db_html(str(getattr(page, name) or "")) for name in names)
     return PageContent(title=page.title, body=body, summary=str(summary) if summary else None)
 
 

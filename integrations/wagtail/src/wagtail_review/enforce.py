@@ -23,6 +23,7 @@ from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 from wagtail.models import Page
 
 from wagtail_review import gate
+from wagtail_review.loop import confirm_published
 
 logger = logging.getLogger("wagtail_review")
 SCHEDULED = "wagtail.publish.scheduled"
@@ -104,7 +105,9 @@ def install() -> None:
         self.check(skip_permission_checks=skip_permission_checks)  # Wagtail's own permission check first
         if not guard(self.revision, scheduled=self.log_action == SCHEDULED):
             return None
-        return original(self, skip_permission_checks=skip_permission_checks)
+        result = original(self, skip_permission_checks=skip_permission_checks)
+        confirm_published(self.revision)  # the draft becomes 已发布 in the review service
+        return result
 
     execute.review_guarded = True  # type: ignore[attr-defined]
     PublishPageRevisionAction.execute = execute  # type: ignore[method-assign]

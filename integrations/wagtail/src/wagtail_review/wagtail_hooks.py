@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from review_client import ReviewError
 from wagtail import hooks
-from wagtail.admin.action_menu import ActionMenuItem
+from wagtail.admin.action_menu import (
+    ActionMenuItem,
+    RestartWorkflowMenuItem,
+    SubmitForModerationMenuItem,
+    WorkflowMenuItem,
+)
 from wagtail.models import Page
 
-from wagtail_review import gate
+from wagtail_review import gate, loop
 from wagtail_review.send import send_for_review
 
 SEND_ACTION = "action-send-for-review"
@@ -86,3 +94,94 @@ def _send(request: HttpRequest, page: Page) -> HttpResponse | None:
 
 hooks.register("after_edit_page", _send)
 hooks.register("after_create_page", _send)
+
+
+# -- the review loop on the page editor -----------------------------------------------------------
+
+MODERATION_ITEMS = (SubmitForModerationMenuItem, WorkflowMenuItem, RestartWorkflowMenuItem)
+
+
+@hooks.register("construct_page_action_menu")
+def hide_wagtail_moderation(menu_items: list, request: HttpRequest, context: dict) -> None:
+    """送审 replaces Wagtail's own "submit for moderation": two review paths side by side confuse."""
+    menu_items[:] = [item for item in menu_items if not isinstance(item, MODERATION_ITEMS)]
+
+
+def _status_message(request: HttpRequest, page: Page, state: loop.ReviewState) -> SafeString:
+    draft = state.draft
+    stage = f" · 当前环节：{draft.stage_label}" if draft.stage_label else ""
+    head = format_html(
+        '发布前审校：<strong class="review-status">{}</strong>{} · 稿件 #{} · <a href="{}" target="_blank"'
+        ' rel="noopener">在审校服务中查看</a>',
+        state.status_label,
+        stage,
+        draft.id,
+        state.link,
+    )
+    parts = [head]
+    if draft.status == "returned" and draft.last_return:
+        back = draft.last_return
+        parts.append(
+            format_html(
+                '<div class="review-return">退回意见（{} · {}）：{}</div>',
+                back.get("stage_label", ""),
+                back.get("by", ""),
+                back.get("comment", ""),
+            )
+        )
+    if state.findings:
+        items = format_html_join(
+            "",
+            "<li>【{}】{}</li>",
+            ((SEVERITY.get(f.severity, f.severity), f.message) for f in state.findings[:MAX_LISTED]),
+        )
+        parts.append(format_html('<ul class="review-findings">{}</ul>', items))
+    if state.reviewed is not None and draft.status != "draft":
+        changes = format_html_join("", "<li>{}</li>", ((line,) for line in loop.diff_lines(page, state.reviewed)[:40]))
+        parts.append(
+            format_html(
+                '<div class="review-adopt">审校中稿件已被修改（第 {} 版），与本页内容不同：'
+                '<ul class="review-diff">{}</ul>'
+                '<form method="post" action="{}"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                '<button type="submit" class="button" name="adopt">采用审定稿</button></form></div>',
+                state.reviewed.number,
+                changes,
+                reverse("wagtail_review_adopt", args=[page.pk]),
+                get_token(request),
+            )
+        )
+    return format_html_join("", "{}", ((p,) for p in parts))
+
+
+@hooks.register("before_edit_page")
+def show_review_state(request: HttpRequest, page: Page) -> None:
+    """The page editor shows status, stage, findings, the return reason and a link to the draft."""
+    if request.method != "GET":
+        return
+    try:
+        state = loop.review_state(page)
+    except ReviewError as exc:
+        messages.warning(request, format_html("发布前审校：暂时无法读取审校状态（{}）", exc.code))
+        return
+    if state is None:
+        return
+    level = messages.warning if state.draft.status == "returned" or state.reviewed else messages.info
+    level(request, _status_message(request, page, state))
+
+
+def adopt_view(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = get_object_or_404(Page, pk=page_id).specific
+    if request.method != "POST" or not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    try:
+        revision = loop.adopt_reviewed(page, request.user)
+    except ReviewError as exc:
+        messages.error(request, format_html("采用审定稿失败：{}（{}）", exc.message_zh, exc.code))
+        return _edit(page)
+    messages.success(request, format_html("已采用审定稿，保存为页面的新修订版本（#{}）", revision.pk))
+    return _edit(page)
+
+
+@hooks.register("register_admin_urls")
+def review_urls() -> list:
+    return [path("review/adopt/<int:page_id>/", adopt_view, name="wagtail_review_adopt")]
