@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 # files, so it is installed without dependencies (see README, "pycorrector").
 PYCORRECTOR := pycorrector==1.1.4
 
-.PHONY: run install install-test system-deps test test-integrations test-deploy wheelhouse lint format bench bench-quality bench-typo bench-attachments bench-false-alarms bench-scale dictionaries screenshots clean
+.PHONY: run install install-test system-deps test test-integrations test-deploy wheelhouse lint format bench bench-quality bench-typo bench-attachments bench-false-alarms bench-pages bench-scale dictionaries screenshots clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -101,6 +101,9 @@ screenshots: install-test system-deps
 	REVIEW_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser
 
 # Needs redis-server (make system-deps): archive re-check with 1 and 2 workers, /check p95 under load.
+bench-pages: install-test
+	$(PY) -m bench.pages --repeat 40 --json bench/results/pages.json
+
 bench-scale: install-test system-deps
 	$(PY) -m bench.scale --repeat 2 --json bench/results/scale.json
 

@@ -104,7 +104,7 @@ def stage_actors(session: Session, draft: Draft) -> list[User]:
     spanning = session.info.get("spanning_roles", service.DEFAULT_SPANNING_ROLES)
     out = []
     for user in session.scalars(query.order_by(User.id)):
-        if not service.can_see(user, draft, spanning) and stage.kind is not StageKind.COUNTERSIGN:
+        if not service.can_see(user, draft, spanning):
             continue
         if set(available_actions(definition, state, service.actor_of(user), facts)) & STAGE_WORK:
             out.append(user)

@@ -286,11 +286,13 @@ def test_approved_and_published_reach_the_author(env):
 def test_countersign_requested_goes_to_the_departments_reviewers(tmp_path, smtp):
     settings = make_settings(tmp_path, smtp_url=smtp.url)
     extra = {
-        "edu-rev": ("reviewer1", "教育局"),
+        "edu-rev": ("reviewer3", "教育局"),
         "fin-rev": ("reviewer2", "财政局"),
         "edu-proof": ("proofreader", "教育局"),
     }
     people = make_people(settings, extra)
+    with unit_of_work(settings) as session:  # sees every department, so it may open the draft it signs
+        session.scalar(select(User).where(User.username == "edu-rev")).spans_departments = True
     with TestClient(create_app(settings)) as client:
         draft = call(
             client,
@@ -303,8 +305,11 @@ def test_countersign_requested_goes_to_the_departments_reviewers(tmp_path, smtp)
         for who, action in STEPS:
             call(client, people[who], f"/drafts/{draft['id']}/actions", {"action": action})
         kinds = lambda who: [i["kind"] for i in call(client, people[who], "/notifications", method="get")["items"]]  # noqa: E731
-        assert kinds("edu-rev") == ["countersign_requested"] and kinds("outsider") == ["countersign_requested"]
-        assert kinds("fin-rev") == [] and kinds("edu-proof") == []
+        assert kinds("edu-rev") == ["countersign_requested"]
+        # not asked (财政局), not a reviewer (edu-proof), or unable to open another department's draft (outsider)
+        assert kinds("fin-rev") == [] and kinds("edu-proof") == [] and kinds("outsider") == []
+        queue = lambda who: [d["id"] for d in call(client, people[who], "/queue", method="get")]  # noqa: E731
+        assert queue("edu-rev") == [draft["id"]] and queue("fin-rev") == [] and queue("rev3") == []
 
 
 def test_due_soon_then_overdue_once_each_to_whoever_holds_the_draft(env, smtp):

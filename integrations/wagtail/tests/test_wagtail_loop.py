@@ -84,5 +84,9 @@ def test_a_proofreaders_edit_comes_back_by_adopting_it_then_publication_is_confi
 def test_adopting_needs_a_post_by_someone_who_may_edit(review, admin, service):  # noqa: F811
     page = new_page(CLEAN.replace("通知如下", "通知如下（权限）"))
     send_for_review(page, "editor")
-    assert admin.get(f"/admin/review/adopt/{page.pk}/").status_code == 403
-    assert Client().post(f"/admin/review/adopt/{page.pk}/").status_code in (302, 403)  # not logged in
+    before = page.latest_revision_id
+    refused = admin.get(f"/admin/review/adopt/{page.pk}/")  # Wagtail answers PermissionDenied with a redirect
+    assert refused.status_code == 302 and refused.url == "/admin/"
+    anonymous = Client().post(f"/admin/review/adopt/{page.pk}/")
+    assert anonymous.status_code == 302 and "/login/" in anonymous.url
+    assert reload(page).latest_revision_id == before
