@@ -72,6 +72,8 @@ def _attachments_explain(
     session: Session, decision: GateDecision, title: str, body: str, sent: list[tuple[str, str]]
 ) -> GateDecision:
     """Same text as an approved version but another attachment set: say so instead of "not reviewed"."""
+    if "\x00" in title or "\x00" in body:
+        return decision  # PostgreSQL text cannot hold NUL; no stored version has it either
     candidates = session.scalars(
         select(DraftVersion)
         .where(DraftVersion.title == title, DraftVersion.body == body)
