@@ -20,12 +20,12 @@ from pathlib import Path
 import httpx
 
 HERE = Path(__file__).resolve().parent
-DRAFT = HERE / "data" / "draft_3000.txt"
+DRAFT = HERE / "data" / "work_report_3000.txt"
 
 
-def draft_of(length: int) -> str:
-    """A realistic 公示 draft, repeated paragraph by paragraph up to exactly ``length`` characters."""
-    base = DRAFT.read_text(encoding="utf-8")
+def draft_of(length: int, path: Path = DRAFT) -> str:
+    """A realistic draft, repeated paragraph by paragraph up to exactly ``length`` characters."""
+    base = path.read_text(encoding="utf-8")
     text = base
     while len(text) < length:
         text += "\n" + base

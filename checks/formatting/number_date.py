@@ -32,7 +32,7 @@ from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding, Severity
 from checks.formatting.hits import Hit
-from checks.formatting.textspans import inside, is_han, verbatim_spans
+from checks.formatting.textspans import SpanSet, inside, is_han, verbatim_spans
 
 CATEGORY = "format.number_date"
 _STANDARD = "GB/T 15835—2011《出版物上数字用法》"
@@ -246,7 +246,7 @@ class NumberDateCheck:
 
     @staticmethod
     def _separated(text: str) -> Iterator[Hit]:
-        skip = verbatim_spans(text)
+        skip = SpanSet(verbatim_spans(text))
         for match in _SEPARATED_DATE.finditer(text):
             y, m, d = (int(match.group(g)) for g in ("y", "m", "d"))
             if not _valid(y, m, d) or inside(match.start(), skip):

@@ -18,7 +18,7 @@ from checks.document import Document
 from checks.finding import Finding, Severity
 from checks.formatting.doc_number import doc_number_spans
 from checks.formatting.hits import Hit
-from checks.formatting.textspans import inside, is_chinese, is_han, verbatim_spans
+from checks.formatting.textspans import SpanSet, inside, is_chinese, is_han, verbatim_spans
 
 CATEGORY = "format.punctuation"
 _STANDARD = "GB/T 15834—2011《标点符号用法》"
@@ -67,7 +67,7 @@ class PunctuationCheck:
 
     def run(self, doc: Document) -> list[Finding]:
         text = doc.text
-        skip = verbatim_spans(text) + doc_number_spans(text)
+        skip = SpanSet(verbatim_spans(text) + doc_number_spans(text))
         hits = [
             *self._half_marks(text, skip),
             *self._periods(text, skip),
@@ -87,7 +87,7 @@ class PunctuationCheck:
         return out
 
     @staticmethod
-    def _half_marks(text: str, skip: list[tuple[int, int]]) -> Iterator[Hit]:
+    def _half_marks(text: str, skip: SpanSet) -> Iterator[Hit]:
         for match in _HALF_MARK.finditer(text):
             i = match.start()
             if inside(i, skip):
@@ -105,7 +105,7 @@ class PunctuationCheck:
             yield _halfwidth_hit(i, end, match.group(0), text[max(0, i - 6) : i + 7])
 
     @staticmethod
-    def _periods(text: str, skip: list[tuple[int, int]]) -> Iterator[Hit]:
+    def _periods(text: str, skip: SpanSet) -> Iterator[Hit]:
         for match in _LONE_PERIOD.finditer(text):
             i = match.start()
             nxt = text[i + 1 : i + 2]
@@ -115,7 +115,7 @@ class PunctuationCheck:
                 yield _halfwidth_hit(i, i + 1, ".", text[max(0, i - 6) : i + 7])
 
     @staticmethod
-    def _ellipses(text: str, skip: list[tuple[int, int]]) -> Iterator[Hit]:
+    def _ellipses(text: str, skip: SpanSet) -> Iterator[Hit]:
         for match in _ELLIPSIS.finditer(text):
             run = match.group(0)
             if run in ("……", "…………") or inside(match.start(), skip):
@@ -150,7 +150,7 @@ class PunctuationCheck:
             )
 
     @staticmethod
-    def _half_quotes(text: str, skip: list[tuple[int, int]]) -> Iterator[Hit]:
+    def _half_quotes(text: str, skip: SpanSet) -> Iterator[Hit]:
         for match in _HALF_QUOTES.finditer(text):
             if inside(match.start(), skip) or not any(is_han(ch) for ch in match.group(1)):
                 continue
@@ -165,7 +165,7 @@ class PunctuationCheck:
                 )
 
     @staticmethod
-    def _pairs(text: str, skip: list[tuple[int, int]]) -> Iterator[Hit]:
+    def _pairs(text: str, skip: SpanSet) -> Iterator[Hit]:
         """Pair marks within each paragraph first; a full-width mark left over may pair across
         paragraphs (a quoted article of an amendment, a title wrapped by <br>), in document order."""
         leftovers: list[tuple[int, str]] = []
