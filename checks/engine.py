@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checks.build_cache import BuildCache
 from checks.check import Check
 from checks.document import DraftInput, build_document
 from checks.pipeline import CheckResult, drop_allowed, finish, run_checks
@@ -24,6 +25,7 @@ class EngineConfig:
     term_list_dirs: tuple[Path, ...] = ()  # extra organisation term lists (same YAML format)
     allow_terms: tuple[str, ...] = ()  # the organisation's allow list: never a typo or term finding
     policy: SeverityPolicy = field(default_factory=default_policy)
+    cache_dir: Path | None = None  # where builds are kept between starts (checks.build_cache); None = none
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Resources:
 
     config: EngineConfig
     segmenter: Segmenter
+    cache: BuildCache = field(default_factory=lambda: BuildCache(None))  # for heavy builds from files
 
 
 CheckFactory = Callable[[Resources], Check]
@@ -64,8 +67,9 @@ def build_engine(config: EngineConfig | None = None) -> CheckEngine:
     from checks.catalog import CHECK_FACTORIES, user_dictionaries
 
     config = config or EngineConfig()
-    segmenter = Segmenter(user_dictionaries(config.dictionaries_dir))
-    resources = Resources(config=config, segmenter=segmenter)
+    cache = BuildCache(config.cache_dir)
+    segmenter = Segmenter(user_dictionaries(config.dictionaries_dir), cache)
+    resources = Resources(config=config, segmenter=segmenter, cache=cache)
     factories = CHECK_FACTORIES
     if config.enabled is not None:
         unknown = set(config.enabled) - set(factories)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import jieba.posseg
 import numpy as np
 
 MAX_RUN = 200
@@ -26,6 +25,8 @@ class PosHmm:
     """The tables of ``jieba.posseg`` as arrays, states numbered in their sort order."""
 
     def __init__(self) -> None:
+        import jieba.posseg  # its tables are large modules: imported only when this is built, not loaded
+
         trans_p = jieba.posseg.trans_P
         self.states: list[tuple[str, str]] = sorted(trans_p)
         index = {state: i for i, state in enumerate(self.states)}

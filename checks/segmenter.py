@@ -8,24 +8,47 @@ jieba's public tokenizer methods so that the HMM decoder is the linear-time one 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import jieba
-import jieba.posseg
 
+from checks.build_cache import BuildCache
 from checks.pos_hmm import PosHmm
 
 jieba.setLogLevel(logging.WARNING)
 
-# jieba.posseg's block patterns (the cut must split where jieba splits).
-_HAN_BLOCK = jieba.posseg.re_han_internal
-_SPACE = jieba.posseg.re_skip_internal
-_HAN_RUN = jieba.posseg.re_han_detail
-_LATIN_OR_NUMBER = jieba.posseg.re_skip_detail
-_NUMBER = jieba.posseg.re_num
-_LATIN = jieba.posseg.re_eng
+# jieba.posseg's block patterns (the cut must split where jieba splits; tests compare with jieba).
+_HAN_BLOCK = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._]+)")
+_SPACE = re.compile("(\r\n|\\s)")
+_HAN_RUN = re.compile("([\u4e00-\u9fd5]+)")
+_LATIN_OR_NUMBER = re.compile("([\\.0-9]+|[a-zA-Z0-9]+)")
+_NUMBER = re.compile("[\\.0-9]+")
+_LATIN = re.compile("[a-zA-Z0-9]+")
+JIEBA_DICTIONARY = Path(jieba.__file__).resolve().parent / "dict.txt"
+
+
+@dataclass(frozen=True)
+class SegmenterTables:
+    """jieba's prefix dictionary and POS tags with the user dictionaries merged: what a start loads."""
+
+    freq: dict[str, int]
+    total: int
+    tags: dict[str, str]
+
+
+def build_tables(user_dicts: Iterable[Path]) -> SegmenterTables:
+    import jieba.posseg
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for path in user_dicts:
+        tokenizer.load_userdict(str(path))
+    pos = jieba.posseg.POSTokenizer(tokenizer)
+    pos.makesure_userdict_loaded()
+    return SegmenterTables(tokenizer.FREQ, tokenizer.total, pos.word_tag_tab)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,13 +65,20 @@ class Token:
 class Segmenter:
     """A private jieba tokenizer, so user dictionaries never leak between configurations."""
 
-    def __init__(self, user_dicts: Iterable[Path] = ()) -> None:
+    def __init__(self, user_dicts: Iterable[Path] = (), cache: BuildCache | None = None) -> None:
+        cache = cache or BuildCache(None)
+        user_dicts = list(user_dicts)
+        tables = cache.get("segmenter", [JIEBA_DICTIONARY, *user_dicts], lambda: build_tables(user_dicts))
         self._tokenizer = jieba.Tokenizer()
-        self._tokenizer.initialize()
-        for path in user_dicts:
-            self._tokenizer.load_userdict(str(path))
-        self._pos = jieba.posseg.POSTokenizer(self._tokenizer)
-        self._hmm = PosHmm()
+        self._tokenizer.FREQ, self._tokenizer.total = tables.freq, tables.total
+        self._tokenizer.initialized = True
+        self._tags = tables.tags
+        self._hmm = cache.get("pos-hmm", [], PosHmm)
+
+    @property
+    def tokenizer(self) -> jieba.Tokenizer:
+        """The jieba tokenizer with the user dictionaries (for comparisons with jieba itself)."""
+        return self._tokenizer
 
     def tokens(self, text: str) -> list[Token]:
         out: list[Token] = []
@@ -62,14 +92,20 @@ class Segmenter:
         """The POS tag of a common dictionary word, or None for rare or unknown strings (most names)."""
         if self._tokenizer.FREQ.get(word, 0) < min_freq:
             return None
-        return self._pos.word_tag_tab.get(word, "x")
+        return self._tags.get(word, "x")
 
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
         self._tokenizer.add_word(word, freq, tag)
+        self._merge_user_tags()
+
+    def _merge_user_tags(self) -> None:
+        """Tags of words added to the tokenizer, as jieba's POS tokenizer merges them before a cut."""
+        if self._tokenizer.user_word_tag_tab:
+            self._tags.update(self._tokenizer.user_word_tag_tab)
+            self._tokenizer.user_word_tag_tab = {}
 
     def _cut(self, text: str) -> Iterator[tuple[str, str]]:
         """``jieba.posseg.POSTokenizer.cut(text, HMM=True)``, pair for pair."""
-        self._pos.makesure_userdict_loaded()
         for block in _HAN_BLOCK.split(text):
             if not block:
                 continue
@@ -85,7 +121,7 @@ class Segmenter:
                     yield ch, "m" if _NUMBER.match(ch) else "eng" if latin else "x"
 
     def _cut_block(self, block: str) -> Iterator[tuple[str, str]]:
-        tokenizer, tags = self._tokenizer, self._pos.word_tag_tab
+        tokenizer, tags = self._tokenizer, self._tags
         route: dict[int, tuple[float, int]] = {}
         tokenizer.calc(block, tokenizer.get_DAG(block), route)
         x, n, run_start = 0, len(block), 0
@@ -102,7 +138,7 @@ class Segmenter:
 
     def _cut_unknown(self, run: str) -> Iterator[tuple[str, str]]:
         """A run of single-character dictionary words: the HMM guesses words unless the run is a word."""
-        tags = self._pos.word_tag_tab
+        tags = self._tags
         if len(run) == 1 or self._tokenizer.FREQ.get(run):
             for ch in run:
                 yield ch, tags.get(ch, "x")

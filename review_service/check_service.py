@@ -11,6 +11,7 @@ from checks import CheckEngine, DraftInput, EngineConfig, Metadata, build_engine
 from checks.finding import Finding
 from checks.pipeline import CheckResult
 from review_service import org_dictionary
+from review_service.config import get_settings
 from review_service.org_dictionary import Overlay
 from review_service.schemas import CheckRequest
 
@@ -19,7 +20,11 @@ PII_PREFIX = "pii."
 
 @lru_cache(maxsize=4)
 def _engine_for(version: str, term_dir: Path | None, allow_terms: tuple[str, ...]) -> CheckEngine:
-    config = EngineConfig(term_list_dirs=(term_dir,) if term_dir else (), allow_terms=allow_terms)
+    config = EngineConfig(
+        term_list_dirs=(term_dir,) if term_dir else (),
+        allow_terms=allow_terms,
+        cache_dir=get_settings().build_cache_dir,
+    )
     return build_engine(config)
 
 

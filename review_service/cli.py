@@ -77,7 +77,7 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
-    from checks import Channel, DocType, DraftInput, build_engine
+    from checks import Channel, DocType, DraftInput, EngineConfig, build_engine
     from checks.docx_reader import DocxError
     from checks.pipeline import finish
 
@@ -86,7 +86,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     except (OSError, UnicodeDecodeError, DocxError) as exc:
         print(f"无法读取输入 / cannot read input: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    engine = build_engine()
+    engine = build_engine(EngineConfig(cache_dir=settings.build_cache_dir))
     channel = Channel(args.channel)
     draft = DraftInput(
         body=text, title=title, is_html=args.format == "html", channel=channel, doc_type=DocType(args.doc_type)

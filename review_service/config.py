@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -80,6 +81,10 @@ class Settings(BaseSettings):
         default=600, ge=0, description="how often the API looks for drafts due soon or overdue; 0 = never"
     )
 
+    cache_dir: Path | None = Field(
+        default=None, description="built dictionaries and models kept between starts; default: the user's cache folder"
+    )
+
     @field_validator(
         "database_url",
         "database_password",
@@ -89,6 +94,7 @@ class Settings(BaseSettings):
         "workflows_dir",
         "smtp_url",
         "public_url",
+        "cache_dir",
         mode="before",
     )
     @classmethod
@@ -118,6 +124,13 @@ class Settings(BaseSettings):
     @property
     def spanning_role_set(self) -> frozenset[str]:
         return frozenset(r.strip() for r in self.spanning_roles.split(",") if r.strip())
+
+    @property
+    def build_cache_dir(self) -> Path:
+        """Where the check engine keeps its builds: REVIEW_CACHE_DIR, else $XDG_CACHE_HOME or ~/.cache."""
+        if self.cache_dir:
+            return self.cache_dir
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "review-service"
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -7,27 +7,41 @@ import random
 from itertools import pairwise
 from pathlib import Path
 
+import jieba
+import jieba.posseg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from checks.build_cache import BuildCache
 from checks.catalog import user_dictionaries
 from checks.engine import DEFAULT_DICTIONARIES
 from checks.formatting.textspans import SpanSet, verbatim_spans
 from checks.pos_hmm import MAX_RUN
-from checks.segmenter import Segmenter
+from checks.segmenter import _HAN_BLOCK, _HAN_RUN, _LATIN, _LATIN_OR_NUMBER, _NUMBER, _SPACE, Segmenter
 
 ROOT = Path(__file__).resolve().parent.parent
+Reference = jieba.posseg.POSTokenizer
 
 
 @pytest.fixture(scope="module")
-def segmenter() -> Segmenter:
-    return Segmenter(user_dictionaries(DEFAULT_DICTIONARIES))
+def segmenter(tmp_path_factory: pytest.TempPathFactory) -> Segmenter:
+    cache = BuildCache(tmp_path_factory.mktemp("build-cache"))
+    Segmenter(user_dictionaries(DEFAULT_DICTIONARIES), cache)  # builds and stores the tables
+    return Segmenter(user_dictionaries(DEFAULT_DICTIONARIES), cache)  # loads them
 
 
-def jieba_cut(segmenter: Segmenter, text: str) -> list[tuple[str, str]]:
-    """The reference: jieba's own POS tokenizer over the same dictionaries."""
-    return [(p.word, p.flag) for p in segmenter._pos.cut(text)]
+@pytest.fixture(scope="module")
+def reference() -> jieba.posseg.POSTokenizer:
+    """jieba's own POS tokenizer over the same dictionaries, built without our cache."""
+    tokenizer = jieba.Tokenizer()
+    for path in user_dictionaries(DEFAULT_DICTIONARIES):
+        tokenizer.load_userdict(str(path))
+    return jieba.posseg.POSTokenizer(tokenizer)
+
+
+def jieba_cut(reference: Reference, text: str) -> list[tuple[str, str]]:
+    return [(p.word, p.flag) for p in reference.cut(text)]
 
 
 def ours(segmenter: Segmenter, text: str) -> list[tuple[str, str]]:
@@ -45,34 +59,48 @@ def sample_texts() -> list[str]:
     return [t for t in texts if t]
 
 
-def test_same_tokens_and_tags_as_jieba_on_real_drafts(segmenter: Segmenter) -> None:
+def test_same_tokens_and_tags_as_jieba_on_real_drafts(segmenter: Segmenter, reference: Reference) -> None:
     texts = sample_texts()
     assert len(texts) > 200
     for text in texts:
-        assert ours(segmenter, text) == jieba_cut(segmenter, text), text[:40]
+        assert ours(segmenter, text) == jieba_cut(reference, text), text[:40]
 
 
-def test_same_tokens_as_jieba_on_random_character_soup(segmenter: Segmenter) -> None:
+def test_same_tokens_as_jieba_on_random_character_soup(segmenter: Segmenter, reference: Reference) -> None:
     rng = random.Random(11)
     alphabet = "的王是在李明华x1 .。，\n\r\t&#+_ａ１abc国務"
     for _ in range(400):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 80)))
-        assert ours(segmenter, text) == jieba_cut(segmenter, text), repr(text)
+        assert ours(segmenter, text) == jieba_cut(reference, text), repr(text)
 
 
-def test_run_at_the_limit_is_decoded_by_the_hmm(segmenter: Segmenter) -> None:
+def test_run_at_the_limit_is_decoded_by_the_hmm(segmenter: Segmenter, reference: Reference) -> None:
     text = "王" * MAX_RUN
-    assert ours(segmenter, text) == jieba_cut(segmenter, text)
+    assert ours(segmenter, text) == jieba_cut(reference, text)
 
 
-def test_longer_unknown_run_becomes_single_characters_that_cover_the_text(segmenter: Segmenter) -> None:
+def test_long_unknown_run_becomes_single_characters(segmenter: Segmenter, reference: Reference) -> None:
     text = "通知：" + "的" * (MAX_RUN * 50) + "。"
     tokens = segmenter.tokens(text)
     run = [t for t in tokens if t.word == "的"]
     assert len(run) == MAX_RUN * 50
-    assert {t.pos for t in run} == {segmenter._pos.word_tag_tab["的"]}
+    assert {t.pos for t in run} == {reference.word_tag_tab["的"]}
     assert "".join(t.word for t in tokens) == text
     assert all(a.end == b.start for a, b in pairwise(tokens))
+
+
+def test_block_patterns_are_jiebas() -> None:
+    ours_ = [_HAN_BLOCK, _SPACE, _HAN_RUN, _LATIN_OR_NUMBER, _NUMBER, _LATIN]
+    theirs = ["re_han_internal", "re_skip_internal", "re_han_detail", "re_skip_detail", "re_num", "re_eng"]
+    assert [p.pattern for p in ours_] == [getattr(jieba.posseg, name).pattern for name in theirs]
+
+
+def test_added_words_cut_whole_with_their_tag(segmenter: Segmenter, reference: Reference) -> None:
+    segmenter.add_word("星都经开区", 2000, "ns")
+    reference.tokenizer.add_word("星都经开区", 2000, "ns")
+    text = "星都经开区管委会发布通知"
+    assert ("星都经开区", "ns") in ours(segmenter, text)
+    assert ours(segmenter, text) == jieba_cut(reference, text)
 
 
 @settings(max_examples=300, deadline=None)

@@ -17,7 +17,7 @@ def load_surnames(resources: Resources) -> frozenset[str]:
 
 def build_typo_check(resources: Resources) -> TypoCheck:
     folder = resources.config.dictionaries_dir / "typo"
-    model = load_model(folder)
+    model = load_model(folder, cache=resources.cache)
     words = WordLookup(resources.segmenter.dictionary_tag)
     return TypoCheck(model, words, load_surnames(resources), load_layers(folder, model, words))
 

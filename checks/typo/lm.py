@@ -31,26 +31,58 @@ class Lookup:
 
 TABLE_BITS = 23  # 8 M slots for ~3.6 M entries: short probe runs
 
+# One slot = one uint64, so a probe is one memory access: key (32 bits) | check byte | log p | backoff | used.
+_FINGERPRINT_SHIFT = np.uint64(24)
+_LP_SHIFT = np.uint64(16)
+_BO_SHIFT = np.uint64(8)
+_BYTE = np.uint64(0xFF)
+_USED = np.uint64(1)
+
+
+def pack_entries(key: np.ndarray, chk: np.ndarray, lp: np.ndarray, bo: np.ndarray) -> np.ndarray:
+    """The uint64 slot values of entries (see the layout above)."""
+    u64 = np.uint64
+    return (
+        (key.astype(u64) << u64(32))
+        | (chk.astype(u64) << _FINGERPRINT_SHIFT)
+        | (lp.astype(u64) << _LP_SHIFT)
+        | (bo.astype(u64) << _BO_SHIFT)
+        | _USED
+    )
+
 
 class CharLM:
     def __init__(self, key: np.ndarray, chk: np.ndarray, lp: np.ndarray, bo: np.ndarray) -> None:
         """``key``/``chk`` sorted by (key, chk); ``lp``/``bo`` the quantized values in the same order."""
-        self.size = len(key)
+        size = len(key)
         shift = np.uint32(32 - TABLE_BITS)
         home = (key >> shift).astype(np.int32)
         # Linear probing over keys sorted by home slot: slot[i] = max(home[i], slot[i-1] + 1), vectorized.
-        index = np.arange(self.size, dtype=np.int32)
-        slot = np.maximum.accumulate(home - index) + index if self.size else index
-        self._probes = int((slot - home).max()) + 1 if self.size else 1
-        slots = (1 << TABLE_BITS) + self._probes  # a probe run may pass the last home slot; it never wraps
-        self._key = np.zeros(slots, dtype=np.uint32)
-        self._chk = np.zeros(slots, dtype=np.uint8)
-        self._used = np.zeros(slots, dtype=bool)
-        self._lp = np.zeros(slots, dtype=np.uint8)  # kept quantized: a quarter of the memory of float32
-        self._bo = np.zeros(slots, dtype=np.uint8)
-        self._key[slot], self._chk[slot], self._used[slot] = key, chk, True
-        self._lp[slot], self._bo[slot] = lp, bo
-        self._shift = shift
+        index = np.arange(size, dtype=np.int32)
+        slot = np.maximum.accumulate(home - index) + index if size else index
+        probes = int((slot - home).max()) + 1 if size else 1
+        slots = (1 << TABLE_BITS) + probes  # a probe run may pass the last home slot; it never wraps
+        table = np.zeros(slots, dtype=np.uint64)
+        table[slot] = pack_entries(key, chk, lp, bo)
+        self._adopt(table, size, probes)
+
+    def _adopt(self, table: np.ndarray, size: int, probes: int) -> None:
+        self.size = size
+        self._table = table
+        self._probes = probes
+        self._shift = np.uint32(32 - TABLE_BITS)
+
+    @classmethod
+    def from_table(cls, table: np.ndarray, size: int, probes: int) -> CharLM:
+        """A model from a table laid out before (see ``table``): no hashing work at load."""
+        lm = cls.__new__(cls)
+        lm._adopt(table, size, probes)
+        return lm
+
+    @property
+    def table(self) -> tuple[np.ndarray, int, int]:
+        """The laid-out table, its entry count and its longest probe run (what ``from_table`` takes)."""
+        return self._table, self.size, self._probes
 
     @classmethod
     def load(cls, path: Path) -> CharLM:
@@ -66,20 +98,21 @@ class CharLM:
         """Find each 64-bit fingerprint: probe from its home slot until a match or an empty slot."""
         k32, chk = split_fingerprint(hashes)
         home = (k32 >> self._shift).astype(np.int64)
-        where = np.zeros(len(hashes), dtype=np.int64)  # slot 0 is never a hit when found is False
-        found = np.zeros(len(hashes), dtype=bool)
+        want = (k32.astype(np.uint64) << np.uint64(8)) | chk.astype(np.uint64)
+        entry = np.zeros(len(hashes), dtype=np.uint64)  # 0 = not found (a stored entry has its used bit)
         active = np.arange(len(hashes))
         for step in range(self._probes):
-            probe = home[active] + step
-            used = self._used[probe]
-            match = used & (self._key[probe] == k32[active]) & (self._chk[probe] == chk[active])
-            hits = active[match]
-            where[hits], found[hits] = probe[match], True
-            active = active[used & ~match]
+            got = self._table[home[active] + step]
+            match = (got >> _FINGERPRINT_SHIFT) == want[active]
+            entry[active[match]] = got[match]
+            active = active[(got & _USED).astype(bool) & ~match]
             if not len(active):
                 break
-        logp = np.where(found, self._lp[where] / -LP_SCALE, UNKNOWN_LOGP)
-        return Lookup(found, logp, np.where(found, self._bo[where] / -BO_SCALE, 0.0))
+        found = entry != 0
+        lp = ((entry >> _LP_SHIFT) & _BYTE).astype(np.float64)
+        bo = ((entry >> _BO_SHIFT) & _BYTE).astype(np.float64)
+        logp = np.where(found, lp / -LP_SCALE, UNKNOWN_LOGP)
+        return Lookup(found, logp, np.where(found, bo / -BO_SCALE, 0.0))
 
     def window_logprob(self, windows: np.ndarray) -> np.ndarray:
         """log P(last symbol | the symbols before it) for each row of ``windows`` (shape (Q, MAX_ORDER))."""

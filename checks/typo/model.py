@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from checks.build_cache import BuildCache
 from checks.typo.confusion import ConfusionSet
 from checks.typo.lm import CharLM
 from checks.typo.misspellings import MisspellingList
@@ -33,7 +34,15 @@ def read_names(path: Path) -> list[str]:
     return [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
 
 
-def load_model(folder: Path, *, confusion_counts: str = "all") -> TypoModel:
+def load_model(folder: Path, *, confusion_counts: str = "all", cache: BuildCache | None = None) -> TypoModel:
+    """The model in ``folder``; with a cache, a start loads the laid-out tables instead of building them."""
+    if cache is None:
+        return build_model(folder, confusion_counts=confusion_counts)
+    inputs = sorted(p for p in folder.iterdir() if p.is_file())
+    return cache.get(f"typo-{confusion_counts}", inputs, lambda: build_model(folder, confusion_counts=confusion_counts))
+
+
+def build_model(folder: Path, *, confusion_counts: str = "all") -> TypoModel:
     return TypoModel(
         lm=CharLM.load(folder / LM_FILE),
         confusion=ConfusionSet.load(folder / CONFUSION_FILE, counts=confusion_counts, closed=NUMERALS),
