@@ -31,13 +31,21 @@ class PosHmm:
         self.states: list[tuple[str, str]] = sorted(trans_p)
         index = {state: i for i, state in enumerate(self.states)}
         size = len(self.states)
-        self._start = [jieba.posseg.start_P[s] for s in self.states]
+        self._start = np.array([jieba.posseg.start_P[s] for s in self.states])
         self._trans = np.full((size, size), NEG_INF)
         for s, row in trans_p.items():
             for b, p in row.items():
                 self._trans[index[s], index[b]] = p
         self._live = np.array([bool(trans_p[s]) for s in self.states])
-        self._emit = [jieba.posseg.emit_P[s] for s in self.states]
+        # Emission log-probabilities as one matrix, a row per character (the last row: a character never
+        # seen, MIN_FLOAT for every state): loads as one array and is read with one gather per step.
+        emit_p = jieba.posseg.emit_P
+        chars = sorted({ch for s in self.states for ch in emit_p[s]})
+        self._emit_row = {ch: i for i, ch in enumerate(chars)}
+        self._emit = np.full((len(chars) + 1, size), MIN_FLOAT)
+        for s in self.states:
+            for ch, p in emit_p[s].items():
+                self._emit[self._emit_row[ch], index[s]] = p
         self._all = np.arange(size)
         self._char_states = {
             ch: np.array(sorted({index[s] for s in states})) for ch, states in jieba.posseg.char_state_tab_P.items()
@@ -51,10 +59,10 @@ class PosHmm:
         as jieba's ``max`` over (score, state) tuples does, and a column of -inf picks the
         greatest previous state as jieba does.
         """
-        emit = self._emit
+        unseen = len(self._emit) - 1
         first = chars[0]
         states = self._char_states.get(first, self._all)[::-1]
-        scores = np.array([self._start[y] + emit[y].get(first, MIN_FLOAT) for y in states.tolist()])
+        scores = self._start[states] + self._emit[self._emit_row.get(first, unseen), states]
         back: list[tuple[np.ndarray, np.ndarray]] = []
         for ch in chars[1:]:
             keep = self._live[states]
@@ -68,7 +76,7 @@ class PosHmm:
             if not len(nxt):  # none of the character's states can follow: every reachable one
                 nxt = np.flatnonzero(reachable)
             nxt = nxt[::-1]
-            e = np.array([emit[y].get(ch, MIN_FLOAT) for y in nxt.tolist()])
+            e = self._emit[self._emit_row.get(ch, unseen), nxt]
             total = (prev_scores[:, None] + rows[:, nxt]) + e
             best = total.argmax(axis=0)
             scores = total[best, np.arange(len(nxt))]
