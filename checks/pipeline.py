@@ -15,6 +15,7 @@ from checks.document import Document
 from checks.finding import Finding, Severity
 from checks.metadata import Channel
 from checks.severity import SeverityPolicy
+from checks.spans import Cover
 
 FIELD_ORDER = {"title": 0, "summary": 1, "body": 2, "metadata": 3, "docx": 4}
 
@@ -44,16 +45,12 @@ def drop_allowed(findings: Sequence[Finding], documents: Sequence[Document], all
     inside any occurrence of an allowed text; personal data and secrecy findings are never silenced."""
     if not allow:
         return list(findings)
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for doc in documents:
-        spans[doc.field] = [m for term in allow for m in _occurrences(doc.source, term)]
+    covers = {doc.field: Cover(m for term in allow for m in _occurrences(doc.source, term)) for doc in documents}
+    empty = Cover(())
     return [
         f
         for f in findings
-        if not (
-            f.category.startswith(ALLOWABLE_PREFIXES)
-            and any(s <= f.start and f.end <= e for s, e in spans.get(f.field, ()))
-        )
+        if not (f.category.startswith(ALLOWABLE_PREFIXES) and covers.get(f.field, empty).covers(f.start, f.end))
     ]
 
 
@@ -75,13 +72,13 @@ def deduplicate(findings: Sequence[Finding]) -> list[Finding]:
         if kept is None or f.severity.rank > kept.severity.rank:
             best[key] = f
     merged = list(best.values())
-    term_spans = [(f.field, f.start, f.end) for f in merged if f.category.startswith("term.")]
+    term_spans: dict[str, list[tuple[int, int]]] = {}
+    for f in merged:
+        if f.category.startswith("term."):
+            term_spans.setdefault(f.field, []).append((f.start, f.end))
+    terms = {name: Cover(spans) for name, spans in term_spans.items()}
     return [
-        f
-        for f in merged
-        if not (
-            f.category == "typo" and any(fld == f.field and s <= f.start and f.end <= e for fld, s, e in term_spans)
-        )
+        f for f in merged if not (f.category == "typo" and f.field in terms and terms[f.field].covers(f.start, f.end))
     ]
 
 

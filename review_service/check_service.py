@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -16,21 +16,45 @@ from review_service.org_dictionary import Overlay
 from review_service.schemas import CheckRequest
 
 PII_PREFIX = "pii."
+KEPT_ENGINES = 4
+
+_engines: dict[tuple[str, Path | None, tuple[str, ...]], CheckEngine] = {}
+_build_lock = threading.Lock()  # one build at a time: concurrent first requests wait for it, not build twice
+_builds = 0
 
 
-@lru_cache(maxsize=4)
 def _engine_for(version: str, term_dir: Path | None, allow_terms: tuple[str, ...]) -> CheckEngine:
-    config = EngineConfig(
-        term_list_dirs=(term_dir,) if term_dir else (),
-        allow_terms=allow_terms,
-        cache_dir=get_settings().build_cache_dir,
-    )
-    return build_engine(config)
+    global _builds
+    key = (version, term_dir, allow_terms)
+    engine = _engines.get(key)
+    if engine is not None:
+        return engine
+    with _build_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            config = EngineConfig(
+                term_list_dirs=(term_dir,) if term_dir else (),
+                allow_terms=allow_terms,
+                cache_dir=get_settings().build_cache_dir,
+            )
+            engine = build_engine(config)
+            _builds += 1
+            _engines[key] = engine
+            while len(_engines) > KEPT_ENGINES:
+                del _engines[next(iter(_engines))]  # the oldest dictionary version
+    return engine
 
 
 def engine_builds() -> int:
     """How many engines this process has built (one per dictionary version): shows models load once."""
-    return _engine_for.cache_info().misses
+    return _builds
+
+
+def start_engine_warmup() -> threading.Thread:
+    """Build the default engine in the background while the server migrates and starts (cold start)."""
+    thread = threading.Thread(target=get_check_engine, name="engine-warmup", daemon=True)
+    thread.start()
+    return thread
 
 
 def get_check_engine(overlay: Overlay | None = None) -> CheckEngine:

@@ -17,6 +17,9 @@ EXIT_BAD_INPUT = 3
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from review_service.check_service import start_engine_warmup
+
+    start_engine_warmup()  # loads dictionaries and models while the server imports, migrates and sets up
     import uvicorn
     from sqlalchemy import func, select
 

@@ -19,6 +19,7 @@ from checks.engine import DEFAULT_DICTIONARIES
 from checks.formatting.textspans import SpanSet, verbatim_spans
 from checks.pos_hmm import MAX_RUN
 from checks.segmenter import _HAN_BLOCK, _HAN_RUN, _LATIN, _LATIN_OR_NUMBER, _NUMBER, _SPACE, Segmenter
+from checks.spans import Cover
 
 ROOT = Path(__file__).resolve().parent.parent
 Reference = jieba.posseg.POSTokenizer
@@ -116,3 +117,11 @@ def test_email_is_still_verbatim_and_a_long_run_without_at_sign_is_not() -> None
     assert found == ["wang.li-2024@gov.cn", "www.gov.cn/a.html"]
     assert verbatim_spans("x" * 5000 + "。") == []
     assert [("x" * 3000 + "@a.cn")[s:e] for s, e in verbatim_spans("x" * 3000 + "@a.cn")] == ["x" * 3000 + "@a.cn"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20)), max_size=12), st.integers(-2, 70), st.integers(0, 9))
+def test_cover_answers_as_a_scan_does(raw: list[tuple[int, int]], start: int, width: int) -> None:
+    spans = [(s, s + n) for s, n in raw]
+    end = start + width
+    assert Cover(spans).covers(start, end) == any(s <= start and end <= e for s, e in spans)
