@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from math import log
 from pathlib import Path
 
 import jieba
@@ -73,6 +74,8 @@ class Segmenter:
         self._tokenizer.FREQ, self._tokenizer.total = tables.freq, tables.total
         self._tokenizer.initialized = True
         self._tags = tables.tags
+        self._logp: dict[str, float] = {}  # word -> log(freq / total), filled as words are met
+        self._logp_total = tables.total
         self._hmm = cache.get("pos-hmm", [], PosHmm)
 
     @property
@@ -96,6 +99,7 @@ class Segmenter:
 
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
         self._tokenizer.add_word(word, freq, tag)
+        self._logp.clear()
         self._merge_user_tags()
 
     def _merge_user_tags(self) -> None:
@@ -120,13 +124,51 @@ class Segmenter:
                 for ch in part:
                     yield ch, "m" if _NUMBER.match(ch) else "eng" if latin else "x"
 
+    def _route(self, block: str) -> list[int]:
+        """For each position, the last index of the word the dictionary cut takes there.
+
+        ``jieba.Tokenizer.get_DAG`` and ``calc`` in one backward pass, with each word's log
+        probability computed once per process: the same sums in the same order, so the same cut
+        (ties go to the longer word, as jieba's ``max`` over (score, end) tuples does).
+        """
+        freq, logp = self._tokenizer.FREQ, self._logp
+        if self._logp_total != self._tokenizer.total:  # a word was added: every probability changed
+            logp.clear()
+            self._logp_total = self._tokenizer.total
+        log_total = log(self._logp_total)
+        n = len(block)
+        best = [0.0] * (n + 1)
+        last = [0] * n
+        for k in range(n - 1, -1, -1):
+            top, top_end = 0.0, -1
+            i, frag = k, block[k]
+            while frag in freq:
+                if freq[frag]:
+                    p = logp.get(frag)
+                    if p is None:
+                        p = logp[frag] = log(freq[frag]) - log_total
+                    score = p + best[i + 1]
+                    if top_end < 0 or score >= top:
+                        top, top_end = score, i
+                i += 1
+                if i >= n:
+                    break
+                frag = block[k : i + 1]
+            if top_end < 0:  # no dictionary word starts here: the character alone
+                frag = block[k]
+                p = logp.get(frag)
+                if p is None:
+                    p = logp[frag] = log(freq.get(frag) or 1) - log_total
+                top, top_end = p + best[k + 1], k
+            best[k], last[k] = top, top_end
+        return last
+
     def _cut_block(self, block: str) -> Iterator[tuple[str, str]]:
-        tokenizer, tags = self._tokenizer, self._tags
-        route: dict[int, tuple[float, int]] = {}
-        tokenizer.calc(block, tokenizer.get_DAG(block), route)
+        tags = self._tags
+        route = self._route(block)
         x, n, run_start = 0, len(block), 0
         while x < n:
-            y = route[x][1] + 1
+            y = route[x] + 1
             if y - x > 1:
                 if run_start < x:
                     yield from self._cut_unknown(block[run_start:x])
