@@ -10,6 +10,7 @@ code. Without a folder, or when it cannot be written, everything is simply built
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import logging
 import os
 import pickle
@@ -20,7 +21,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-import jieba
 import numpy as np
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ CHECKS_PACKAGE = Path(__file__).resolve().parent
 @lru_cache(maxsize=1)
 def code_fingerprint() -> bytes:
     """The source of every module of the checks package, and the versions of what builds depend on."""
-    digest = hashlib.sha256(f"{sys.version}|{np.__version__}|{jieba.__version__}".encode())
+    digest = hashlib.sha256(f"{sys.version}|{np.__version__}|{importlib.metadata.version('jieba')}".encode())
     for path in sorted(CHECKS_PACKAGE.rglob("*.py")):
         digest.update(str(path.relative_to(CHECKS_PACKAGE)).encode())
         digest.update(path.read_bytes())

@@ -7,19 +7,20 @@ jieba's public tokenizer methods so that the HMM decoder is the linear-time one 
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from math import log
 from pathlib import Path
-
-import jieba
+from typing import TYPE_CHECKING
 
 from checks.build_cache import BuildCache
 from checks.pos_hmm import PosHmm
 
-jieba.setLogLevel(logging.WARNING)
+if TYPE_CHECKING:
+    import jieba
 
 # jieba.posseg's block patterns (the cut must split where jieba splits; tests compare with jieba).
 _HAN_BLOCK = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._]+)")
@@ -28,7 +29,15 @@ _HAN_RUN = re.compile("([\u4e00-\u9fd5]+)")
 _LATIN_OR_NUMBER = re.compile("([\\.0-9]+|[a-zA-Z0-9]+)")
 _NUMBER = re.compile("[\\.0-9]+")
 _LATIN = re.compile("[a-zA-Z0-9]+")
-JIEBA_DICTIONARY = Path(jieba.__file__).resolve().parent / "dict.txt"
+JIEBA_DICTIONARY = Path(importlib.util.find_spec("jieba").origin).resolve().parent / "dict.txt"
+
+
+def jieba_tokenizer() -> jieba.Tokenizer:
+    """A fresh jieba tokenizer (jieba is imported here: a start that loads its tables never needs it)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.Tokenizer()
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,7 @@ class SegmenterTables:
 def build_tables(user_dicts: Iterable[Path]) -> SegmenterTables:
     import jieba.posseg
 
-    tokenizer = jieba.Tokenizer()
+    tokenizer = jieba_tokenizer()
     tokenizer.initialize()
     for path in user_dicts:
         tokenizer.load_userdict(str(path))
@@ -70,18 +79,11 @@ class Segmenter:
         cache = cache or BuildCache(None)
         user_dicts = list(user_dicts)
         tables = cache.get("segmenter", [JIEBA_DICTIONARY, *user_dicts], lambda: build_tables(user_dicts))
-        self._tokenizer = jieba.Tokenizer()
-        self._tokenizer.FREQ, self._tokenizer.total = tables.freq, tables.total
-        self._tokenizer.initialized = True
-        self._tags = tables.tags
+        self._freq, self._total, self._tags = tables.freq, tables.total, tables.tags
+        self._jieba: jieba.Tokenizer | None = None  # only to add words: a start that loads needs no jieba
         self._logp: dict[str, float] = {}  # word -> log(freq / total), filled as words are met
         self._logp_total = tables.total
         self._hmm = cache.get("pos-hmm", [], PosHmm)
-
-    @property
-    def tokenizer(self) -> jieba.Tokenizer:
-        """The jieba tokenizer with the user dictionaries (for comparisons with jieba itself)."""
-        return self._tokenizer
 
     def tokens(self, text: str) -> list[Token]:
         out: list[Token] = []
@@ -93,20 +95,22 @@ class Segmenter:
 
     def dictionary_tag(self, word: str, min_freq: int = 5) -> str | None:
         """The POS tag of a common dictionary word, or None for rare or unknown strings (most names)."""
-        if self._tokenizer.FREQ.get(word, 0) < min_freq:
+        if self._freq.get(word, 0) < min_freq:
             return None
         return self._tags.get(word, "x")
 
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
-        self._tokenizer.add_word(word, freq, tag)
+        """``jieba.Tokenizer.add_word`` on this segmenter's dictionary (its tag as jieba's POS tokenizer keeps it)."""
+        if self._jieba is None:
+            self._jieba = jieba_tokenizer()
+            self._jieba.FREQ = self._freq  # the same dict: jieba's additions land in ours
+            self._jieba.initialized = True
+        self._jieba.total = self._total
+        self._jieba.add_word(word, freq, tag)
+        self._total = self._jieba.total
+        self._tags.update(self._jieba.user_word_tag_tab)
+        self._jieba.user_word_tag_tab = {}
         self._logp.clear()
-        self._merge_user_tags()
-
-    def _merge_user_tags(self) -> None:
-        """Tags of words added to the tokenizer, as jieba's POS tokenizer merges them before a cut."""
-        if self._tokenizer.user_word_tag_tab:
-            self._tags.update(self._tokenizer.user_word_tag_tab)
-            self._tokenizer.user_word_tag_tab = {}
 
     def _cut(self, text: str) -> Iterator[tuple[str, str]]:
         """``jieba.posseg.POSTokenizer.cut(text, HMM=True)``, pair for pair."""
@@ -131,10 +135,10 @@ class Segmenter:
         probability computed once per process: the same sums in the same order, so the same cut
         (ties go to the longer word, as jieba's ``max`` over (score, end) tuples does).
         """
-        freq, logp = self._tokenizer.FREQ, self._logp
-        if self._logp_total != self._tokenizer.total:  # a word was added: every probability changed
+        freq, logp = self._freq, self._logp
+        if self._logp_total != self._total:  # a word was added: every probability changed
             logp.clear()
-            self._logp_total = self._tokenizer.total
+            self._logp_total = self._total
         log_total = log(self._logp_total)
         n = len(block)
         best = [0.0] * (n + 1)
@@ -181,7 +185,7 @@ class Segmenter:
     def _cut_unknown(self, run: str) -> Iterator[tuple[str, str]]:
         """A run of single-character dictionary words: the HMM guesses words unless the run is a word."""
         tags = self._tags
-        if len(run) == 1 or self._tokenizer.FREQ.get(run):
+        if len(run) == 1 or self._freq.get(run):
             for ch in run:
                 yield ch, tags.get(ch, "x")
             return

@@ -99,6 +99,8 @@ def test_block_patterns_are_jiebas() -> None:
 def test_added_words_cut_whole_with_their_tag(segmenter: Segmenter, reference: Reference) -> None:
     segmenter.add_word("星都经开区", 2000, "ns")
     reference.tokenizer.add_word("星都经开区", 2000, "ns")
+    segmenter.add_word("星都", None, None)  # jieba suggests a frequency
+    reference.tokenizer.add_word("星都", None, None)
     text = "星都经开区管委会发布通知"
     assert ("星都经开区", "ns") in ours(segmenter, text)
     assert ours(segmenter, text) == jieba_cut(reference, text)
