@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
 
@@ -18,3 +18,28 @@ class Cover:
     def covers(self, start: int, end: int) -> bool:
         i = bisect_right(self._starts, start) - 1
         return i >= 0 and self._reach[i] >= end
+
+
+class Disjoint:
+    """Non-overlapping half-open spans kept in order; "does [start, end) overlap one?" in logarithmic time.
+
+    Spans are added only when they overlap none already kept (as a greedy "keep the best of overlapping
+    matches" does), so the kept spans stay sorted by start and by end at once.
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for start, end in sorted(spans):
+            if start < end and not self.overlaps(start, end):  # an empty span overlaps nothing
+                self.add(start, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self._starts, end) - 1  # the last kept span starting before ``end``
+        return i >= 0 and self._ends[i] > start
+
+    def add(self, start: int, end: int) -> None:
+        """Keep a non-empty span that overlaps none kept (the caller asked ``overlaps`` first)."""
+        i = bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)

@@ -19,7 +19,7 @@ from checks.engine import DEFAULT_DICTIONARIES
 from checks.formatting.textspans import SpanSet, verbatim_spans
 from checks.pos_hmm import MAX_RUN
 from checks.segmenter import _HAN_BLOCK, _HAN_RUN, _LATIN, _LATIN_OR_NUMBER, _NUMBER, _SPACE, Segmenter
-from checks.spans import Cover
+from checks.spans import Cover, Disjoint
 
 ROOT = Path(__file__).resolve().parent.parent
 Reference = jieba.posseg.POSTokenizer
@@ -127,3 +127,17 @@ def test_cover_answers_as_a_scan_does(raw: list[tuple[int, int]], start: int, wi
     spans = [(s, s + n) for s, n in raw]
     end = start + width
     assert Cover(spans).covers(start, end) == any(s <= start and end <= e for s, e in spans)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20)), max_size=15))
+def test_disjoint_keeps_what_a_greedy_scan_keeps(raw: list[tuple[int, int]]) -> None:
+    spans = [(s, s + n) for s, n in raw]
+    kept: list[tuple[int, int]] = []
+    taken = Disjoint()
+    for s, e in spans:
+        clear = all(e <= ks or ke <= s for ks, ke in kept)
+        assert taken.overlaps(s, e) == (not clear)
+        if clear:
+            kept.append((s, e))
+            taken.add(s, e)

@@ -17,6 +17,7 @@ from checks.check import Scope, make_finding
 from checks.document import Document
 from checks.finding import Finding, Severity
 from checks.secret.markers import MarkerDictionary, MarkerEntry
+from checks.spans import Disjoint
 
 CATEGORY = "secret.marking"
 _HAN = "\u4e00-\u9fff"
@@ -112,11 +113,11 @@ class SecretMarkingCheck:
 
     def run(self, doc: Document) -> list[Finding]:
         text = doc.text
-        negatives = [m.span() for m in self._negative_re.finditer(text)] if self._negative_re else []
+        negatives = Disjoint(m.span() for m in self._negative_re.finditer(text)) if self._negative_re else Disjoint()
         candidates = [
             c
             for c in (*self._level_marks(text), *self._phrase_marks(text), *self._label_marks(text))
-            if not any(s < c.end and c.start < e for s, e in negatives)
+            if not negatives.overlaps(c.start, c.end)
         ]
         return [
             make_finding(
@@ -181,7 +182,9 @@ class SecretMarkingCheck:
 def _without_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
     """One mark gives one finding: of overlapping candidates keep the most specific, then the longest."""
     kept: list[_Candidate] = []
+    taken = Disjoint()  # the kept marks, asked in logarithmic time (thousands of marks stay linear)
     for c in sorted(candidates, key=lambda c: (c.priority, -(c.end - c.start), c.start)):
-        if all(c.end <= k.start or k.end <= c.start for k in kept):
+        if c.start < c.end and not taken.overlaps(c.start, c.end):
             kept.append(c)
+            taken.add(c.start, c.end)
     return sorted(kept, key=lambda c: c.start)
