@@ -20,6 +20,7 @@ from tests.workflow_helpers import Person, make_people
 
 NOISY = "会议要求,各单位要高度重视,认真落实,确保安全,联系电话13912345678。"
 CLEAN = "区政府召开常务会议，研究部署安全生产工作。\n会议强调，要压实责任，确保安全。"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STEPS = [("proof1", "pass"), ("proof2", "pass"), ("proof3", "pass"), ("rev1", "approve"), ("rev2", "approve")]
 
 
@@ -248,3 +249,44 @@ def test_signoff_is_an_office_form_in_beijing_time_naming_waived_findings(site) 
         at = session.scalar(select(AuditEntry.at).where(AuditEntry.kind == "workflow_approved"))
     at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
     assert at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M") in sheet
+
+
+def test_docx_import_fills_title_type_and_written_date_and_leaves_the_heading_out_of_the_body(site) -> None:
+    from tests.docx_factory import deletion, make_docx, para, run
+
+    settings, _, _ = site
+    editor, token = browser(settings, "editor")
+    data = make_docx(
+        [
+            para(run("关于2024年度临时救助对象的公示")),
+            para(run("各村（社区）："), deletion("内部意见：暂缓")),
+            para(run("现将救助对象公示如下，公示期七个工作日。")),
+            para(run("区民政局")),
+            para(run("二〇二四年三月十五日")),
+        ]
+    )
+    page = editor.post(
+        "/workspace/docx",
+        data={"csrf_token": token},
+        files={
+            "file": ("notice.docx", data, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        },
+    ).text
+    assert re.search(r'name="title" value="关于2024年度临时救助对象的公示"', page)
+    assert re.search(r'<option value="publicity" selected>', page)
+    assert 'name="written_date" value="2024-03-15"' in page
+    body = re.search(r'<textarea name="body"[^>]*>([^<]*)</textarea>', page).group(1)
+    assert body.startswith("各村（社区）：") and "临时救助对象的公示" not in body
+    assert 'data-category="secret.docx_revisions"' in page  # the hidden revision is still reported
+
+
+def test_date_and_type_guesses_refuse_what_is_not_there() -> None:
+    from checks.docx_reader import DocxContent
+    from review_service.web.docx_import import from_docx, written_date
+
+    one_line = from_docx(DocxContent(text="关于开展安全生产检查的通知", title=None, hidden_findings=()))
+    assert one_line.body == "关于开展安全生产检查的通知"  # a lone line is the body, never emptied into a title
+    sentence = from_docx(DocxContent(text="会议要求各单位认真落实。\n第二段。", title=None, hidden_findings=()))
+    assert sentence.title == "" and sentence.body.startswith("会议要求")
+    assert written_date(["2024年13月5日"]) is None and written_date(["于2024年3月5日召开"]) is None
+    assert written_date(["二〇二四年十二月三十一日"]) == "2024-12-31"

@@ -16,6 +16,7 @@ from review_service.check_service import apply_replacements, current_overlay, ma
 from review_service.models import Draft
 from review_service.returns import last_return
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
+from review_service.web.docx_import import from_docx
 from review_service.web.finding_view import grouped, ordered
 from review_service.web.forms import DISCLOSURE_CHOICES, METADATA_FIELDS, DraftForm
 from review_service.web.highlight import category_label, quoted, segments
@@ -228,7 +229,16 @@ def _load_docx(page: Page, form: DraftForm, upload: object) -> Response:
         content = read_docx(data)
     except DocxError as exc:
         return _render(page, form, errors=[exc.message], status_code=422)
-    form = form.with_fields(title=content.title or form.title, body=content.text)
+    imported = from_docx(content)
+    metadata = dict(form.metadata)
+    if imported.written_date and not metadata.get("written_date"):
+        metadata["written_date"] = imported.written_date
+    form = form.with_fields(
+        title=imported.title or form.title,
+        body=imported.body,
+        doc_type=imported.doc_type if imported.doc_type and form.doc_type == "other" else form.doc_type,
+        metadata=metadata,
+    )
     extra = [f.to_dict() for f in content.hidden_findings]
     errors = form.errors(max_chars=page.settings.max_text_chars, for_saving=False)
     page.flashes.append({"level": "ok", "text": f"已读取 {upload.filename}，请核对标题与正文"})
