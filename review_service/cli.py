@@ -120,11 +120,14 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
 
     scopes = sorted({s.strip() for part in args.scope for s in part.split(",") if s.strip()}) or ["check"]
     if set(scopes) - set(SCOPES):
-        print(f"unknown scope(s): {sorted(set(scopes) - set(SCOPES))}; choose from {SCOPES}", file=sys.stderr)
+        print(
+            f"未知的权限范围 / unknown scope(s): {sorted(set(scopes) - set(SCOPES))}；可选 / choose from {SCOPES}",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     days = args.days if args.days is not None else settings.token_ttl_days
     if days <= 0:
-        print("--days must be at least 1", file=sys.stderr)
+        print("--days 至少为 1 / --days must be at least 1", file=sys.stderr)
         return EXIT_BAD_INPUT
     upgrade(settings)
     ttl = dt.timedelta(days=days)
@@ -132,7 +135,7 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
         user = ensure_service_account(session, username=args.name)
         issued = issue_token(session, user=user, name=args.name, scopes=scopes, ttl=ttl)
         expires = issued.record.expires_at
-    print(f"Token for '{args.name}' scopes={','.join(scopes)} expires={expires:%Y-%m-%d} (shown only once):")
+    print(f"账户“{args.name}”的 API 令牌（权限 {','.join(scopes)}，{expires:%Y-%m-%d} 到期，只显示这一次）：")
     print(issued.token)
     return 0
 
@@ -145,7 +148,7 @@ def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
     prefix = args.token[: len(TOKEN_PREFIX) + 6]
     with unit_of_work(settings) as session:
         count = revoke_token(session, prefix=prefix)
-    print(f"revoked {count} token(s)")
+    print(f"已吊销 {count} 个令牌 / revoked {count} token(s)")
     return 0 if count else 1
 
 
@@ -166,9 +169,9 @@ def _user_create(args: argparse.Namespace, settings: Settings) -> int:
                 email=args.email,
             )
     except ValueError as exc:
-        print(str(exc), file=sys.stderr)
+        print(f"无法创建用户 / cannot create user: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"User '{args.username}' ({args.role}) created; one-time password (must be changed at first login):")
+    print(f"已创建用户“{args.username}”（{args.role}）；一次性密码（首次登录须修改）：")
     print(password)
     return 0
 
@@ -186,11 +189,11 @@ def _user_unlock(args: argparse.Namespace, settings: Settings) -> int:
     with unit_of_work(settings) as session:
         user = session.scalar(select(User).where(User.username == args.username))
         if user is None:
-            print(f"no user {args.username!r}", file=sys.stderr)
+            print(f"没有该用户 / no user {args.username!r}", file=sys.stderr)
             return EXIT_BAD_INPUT
         unlock(session, username=user.username)
         audit.append(session, kind="user_unlocked", actor_id=None, data={"user": user.id, "via": "cli"})
-    print(f"User '{args.username}' unlocked")
+    print(f"已解锁用户“{args.username}” / unlocked")
     return 0
 
 
@@ -198,7 +201,9 @@ def _keys_rotate(_: argparse.Namespace, settings: Settings) -> int:
     from review_service.signing import KeyStore
 
     old, new = KeyStore(settings.data_dir / "keys").rotate()
-    print(f"signing key rotated: {old or '-'} -> {new} (the old key stays in the published key set)")
+    print(
+        f"签名密钥已轮换 / signing key rotated: {old or '-'} -> {new}（旧密钥仍在公开的密钥集中，已签发的回执照常可验）"
+    )
     return 0
 
 
@@ -216,11 +221,11 @@ def _receipt_verify(args: argparse.Namespace, settings: Settings) -> int:
         payload = verify_receipt(receipt, keyset, content_hash=args.content_hash, channel=args.channel)
     except (OSError, ValueError, AttributeError) as exc:  # ReceiptError is a ValueError with a code
         code = exc.code if isinstance(exc, ReceiptError) else "receipt_unreadable"
-        print(f"INVALID ({code}): {exc}", file=sys.stderr)
+        print(f"回执无效 INVALID ({code}): {exc}", file=sys.stderr)
         return 1
     print(
-        f"VALID: draft {payload['draft_id']} version {payload['version']} channel {payload['channel']} "
-        f"content {payload['content_hash']} key {payload['kid']} expires {payload['expires_at']}"
+        f"回执有效 VALID：稿件 {payload['draft_id']} 第 {payload['version']} 版，渠道 {payload['channel']}，"
+        f"内容 {payload['content_hash']}，密钥 {payload['kid']}，有效期至 {payload['expires_at']}"
     )
     return 0
 
@@ -233,9 +238,9 @@ def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
     with unit_of_work(settings) as session:
         result = audit.verify(session, checkpoint=args.checkpoint)
     if result.ok:
-        print(f"audit ledger OK: {result.rows} rows, head {result.head}")
+        print(f"审计台账完好 / audit ledger OK: {result.rows} 条记录，链头 {result.head}")
         return 0
-    print(f"audit ledger BROKEN: {result.problem}", file=sys.stderr)
+    print(f"审计台账已被篡改或不完整 / audit ledger BROKEN: {result.problem}", file=sys.stderr)
     return 1
 
 
@@ -253,7 +258,7 @@ def _db_upgrade(_: argparse.Namespace, settings: Settings) -> int:
     from review_service.db import upgrade
 
     upgrade(settings)
-    print(f"database at head: {settings.sqlalchemy_url.split('@')[-1]}")
+    print(f"数据库已是最新结构 / database at head: {settings.sqlalchemy_url.split('@')[-1]}")
     return 0
 
 
@@ -261,12 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="review-service", description="发布前审校服务 pre-publication review")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="start the HTTP API")
+    serve = sub.add_parser("serve", help="启动服务（HTTP API 与网页）")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.set_defaults(func=_serve)
 
-    check = sub.add_parser("check", help="check a file (.txt, .html, .docx) or '-' for stdin")
+    check = sub.add_parser("check", help="检查一个文件（.txt、.html、.docx），'-' 表示标准输入")
     check.add_argument("file")
     check.add_argument("--channel", default="website", choices=["website", "new_media", "internal"])
     check.add_argument(
@@ -274,58 +279,56 @@ def build_parser() -> argparse.ArgumentParser:
         default="other",
         choices=["normative", "notice", "publicity", "news", "interpretation", "reply", "other"],
     )
-    check.add_argument("--format", choices=["text", "html"], default=None, help="default: by file extension")
-    check.add_argument("--json", action="store_true", help="print findings as JSON")
+    check.add_argument("--format", choices=["text", "html"], default=None, help="默认按文件扩展名")
+    check.add_argument("--json", action="store_true", help="以 JSON 输出问题清单")
     check.set_defaults(func=_check)
 
-    token = sub.add_parser("token", help="manage API tokens").add_subparsers(dest="token_command", required=True)
-    create = token.add_parser("create", help="create a token for service account NAME (printed on the last line)")
+    token = sub.add_parser("token", help="管理 API 令牌").add_subparsers(dest="token_command", required=True)
+    create = token.add_parser("create", help="为服务账户 NAME 创建令牌（令牌单独打印在最后一行）")
     create.add_argument("name")
-    create.add_argument("--scope", action="append", default=[], help="check, drafts, publish (repeat or comma-join)")
-    create.add_argument("--days", type=int, default=None, help="lifetime in days")
+    create.add_argument("--scope", action="append", default=[], help="check、drafts、publish（可重复或用逗号连接）")
+    create.add_argument("--days", type=int, default=None, help="有效天数")
     create.set_defaults(func=_token_create)
-    revoke = token.add_parser("revoke", help="revoke a token (the token or its first 10 characters)")
+    revoke = token.add_parser("revoke", help="吊销令牌（令牌本身或其前 10 个字符）")
     revoke.add_argument("token")
     revoke.set_defaults(func=_token_revoke)
 
-    user = sub.add_parser("user", help="manage people").add_subparsers(dest="user_command", required=True)
-    user_create = user.add_parser("create", help="create a person; prints a one-time password")
+    user = sub.add_parser("user", help="管理人员").add_subparsers(dest="user_command", required=True)
+    user_create = user.add_parser("create", help="创建人员；最后一行打印一次性密码")
     user_create.add_argument("username")
     user_create.add_argument(
         "--role", required=True, help="editor, proofreader, reviewer1, reviewer2, reviewer3, admin"
     )
     user_create.add_argument("--department")
     user_create.add_argument("--display-name")
-    user_create.add_argument("--all-departments", action="store_true", help="may see every department's drafts")
-    user_create.add_argument("--email", help="address for notification mail (optional: no address, no mail)")
+    user_create.add_argument("--all-departments", action="store_true", help="可查看所有部门的稿件")
+    user_create.add_argument("--email", help="接收消息提醒的电子邮箱（可选；不填则不发邮件）")
     user_create.set_defaults(func=_user_create)
-    user_unlock = user.add_parser("unlock", help="clear a lock-out after too many wrong passwords")
+    user_unlock = user.add_parser("unlock", help="解除因多次输错密码造成的锁定")
     user_unlock.add_argument("username")
     user_unlock.set_defaults(func=_user_unlock)
 
-    keys = sub.add_parser("keys", help="receipt signing keys").add_subparsers(dest="keys_command", required=True)
-    keys.add_parser("rotate", help="start signing with a new key; old keys stay published").set_defaults(
-        func=_keys_rotate
-    )
+    keys = sub.add_parser("keys", help="回执签名密钥").add_subparsers(dest="keys_command", required=True)
+    keys.add_parser("rotate", help="换用新密钥签名；旧密钥继续公开").set_defaults(func=_keys_rotate)
 
-    receipt = sub.add_parser("receipt", help="publish receipts").add_subparsers(dest="receipt_command", required=True)
-    receipt_verify = receipt.add_parser("verify", help="verify a receipt file offline")
+    receipt = sub.add_parser("receipt", help="发布回执").add_subparsers(dest="receipt_command", required=True)
+    receipt_verify = receipt.add_parser("verify", help="离线验证回执文件")
     receipt_verify.add_argument("file")
     receipt_verify.add_argument("--keys", help="a saved key set (GET /api/v1/keys); default: this data dir's keys")
     receipt_verify.add_argument("--content-hash", help="also require the receipt to be for this content hash")
     receipt_verify.add_argument("--channel", help="also require the receipt to be for this channel")
     receipt_verify.set_defaults(func=_receipt_verify)
 
-    audit_cmd = sub.add_parser("audit", help="audit ledger").add_subparsers(dest="audit_command", required=True)
-    audit_verify = audit_cmd.add_parser("verify", help="check the hash chain")
+    audit_cmd = sub.add_parser("audit", help="审计台账").add_subparsers(dest="audit_command", required=True)
+    audit_verify = audit_cmd.add_parser("verify", help="校验哈希链")
     audit_verify.add_argument("--checkpoint", help="a head hash printed earlier: prove no later cut-off")
     audit_verify.set_defaults(func=_audit_verify)
 
-    notify = sub.add_parser("notify", help="notifications").add_subparsers(dest="notify_command", required=True)
-    notify.add_parser("due", help="send due_soon / overdue reminders now (for cron)").set_defaults(func=_notify_due)
+    notify = sub.add_parser("notify", help="消息提醒").add_subparsers(dest="notify_command", required=True)
+    notify.add_parser("due", help="立即发送即将到期 / 超期提醒（供 cron 调用）").set_defaults(func=_notify_due)
 
-    db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
-    db.add_parser("upgrade", help="apply migrations").set_defaults(func=_db_upgrade)
+    db = sub.add_parser("db", help="数据库").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="升级数据库结构").set_defaults(func=_db_upgrade)
     archive_cli.add_commands(sub)
     tasks_cli.add_commands(sub)
     return parser

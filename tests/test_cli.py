@@ -127,7 +127,7 @@ def test_receipt_verify_keys_rotate_and_audit_verify(tmp_path):
     receipt_file = tmp_path / "receipt.json"
     receipt_file.write_text(json.dumps(answer), encoding="utf-8")
     ok = run_cli(["receipt", "verify", str(receipt_file)], tmp_path)
-    assert ok.returncode == 0 and ok.stdout.startswith("VALID")
+    assert ok.returncode == 0 and "回执有效 VALID" in ok.stdout
     rotated = run_cli(["keys", "rotate"], tmp_path)
     assert rotated.returncode == 0
     assert run_cli(["receipt", "verify", str(receipt_file)], tmp_path).returncode == 0  # old key still published
