@@ -90,8 +90,7 @@ class Server:
                 if self.process.poll() is not None or time.perf_counter() - self.started > 180:
                     raise SystemExit("server failed to start:\n" + self.log.read_text(errors="replace")[-2000:])
                 if token is None:
-                    found = re.findall(r"^\s+(rvs_\S+)\s*$", self.log.read_text(errors="replace"), re.M)
-                    token = found[0] if found else None
+                    token = self.first_run_token()
                     if token is None:
                         time.sleep(0.01)
                         continue
@@ -104,6 +103,13 @@ class Server:
                 except httpx.TransportError:
                     pass
                 time.sleep(0.01)
+
+    def first_run_token(self) -> str | None:
+        """The check token of the first run: in its secrets file, or printed (older servers)."""
+        secrets = Path(self.data_dir) / "first-run-secrets.txt"
+        text = secrets.read_text(errors="replace") if secrets.is_file() else self.log.read_text(errors="replace")
+        found = re.findall(r"^(?:api_token=|\s+)(rvs_\S+)\s*$", text, re.M)
+        return found[0] if found else None
 
     def cli_run(self, *args: str) -> str:
         return subprocess.run([*self.cli, *args], env=self.env, capture_output=True, text=True, check=True).stdout
