@@ -27,7 +27,7 @@ from checks.typo.layers import LAYERS, TypoLayers
 from checks.typo.misspellings import MisspellingHit
 from checks.typo.model import TypoModel
 from checks.typo.nonwords import NonWordHit
-from checks.typo.protect import book_title_spans, protected_mask
+from checks.typo.protect import book_title_spans, listed_mask, token_mask
 from checks.typo.quoted_errors import quoted_error_spans
 from checks.typo.symbols import is_cjk
 from checks.typo.usage import UsageHit
@@ -79,23 +79,29 @@ class TypoCheck:
 
     def touchable(self, text: str, tokens: Sequence[Token], hits: list[MisspellingHit]) -> np.ndarray:
         """CJK characters outside the do-not-touch layer and outside curated hits."""
-        mask = protected_mask(
-            text,
-            tokens,
-            self.model.allow_list,
-            self.surnames,
-            common_word=lambda w: self.words.bucket(w) >= _COMMON_BUCKET,
-            known_word=lambda w: self.words.bucket(w) >= 1,
+        return self._masks(text, tokens, hits)[0]
+
+    def _masks(self, text: str, tokens: Sequence[Token], hits: list[MisspellingHit]) -> tuple[np.ndarray, np.ndarray]:
+        """(touchable, guessed names): the second marks characters touchable but for the segmenter's proper-noun
+        guess, which the fixed-expression layer may still touch (毫不东摇 is cut into 东摇/nr)."""
+        listed = listed_mask(
+            text, self.model.allow_list, self.surnames, common_word=lambda w: self.words.bucket(w) >= _COMMON_BUCKET
         )
+        guessed = token_mask(text, tokens, self.surnames, known_word=lambda w: self.words.bucket(w) >= 1)
         for hit in hits:
-            mask[hit.start : hit.end] = True
+            listed[hit.start : hit.end] = True
         for start, end in quoted_error_spans(text):
-            mask[start:end] = True
+            listed[start:end] = True
         cjk = np.fromiter((is_cjk(ch) for ch in text), dtype=bool, count=len(text))
-        return cjk & ~mask
+        free = cjk & ~listed
+        return free & ~guessed, free & guessed
 
     def prepare(self, text: str, tokens: Sequence[Token]) -> tuple[list[MisspellingHit], Area]:
         """Curated hits (outside book titles) and where the statistical corrector may act."""
+        hits, area, _ = self._prepare(text, tokens)
+        return hits, area
+
+    def _prepare(self, text: str, tokens: Sequence[Token]) -> tuple[list[MisspellingHit], Area, np.ndarray]:
         starts = frozenset(t.start for t in tokens)
         ends = frozenset(t.end for t in tokens)
         titles = book_title_spans(text) + quoted_error_spans(text)
@@ -106,7 +112,8 @@ class TypoCheck:
         ]
         if "misspelling" not in self.enabled:
             hits = []
-        return hits, Area(self.touchable(text, tokens, hits), *self.token_levels(text, tokens))
+        touchable, guessed = self._masks(text, tokens, hits)
+        return hits, Area(touchable, *self.token_levels(text, tokens)), guessed
 
     def token_levels(self, text: str, tokens: Sequence[Token]) -> tuple[np.ndarray, np.ndarray]:
         """Per character: how common its multi-character token is, and how common it is as a one-character word."""
@@ -118,7 +125,7 @@ class TypoCheck:
         return word, single
 
     def analyze(self, text: str, tokens: Sequence[Token], threshold: float | None = None) -> Analysis:
-        hits, area = self.prepare(text, tokens)
+        hits, area, guessed = self._prepare(text, tokens)
         touchable = area.touchable
         usage: list[UsageHit] = []
         idioms: list[IdiomHit] = []
@@ -128,8 +135,9 @@ class TypoCheck:
                 # A usage rule reads grammar, not names: it only needs its word outside titles and quotations.
                 usage = [h for h in self.layers.usage.find(text, tokens) if touchable[h.start : h.end].all()]
                 _hide(touchable, ((h.start, h.end) for h in usage))
+                _hide(guessed, ((h.start, h.end) for h in usage))
             if "idiom" in self.enabled:
-                idioms = self.layers.idioms.find(text, touchable)
+                idioms = self.layers.idioms.find(text, touchable | guessed)
                 _hide(touchable, ((h.start, h.end) for h in idioms))
         corrections = self.corrector.correct(text, area, threshold) if "char" in self.enabled else []
         if self.layers is not None and "nonword" in self.enabled:

@@ -85,6 +85,14 @@ def protected_mask(
     known_word: Callable[[str], bool],
 ) -> np.ndarray:
     """True where a character must not be changed by a statistical correction."""
+    return listed_mask(text, allow_list, surnames, common_word) | token_mask(text, tokens, surnames, known_word)
+
+
+def listed_mask(
+    text: str, allow_list: AllowList, surnames: frozenset[str], common_word: Callable[[str], bool]
+) -> np.ndarray:
+    """Titles, quotations, listed names, names after a title or in a list, numbers and codes: what is protected
+    without asking the segmenter's guesses."""
     mask = np.zeros(len(text), dtype=bool)
 
     def mark(start: int, end: int) -> None:
@@ -92,9 +100,6 @@ def protected_mask(
 
     for start, end in title_spans(text):
         mark(start, end)
-    for token in tokens:
-        if _proper_noun(token, surnames, known_word):
-            mark(token.start, token.end)
     for start, end in allow_list.spans(text):
         mark(start, end)
     for pattern in (LIST_ITEM, HONORIFIC, AFTER_TITLE):
@@ -104,8 +109,20 @@ def protected_mask(
     for pattern in (COUNTRY_PAIR, COUNTRY_SIDE, NUMBER, MEASURE, CODE_INFIX, AFTER_ASCII):
         for match in pattern.finditer(text):
             mark(*match.span())
+    return mask
+
+
+def token_mask(
+    text: str, tokens: Sequence[Token], surnames: frozenset[str], known_word: Callable[[str], bool]
+) -> np.ndarray:
+    """Words the segmenter takes for proper nouns, and one-character organisation suffixes. A mistyped idiom is
+    often cut into such a "name" (毫不东摇 → 东摇/nr), so the fixed-expression layer does without this part."""
+    mask = np.zeros(len(text), dtype=bool)
+    for token in tokens:
+        if _proper_noun(token, surnames, known_word):
+            mask[token.start : token.end] = True
     for before, token in pairwise(tokens):
         # 生态环境部, 低保办, 卫生健康委: a one-character organisation suffix after a noun
         if token.word in ORG_SUFFIXES and len(before.word) >= 2 and before.pos[:1] in "njlv":
-            mark(token.start, token.end)
+            mask[token.start : token.end] = True
     return mask
