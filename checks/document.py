@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from checks.metadata import Channel, DocType, Metadata, today_in_shanghai
-from checks.normalize import NormalizedText, normalize
+from checks.normalize import NormalizedText, normalize, normalize_html_field
 from checks.segmenter import Segmenter, Token
 
 _SENTENCE_END = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*|\n|$)")
@@ -101,8 +101,34 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(out)
 
 
+# Text of an HTML body a reader reaches besides the page text: comments in the page source, and the
+# title/alt/aria-label attributes and link targets (tooltips, screen readers, where a link leads).
+HTML_SIDE_FIELDS = ("comment", "attribute")
+
+
+def build_documents(draft: DraftInput, segmenter: Segmenter) -> list[Document]:
+    """Every field of a draft that reaches the public, each its own Document (offsets into its source)."""
+    documents = [build_document("body", draft.body, draft, segmenter)]
+    if draft.is_html:
+        for side in HTML_SIDE_FIELDS:
+            normalized = normalize_html_field(draft.body, side)
+            if normalized.text.strip():
+                documents.append(_document(side, draft.body, normalized, draft, segmenter))
+    if draft.title:
+        documents.append(build_document("title", draft.title, draft, segmenter))
+    if draft.summary:
+        documents.append(build_document("summary", draft.summary, draft, segmenter))
+    return documents
+
+
 def build_document(field_name: str, source: str, draft: DraftInput, segmenter: Segmenter) -> Document:
     normalized = normalize(source, is_html=draft.is_html and field_name == "body")
+    return _document(field_name, source, normalized, draft, segmenter)
+
+
+def _document(
+    field_name: str, source: str, normalized: NormalizedText, draft: DraftInput, segmenter: Segmenter
+) -> Document:
     return Document(
         field=field_name,
         source=source,

@@ -9,12 +9,13 @@ from pathlib import Path
 
 from checks.build_cache import BuildCache
 from checks.check import Check
-from checks.document import DraftInput, build_document
+from checks.document import DraftInput, build_documents
 from checks.pipeline import CheckResult, drop_allowed, finish, run_checks
 from checks.registry import CheckRegistry
 from checks.segmenter import Segmenter
 from checks.severity import SeverityPolicy, default_policy
 
+SOURCES = ("body", "title", "summary")  # comment and attribute fields are read from the body's source
 DEFAULT_DICTIONARIES = Path(__file__).resolve().parent.parent / "dictionaries"
 
 
@@ -51,14 +52,12 @@ class CheckEngine:
 
     def check(self, draft: DraftInput, *, categories: Sequence[str] | None = None) -> CheckResult:
         started = time.perf_counter()
-        documents = [build_document("body", draft.body, draft, self.segmenter)]
-        if draft.title:
-            documents.append(build_document("title", draft.title, draft, self.segmenter))
-        if draft.summary:
-            documents.append(build_document("summary", draft.summary, draft, self.segmenter))
+        documents = build_documents(draft, self.segmenter)
         findings = run_checks(self.registry.select(categories=categories), documents)
         findings = drop_allowed(findings, documents, self.allow_terms)
-        result = finish(findings, self.policy, draft.channel, sum(len(d.source) for d in documents))
+        result = finish(
+            findings, self.policy, draft.channel, sum(len(d.source) for d in documents if d.field in SOURCES)
+        )
         result.stats["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return result
 

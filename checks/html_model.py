@@ -27,7 +27,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from xml.etree import ElementTree
 
 import html5lib
 from html5lib._tokenizer import HTMLTokenizer
@@ -49,6 +48,15 @@ CODE_TAGS = frozenset(("script", "style"))  # their text is code, not prose
 # Attributes whose text reaches a reader: tooltips, screen readers, the link a reader follows.
 TEXT_ATTRIBUTES = ("title", "alt", "aria-label", "href")
 
+# The elements a draft may use: rich text, and only elements that html5lib 1.1 and current browsers
+# parse alike (Chromium closes a <p> before <search> or <dialog>, html5lib does not; a custom
+# element may be upgraded by the site's scripts). Anything else is refused as unsupported-element.
+ALLOWED_ELEMENTS = frozenset(
+    "a abbr address article aside audio b bdi bdo big blockquote body br caption center cite code col colgroup "
+    "data dd del details dfn div dl dt em figcaption figure font footer h1 h2 h3 h4 h5 h6 head header hgroup hr "
+    "html i img ins kbd label li main mark nav o:p ol p picture pre q s samp section small source span strike "
+    "strong sub summary sup table tbody td tfoot th thead time tr track tt u ul var video wbr".split()
+)
 DENIED_ELEMENTS = frozenset(
     "script iframe frame frameset object embed applet base form meta link svg math template style noscript "
     "portal input button textarea select xmp plaintext noembed noframes".split()
@@ -76,6 +84,7 @@ _EOF_IN_COMMENT = frozenset(
     "eof-in-comment-end-space-state".split()
 )
 REFUSED_PARSE_ERRORS = (
+    "unsupported-element",
     "duplicate-attribute",
     "eof-in-tag",
     "eof-in-comment",
@@ -92,7 +101,9 @@ _PARSE_ERROR = tokenTypes["ParseError"]
 _ATTRIBUTE = re.compile(
     r"""([^\s/>][^\s/>=]*)(?:\s*=\s*(?:"([^"]*)"?|'([^']*)'?|([^\s>]*)))?""",
 )
-_TREE = html5lib.getTreeBuilder("etree")
+# minidom, not etree: html5lib's etree builder loses elements a table fosters out (<table><a>…).
+_TREE = html5lib.getTreeBuilder("dom")
+_WALKER = html5lib.getTreeWalker("dom")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,10 +122,12 @@ class Piece:
 
 @dataclass(frozen=True, slots=True)
 class Refusal:
-    """A WHATWG parse error after which the browser's tree differs from what the source seems to say."""
+    """A WHATWG parse error after which the browser's tree differs from what the source seems to say,
+    or an element outside ``ALLOWED_ELEMENTS`` (``unsupported-element``, named in ``element``)."""
 
     code: str
     offset: int
+    element: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +166,7 @@ def _parse(source: str) -> HtmlModel:
     fragment = parser.parseFragment(text, container="div", scripting=True)
     return HtmlModel(
         source=source,
-        canonical="".join(_serialize_children(fragment)),
+        canonical="".join(_serialize(fragment)),
         pieces=tuple(recorder.pieces),
         comments=tuple(recorder.comments),
         attributes=tuple(recorder.attributes),
@@ -238,11 +251,19 @@ class _Recorder:
         self.refusals: list[Refusal] = []
         self.active: ActiveContent | None = None
 
-    def _piece(self, text: str, start: int, end: int, exact: bool) -> Piece:
-        if self.to_source is not None:
-            exact = exact and "\n" not in self.text[start:end]
-            start, end = self.to_source[start], self.to_source[end]
-        return Piece(text, start, end, exact)
+    def _add(self, into: list[Piece], text: str, start: int, end: int, exact: bool) -> None:
+        """Append a piece, in the caller's offsets (a line break that was ``\r\n`` becomes a piece of its own)."""
+        to_source = self.to_source
+        if end <= start:  # a token that consumed nothing of its own still points at a character
+            start, end = max(0, min(start, len(self.text) - 1)), max(1, min(start + 1, len(self.text)))
+        if to_source is None:
+            into.append(Piece(text, start, end, exact))
+        elif not exact or "\n" not in text:
+            into.append(Piece(text, to_source[start], to_source[end], exact))
+        else:
+            for line in re.finditer(r"[^\n]+|\n", text):
+                a, b = start + line.start(), start + line.end()
+                into.append(Piece(line.group(), to_source[a], to_source[b], line.group() != "\n"))
 
     def _refuse(self, code: str, offset: int) -> None:
         self.refusals.append(Refusal(code, self.to_source[offset] if self.to_source else offset))
@@ -262,15 +283,15 @@ class _Recorder:
             current = parser.tree.openElements[-1] if parser.tree.openElements else None
             if current is not None and current.namespace == HTML_NS and current.name in CODE_TAGS:
                 return
-            self.pieces.append(self._piece(token["data"], start, end, raw == token["data"]))
+            self._add(self.pieces, token["data"], start, end, raw == token["data"])
         elif kind == _COMMENT:
             self._comment(token["data"], raw, start, end)
         elif kind in (_START, _END):
             name = token["name"]
             if name in CELL_TAGS:
-                self.pieces.append(self._piece("\t", start, end, False))
+                self._add(self.pieces, "\t", start, end, False)
             elif name in BLOCK_TAGS:
-                self.pieces.append(self._piece("\n", start, end, False))
+                self._add(self.pieces, "\n", start, end, False)
             if kind == _START:
                 self._start_tag(name, token["data"], raw, start)
 
@@ -284,11 +305,15 @@ class _Recorder:
                 self._refuse("nested-comment", start + 4 + data.index("<!--"))
         at = raw.find(data) if data else -1
         if at >= 0:
-            self.comments.append(self._piece(data, start + at, start + at + len(data), True))
+            self._add(self.comments, data, start + at, start + at + len(data), True)
         elif data:
-            self.comments.append(self._piece(data, start, end, False))
+            self._add(self.comments, data, start, end, False)
 
     def _start_tag(self, name: str, attributes: dict[Any, str], raw: str, start: int) -> None:
+        if name not in ALLOWED_ELEMENTS and name not in DENIED_ELEMENTS:
+            self.refusals.append(
+                Refusal("unsupported-element", self.to_source[start] if self.to_source else start, name)
+            )
         if self.active is None:
             self.active = _active(name, attributes, start)
             if self.active is not None and self.to_source is not None:
@@ -302,13 +327,14 @@ class _Recorder:
             group = next((g for g in (2, 3, 4) if match.group(g) is not None), None)
             if key not in located and group is not None:
                 located[key] = (start + match.start(group), start + match.end(group), match.group(group))
+        wanted.sort(key=lambda a: located[a][0] if a in located else start)
         for key in wanted:
             value = attributes[key]
             if key in located:
                 s, e, spelled = located[key]
-                self.attributes.append(self._piece(value, s, e, spelled == value))
+                self._add(self.attributes, value, s, e, spelled == value)
             else:
-                self.attributes.append(self._piece(value, start, start + len(raw), False))
+                self._add(self.attributes, value, start, start + len(raw), False)
 
 
 def _active(name: str, attributes: dict[Any, str], offset: int) -> ActiveContent | None:
@@ -358,43 +384,37 @@ def _escape(value: str, specials: str) -> str:
     return value
 
 
-def _name(qualified: str) -> str:
-    """``{namespace}local`` as written in the canonical form: HTML names bare, foreign ones ``svg/…``."""
-    namespace, _, local = qualified[1:].partition("}") if qualified.startswith("{") else ("", "", qualified)
+def _name(namespace: str | None, local: str) -> str:
+    """An element's name in the canonical form: HTML names bare, SVG/MathML ones ``svg/…``/``math/…``."""
     local = _escape(local, "<>\"'=")
-    if namespace == HTML_NS:
+    if namespace in (None, HTML_NS):
         return local
     return f"{FOREIGN_PREFIXES.get(namespace, _escape(namespace, '<>/ '))}/{local}"
 
 
-def _attribute_name(key: str) -> str:
-    namespace, _, local = key[1:].partition("}") if key.startswith("{") else ("", "", key)
+def _attribute_name(key: tuple[str | None, str]) -> str:
+    namespace, local = key
     local = _escape(local, "<>\"'=")
     return f"{_escape(namespace, '<>/ ')}/{local}" if namespace else local
 
 
-def _serialize_children(element: ElementTree.Element) -> Iterator[str]:
-    if element.text:
-        yield _escape(element.text, "<>")
-    for child in element:
-        yield from _serialize(child)
-        if child.tail:
-            yield _escape(child.tail, "<>")
-
-
-def _serialize(element: ElementTree.Element) -> Iterator[str]:
-    if element.tag is ElementTree.Comment:
-        yield f"<!--{_escape(element.text or '', '<>')}-->"
-        return
-    name = _name(str(element.tag))
-    attributes = sorted(
-        (_attribute_name(key), _escape(value, '<>"'))
-        for key, value in element.attrib.items()
-        if key not in BOOKKEEPING_ATTRIBUTES
-    )
-    rendered = "".join(f' {key}="{value}"' for key, value in attributes)
-    yield f"<{name}{rendered}>"
-    if name in VOID_ELEMENTS and not len(element) and not element.text:
-        return
-    yield from _serialize_children(element)
-    yield f"</{name}>"
+def _serialize(fragment: Any) -> Iterator[str]:
+    """The tree through html5lib's tree walker: every element, attribute, text and comment node."""
+    for token in _WALKER(fragment):
+        kind = token["type"]
+        if kind in ("Characters", "SpaceCharacters"):
+            yield _escape(token["data"], "<>")
+        elif kind == "Comment":
+            yield f"<!--{_escape(token['data'], '<>')}-->"
+        elif kind in ("StartTag", "EmptyTag"):
+            attributes = sorted(
+                (_attribute_name(key), _escape(value, '<>"'))
+                for key, value in token["data"].items()
+                if key[0] is not None or key[1] not in BOOKKEEPING_ATTRIBUTES
+            )
+            rendered = "".join(f' {key}="{value}"' for key, value in attributes)
+            yield f"<{_name(token['namespace'], token['name'])}{rendered}>"
+        elif kind == "EndTag":
+            yield f"</{_name(token['namespace'], token['name'])}>"
+        else:  # a doctype cannot occur in a fragment; anything else must not pass unseen
+            yield f"<!{kind}:{_escape(str(token.get('data', '')), '<>')}>"

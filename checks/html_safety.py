@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from checks.html_model import parse_html
 
 _PARSE_ERRORS_ZH = {
+    "unsupported-element": "不支持的元素",
     "duplicate-attribute": "同一标签中重复出现的属性（浏览器只采用第一个）",
     "eof-in-tag": "末尾未闭合的标签（浏览器会整体丢弃）",
     "eof-in-comment": "未闭合的注释（浏览器会把其后内容全部视为注释）",
@@ -44,7 +45,14 @@ def html_refusal(body: str) -> HtmlRefusal | None:
             model.active.offset,
         )
     if model.refusals:
-        first = model.refusals[0]
+        first = min(model.refusals, key=lambda r: r.offset)
+        if first.code == "unsupported-element":
+            return HtmlRefusal(
+                "unsupported_element",
+                f"HTML 中有不支持的元素 <{first.element}>（位置 {first.offset}），请改用常规排版元素",
+                f"The HTML uses an element the service does not accept: <{first.element}> at offset {first.offset}",
+                first.offset,
+            )
         return HtmlRefusal(
             first.code.replace("-", "_"),
             f"HTML 中有{_PARSE_ERRORS_ZH[first.code]}（位置 {first.offset}），"

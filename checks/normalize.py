@@ -1,92 +1,22 @@
 """Text normalization that remembers where every character came from.
 
-Checks see a cleaned text (HTML tags dropped, entities decoded, full-width digits and
-letters folded to ASCII, odd spaces unified) but must report offsets into the string the
-caller sent. Every normalized character therefore carries the source span it came from.
+Checks see a cleaned text (full-width digits and letters folded to ASCII, odd spaces unified,
+invisible characters dropped) but must report offsets into the string the caller sent. Every
+normalized character therefore carries the source span it came from.
+
+Plain text is plain text: nothing in it is read as markup (``<!--``, ``<p>`` and ``&amp;`` are
+characters, checked like any other). An HTML body is read through the one HTML model
+(``checks.html_model``): the text a browser shows, block boundaries as line breaks, table cells as
+tabs; its comments and reader-facing attributes become fields of their own (``comment``, ``attribute``).
 """
 
 from __future__ import annotations
 
-import html
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-# Tags whose boundaries separate lines of visible text.
-BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "div",
-        "br",
-        "li",
-        "ul",
-        "ol",
-        "tr",
-        "td",
-        "th",
-        "table",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "blockquote",
-        "pre",
-        "hr",
-        "dd",
-        "dt",
-        "dl",
-        "figure",
-        "figcaption",
-        "caption",
-        "tbody",
-        "thead",
-    ]
-)
-CELL_TAGS = frozenset(("td", "th"))
-KNOWN_TAGS = BLOCK_TAGS | frozenset(
-    [
-        "a",
-        "span",
-        "strong",
-        "b",
-        "i",
-        "em",
-        "u",
-        "font",
-        "sup",
-        "sub",
-        "img",
-        "small",
-        "big",
-        "s",
-        "strike",
-        "del",
-        "ins",
-        "label",
-        "center",
-        "html",
-        "body",
-        "head",
-        "title",
-        "meta",
-        "link",
-        "o:p",
-    ]
-)
-# Code, not prose. Text in <head>, <title>, <noscript>, <template> is still checked: a browser may show it.
-SKIPPED_CONTENT_TAGS = ("script", "style")
+from checks.html_model import Piece, parse_html
 
-_MARKUP = re.compile(
-    r"<!--.*?(?:-->|\Z)"  # comment (unterminated comment runs to the end)
-    r"|<(?P<close>/?)(?P<tag>[A-Za-z][\w:-]*)(?P<attrs>(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)/?>"
-    r"|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});",
-    re.DOTALL,
-)
 # Tabs stay: they separate table columns (and HTML cells become tabs).
 _SPACE_LIKE = frozenset("\u00a0\u3000\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f")
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
@@ -123,57 +53,53 @@ def fold_char(ch: str) -> str:
     return ch
 
 
-def _looks_like_tag(match: re.Match[str]) -> bool:
-    """In plain text, only known tags with no attributes or name=value attributes count as markup."""
-    attrs = (match.group("attrs") or "").strip().rstrip("/")
-    return (match.group("tag") or "").lower() in KNOWN_TAGS and (not attrs or "=" in attrs)
+class _Builder:
+    def __init__(self, source_length: int) -> None:
+        self.source_length = source_length
+        self.chars: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def emit(self, ch: str, start: int, end: int, *, crlf: bool = False) -> None:
+        folded = fold_char(ch)
+        if not folded:
+            return
+        if crlf and self.chars and self.chars[-1] == "\n" and self.ends[-1] == start:
+            self.ends[-1] = end  # \r\n is one line break
+            return
+        self.chars.append(folded)
+        self.starts.append(start)
+        self.ends.append(end)
+
+    def pieces(self, pieces: Iterable[Piece], *, separator: str | None = None) -> None:
+        for piece in pieces:
+            if separator is not None and self.chars and self.chars[-1] != separator:
+                self.emit(separator, piece.start, piece.start + 1)
+            for i, ch in enumerate(piece.text):
+                if piece.exact:
+                    self.emit(ch, piece.start + i, piece.start + i + 1)
+                else:
+                    self.emit(ch, piece.start, piece.end)
+
+    def result(self) -> NormalizedText:
+        return NormalizedText("".join(self.chars), tuple(self.starts), tuple(self.ends), self.source_length)
 
 
 def normalize(source: str, *, is_html: bool) -> NormalizedText:
-    """Normalize ``source``; in plain text only recognisable HTML remnants are treated as markup."""
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    """Normalize ``source``: an HTML body as a browser shows it, anything else character for character."""
+    builder = _Builder(len(source))
+    if is_html:
+        builder.pieces(parse_html(source).pieces)
+    else:
+        for i, ch in enumerate(source):
+            builder.emit(ch, i, i + 1, crlf=ch == "\n" and source[i - 1 : i] == "\r")
+    return builder.result()
 
-    def emit(text: str, start: int, end: int) -> None:
-        for ch in text:
-            folded = fold_char(ch)
-            if not folded:
-                continue
-            if folded == "\n" and chars and chars[-1] == "\n" and ch == "\n" and source[start - 1 : start] == "\r":
-                ends[-1] = end  # \r\n is one line break
-                continue
-            chars.append(folded)
-            starts.append(start)
-            ends.append(end)
 
-    pos = 0
-    skip_until: str | None = None
-    for match in _MARKUP.finditer(source):
-        token = match.group(0)
-        tag = (match.group("tag") or "").lower()
-        if skip_until is not None:
-            if tag == skip_until and match.group("close"):
-                skip_until = None
-                pos = match.end()
-            continue
-        if token.startswith("<") and not token.startswith("<!--") and not is_html and not _looks_like_tag(match):
-            continue  # "a<b and c>d" in plain prose is not markup
-        for i in range(pos, match.start()):
-            emit(source[i], i, i + 1)
-        if token.startswith("&"):
-            emit(html.unescape(token), match.start(), match.end())
-        elif token.startswith("<!--"):
-            pass
-        else:
-            if tag in SKIPPED_CONTENT_TAGS and not match.group("close") and not token.endswith("/>"):
-                skip_until = tag
-            elif tag in CELL_TAGS:
-                emit("\t", match.start(), match.end())  # cells of one table row stay on one line
-            elif tag in BLOCK_TAGS:
-                emit("\n", match.start(), match.end())
-        pos = match.end()
-    if skip_until is None:
-        for i in range(pos, len(source)):
-            emit(source[i], i, i + 1)
-    return NormalizedText("".join(chars), tuple(starts), tuple(ends), len(source))
+def normalize_html_field(source: str, field: str) -> NormalizedText:
+    """The ``comment`` or ``attribute`` text of an HTML body, one item per line, located in ``source``."""
+    model = parse_html(source)
+    pieces = model.comments if field == "comment" else model.attributes
+    builder = _Builder(len(source))
+    builder.pieces(pieces, separator="\n")
+    return builder.result()

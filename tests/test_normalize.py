@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checks.normalize import normalize
+from checks.normalize import normalize, normalize_html_field
 
 
 @pytest.mark.parametrize(
@@ -16,7 +16,9 @@ from checks.normalize import normalize
         ("甲\u3000乙\u00a0丙\t丁", False, "甲 乙 丙\t丁"),
         ("行一\r\n行二\r行三", False, "行一\n行二\n行三"),
         ("零\u200b宽\ufeff", False, "零宽"),
-        ("<p>第一段</p><p>第二段&nbsp;完</p>", False, "\n第一段\n\n第二段 完\n"),
+        ("<p>第一段</p><p>第二段&nbsp;完</p>", False, "<p>第一段</p><p>第二段&nbsp;完</p>"),  # plain text is text
+        ("通知。<!-- 绝密 -->", False, "通知。<!-- 绝密 -->"),
+        ("<p>第一段</p><p>第二段&nbsp;完</p>", True, "\n第一段\n\n第二段 完\n"),
         ("a<b and c>d", False, "a<b and c>d"),
         ("<div>正文<script>alert(1)</script><style>p{}</style>结束</div>", True, "\n正文结束\n"),
         ("<head><title>标题</title></head><noscript>可见</noscript>", True, "标题可见"),
@@ -55,3 +57,25 @@ def test_offsets_are_monotonic_and_inside_source(source, is_html):
         # &NotEqualTilde; expands to two characters)
         assert s >= previous[1] - 1 or (s, e) == previous
         previous = (s, e)
+
+
+def test_crlf_in_html_text_keeps_per_character_offsets():
+    source = "<p>一行\r\n二行 13800138000</p>"
+    norm = normalize(source, is_html=True)
+    start = norm.text.index("13800138000")
+    assert source[slice(*norm.to_source(start, start + 11))] == "13800138000"
+    assert source[slice(*norm.to_source(norm.text.index("二"), norm.text.index("二") + 1))] == "二"
+
+
+def test_html_comments_and_attributes_are_fields_of_their_own():
+    source = (
+        '<p title="提示文字">正文<!-- 内部备注 --><a href="https://x.example/a" alt="x">链接</a>'
+        '<img alt="图片说明"></p>'
+    )
+    comment = normalize_html_field(source, "comment")
+    assert comment.text == " 内部备注 "
+    assert source[slice(*comment.to_source(1, 5))] == "内部备注"
+    attribute = normalize_html_field(source, "attribute")
+    assert attribute.text.split("\n") == ["提示文字", "https://x.example/a", "x", "图片说明"]
+    at = attribute.text.index("图片说明")
+    assert source[slice(*attribute.to_source(at, at + 4))] == "图片说明"
