@@ -14,6 +14,7 @@ from checks.html_model import parse_html
 
 _PARSE_ERRORS_ZH = {
     "unsupported-element": "不支持的元素",
+    "too-complex": "嵌套过深（超过 256 层）或属性过多的结构",
     "duplicate-attribute": "同一标签中重复出现的属性（浏览器只采用第一个）",
     "eof-in-tag": "末尾未闭合的标签（浏览器会整体丢弃）",
     "eof-in-comment": "未闭合的注释（浏览器会把其后内容全部视为注释）",

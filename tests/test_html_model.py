@@ -80,3 +80,26 @@ def test_script_and_style_text_is_code_not_prose():
 def test_one_parse_per_body():
     body = "<p>一次解析</p>" * 3
     assert parse_html(body) is parse_html(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<b>" * 300,  # nesting deeper than 256 open elements
+        "".join(f"<p><i class=c{i}></p>" for i in range(300)),  # active formatting elements
+        "<a " + " ".join(f"x{i}=1" for i in range(300)) + ">",  # attributes of one tag
+        "<" * 5000,  # parse errors
+        "<i>x</i>" * 31_000,  # tokens
+    ],
+)
+def test_input_that_would_make_the_parse_slow_is_refused_as_too_complex(body):
+    model = parse_html(body)
+    assert "too-complex" in {r.code for r in model.refusals}
+    assert html_refusal(body).code in {"too_complex", "duplicate_attribute", "unsupported_element"}
+    assert model.canonical == "\x00" + body  # hashed as its source: never the hash of a parsed tree
+
+
+def test_limits_leave_ordinary_pages_alone():
+    page = "<h2>一、总体要求</h2>" + "<p>各单位要<b>高度重视</b>，<a href='/x'>认真落实</a>。</p>" * 2000
+    model = parse_html(page)
+    assert model.refusals == () and model.active is None

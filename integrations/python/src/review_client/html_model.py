@@ -31,6 +31,8 @@ from typing import Any
 import html5lib
 from html5lib._tokenizer import HTMLTokenizer
 from html5lib.constants import tokenTypes
+from html5lib.treebuilders.base import Node as Base
+from html5lib.treebuilders.base import TreeBuilder
 
 HTML_NS = "http://www.w3.org/1999/xhtml"
 FOREIGN_PREFIXES = {"http://www.w3.org/2000/svg": "svg", "http://www.w3.org/1998/Math/MathML": "math"}
@@ -85,6 +87,7 @@ _EOF_IN_COMMENT = frozenset(
 )
 REFUSED_PARSE_ERRORS = (
     "unsupported-element",
+    "too-complex",
     "duplicate-attribute",
     "eof-in-tag",
     "eof-in-comment",
@@ -101,9 +104,14 @@ _PARSE_ERROR = tokenTypes["ParseError"]
 _ATTRIBUTE = re.compile(
     r"""([^\s/>][^\s/>=]*)(?:\s*=\s*(?:"([^"]*)"?|'([^']*)'?|([^\s>]*)))?""",
 )
-# minidom, not etree: html5lib's etree builder loses elements a table fosters out (<table><a>…).
-_TREE = html5lib.getTreeBuilder("dom")
-_WALKER = html5lib.getTreeWalker("dom")
+# Bounds on the parse, so that no input makes it slower than linear (html5lib's list scans grow with
+# the depth of open elements, the list of active formatting elements and the attributes of a tag;
+# Chromium itself stops nesting at 512). Input beyond them is refused (``too-complex``).
+MAX_DEPTH = 256
+MAX_FORMATTING = 256
+MAX_ATTRIBUTES = 256
+MAX_TOKENS = 60_000  # a 200,000-character page of rich text has a few thousand
+MAX_PARSE_ERRORS = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,11 +170,18 @@ def parse_html(source: str) -> HtmlModel:
 def _parse(source: str) -> HtmlModel:
     text, to_source = _preprocess(source)
     recorder = _Recorder(text, to_source)
-    parser = _LocatingParser(recorder, tree=_TREE, namespaceHTMLElements=True)
-    fragment = parser.parseFragment(text, container="div", scripting=True)
+    parser = _LocatingParser(recorder, tree=_TreeBuilder, namespaceHTMLElements=True)
+    try:
+        fragment = parser.parseFragment(text, container="div", scripting=True)
+        canonical = "".join(_serialize(fragment.children))
+    except _TooComplex as stop:
+        recorder.refusals.append(Refusal("too-complex", stop.offset))
+        # No tree: the source itself, after a NUL that no serialized tree contains (the parser drops or
+        # replaces every NUL), so this hash is never the hash of a tree.
+        canonical = "\x00" + text
     return HtmlModel(
         source=source,
-        canonical="".join(_serialize(fragment)),
+        canonical=canonical,
         pieces=tuple(recorder.pieces),
         comments=tuple(recorder.comments),
         attributes=tuple(recorder.attributes),
@@ -179,16 +194,14 @@ def _preprocess(source: str) -> tuple[str, list[int] | None]:
     """The input stream's newline normalization done up front, remembering where each character came from."""
     if "\r" not in source:
         return source, None
-    text: list[str] = []
     origin: list[int] = []
-    i = 0
-    while i < len(source):
-        ch = source[i]
-        text.append("\n" if ch == "\r" else ch)
-        origin.append(i)
-        i += 2 if source.startswith("\r\n", i) else 1
+    for match in re.finditer(r"\r\n?|[^\r]+", source):
+        if match.group().startswith("\r"):
+            origin.append(match.start())
+        else:
+            origin.extend(range(match.start(), match.end()))
     origin.append(len(source))
-    return "".join(text), origin
+    return source.replace("\r\n", "\n").replace("\r", "\n"), origin
 
 
 class _LocatingParser(html5lib.HTMLParser):
@@ -197,6 +210,11 @@ class _LocatingParser(html5lib.HTMLParser):
     def __init__(self, recorder: _Recorder, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.recorder = recorder
+
+    def parseError(self, errorcode: str = "", datavars: Any = None) -> None:
+        """Only counted (the tokenizer records the ones that matter, with offsets): html5lib's own
+        (line, column) lookup rescans the input for every error, which made error-dense input quadratic."""
+        self.recorder.errors += 1
 
     def reset(self) -> None:
         if not isinstance(self.tokenizer, _LocatingTokenizer):
@@ -226,6 +244,7 @@ class _LocatingTokenizer(HTMLTokenizer):
             end = self._offset()
             while self.stream.errors:
                 yield {"type": _PARSE_ERROR, "data": self.stream.errors.pop(0)}
+            self._bounded(start)
             emitted = False
             while self.tokenQueue:
                 token = self.tokenQueue.popleft()
@@ -237,6 +256,24 @@ class _LocatingTokenizer(HTMLTokenizer):
                 yield token
             if emitted:
                 start = end
+
+    def _bounded(self, offset: int) -> None:
+        tree = self.parser_ref.tree
+        token = getattr(self, "currentToken", None)
+        if (
+            self.recorder.tokens > MAX_TOKENS
+            or self.recorder.errors > MAX_PARSE_ERRORS
+            or len(tree.openElements) > MAX_DEPTH
+            or len(tree.activeFormattingElements) > MAX_FORMATTING
+            or (token is not None and len(token.get("data") or ()) > MAX_ATTRIBUTES and token["type"] == _START)
+        ):
+            raise _TooComplex(self.recorder.to_source[offset] if self.recorder.to_source else offset)
+
+
+class _TooComplex(Exception):
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
 
 
 class _Recorder:
@@ -250,6 +287,8 @@ class _Recorder:
         self.attributes: list[Piece] = []
         self.refusals: list[Refusal] = []
         self.active: ActiveContent | None = None
+        self.tokens = 0
+        self.errors = 0
 
     def _add(self, into: list[Piece], text: str, start: int, end: int, exact: bool) -> None:
         """Append a piece, in the caller's offsets (a line break that was ``\r\n`` becomes a piece of its own)."""
@@ -269,6 +308,7 @@ class _Recorder:
         self.refusals.append(Refusal(code, self.to_source[offset] if self.to_source else offset))
 
     def parse_error(self, code: str, start: int) -> None:
+        self.errors += 1
         if code == "duplicate-attribute":
             self._refuse(code, start)
         elif code in _EOF_IN_TAG:
@@ -277,6 +317,7 @@ class _Recorder:
             self._refuse("eof-in-comment", start)
 
     def token(self, token: dict[str, Any], start: int, end: int, parser: _LocatingParser) -> None:
+        self.tokens += 1
         kind = token["type"]
         raw = self.text[start:end]
         if kind in (_CHARACTERS, _SPACES):
@@ -398,23 +439,107 @@ def _attribute_name(key: tuple[str | None, str]) -> str:
     return f"{_escape(namespace, '<>/ ')}/{local}" if namespace else local
 
 
-def _serialize(fragment: Any) -> Iterator[str]:
-    """The tree through html5lib's tree walker: every element, attribute, text and comment node."""
-    for token in _WALKER(fragment):
-        kind = token["type"]
-        if kind in ("Characters", "SpaceCharacters"):
-            yield _escape(token["data"], "<>")
-        elif kind == "Comment":
-            yield f"<!--{_escape(token['data'], '<>')}-->"
-        elif kind in ("StartTag", "EmptyTag"):
+def _serialize(nodes: list[Any]) -> Iterator[str]:
+    for node in nodes:
+        if isinstance(node, _Text):
+            yield _escape("".join(node.parts), "<>")
+        elif isinstance(node, _Comment):
+            yield f"<!--{_escape(node.value, '<>')}-->"
+        else:
             attributes = sorted(
-                (_attribute_name(key), _escape(value, '<>"'))
-                for key, value in token["data"].items()
-                if key[0] is not None or key[1] not in BOOKKEEPING_ATTRIBUTES
+                (_attribute_name(_attribute_key(key)), _escape(value, '<>"'))
+                for key, value in node.attributes.items()
+                if not isinstance(key, str) or key not in BOOKKEEPING_ATTRIBUTES
             )
             rendered = "".join(f' {key}="{value}"' for key, value in attributes)
-            yield f"<{_name(token['namespace'], token['name'])}{rendered}>"
-        elif kind == "EndTag":
-            yield f"</{_name(token['namespace'], token['name'])}>"
-        else:  # a doctype cannot occur in a fragment; anything else must not pass unseen
-            yield f"<!{kind}:{_escape(str(token.get('data', '')), '<>')}>"
+            name = _name(node.namespace, node.name)
+            yield f"<{name}{rendered}>"
+            if node.namespace in (None, HTML_NS) and node.name in VOID_ELEMENTS and not node.children:
+                continue
+            yield from _serialize(node.children)
+            yield f"</{name}>"
+
+
+def _attribute_key(key: Any) -> tuple[str | None, str]:
+    """html5lib keys an attribute by its name, or a foreign one by (prefix, local name, namespace)."""
+    return (key[2], key[1]) if isinstance(key, tuple) else (None, key)
+
+
+class _Node(Base):
+    """A node of the tree html5lib builds: children in a list, text kept as parts (joined once)."""
+
+    def __init__(self, name: str, namespace: str | None = None) -> None:
+        super().__init__(name)
+        self.namespace = namespace
+        self.nameTuple = (namespace or HTML_NS, name)
+        self.children: list[Any] = []
+        self.childNodes = self.children
+
+    def appendChild(self, node: Any) -> None:
+        node.parent = self
+        self.children.append(node)
+
+    def insertText(self, data: str, insertBefore: Any = None) -> None:
+        at = len(self.children) if insertBefore is None else self.children.index(insertBefore)
+        if at and isinstance(self.children[at - 1], _Text):
+            self.children[at - 1].parts.append(data)  # the parser extends the text node before
+        else:
+            text = _Text(data)
+            text.parent = self
+            self.children.insert(at, text)
+
+    def insertBefore(self, node: Any, refNode: Any) -> None:
+        node.parent = self
+        self.children.insert(self.children.index(refNode), node)
+
+    def removeChild(self, node: Any) -> None:
+        self.children.remove(node)
+        node.parent = None
+
+    def reparentChildren(self, newParent: Any) -> None:
+        for child in self.children:
+            child.parent = newParent
+        newParent.children.extend(self.children)
+        self.children.clear()
+
+    def cloneNode(self) -> _Node:
+        clone = type(self)(self.name, self.namespace)
+        clone.attributes = dict(self.attributes)
+        return clone
+
+    def hasContent(self) -> bool:
+        return bool(self.children)
+
+
+class _Text(_Node):
+    def __init__(self, data: str) -> None:
+        super().__init__("#text")
+        self.parts = [data]
+
+
+class _Comment(_Node):
+    def __init__(self, data: str) -> None:
+        super().__init__("#comment")
+        self.value = data
+
+
+class _Doctype(_Node):
+    def __init__(self, name: str, publicId: str | None = None, systemId: str | None = None) -> None:
+        super().__init__(name)
+
+
+def _document() -> _Node:
+    return _Node("#document")
+
+
+class _TreeBuilder(TreeBuilder):
+    """html5lib's tree-builder interface over ``_Node`` (minidom and etree were slow or lost fostered nodes)."""
+
+    documentClass = staticmethod(_document)
+    fragmentClass = staticmethod(_document)
+    elementClass = _Node
+    commentClass = _Comment
+    doctypeClass = _Doctype
+
+    def testSerializer(self, node: Any) -> str:
+        return "".join(_serialize(node.children))
