@@ -35,6 +35,7 @@ class Extracted:
     header_of_group: list[int | None] = field(default_factory=list)  # line index of each group's header
     size: int = 0
     notes: list[dict[str, Any]] = field(default_factory=list)  # hidden sheets, comments … said once
+    _joined: str | None = field(default=None, repr=False, compare=False)  # ``text``, built once per change
 
     def new_group(self) -> None:
         self.header_of_group.append(None)
@@ -61,10 +62,14 @@ class Extracted:
     def _append(self, text: str) -> None:
         self.parts.append(text)
         self.size += len(text)
+        self._joined = None
 
     @property
     def text(self) -> str:
-        return "".join(self.parts)
+        """The whole text; joined once and kept, since readers slice it once per cell."""
+        if self._joined is None:
+            self._joined = "".join(self.parts)
+        return self._joined
 
     def piece_at(self, offset: int) -> Piece | None:
         i = bisect_right(self.piece_starts, offset) - 1

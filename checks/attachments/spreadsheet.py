@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from functools import lru_cache
 from typing import Any
 
 from checks.attachments import errors
@@ -20,6 +21,7 @@ from checks.docx.zipsafe import ZipLimitError, ZipLimits, open_checked
 HIDDEN_LABELS = {"sheet": "隐藏工作表", "row": "隐藏行", "column": "隐藏列", "comment": "单元格批注"}
 
 
+@lru_cache(maxsize=16384)
 def column_letter(index: int) -> str:
     """1 → A, 27 → AA."""
     letters = ""
