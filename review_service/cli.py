@@ -83,11 +83,17 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     from checks import Channel, DocType, DraftInput, EngineConfig, build_engine
     from checks.docx_reader import DocxError
     from checks.pipeline import finish
+    from review_service import text_limit
 
     try:
         text, title, hidden = _read_input(args.file)
     except (OSError, UnicodeDecodeError, DocxError) as exc:
         print(f"无法读取输入 / cannot read input: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        text_limit.enforce(text, settings.max_text_chars)
+    except text_limit.TextTooLong as exc:
+        print(f"{exc.message_zh} / {exc.message_en}", file=sys.stderr)
         return EXIT_BAD_INPUT
     engine = build_engine(EngineConfig(cache_dir=settings.build_cache_dir))
     channel = Channel(args.channel)
@@ -116,7 +122,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 
 def _token_create(args: argparse.Namespace, settings: Settings) -> int:
     from review_service.db import unit_of_work, upgrade
-    from review_service.tokens import SCOPES, ensure_service_account, issue_token
+    from review_service.tokens import SCOPES, PublishScopeRefused, ensure_service_account, issue_token
 
     scopes = sorted({s.strip() for part in args.scope for s in part.split(",") if s.strip()}) or ["check"]
     if set(scopes) - set(SCOPES):
@@ -131,10 +137,14 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_BAD_INPUT
     upgrade(settings)
     ttl = dt.timedelta(days=days)
-    with unit_of_work(settings) as session:
-        user = ensure_service_account(session, username=args.name)
-        issued = issue_token(session, user=user, name=args.name, scopes=scopes, ttl=ttl)
-        expires = issued.record.expires_at
+    try:
+        with unit_of_work(settings) as session:
+            user = ensure_service_account(session, username=args.name)
+            issued = issue_token(session, user=user, name=args.name, scopes=scopes, ttl=ttl)
+            expires = issued.record.expires_at
+    except PublishScopeRefused as refused:  # NAME is a person: they log in as themselves instead
+        print(f"{refused.message_zh} / {refused.message_en}: '{args.name}'", file=sys.stderr)
+        return EXIT_BAD_INPUT
     print(f"账户“{args.name}”的 API 令牌（权限 {','.join(scopes)}，{expires:%Y-%m-%d} 到期，只显示这一次）：")
     print(issued.token)
     return 0
@@ -154,9 +164,10 @@ def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
 
 def _user_create(args: argparse.Namespace, settings: Settings) -> int:
     from review_service.db import unit_of_work, upgrade
-    from review_service.users import create_user
+    from review_service.users import create_user, new_password
 
     upgrade(settings)
+    prepared = new_password()  # hashed before the transaction, so a running server never waits on argon2
     try:
         with unit_of_work(settings) as session:
             _, password = create_user(
@@ -167,6 +178,7 @@ def _user_create(args: argparse.Namespace, settings: Settings) -> int:
                 display_name=args.display_name,
                 spans_departments=args.all_departments,
                 email=args.email,
+                prepared=prepared,
             )
     except ValueError as exc:
         print(f"无法创建用户 / cannot create user: {exc}", file=sys.stderr)
@@ -231,17 +243,52 @@ def _receipt_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
-    from review_service import audit
+    from review_service import audit, audit_checkpoints
+    from review_service.db import unit_of_work, upgrade
+    from review_service.signing import KeyStore
+
+    upgrade(settings)
+    path = Path(args.checkpoints) if args.checkpoints else audit_checkpoints.checkpoint_file(settings)
+    from_file, unreadable = audit_checkpoints.read_file(path)
+    try:
+        jwks = json.loads(Path(args.keys).read_text(encoding="utf-8")) if args.keys else None
+    except (OSError, ValueError) as exc:
+        print(f"无法读取密钥集 / cannot read the key set: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    jwks = jwks or KeyStore(settings.data_dir / "keys").jwks()
+    with unit_of_work(settings) as session:
+        in_database = audit_checkpoints.stored_documents(session)
+        result = audit.verify(session, checkpoint=args.checkpoint, signed=[*in_database, *from_file], jwks=jwks)
+    for note in unreadable:
+        print(f"警告 / warning: {note}", file=sys.stderr)
+    if in_database and not from_file:
+        note = f"警告：{path.name} 中没有检查点，而数据库中有（文件被删除？）/ warning: the checkpoint file is empty"
+        print(note, file=sys.stderr)
+    if result.ok:
+        print(
+            f"审计台账完好 / audit ledger OK: {result.rows} 条记录，链头 {result.head}；"
+            f"{result.checkpoints} 个签名检查点（{path.name} 中 {len(from_file)} 个）覆盖至第 {result.covered_to} 条 "
+            f"/ {result.checkpoints} signed checkpoints cover rows up to {result.covered_to}"
+        )
+        return 0
+    print(f"审计台账已被篡改或不完整 / audit ledger BROKEN: {result.problem}", file=sys.stderr)
+    return 1
+
+
+def _audit_checkpoint(_: argparse.Namespace, settings: Settings) -> int:
+    from review_service import audit_checkpoints
     from review_service.db import unit_of_work, upgrade
 
     upgrade(settings)
     with unit_of_work(settings) as session:
-        result = audit.verify(session, checkpoint=args.checkpoint)
-    if result.ok:
-        print(f"审计台账完好 / audit ledger OK: {result.rows} 条记录，链头 {result.head}")
-        return 0
-    print(f"审计台账已被篡改或不完整 / audit ledger BROKEN: {result.problem}", file=sys.stderr)
-    return 1
+        made = audit_checkpoints.record(session, reason="manual")
+        last = made[-1].last_row_id if made else None
+    print(
+        f"已签署检查点，覆盖至第 {last} 条 / signed checkpoint up to row {last}"
+        if last
+        else "自上一个检查点以来没有新记录 / nothing new to sign since the last checkpoint"
+    )
+    return 0
 
 
 def _notify_due(_: argparse.Namespace, settings: Settings) -> int:
@@ -320,9 +367,14 @@ def build_parser() -> argparse.ArgumentParser:
     receipt_verify.set_defaults(func=_receipt_verify)
 
     audit_cmd = sub.add_parser("audit", help="审计台账").add_subparsers(dest="audit_command", required=True)
-    audit_verify = audit_cmd.add_parser("verify", help="校验哈希链")
+    audit_verify = audit_cmd.add_parser("verify", help="校验哈希链与签名检查点")
     audit_verify.add_argument("--checkpoint", help="a head hash printed earlier: prove no later cut-off")
+    audit_verify.add_argument("--checkpoints", help="checkpoint file to read (default: the one in the data directory)")
+    audit_verify.add_argument("--keys", help="a saved key set (GET /api/v1/keys); default: this data dir's keys")
     audit_verify.set_defaults(func=_audit_verify)
+    audit_cmd.add_parser("checkpoint", help="立即签署审计台账检查点（供 cron 调用）").set_defaults(
+        func=_audit_checkpoint
+    )
 
     notify = sub.add_parser("notify", help="消息提醒").add_subparsers(dest="notify_command", required=True)
     notify.add_parser("due", help="立即发送即将到期 / 超期提醒（供 cron 调用）").set_defaults(func=_notify_due)

@@ -26,11 +26,29 @@ class Settings(BaseSettings):
     port: int = 8000
     max_request_bytes: int = Field(default=2_000_000, description="larger request bodies get 413")
     max_text_chars: int = Field(default=200_000, description="longest text accepted by /check")
+    login_rate_per_minute: int = Field(
+        default=30, ge=0, description="login attempts a minute per client address and username (0 = no limit)"
+    )
+    check_rate_per_minute: int = Field(
+        default=600, ge=0, description="/check, /mask and file checks a minute per API token (0 = no limit)"
+    )
     token_ttl_days: int = Field(default=365, description="lifetime of tokens made by `token create`")
     workflows_dir: Path | None = Field(default=None, description="the organisation's own workflow YAML files")
     spanning_roles: str = Field(default="admin", description="comma-separated roles that see every department")
     webhook_url: str | None = Field(default=None, description="organisation webhook for submit/return/approve/publish")
     webhook_secret: str | None = Field(default=None, description="HMAC-SHA256 key for the webhook signature")
+    audit_checkpoint_file: Path | None = Field(
+        default=None,
+        description="append-only file of signed audit checkpoints; default data_dir/audit-checkpoints.jsonl",
+    )
+    audit_checkpoint_minutes: int = Field(
+        default=10,
+        ge=0,
+        description="sign an audit checkpoint at least this often while rows are written (0 = at gate decisions only)",
+    )
+    webhook_checkpoints: bool = Field(
+        default=False, description="also send each signed audit checkpoint to the webhook"
+    )
     session_hours: int = Field(default=8, ge=1, le=720, description="lifetime of a web login")
     cookie_secure: bool = Field(default=False, description="mark the web session cookie Secure (behind HTTPS)")
     login_max_failures: int = Field(default=5, ge=1, description="wrong passwords in a row before lock-out")
@@ -95,6 +113,7 @@ class Settings(BaseSettings):
         "smtp_url",
         "public_url",
         "cache_dir",
+        "audit_checkpoint_file",
         mode="before",
     )
     @classmethod

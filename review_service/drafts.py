@@ -8,20 +8,25 @@ appends one audit row per event. Functions take keyword-only arguments and never
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, update
+from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Session, selectinload
 
 from checks import Channel, DocType
 from checks.canonical import content_hash
-from review_service import audit
+from review_service import audit, text_limit
+from review_service.config import Settings
+from review_service.db import unit_of_work
 from review_service.models import CheckRun, Comment, Department, Draft, DraftAttachment, DraftVersion, User, utcnow
 from review_service.notify import NOTIFIED_EVENTS
 from review_service.tasks.celery_app import TASK_CHECK_VERSION
-from review_service.tasks.check_tasks import check_in_session
+from review_service.tasks.check_tasks import check_version_now
 from review_service.tasks.enqueue import enqueue_after_commit
+from review_service.tokens import SERVICE_ROLE
 from review_service.workflow_state import definitions, state_from_json, state_to_json
 from workflows.definition import Action, StageKind, WorkflowDefinition
 from workflows.engine import (
@@ -38,6 +43,8 @@ from workflows.refusals import Reason, Refusal
 from workflows.state import Actor, Event, Facts, FindingRef, RunState
 
 DEFAULT_SPANNING_ROLES = frozenset(("admin",))
+_CHECK_AFTER_COMMIT = "check_after_commit"
+log = logging.getLogger(__name__)
 
 
 class CountersignError(ValueError):
@@ -61,6 +68,8 @@ class CheckPending(Exception):
 
 
 NEEDS_CHECK = frozenset({Action.SUBMIT, Action.PASS, Action.APPROVE})
+# what a CMS account may do as the author of a draft it created (besides saving a new version)
+AUTHOR_ACTIONS = frozenset({Action.SUBMIT})
 
 
 def check_state(draft: Draft) -> str:
@@ -106,11 +115,58 @@ def actor_of(user: User) -> Actor:
     return Actor(user.id, frozenset({user.role}), user.department.name if user.department else None)
 
 
+class AuthorRefused(ValueError):
+    """``on_behalf_of`` is missing, not allowed for this caller, or names no possible author."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str, status: int) -> None:
+        super().__init__(message_en)
+        self.code, self.message_zh, self.message_en, self.status = code, message_zh, message_en, status
+
+
+def author_for(session: Session, *, caller: User, on_behalf_of: str | None) -> User:
+    """Who a new draft is by: the caller, or for a CMS service account the named person.
+
+    A CMS names the person so that separation of duties binds them (else a CMS editor who is also a
+    reviewer could approve their own page); the person is any active account that is not a service
+    account. Without ``on_behalf_of`` the CMS account itself is the author (CMS plugins that do not
+    send it yet). People never name someone else.
+    """
+    if caller.role != SERVICE_ROLE:
+        if on_behalf_of is not None and on_behalf_of != caller.username:
+            raise AuthorRefused(
+                "not_a_service_account",
+                "只有 CMS 服务账号可以代他人创建稿件",
+                "Only a CMS service account may create drafts on behalf of someone",
+                403,
+            )
+        return caller
+    if on_behalf_of is None:  # the CMS itself is the author, as before on_behalf_of existed
+        return caller
+    author = session.scalar(select(User).where(User.username == on_behalf_of))
+    if author is None or not author.is_active or author.role == SERVICE_ROLE:
+        raise AuthorRefused(
+            "invalid_author",
+            "on_behalf_of 须为系统中有效的个人账号（不能是服务账号）",
+            "on_behalf_of must name an active person's account (not a service account)",
+            422,
+        )
+    return author
+
+
+def proxied_author(draft: Draft, user: User) -> User | None:
+    """The author a CMS account stands in for on a draft it created (update, submit), else None."""
+    if user.role == SERVICE_ROLE and draft.created_by_id == user.id and draft.author_id != user.id:
+        return draft.author
+    return None
+
+
 def can_see(user: User, draft: Draft, spanning_roles: frozenset[str] = DEFAULT_SPANNING_ROLES) -> bool:
     """Own department's drafts, unless the role (REVIEW_SPANNING_ROLES) or the user spans all.
 
     A draft whose author belongs to no department is the whole organisation's: otherwise nobody
     could review it."""
+    if user.role == SERVICE_ROLE:  # a CMS account sees what it created, nothing else
+        return draft.created_by_id == user.id
     if user.role in spanning_roles or user.spans_departments or draft.author_id == user.id:
         return True
     return draft.department_id is None or draft.department_id == user.department_id
@@ -136,19 +192,69 @@ def facts_for(draft: Draft, now: dt.datetime | None = None) -> Facts:
 
 
 def _check_version(session: Session, version: DraftVersion) -> CheckRun:
-    """Start the version's check: in a worker after commit when a broker is set, else right here."""
+    """Start the version's check once this unit of work commits: in a worker when a broker is set,
+    else in this process right after the commit. Never inside the transaction: SQLite has one
+    writer, and a long check must not stall everyone else's requests."""
     run = CheckRun(version_id=version.id, state="checking", enqueued_at=utcnow())
     session.add(run)
     session.flush()
-    settings = session.info.get("settings")
-    if settings is not None and settings.broker_url:
-        enqueue_after_commit(session, TASK_CHECK_VERSION, version.id)
-    else:
-        check_in_session(session, version.id)
+    _start_check_after_commit(session, version.id)
     return run
 
 
+def _start_check_after_commit(session: Session, version_id: int) -> None:
+    settings = session.info.get("settings")
+    if settings is not None and settings.broker_url:
+        enqueue_after_commit(session, TASK_CHECK_VERSION, version_id)
+        return
+    pending = session.info.get(_CHECK_AFTER_COMMIT)
+    if pending is None:
+        pending = session.info[_CHECK_AFTER_COMMIT] = []
+        orm_event.listen(session, "after_commit", _run_checks_after_commit, once=True)
+        orm_event.listen(session, "after_rollback", _drop_checks_after_commit, once=True)
+    pending.append(version_id)
+
+
+def _run_checks_after_commit(session: Session) -> None:
+    """Each check reads its input in a short transaction, runs with none open, stores in another."""
+    pending = session.info.pop(_CHECK_AFTER_COMMIT, [])
+    settings = session.info.get("settings")
+    if settings is None:  # a bare session (no settings): nobody could store the result
+        return
+    for version_id in pending:
+        try:
+            check_version_now(settings, version_id)
+        except Exception as exc:  # no worker will retry it here: say so, the 重新审校 button re-runs it
+            log.exception("check of version %s did not finish", version_id)
+            _mark_failed(settings, version_id, f"{type(exc).__name__}: {exc}")
+
+
+def _mark_failed(settings: Settings, version_id: int, error: str) -> None:
+    try:
+        with unit_of_work(settings) as session:
+            session.execute(
+                update(CheckRun)
+                .where(CheckRun.version_id == version_id, CheckRun.state == "checking")
+                .values(state="failed", error=error[:2000], finished_at=utcnow())
+            )
+    except Exception:  # the database itself is away: the run stays checking; `review-service sweep` finds it
+        log.exception("could not mark the check of version %s failed", version_id)
+
+
+def _drop_checks_after_commit(session: Session) -> None:
+    session.info.pop(_CHECK_AFTER_COMMIT, None)
+
+
+def settle(session: Session) -> None:
+    """Commit the unit of work now, so the checks it started run (embedded mode) before the answer
+    is built; objects reload on their next access and show the finished check."""
+    session.commit()
+    session.expire_all()
+
+
 def _new_version(session: Session, *, draft: Draft, user: User, content: Content) -> DraftVersion:
+    settings = session.info.get("settings")
+    text_limit.enforce(content.body, settings.max_text_chars if settings else text_limit.DEFAULT_MAX_TEXT_CHARS)
     number = (draft.versions[-1].number + 1) if draft.versions else 1
     version = DraftVersion(
         draft_id=draft.id,
@@ -174,7 +280,10 @@ def pending_notifications(session: Session) -> list[dict[str, Any]]:
     return session.info.setdefault("notifications", [])
 
 
-def _audit_events(session: Session, draft: Draft, events: tuple[Event, ...] | list[Event], version: int) -> None:
+def _audit_events(
+    session: Session, draft: Draft, events: tuple[Event, ...] | list[Event], version: int, via: int | None = None
+) -> None:
+    """One audit row per event; ``via`` names the CMS account that acted for the author."""
     for event in events:
         if event.kind in NOTIFIED_EVENTS:
             pending_notifications(session).append(
@@ -191,7 +300,13 @@ def _audit_events(session: Session, draft: Draft, events: tuple[Event, ...] | li
             kind=event.kind,
             actor_id=event.actor,
             draft_id=draft.id,
-            data={"stage": event.stage, "comment": event.comment, "version": version, **event.data},
+            data={
+                "stage": event.stage,
+                "comment": event.comment,
+                "version": version,
+                **event.data,
+                **({"via": via} if via is not None else {}),
+            },
         )
 
 
@@ -225,22 +340,28 @@ def create_draft(
     due_date: dt.date | None = None,
     priority: int = 0,
     countersign: tuple[str, ...] = (),
+    author: User | None = None,
 ) -> Draft:
+    """``user`` creates it; ``author`` (default: the user) wrote it and is bound by separation of duties."""
+    author = author or user
+    settings = session.info.get("settings")
+    text_limit.enforce(content.body, settings.max_text_chars if settings else text_limit.DEFAULT_MAX_TEXT_CHARS)
     definition = definitions().get(workflow or channel.value)
     if definition is None or definition.channel != channel.value:
         raise KeyError(workflow or channel.value)
-    own = user.department.name if user.department else None
+    own = author.department.name if author.department else None
     known = set(session.scalars(select(Department.name)))
     bad = [d for d in countersign if d not in known or d == own]
     if bad:
         raise CountersignError(bad)
-    state = start(definition, author=user.id, content_hash=content.hash, countersign=countersign)
+    state = start(definition, author=author.id, content_hash=content.hash, countersign=countersign)
     draft = Draft(
         channel=channel.value,
         workflow=definition.name,
         doc_type=doc_type.value,
-        author_id=user.id,
-        department_id=user.department_id,
+        author_id=author.id,
+        created_by_id=user.id,
+        department_id=author.department_id,
         status=state.status.value,
         stage=None,
         run_state=state_to_json(state),
@@ -250,10 +371,11 @@ def create_draft(
     )
     session.add(draft)
     session.flush()
-    version = _new_version(session, draft=draft, user=user, content=content)
-    audit.append(
-        session, kind="draft_created", actor_id=user.id, draft_id=draft.id, data={"content_hash": version.content_hash}
-    )
+    version = _new_version(session, draft=draft, user=author, content=content)
+    data: dict[str, Any] = {"content_hash": version.content_hash}
+    if author.id != user.id:
+        data["author"] = author.id  # created by a CMS account on the author's behalf
+    audit.append(session, kind="draft_created", actor_id=user.id, draft_id=draft.id, data=data)
     return draft
 
 
@@ -269,19 +391,20 @@ def save_version(
     if expected_revision is not None and expected_revision != draft.revision:
         raise Refusal(Reason.STALE)
     content = replace(content, attachments=attachment_manifest(session, draft))
+    stand_in = proxied_author(draft, user)  # a CMS account saves for the author of a draft it created
     outcome = change_content(
         definition_of(draft),
         state,
-        actor_of(user),
+        actor_of(stand_in or user),
         content.hash,
         facts_for(draft),
         metadata_changed=_metadata_changed(draft, content),
     )
     old_revision = draft.revision
     before = (draft.status, draft.stage)
-    version = _new_version(session, draft=draft, user=user, content=content)
+    version = _new_version(session, draft=draft, user=stand_in or user, content=content)
     _store(session, draft, old_revision, outcome.state)
-    _audit_events(session, draft, outcome.events, version.number)
+    _audit_events(session, draft, outcome.events, version.number, via=user.id if stand_in else None)
     _notify(session, draft, before, outcome.events)
     return draft
 
@@ -302,10 +425,11 @@ def act(
     if action in NEEDS_CHECK and check_state(draft) != "done":
         raise CheckPending(check_state(draft))
     new_hash = content.hash if content is not None else None
+    stand_in = proxied_author(draft, user) if action in AUTHOR_ACTIONS and actor is None else None
     outcome = apply(
         definition_of(draft),
         state,
-        actor or actor_of(user),
+        actor or actor_of(stand_in or user),
         action,
         facts_for(draft),
         comment=comment,
@@ -321,7 +445,7 @@ def act(
     _store(session, draft, old_revision, outcome.state)
     if comment and action is not Action.CLAIM:
         session.add(Comment(draft_id=draft.id, version_number=version_number, author_id=user.id, body=comment))
-    _audit_events(session, draft, outcome.events, version_number)
+    _audit_events(session, draft, outcome.events, version_number, via=user.id if stand_in else None)
     _notify(session, draft, before, outcome.events)
     return outcome
 
@@ -373,7 +497,7 @@ def recheck_version(session: Session, *, draft: Draft, user: User) -> CheckRun:
     may_act = available_actions(
         definition_of(draft), state_from_json(draft.run_state), actor_of(user), facts_for(draft)
     )
-    if draft.author_id != user.id and not may_act:
+    if draft.author_id != user.id and proxied_author(draft, user) is None and not may_act:
         raise RecheckRefused(
             "forbidden",
             "只有作者或当前环节的处理人可以重新审校",
@@ -392,14 +516,7 @@ def recheck_version(session: Session, *, draft: Draft, user: User) -> CheckRun:
         draft_id=draft.id,
         data={"version": version.number, "previous_error": (previous_error or "")[:500]},
     )
-    settings = session.info.get("settings")
-    if settings is not None and settings.broker_url:
-        enqueue_after_commit(session, TASK_CHECK_VERSION, version.id)
-    else:
-        try:
-            check_in_session(session, version.id)
-        except Exception as exc:  # failed again: say so, keep the button available
-            run.state, run.error, run.finished_at = "failed", f"{type(exc).__name__}: {exc}"[:2000], utcnow()
+    _start_check_after_commit(session, version.id)  # failing again marks it failed: the button stays
     session.flush()
     session.refresh(run)
     return run

@@ -10,6 +10,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from review_service.rate_limit import RateLimited
+from review_service.text_limit import TextTooLong
+
 log = logging.getLogger(__name__)
 
 
@@ -82,6 +85,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return _json_error(exc.status, exc.code, exc.message_zh, exc.message_en, exc.details)
+
+    @app.exception_handler(RateLimited)
+    async def _rate_limited(_: Request, exc: RateLimited) -> JSONResponse:
+        response = _json_error(exc.status, exc.code, exc.message_zh, exc.message_en, {"retry_after": exc.retry_after})
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @app.exception_handler(TextTooLong)
+    async def _too_long(_: Request, exc: TextTooLong) -> JSONResponse:
+        return _json_error(exc.status, exc.code, exc.message_zh, exc.message_en, {"limit": exc.limit})
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -63,32 +63,59 @@ def _locked_message(remaining: dt.timedelta) -> LoginRefused:
     )
 
 
-def _password_ok(user: User | None, password: str) -> bool:
-    if user is None or not user.is_active:
-        if not _DUMMY_HASH:
-            _DUMMY_HASH.append(hash_password("not a password"))
-        verify_password(_DUMMY_HASH[0], password)  # same work as a real check
+@dataclass(frozen=True)
+class _Claim:
+    """What the login claims to be, read in the first short transaction."""
+
+    user_id: int | None
+    password_hash: str | None
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(hash_password("not a password"))
+    return _DUMMY_HASH[0]
+
+
+def _password_ok(claim: _Claim, password: str) -> bool:
+    if claim.user_id is None or not claim.password_hash:
+        verify_password(_dummy_hash(), password)  # same work as a real check
         return False
-    return verify_password(user.password_hash, password)
+    return verify_password(claim.password_hash, password)
+
+
+def _refuse_if_locked(throttle: LoginThrottle | None, now: dt.datetime) -> None:
+    until = _aware(throttle.locked_until) if throttle is not None else None
+    if until is not None and until > now:
+        raise _locked_message(until - now)
 
 
 def authenticate(
     session: Session, *, username: str, password: str, max_failures: int = 5, lockout: dt.timedelta
 ) -> User:
-    """The user whose password this is, or LoginRefused; failures are counted and committed by the caller."""
+    """The user whose password this is, or LoginRefused; failures are counted and committed by the caller.
+
+    argon2 is deliberately slow, so it runs between two short transactions and never under the
+    database's write lock: (1) read the lock-out state and the stored hash, and commit; (2) verify
+    the password with no transaction open; (3) count the outcome, re-checking the lock-out and
+    that the hash did not change meanwhile. Commits the caller's session after step 1.
+    """
     name = username.strip()[:MAX_USERNAME]
+    _refuse_if_locked(session.scalar(select(LoginThrottle).where(LoginThrottle.username == name)), utcnow())
+    user = session.scalar(select(User).where(User.username == name))
+    claim = _Claim(user.id, user.password_hash) if user is not None and user.is_active else _Claim(None, None)
+    session.commit()
+    ok = _password_ok(claim, password)
     now = utcnow()
     throttle = _throttle(session, name)
-    until = _aware(throttle.locked_until)
-    if until is not None and until > now:
-        raise _locked_message(until - now)
-    user = session.scalar(select(User).where(User.username == name))
+    _refuse_if_locked(throttle, now)  # a concurrent guess may have locked it meanwhile
+    user = session.get(User, claim.user_id, populate_existing=True) if claim.user_id is not None else None
     throttle.updated_at = now
-    if not _password_ok(user, password):
+    if not ok or user is None or not user.is_active or user.password_hash != claim.password_hash:
         throttle.failures += 1
         if throttle.failures >= max_failures:
             throttle.locked_until, throttle.failures = now + lockout, 0
-            audit.append(session, kind="login_locked", actor_id=user.id if user else None, data={"username": name})
+            audit.append(session, kind="login_locked", actor_id=claim.user_id, data={"username": name})
         session.execute(
             delete(LoginThrottle).where(
                 LoginThrottle.updated_at < now - FORGET_AFTER,
@@ -97,7 +124,6 @@ def authenticate(
         )
         raise WRONG
     throttle.failures, throttle.locked_until = 0, None
-    assert user is not None
     return user
 
 

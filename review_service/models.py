@@ -87,6 +87,8 @@ class Draft(Base):
     workflow: Mapped[str] = mapped_column(String(40))
     doc_type: Mapped[str] = mapped_column(String(20), default="other")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # who created it: the author, or the CMS service account that sent it on the author's behalf
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), default=None)
     status: Mapped[str] = mapped_column(String(20), index=True)
     stage: Mapped[str | None] = mapped_column(String(40), default=None, index=True)
@@ -100,6 +102,7 @@ class Draft(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     versions: Mapped[list[DraftVersion]] = relationship(back_populates="draft", order_by="DraftVersion.number")
 
 
@@ -174,6 +177,19 @@ class AuditEntry(Base):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditCheckpoint(Base):
+    """A signed statement of the ledger's head (and the hashes of the rows since the last one);
+    the same document is appended to a file outside the database."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_row_id: Mapped[int] = mapped_column(Integer, index=True)
+    head: Mapped[str] = mapped_column(String(64))
+    document: Mapped[dict] = mapped_column(JSON)
 
 
 class CountersignLink(Base):

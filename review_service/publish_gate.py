@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from checks import Channel
 from checks.canonical import FORM_VERSION, content_hash
-from review_service import audit
+from review_service import audit, audit_checkpoints
 from review_service.draft_attachments import manifest
 from review_service.models import Draft, DraftVersion, User, utcnow
 from review_service.signing import RECEIPT_TTL, KeyStore
@@ -56,6 +56,7 @@ def decide(
         draft_id=decision.draft_id,
         data={"channel": channel.value, "content_hash": digest, "reason": decision.reason},
     )
+    audit_checkpoints.record(session, reason="gate_decision")  # signed head, kept outside the database too
     if decision.allow:
         session.info.setdefault("notifications", []).append(
             {

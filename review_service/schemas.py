@@ -96,6 +96,13 @@ class DraftCreate(BaseModel):
     due_date: dt.date | None = None
     priority: int = Field(default=0, ge=0, le=9)
     countersign: list[str] = Field(default_factory=list, max_length=20, description="会签部门")
+    on_behalf_of: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=80,
+        description="service accounts only: the username of the person who wrote it; "
+        "they become the draft's author, to whom separation of duties applies",
+    )
 
 
 class DraftUpdate(BaseModel):
@@ -172,6 +179,7 @@ class DraftOut(BaseModel):
     stage: str | None
     stage_label: str | None
     author: str
+    created_by: str | None = Field(default=None, description="who created it: the author, or the CMS account")
     department: str | None
     revision: int
     due_date: dt.date | None

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from review_service.models import ApiToken, User, utcnow
@@ -38,10 +38,28 @@ def ensure_service_account(session: Session, *, username: str) -> User:
     return user
 
 
+class PublishScopeRefused(ValueError):
+    """Only a service account (role ``cms``) may hold ``publish``: a person acts as themselves."""
+
+    code = "publish_needs_service_account"
+    message_zh = "publish 权限只能授予 CMS 服务账号（角色 cms），不能授予个人账号"
+    message_en = "Only a CMS service account (role cms) may hold the publish scope"
+
+    def __init__(self) -> None:
+        super().__init__(self.message_en)
+
+
+def may_hold(user: User, scopes: list[str] | tuple[str, ...]) -> bool:
+    """The one rule, checked where tokens are issued (CLI, API, web) and again where they are used."""
+    return "publish" not in scopes or user.role == SERVICE_ROLE
+
+
 def issue_token(session: Session, *, user: User, name: str, scopes: list[str], ttl: dt.timedelta | None) -> IssuedToken:
     unknown = set(scopes) - set(SCOPES)
     if unknown or not scopes:
         raise ValueError(f"unknown or empty scopes: {sorted(unknown) or scopes}")
+    if not may_hold(user, scopes):
+        raise PublishScopeRefused
     secret = secrets.token_urlsafe(32)
     token = f"{TOKEN_PREFIX}{secret}"
     record = ApiToken(
@@ -122,6 +140,19 @@ def find_active_token(session: Session, *, token: str) -> ApiToken | None:
         if not _usable(issuer):
             return None
     return record
+
+
+def revoke_all_tokens(session: Session, *, user: User) -> int:
+    """End every API token of one person (their browser tokens included): a password change,
+    reset or deactivation must not leave an old login token working."""
+    now = utcnow()
+    result = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(result.rowcount or 0)
 
 
 def revoke_token(session: Session, *, prefix: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,6 +25,21 @@ def clean_email(value: str | None) -> str | None:
     return value
 
 
+@dataclass(frozen=True)
+class NewPassword:
+    """A password and its argon2 hash, made before the transaction that stores it."""
+
+    secret: str
+    digest: str
+    one_time: bool
+
+
+def new_password(password: str | None = None) -> NewPassword:
+    """Hash ahead of the unit of work: argon2 is slow on purpose and must not hold the write lock."""
+    secret = password or one_time_password()
+    return NewPassword(secret, hash_password(secret), password is None)
+
+
 def department_named(session: Session, *, name: str) -> Department:
     department = session.scalar(select(Department).where(Department.name == name))
     if department is None:
@@ -43,26 +59,27 @@ def create_user(
     password: str | None = None,
     spans_departments: bool = False,
     email: str | None = None,
+    prepared: NewPassword | None = None,
 ) -> tuple[User, str]:
     """Returns the user and the password to hand over (a one-time one unless given)."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; choose from {', '.join(ROLES)}")
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise ValueError(f"user {username!r} already exists")
-    secret = password or one_time_password()
+    prepared = prepared or new_password(password)
     user = User(
         username=username,
         display_name=display_name or username,
         role=role,
-        password_hash=hash_password(secret),
+        password_hash=prepared.digest,
         department_id=department_named(session, name=department).id if department else None,
-        must_change_password=password is None,
+        must_change_password=prepared.one_time,
         spans_departments=spans_departments,
         email=clean_email(email),
     )
     session.add(user)
     session.flush()
-    return user, secret
+    return user, prepared.secret
 
 
 def ensure_first_admin(session: Session) -> str | None:

@@ -84,7 +84,10 @@ def test_only_a_service_account_with_publish_scope_mints(client, settings):
 
     with unit_of_work(settings) as session:
         create_user(session, username="li-editor", role="editor", password="pw-li-editor")
-    person_token = mint_token(settings, name="li-editor", scopes=["check", "publish"])
+    person_token = mint_token(settings, name="li-editor", scopes=["check"])
+    with unit_of_work(settings) as session:  # a person's publish token from before the rule held
+        record = session.query(ApiToken).filter_by(token_hash=hash_token(person_token)).one()
+        record.scopes = ["check", "publish"]
     r = mint(client, {"Authorization": f"Bearer {person_token}"})
     assert r.status_code == 403 and r.json()["code"] == "not_a_service_account"
     assert r.json()["message"]["zh"] and r.json()["message"]["en"]

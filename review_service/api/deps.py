@@ -16,7 +16,8 @@ from review_service.errors import ApiError
 from review_service.mailer import send_all
 from review_service.models import ApiToken, utcnow
 from review_service.notify import deliver
-from review_service.tokens import find_active_token
+from review_service.rate_limit import Limits
+from review_service.tokens import find_active_token, may_hold
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -66,6 +67,13 @@ def require_scope(scope: str) -> Callable[..., ApiToken]:
             )
         if scope not in record.scopes:
             raise ApiError(403, "insufficient_scope", f"该令牌没有 {scope} 权限", f"Token lacks the '{scope}' scope")
+        if not may_hold(record.user, [scope]):  # issued before the rule, or its account changed role since
+            raise ApiError(
+                403,
+                "not_a_service_account",
+                "publish 权限仅限 CMS 服务账号，个人账号的令牌不能使用",
+                "Only a CMS service account may use the publish scope",
+            )
         now = utcnow()
         last = record.last_used_at
         if last is not None and last.tzinfo is None:
@@ -77,6 +85,20 @@ def require_scope(scope: str) -> Callable[..., ApiToken]:
     return dependency
 
 
-CheckToken = Annotated[ApiToken, Depends(require_scope("check"))]
+def get_limits(request: Request) -> Limits:
+    return request.app.state.limits
+
+
+LimitsDep = Annotated[Limits, Depends(get_limits)]
+
+
+def _rate_limited_check_token(
+    limits: LimitsDep, token: Annotated[ApiToken, Depends(require_scope("check"))]
+) -> ApiToken:
+    limits.check(token.id)  # REVIEW_CHECK_RATE_PER_MINUTE per token
+    return token
+
+
+CheckToken = Annotated[ApiToken, Depends(_rate_limited_check_token)]
 DraftsToken = Annotated[ApiToken, Depends(require_scope("drafts"))]
 PublishToken = Annotated[ApiToken, Depends(require_scope("publish"))]

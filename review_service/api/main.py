@@ -31,6 +31,7 @@ from review_service.config import Settings, get_settings
 from review_service.db import upgrade
 from review_service.due_reminders import start_due_thread
 from review_service.errors import install_error_handlers
+from review_service.rate_limit import Limits
 from review_service.tasks.sweep import start_sweeper
 from review_service.web import install_web
 
@@ -64,6 +65,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.limits = Limits(
+        logins_per_minute=settings.login_rate_per_minute, checks_per_minute=settings.check_rate_per_minute
+    )
     install_error_handlers(app)
     install_docs(app)
     app.include_router(health.router, prefix=API_PREFIX)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from checks import Channel, DocType
 from review_service import audit
 from review_service.archive.errors import ArchiveError
-from review_service.drafts import Content, create_draft
+from review_service.drafts import DEFAULT_SPANNING_ROLES, Content, can_see, create_draft
 from review_service.models import ArchiveDocument, Draft, User
 
 # A correction still being worked on is reused; once approved, a new finding needs a new correction.
@@ -35,6 +35,14 @@ def open_correction_draft(session: Session, *, document_id: int, user: User) -> 
     if doc.correction_draft_id is not None:
         existing = session.get(Draft, doc.correction_draft_id)
         if existing is not None and existing.status in OPEN_STATUSES:
+            spanning = session.info.get("spanning_roles", DEFAULT_SPANNING_ROLES)
+            if not can_see(user, existing, spanning):  # the same visibility as any draft: say nothing of it
+                raise ArchiveError(
+                    "correction_in_progress",
+                    "该页面已有其他部门正在处理的更正稿，请与该部门联系",
+                    "Another department already has an open correction draft for this page",
+                    status=409,
+                )
             return existing, False
     metadata = {"published_date": doc.published_at.isoformat()}
     if doc.department:

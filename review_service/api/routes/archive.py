@@ -24,6 +24,7 @@ from review_service.archive.schemas import (
     RecheckOut,
     RecheckRequest,
 )
+from review_service.drafts import settle
 from review_service.errors import ApiError
 from review_service.models import ArchiveDocument, RecheckRun, User
 from review_service.schemas import DraftOut
@@ -173,6 +174,7 @@ def open_correction(document_id: DraftId, session: SessionDep, token: DraftsToke
         raise _api_error(exc) from exc
     if not created:
         response.status_code = 200
+    settle(session)  # a new correction's check runs after the commit
     return _out(draft, token.user)
 
 

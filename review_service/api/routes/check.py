@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from checks import Channel, DocType, DraftInput
 from checks.docx_reader import DocxError, read_docx
 from checks.pipeline import finish, verdict_of
+from review_service import text_limit
 from review_service.api.deps import CheckToken, SessionDep, SettingsDep
 from review_service.attachment_service import check_file as check_attachment_file
 from review_service.attachment_service import safe_name, verdict
@@ -40,20 +41,16 @@ ERRORS = {
 def _validate_text(text: str, settings: Settings) -> None:
     if not text.strip():
         raise ApiError(422, "empty_text", "正文为空，无法审校", "The text is empty")
-    if len(text) > settings.max_text_chars:
-        raise ApiError(
-            413,
-            "text_too_long",
-            f"正文超过 {settings.max_text_chars} 字的上限",
-            f"Text exceeds {settings.max_text_chars} characters",
-        )
+    text_limit.enforce(text, settings.max_text_chars)
 
 
 @router.post("/check", response_model=CheckResponse, responses=ERRORS, summary="审校一篇稿件")
 def check(request: CheckRequest, settings: SettingsDep, session: SessionDep, _token: CheckToken) -> CheckResponse:
     # Plain def: FastAPI runs it in the thread pool, so database waits never block the event loop.
     _validate_text(request.text, settings)
-    result = run_check(draft_from_request(request), current_overlay(session))
+    overlay = current_overlay(session)
+    session.commit()  # end the transaction: the check below holds no database lock
+    result = run_check(draft_from_request(request), overlay)
     return CheckResponse(
         findings=[FindingOut.of(f) for f in result.findings], verdict=result.verdict, stats=result.stats
     )
@@ -62,7 +59,9 @@ def check(request: CheckRequest, settings: SettingsDep, session: SessionDep, _to
 @router.post("/mask", response_model=MaskResponse, responses=ERRORS, summary="对稿件中的个人信息脱敏")
 def mask(request: CheckRequest, settings: SettingsDep, session: SessionDep, _token: CheckToken) -> MaskResponse:
     _validate_text(request.text, settings)
-    masked, findings = mask_draft(draft_from_request(request), current_overlay(session))
+    overlay = current_overlay(session)
+    session.commit()  # end the transaction: the check below holds no database lock
+    masked, findings = mask_draft(draft_from_request(request), overlay)
     return MaskResponse(
         text=masked["body"] or "",
         title=masked["title"],
@@ -80,16 +79,16 @@ def check_docx(
     channel: Annotated[Channel, Form()] = Channel.WEBSITE,
     doc_type: Annotated[DocType, Form()] = DocType.OTHER,
 ) -> DocxCheckResponse:
+    overlay = current_overlay(session)
+    session.commit()  # end the transaction: reading and checking the file hold no database lock
     data = file.file.read()
     try:
         content = read_docx(data)
     except DocxError as exc:
         status = 413 if exc.code == "docx_too_large" else 422
         raise ApiError(status, exc.code, exc.message, exc.message_en) from exc
-    if len(content.text) > settings.max_text_chars:
-        _validate_text(content.text, settings)
+    text_limit.enforce(content.text, settings.max_text_chars)  # what was extracted, not the file size
     draft = DraftInput(body=content.text, title=content.title, channel=channel, doc_type=doc_type)
-    overlay = current_overlay(session)
     result = run_check(draft, overlay) if content.text.strip() else None
     findings = list(result.findings) if result else []
     engine = get_check_engine(overlay)
@@ -118,11 +117,11 @@ def check_file(
     doc_type: Annotated[DocType, Form()] = DocType.OTHER,
     doc_date: Annotated[dt.date | None, Form(description="YYYY-MM-DD")] = None,
 ) -> FileCheckResponse:
+    overlay = current_overlay(session)
+    session.commit()  # end the transaction: extracting and checking hold no database lock
     data = file.file.read(settings.attachment_max_bytes + 1)
     name = safe_name(file.filename)
-    report = check_attachment_file(
-        data, name, settings, current_overlay(session), channel=channel, doc_type=doc_type, doc_date=doc_date
-    )
+    report = check_attachment_file(data, name, settings, overlay, channel=channel, doc_type=doc_type, doc_date=doc_date)
     findings = [LocatedFindingOut(**f.finding.to_dict(), location=f.location) for f in report.findings]
     counts: dict[str, int] = {}
     for located in report.findings:

@@ -84,6 +84,7 @@ def _out(draft: Draft, user: User) -> DraftOut:
         stage=draft.stage,
         stage_label=definition.stage(draft.stage).label if draft.stage else None,
         author=draft.author.username,
+        created_by=draft.created_by.username if draft.created_by else None,
         department=draft.author.department.name if draft.author.department else None,
         revision=draft.revision,
         due_date=draft.due_date,
@@ -134,9 +135,14 @@ def _version_out(version: DraftVersion) -> VersionOut:
 def create_draft(body: DraftCreate, session: SessionDep, token: DraftsToken) -> DraftOut:
     content = _content(body)
     try:
+        author = service.author_for(session, caller=token.user, on_behalf_of=body.on_behalf_of)
+    except service.AuthorRefused as refused:
+        raise ApiError(refused.status, refused.code, refused.message_zh, refused.message_en) from refused
+    try:
         draft = service.create_draft(
             session,
             user=token.user,
+            author=author,
             content=content,
             channel=body.channel,
             doc_type=body.doc_type,
@@ -156,6 +162,7 @@ def create_draft(body: DraftCreate, session: SessionDep, token: DraftsToken) -> 
             f"会签部门须为系统中已有的、作者以外的部门：{'、'.join(exc.args[0])}",
             "Countersign departments must exist and differ from the author's",
         ) from exc
+    service.settle(session)  # commit first: the check runs outside the transaction
     return _out(draft, token.user)
 
 
@@ -189,6 +196,7 @@ def update_draft(draft_id: DraftId, body: DraftUpdate, session: SessionDep, toke
         )
     except Refusal as refusal:
         raise as_api_error(refusal) from refusal
+    service.settle(session)
     return _out(draft, token.user)
 
 
@@ -238,6 +246,7 @@ def _act(session: Session, draft: Draft, user: User, action: Action, **kwargs: o
         raise as_api_error(refusal) from refusal
     except service.CheckPending as pending:
         raise ApiError(409, pending.code, pending.message_zh, pending.message_en) from pending
+    service.settle(session)  # an edit's new version is checked after the commit
     return _out(draft, user)
 
 
@@ -275,7 +284,7 @@ def recheck(draft_id: DraftId, session: SessionDep, token: DraftsToken) -> Draft
         service.recheck_version(session, draft=draft, user=token.user)
     except service.RecheckRefused as refused:
         raise ApiError(refused.status, refused.code, refused.message_zh, refused.message_en) from refused
-    session.refresh(draft)
+    service.settle(session)
     return _out(draft, token.user)
 
 

@@ -10,12 +10,12 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from review_service import audit, org_dictionary
+from review_service.access import end_all_access
 from review_service.login_guard import locked_usernames, unlock
 from review_service.models import ApiToken, Department, DictionaryEntry, User, utcnow
 from review_service.passwords import hash_password, one_time_password
-from review_service.sessions import end_all_sessions
 from review_service.tokens import SCOPES, issue_token
-from review_service.users import ROLES, clean_email, create_user, department_named
+from review_service.users import ROLES, clean_email, create_user, department_named, new_password
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.forms import parse_int
 from review_service.workflow_state import definitions
@@ -58,6 +58,8 @@ def add_user(page: FormPageDep, data: FormDataDep) -> Response:
     if not username or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
         page.flashes.append({"level": "error", "text": "用户名须为字母、数字、下划线、连字符或点。"})
         return _users_page(page, status_code=422)
+    page.session.commit()  # argon2 for the one-time password runs with no transaction open
+    prepared = new_password()
     try:
         email = clean_email(_field(data, "email", 300))
     except ValueError:
@@ -66,7 +68,7 @@ def add_user(page: FormPageDep, data: FormDataDep) -> Response:
     try:
         user, secret = create_user(
             page.session, username=username, role=role, department=department,
-            display_name=_field(data, "display_name", 120) or None, email=email,
+            display_name=_field(data, "display_name", 120) or None, email=email, prepared=prepared,
         )  # fmt: skip
     except ValueError:
         page.flashes.append({"level": "error", "text": "用户名已存在或角色无效。"})
@@ -83,18 +85,21 @@ def edit_user(user_id: int, page: FormPageDep, data: FormDataDep) -> Response:
         return page.redirect("/admin/users", "用户不存在", "error")
     op = _field(data, "op", 20)
     if op == "reset_password":
+        page.session.commit()  # argon2 below runs with no transaction open
         secret = one_time_password()
-        user.password_hash, user.must_change_password = hash_password(secret), True
+        digest = hash_password(secret)
+        user.password_hash, user.must_change_password = digest, True
         unlock(page.session, username=user.username)
-        end_all_sessions(page.session, user=user)
-        audit.append(page.session, kind="password_reset", actor_id=page.user.id, data={"user": user.id})
+        revoked = end_all_access(page.session, user=user)
+        data = {"user": user.id, "tokens_revoked": revoked}
+        audit.append(page.session, kind="password_reset", actor_id=page.user.id, data=data)
         return _users_page(page, shown_secret={"who": user.username, "what": "新的一次性密码", "secret": secret})
     if op == "toggle_active":
         if user.id == page.user.id:
             return page.redirect("/admin/users", "不能停用自己的账号", "error")
         user.is_active = not user.is_active
         if not user.is_active:
-            end_all_sessions(page.session, user=user)
+            end_all_access(page.session, user=user)
     elif op == "unlock":
         unlock(page.session, username=user.username)
     elif op == "update":

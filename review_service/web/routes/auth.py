@@ -11,10 +11,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from review_service import audit
-from review_service.api.deps import SessionDep, SettingsDep
+from review_service.access import end_all_access
+from review_service.api.deps import LimitsDep, SessionDep, SettingsDep
 from review_service.login_guard import LoginRefused, authenticate
 from review_service.passwords import hash_password
-from review_service.sessions import COOKIE, end_all_sessions, end_session, purge_expired, start_session
+from review_service.rate_limit import RateLimited
+from review_service.sessions import COOKIE, end_session, purge_expired, start_session
 from review_service.web.deps import FormLoginDep, LoginDep, PageDep
 from review_service.web.render import render_template
 
@@ -59,6 +61,7 @@ def login(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    limits: LimitsDep,
     username: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=500)] = "",
     login_csrf: Annotated[str, Form(max_length=100)] = "",
@@ -67,6 +70,12 @@ def login(
     cookie = request.cookies.get(LOGIN_CSRF, "")
     if not cookie or not hmac.compare_digest(cookie, login_csrf):
         return _login_page(request, error="登录页面已过期，请重新输入。", username=username, status=403, next_path=next)
+    try:
+        limits.login(request.client.host if request.client else None, username)
+    except RateLimited as limited:
+        response = _login_page(request, error=limited.message_zh, username=username, status=429, next_path=next)
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
     try:
         user = authenticate(
             session,
@@ -141,6 +150,7 @@ def change_password(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    limits: LimitsDep,
     login: FormLoginDep,
     old_password: Annotated[str, Form(max_length=500)] = "",
     new_password: Annotated[str, Form(max_length=500)] = "",
@@ -148,6 +158,12 @@ def change_password(
 ) -> Response:
     user = login.user
     error = None
+    try:
+        limits.login(request.client.host if request.client else None, user.username)
+    except RateLimited as limited:
+        response = _password_page(request, login, error=limited.message_zh, status=429)
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
     try:  # the old password is guessed against the same lock-out as the login form
         authenticate(
             session,
@@ -161,10 +177,12 @@ def change_password(
     error = error or _new_password_problem(old_password, new_password, confirm)
     if error:
         return _password_page(request, login, error=error, status=422)
-    user.password_hash = hash_password(new_password)
+    session.commit()  # the new password's argon2 hash is computed with no transaction open
+    new_hash = hash_password(new_password)
+    user.password_hash = new_hash
     user.must_change_password = False
-    end_all_sessions(session, user=user, keep=login)
-    audit.append(session, kind="password_changed", actor_id=user.id, data={"via": "web"})
+    revoked = end_all_access(session, user=user, keep=login)  # other browsers and every API token
+    audit.append(session, kind="password_changed", actor_id=user.id, data={"via": "web", "tokens_revoked": revoked})
     response = RedirectResponse("/", status_code=303)
     return response
 

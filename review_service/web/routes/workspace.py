@@ -162,6 +162,7 @@ def _save(page: Page, form: DraftForm, draft: Draft | None, *, submit: bool) -> 
             )
             message = f"已保存第 {service.latest_version(draft).number} 版"
         if submit:
+            service.settle(page.session)  # the saved version is checked after this commit, before submitting
             try:
                 service.act(page.session, draft=draft, user=page.user, action=Action.SUBMIT)
                 message += "，并已提交审核"
