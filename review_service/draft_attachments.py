@@ -8,17 +8,19 @@ that a CMS publishes exactly that set (names and SHA-256).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from checks import Channel, DocType
 from checks.attachments.check import AttachmentReport
 from checks.attachments.errors import AttachmentError
 from checks.attachments.mask import MaskedCopy, mask_attachment
 from review_service import audit
-from review_service.attachment_service import verdict
-from review_service.check_service import get_check_engine
+from review_service.attachment_service import check_file, safe_name, verdict
+from review_service.check_service import current_overlay, get_check_engine
 from review_service.config import Settings
 from review_service.errors import ApiError
 from review_service.models import Draft, DraftAttachment, User
@@ -26,6 +28,8 @@ from review_service.org_dictionary import Overlay
 
 EDITABLE_STATUSES = ("draft", "returned")
 MAX_ATTACHMENTS = 20
+# How a caller (API or web page) loads the draft with its own visibility rule; True asks for the row lock.
+DraftLoader = Callable[[bool], Draft]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,41 @@ def require_editable(draft: Draft, user: User) -> None:
             "稿件已送审或已通过，附件不能再改动；如需修改请先退回",
             "Attachments are fixed once the draft is submitted",
         )
+
+
+def attachment_of(session: Session, draft: Draft, attachment_id: int) -> DraftAttachment:
+    attachment = session.get(DraftAttachment, attachment_id)
+    if attachment is None or attachment.draft_id != draft.id:
+        raise ApiError(404, "attachment_not_found", "附件不存在", "Attachment not found")
+    return attachment
+
+
+def upload(
+    session: Session, *, load: DraftLoader, user: User, filename: str | None, data: bytes, settings: Settings
+) -> DraftAttachment:
+    """Check the file outside any transaction (it may take seconds), then store it under the draft's lock."""
+    draft = load(False)
+    require_editable(draft, user)
+    name = safe_name(filename)
+    overlay, channel, doc_type = current_overlay(session), Channel(draft.channel), DocType(draft.doc_type)
+    session.rollback()  # checks never run inside a database transaction
+    report = check_file(data, name, settings, overlay, channel=channel, doc_type=doc_type)
+    return store(session, draft=load(True), user=user, name=name, data=data, report=report)
+
+
+def mask(session: Session, *, load: DraftLoader, user: User, attachment_id: int, settings: Settings) -> DraftAttachment:
+    """一键脱敏: the masked copy is made and checked outside any transaction, then replaces the original."""
+    draft = load(False)
+    require_editable(draft, user)
+    attachment = attachment_of(session, draft, attachment_id)
+    overlay, channel, doc_type = current_overlay(session), Channel(draft.channel), DocType(draft.doc_type)
+    data, name = attachment.data, attachment.name
+    session.rollback()  # checks never run inside a database transaction
+    copy = masked_copy(data, name, settings, overlay)
+    report = check_file(copy.data, copy.name, settings, overlay, channel=channel, doc_type=doc_type)
+    draft = load(True)
+    attachment = attachment_of(session, draft, attachment_id)
+    return replace_with_masked(session, draft=draft, user=user, attachment=attachment, copy=copy, report=report)
 
 
 def store(

@@ -8,14 +8,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Path, UploadFile
 from fastapi.responses import Response
 
-from checks import Channel, DocType
 from review_service import draft_attachments as service
 from review_service.api.deps import DraftsToken, SessionDep, SettingsDep
 from review_service.api.routes.check import ERRORS
 from review_service.api.routes.drafts import MAX_ID, DraftId, _load
-from review_service.attachment_service import check_file, safe_name
-from review_service.check_service import current_overlay
-from review_service.errors import ApiError
 from review_service.models import DraftAttachment
 from review_service.schemas import AttachmentOut, LocatedFindingOut
 
@@ -38,13 +34,6 @@ def attachment_out(attachment: DraftAttachment) -> AttachmentOut:
     )
 
 
-def _attachment(session, draft, attachment_id: int) -> DraftAttachment:
-    attachment = session.get(DraftAttachment, attachment_id)
-    if attachment is None or attachment.draft_id != draft.id:
-        raise ApiError(404, "attachment_not_found", "附件不存在", "Attachment not found")
-    return attachment
-
-
 @router.post(
     "/drafts/{draft_id}/attachments",
     response_model=AttachmentOut,
@@ -59,15 +48,16 @@ def upload_attachment(
     token: DraftsToken,
     file: Annotated[UploadFile, File(description="the attachment; its type is detected from the bytes")],
 ) -> AttachmentOut:
-    draft = _load(session, draft_id, token.user)
-    service.require_editable(draft, token.user)
     data = file.file.read(settings.attachment_max_bytes + 1)
-    name = safe_name(file.filename)
-    overlay, channel, doc_type = current_overlay(session), Channel(draft.channel), DocType(draft.doc_type)
-    session.rollback()  # checks never run inside a database transaction
-    report = check_file(data, name, settings, overlay, channel=channel, doc_type=doc_type)
-    draft = _load(session, draft_id, token.user, lock=True)
-    return attachment_out(service.store(session, draft=draft, user=token.user, name=name, data=data, report=report))
+    added = service.upload(
+        session,
+        load=lambda lock: _load(session, draft_id, token.user, lock=lock),
+        user=token.user,
+        filename=file.filename,
+        data=data,
+        settings=settings,
+    )
+    return attachment_out(added)
 
 
 @router.get(
@@ -88,7 +78,7 @@ def download_attachment(
     draft_id: DraftId, attachment_id: AttachmentId, session: SessionDep, token: DraftsToken
 ) -> Response:
     draft = _load(session, draft_id, token.user)
-    attachment = _attachment(session, draft, attachment_id)
+    attachment = service.attachment_of(session, draft, attachment_id)
     return Response(
         attachment.data,
         media_type="application/octet-stream",
@@ -104,7 +94,9 @@ def download_attachment(
 )
 def delete_attachment(draft_id: DraftId, attachment_id: AttachmentId, session: SessionDep, token: DraftsToken) -> None:
     draft = _load(session, draft_id, token.user, lock=True)
-    service.remove(session, draft=draft, user=token.user, attachment=_attachment(session, draft, attachment_id))
+    service.remove(
+        session, draft=draft, user=token.user, attachment=service.attachment_of(session, draft, attachment_id)
+    )
 
 
 @router.post(
@@ -116,18 +108,11 @@ def delete_attachment(draft_id: DraftId, attachment_id: AttachmentId, session: S
 def mask_attachment(
     draft_id: DraftId, attachment_id: AttachmentId, session: SessionDep, settings: SettingsDep, token: DraftsToken
 ) -> AttachmentOut:
-    draft = _load(session, draft_id, token.user)
-    service.require_editable(draft, token.user)
-    attachment = _attachment(session, draft, attachment_id)
-    overlay, channel, doc_type = current_overlay(session), Channel(draft.channel), DocType(draft.doc_type)
-    data, name = attachment.data, attachment.name
-    session.rollback()  # checks never run inside a database transaction
-    copy = service.masked_copy(data, name, settings, overlay)
-    report = check_file(copy.data, copy.name, settings, overlay, channel=channel, doc_type=doc_type)
-    draft = _load(session, draft_id, token.user, lock=True)
-    attachment = _attachment(session, draft, attachment_id)
-    return attachment_out(
-        service.replace_with_masked(
-            session, draft=draft, user=token.user, attachment=attachment, copy=copy, report=report
-        )
+    masked = service.mask(
+        session,
+        load=lambda lock: _load(session, draft_id, token.user, lock=lock),
+        user=token.user,
+        attachment_id=attachment_id,
+        settings=settings,
     )
+    return attachment_out(masked)
