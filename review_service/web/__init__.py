@@ -13,7 +13,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from review_service.web.deps import CsrfRejected, Forbidden, LoginRequired, PasswordChangeRequired
 from review_service.web.render import render_template
-from review_service.web.routes import admin, archive, auth, dashboard, drafts, messages, workspace
+from review_service.web.routes import admin, archive, attachments, auth, dashboard, drafts, messages, workspace
 from review_service.web.routes.draft_access import DraftNotFound
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -51,6 +51,7 @@ def install_web(app: FastAPI) -> None:
         auth.router,
         workspace.router,
         drafts.router,
+        attachments.router,
         dashboard.router,
         archive.router,
         admin.router,

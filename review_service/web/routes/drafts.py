@@ -14,6 +14,7 @@ from review_service import reports
 from review_service.models import AuditEntry, Comment, Draft, DraftVersion, User, utcnow
 from review_service.returns import LastReturn, last_return
 from review_service.stage_times import ENTERS_STAGE
+from review_service.web.attachment_view import attachment_rows
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.diffs import diff_rows
 from review_service.web.final_copy import final_docx, final_text
@@ -311,6 +312,7 @@ def draft_page(
         metadata=[(label, (version.meta or {}).get(name)) for name, label in METADATA_FIELDS],
         versions=versions,
         html_preview=reports_preview(version),
+        attachments=attachment_rows(page.session, draft, page.user),
     )
 
 

@@ -15,6 +15,7 @@ from review_service import drafts as service
 from review_service.check_service import apply_replacements, current_overlay, mask_draft, run_check
 from review_service.models import Draft
 from review_service.returns import last_return
+from review_service.web.attachment_view import attachment_rows
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.docx_import import from_docx
 from review_service.web.finding_view import grouped, ordered
@@ -80,6 +81,7 @@ def _render(
         metadata_findings=any(f["field"] == "metadata" for f in findings),
         channels=[c.value for c in Channel],
         doc_types=[d.value for d in DocType],
+        attachments=attachment_rows(page.session, draft, page.user) if draft is not None else None,
     )
 
 
