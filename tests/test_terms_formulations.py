@@ -120,3 +120,59 @@ def test_an_earlier_session_presented_as_the_latest_is_outdated_not_political(en
     for when in (dt.date(2022, 6, 1), dt.date(2023, 3, 20), dt.date(2026, 6, 1)):  # latest, grace, beyond the table
         draft = DraftInput(body=text, doc_date=when)
         assert [f for f in engine.check(draft).findings if f.category.startswith("term.")] == [], when
+
+
+# A past NPC or CPPCC term presented as the sitting one (class 5): positives, and real prose that looks back.
+PAST_TERM_AS_CURRENT = [
+    ("今年3月，他出席了十三届全国政协三次会议，围绕乡村振兴建言献策。", "2025-05-10", "十三届全国政协三次会议"),
+    ("本届全国人大即第十三届全国人大，代表们积极履职。", "2025-04-01", "第十三届全国人大"),
+    ("张某某现任十三届全国人大代表、某公司董事长。", "2025-04-01", "十三届全国人大代表"),
+    ("目前，十三届全国人大代表正在开展集中视察。", "2024-09-01", "十三届全国人大代表"),
+    ("十二届全国政协委员近日赴基层开展专题调研。", "2019-06-01", "十二届全国政协委员"),
+    ("3月4日，出席十三届全国政协三次会议的委员们抵达北京。", "2025-03-06", "十三届全国政协三次会议"),
+]
+
+PAST_TERM_LOOKING_BACK = [
+    # real law texts at a later date: amendment history and the rule being interpreted
+    (
+        "2015年8月29日 第十二届全国人民代表大会常务委员会第十六次会议通过的《中华人民共和国刑法修正案（九）》",
+        "2023-12-29",
+    ),
+    (
+        "为正确适用第十二届全国人民代表大会常务委员会第十一次会议决定修改的《中华人民共和国行政诉讼法》，"
+        "结合人民法院行政审判工作实际，现就有关条款的适用问题解释如下：",
+        "2025-06-01",
+    ),
+    # a real report sentence at its own date, when that term was the sitting one
+    ("7月，十三届全国人大常委会第四次会议听取和审议了全国人大常委会执法检查组的报告。", "2018-09-29"),
+    ("在十三届全国人大一次会议上，代表们审议通过了宪法修正案，目前已全面施行。", "2025-06-01"),
+    ("时任十三届全国人大代表的张某某今年退休。", "2025-06-01"),
+    ("原十三届全国人大代表张某某今年被查处。", "2025-06-01"),
+    ("2020年，十三届全国人大常委会审议了该法草案，目前已施行。", "2025-06-01"),
+    ("第十三届全国人大期间，共制定法律四十余件，目前均已施行。", "2025-06-01"),
+    ("当前，十三届全国政协委员在过去五年中提出的提案已全部办结。", "2025-06-01"),
+    ("目前施行的这部法律由十三届全国人大常委会第二十次会议审议通过。", "2025-06-01"),
+    ("十四届全国人大常委会近日审议了该法草案。", "2025-06-01"),
+    ("3月4日，出席十四届全国政协三次会议的委员们抵达北京。", "2025-03-06"),
+    ("5月，十三届全国人大三次会议在京召开。", "2020-06-01"),
+    ("去年3月，十三届全国人大五次会议审议了该议案。", "2023-06-01"),
+    ("去年，十三届全国人大五次会议于3月5日开幕。", "2023-06-01"),
+    ("十三届全国人大常委会近日审议了该法草案。", "2021-06-01"),
+    ("十三届全国人大常委会近日审议了该法草案。", "2023-02-01"),  # before the 14th NPC first met
+]
+
+
+@pytest.mark.parametrize(("text", "doc_date", "span"), PAST_TERM_AS_CURRENT)
+def test_a_past_npc_or_cppcc_term_told_as_current_blocks(
+    engine: CheckEngine, text: str, doc_date: str, span: str
+) -> None:
+    draft = DraftInput(body=text, doc_date=dt.date.fromisoformat(doc_date))
+    hits = [f for f in engine.check(draft).findings if f.rule == "term.political.session.term_not_current"]
+    assert [text[f.start : f.end] for f in hits] == [span]
+    assert hits[0].severity == Severity.BLOCK
+    assert "不是本届" in hits[0].message and "calendar" not in hits[0].message
+
+
+@pytest.mark.parametrize(("text", "doc_date"), PAST_TERM_LOOKING_BACK)
+def test_a_past_term_named_in_looking_back_prose_stays_quiet(engine: CheckEngine, text: str, doc_date: str) -> None:
+    assert political(engine, text, doc_date) == []

@@ -10,13 +10,14 @@ silent rather than guess. A sentence that looks ahead (即将召开, 迎接) may
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from checks.terms.context import DocContext
-from checks.terms.numerals import parse_number, to_chinese
-from checks.terms.schema import CalendarFile, Congress, Source
+from checks.terms.numerals import parse_number, to_chinese, years_in
+from checks.terms.schema import CalendarFile, Congress, Session, Source
 
 _N = "[一二三四五六七八九十]{1,3}"
 _K = "[一二三四五六七八九]"
@@ -24,6 +25,31 @@ PAST_AFTER = ("精神", "闭幕", "审议通过", "通过的", "以来", "提出
 PAST_WINDOW = 16  # characters after the meeting's name, in its clause, that may say it is over
 SESSIONS_PER_TERM = 5  # an NPC or CPPCC term holds one session a year for five years
 PLENUMS_MAX = 9  # no Central Committee has held more than nine plenums
+# A past NPC or CPPCC term told as sitting now: a word in the sentence that makes it current (本届, 今年) ...
+PRESENT_MARKERS = (
+    "本届",
+    "现任",
+    "现为",
+    "今年",
+    "本次",
+    "这次",
+    "正在",
+    "目前",
+    "当前",
+    "近日",
+    "日前",
+    "今天",
+    "今日",
+    "本月",
+)
+# ... unless the sentence also looks back at it (or a year inside the term dates it); precision first
+TERM_PAST_MARKERS = (
+    "时任", "曾", "前任", "期间", "任内", "当时", "此前", "过去", "以往", "历届", "上届", "往届",
+    "年来", "以来", "回顾", "去年", "前年", "上年", "连任", "卸任", "届满", "已故", "生前",
+)  # fmt: skip
+HISTORICAL_PREFIXES = ("原", "前", "上届", "时任")  # right before the name: 原十三届全国人大代表
+_MONTH_NO_YEAR = re.compile(r"(?<![0-9０-９年])(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})月")
+TERM_PAST_AFTER = ("上", "期间", "通过", "审议通过", "选举", "以来", "闭幕后", "时")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +85,18 @@ class SessionRules:
             rf"|全国(?P<body2>政协)(?P<n2>{_N})届(?P<k2>{_K})次会议)"
         )
         self._congress = re.compile(rf"(?:党的|中共|中国共产党第)(?P<n>{_N})(?:大|次全国代表大会)")
+        self._term = re.compile(
+            rf"(?<![一二三四五六七八九十])第?(?P<n>{_N})届全国(?P<body>人大|人民代表大会|政协)"
+            rf"(?P<tail>常委会|常务委员会|委员会|代表|委员)?"
+            rf"(?:第?(?P<k>{_K})次(?:全体)?会议)?"
+        )
 
     def find(self, ctx: DocContext) -> Iterator[SessionHit]:
         yield from self._naming(ctx)
-        yield from self._dates(ctx, self.cal.known_from <= ctx.doc.doc_date <= self.cal.known_until)
+        in_range = self.cal.known_from <= ctx.doc.doc_date <= self.cal.known_until
+        yield from self._dates(ctx, in_range)
+        if in_range:
+            yield from self._past_terms(ctx)
 
     # -- names ------------------------------------------------------------------------------------
 
@@ -211,4 +245,65 @@ class SessionRules:
                 f"文稿日期 {date.isoformat()} 时党的第{_cn(n)}次全国代表大会尚未召开（最近一次是党的{_cn(latest)}大）",
                 None,
                 f"历次党的全国代表大会召开日期见 dated.yaml（匹配：“{m.group(0)}”）；来源：{cite}",
+            )
+
+    # -- a past NPC or CPPCC term told as the sitting one -----------------------------------------
+
+    @staticmethod
+    def _current_term(table: dict[tuple[int, int], Session], date: dt.date) -> int | None:
+        terms = [term for (term, number), row in table.items() if number == 1 and row.opened <= date]
+        return max(terms) if terms else None
+
+    @staticmethod
+    def _term_years(table: dict[tuple[int, int], Session], n: int) -> tuple[int, int] | None:
+        years = [row.opened.year for (term, _), row in table.items() if term == n]
+        return (min(years), max(years)) if years else None
+
+    @staticmethod
+    def _told_as_now(sentence: str, names_a_session: bool) -> bool:
+        """本届, 今年, 近日 …; or a session dated by month and day with no year (3月4日，出席…会议): this year's."""
+        if any(w in sentence for w in PRESENT_MARKERS):
+            return True
+        return names_a_session and bool(_MONTH_NO_YEAR.search(sentence)) and not years_in(sentence)
+
+    def _past_terms(self, ctx: DocContext) -> Iterator[SessionHit]:
+        """十三届全国人大常委会 acting “近日” or 本届 in a 2025 text: the term ended when the next one met.
+
+        Only a sentence that makes the term current (本届, 现任, 今年, 近日 …) is judged, and any sign that it
+        looks back (时任, 原, 期间, 在…会议上, a year inside that term) keeps it silent."""
+        date = ctx.doc.doc_date
+        text = ctx.text
+        for m in self._term.finditer(text):
+            body = "政协" if m.group("body") == "政协" else "人大"
+            table = self._cppcc if body == "政协" else self._npc
+            n = parse_number(m.group("n"))
+            current = self._current_term(table, date)
+            if n is None or current is None or n >= current or n < min(t for t, _ in table):
+                continue
+            sentence = ctx.sentence_text(m.start())
+            if not self._told_as_now(sentence, m.group("k") is not None) or any(
+                w in sentence for w in TERM_PAST_MARKERS
+            ):
+                continue
+            if text[: m.start()].endswith(HISTORICAL_PREFIXES) or ctx.in_quotes(m.start(), m.end()):
+                continue
+            if self._ahead(ctx, m.start()):
+                continue
+            span = self._term_years(table, n)
+            if span is None or any(y <= span[1] + 1 for y in ctx.years_near(m.start())):
+                continue  # a year within (or just after) the term dates the sentence
+            clause = re.split(r"[，。；！？\n]", text[m.end() : m.end() + PAST_WINDOW], maxsplit=1)[0]
+            if clause.startswith(TERM_PAST_AFTER) or any(w in clause for w in PAST_AFTER):
+                continue
+            start_row = table[(current, 1)]
+            whole = "全国政协" if body == "政协" else "全国人大"
+            yield SessionHit(
+                m.start(),
+                m.end(),
+                "session.term_not_current",
+                f"文稿日期 {date.isoformat()} 时{whole}已是第{_cn(current)}届，“{m.group(0)}”不是本届，"
+                f"文中把它当作现任（如指往届，请加“时任”“原”或年份）",
+                None,
+                f"第{_cn(current)}届{whole}自{start_row.opened.isoformat()}第一次会议起履职（匹配：“{m.group(0)}”）；"
+                f"来源：{self.sources['npc_sessions'].cite()}",
             )
