@@ -358,6 +358,28 @@ class Builder:
             yield "会议审议了十四届全国人大三次会议议程草案。", dt.date(2025, 2, 20), None, "即将举行的会议"
             yield "迎接党的二十一大胜利召开。", late, None, "展望下一次党代会"
 
+    def past_terms(self) -> Iterator[tuple[str, dt.date, str | None, str]]:
+        """A past NPC or CPPCC term told as the sitting one: a real sentence's year turned into 今年, in 2025.
+
+        Hard negatives: the same real sentence with its year, in 2025 (it looks back), and at its own date."""
+        term = re.compile(r"第?(十[一二三])届全国(?:人民代表大会|人大|政协)(?:常务委员会|常委会)?(?:第?[一二三四五]次会议)?")
+        year = re.compile(r"(20[01][0-9])年(?=[0-9一二三四五六七八九十]{1,2}月)")
+        rng = random.Random(12)
+        sents = sorted(s for s in self.sents if term.search(s) and year.search(s) and len(s) <= 160)
+        rng.shuffle(sents)
+        for s in sents:
+            m, y = term.search(s), year.search(s)
+            assert m is not None and y is not None
+            if y.end() > m.start():
+                continue
+            later = dt.date(2025, rng.randint(4, 11), rng.randint(1, 28))
+            shift = len("今年") - len(y.group(0))
+            bad = s[: y.start()] + "今年" + s[y.end() :]
+            span = bad[m.start() + shift : m.end() + shift]
+            yield bad, later, span, f"往届（{m.group(1)}届）被说成今年的会议或机构"
+            yield s, later, None, "原句，写明年份的往届会议（回顾）"
+            yield s, self.date_of[s], None, "原句，在其日期时"
+
     # -- class 6 ---------------------------------------------------------------------------------
 
     def leaders(self) -> Iterator[tuple[str, dt.date, str | None, str]]:

@@ -25,12 +25,11 @@ PAST_AFTER = ("精神", "闭幕", "审议通过", "通过的", "以来", "提出
 PAST_WINDOW = 16  # characters after the meeting's name, in its clause, that may say it is over
 SESSIONS_PER_TERM = 5  # an NPC or CPPCC term holds one session a year for five years
 PLENUMS_MAX = 9  # no Central Committee has held more than nine plenums
-# A past NPC or CPPCC term told as sitting now: a word in the sentence that makes it current (本届, 今年) ...
+# A past NPC or CPPCC term told as sitting now: a word in the sentence that makes it current (本届, 近日) ...
 PRESENT_MARKERS = (
     "本届",
     "现任",
     "现为",
-    "今年",
     "本次",
     "这次",
     "正在",
@@ -45,7 +44,7 @@ PRESENT_MARKERS = (
 # ... unless the sentence also looks back at it (or a year inside the term dates it); precision first
 TERM_PAST_MARKERS = (
     "时任", "曾", "前任", "期间", "任内", "当时", "此前", "过去", "以往", "历届", "上届", "往届",
-    "年来", "以来", "回顾", "去年", "前年", "上年", "连任", "卸任", "届满", "已故", "生前",
+    "年来", "以来", "回顾", "去年", "前年", "上年", "周年", "连任", "卸任", "届满", "已故", "生前",
 )  # fmt: skip
 HISTORICAL_PREFIXES = ("原", "前", "上届", "时任")  # right before the name: 原十三届全国人大代表
 _MONTH_NO_YEAR = re.compile(r"(?<![0-9０-９年])(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})月")
@@ -260,17 +259,19 @@ class SessionRules:
         return (min(years), max(years)) if years else None
 
     @staticmethod
-    def _told_as_now(sentence: str, names_a_session: bool) -> bool:
-        """本届, 今年, 近日 …; or a session dated by month and day with no year (3月4日，出席…会议): this year's."""
-        if any(w in sentence for w in PRESENT_MARKERS):
-            return True
-        return names_a_session and bool(_MONTH_NO_YEAR.search(sentence)) and not years_in(sentence)
+    def _this_year(sentence: str) -> bool:
+        """今年, or a month with no year anywhere in the sentence (3月4日，出席…会议): the document's year."""
+        if years_in(sentence):
+            return False
+        return "今年" in sentence or bool(_MONTH_NO_YEAR.search(sentence))
 
     def _past_terms(self, ctx: DocContext) -> Iterator[SessionHit]:
         """十三届全国人大常委会 acting “近日” or 本届 in a 2025 text: the term ended when the next one met.
 
-        Only a sentence that makes the term current (本届, 现任, 今年, 近日 …) is judged, and any sign that it
-        looks back (时任, 原, 期间, 在…会议上, a year inside that term) keeps it silent."""
+        Judged only where the sentence makes the term current: 今年 (or a month without a year) after the
+        year the next term first met — a plain contradiction of dates — or 本届, 现任, 近日 … with nothing
+        after the name that says the meeting is over. Any sign that the sentence looks back (时任, 原, 期间,
+        在…会议上, a year inside that term) keeps it silent."""
         date = ctx.doc.doc_date
         text = ctx.text
         for m in self._term.finditer(text):
@@ -281,19 +282,21 @@ class SessionRules:
             if n is None or current is None or n >= current or n < min(t for t, _ in table):
                 continue
             sentence = ctx.sentence_text(m.start())
-            if not self._told_as_now(sentence, m.group("k") is not None) or any(
-                w in sentence for w in TERM_PAST_MARKERS
-            ):
+            if any(w in sentence for w in TERM_PAST_MARKERS) or self._ahead(ctx, m.start()):
                 continue
             if text[: m.start()].endswith(HISTORICAL_PREFIXES) or ctx.in_quotes(m.start(), m.end()):
                 continue
-            if self._ahead(ctx, m.start()):
-                continue
-            span = self._term_years(table, n)
-            if span is None or any(y <= span[1] + 1 for y in ctx.years_near(m.start())):
-                continue  # a year within (or just after) the term dates the sentence
-            clause = re.split(r"[，。；！？\n]", text[m.end() : m.end() + PAST_WINDOW], maxsplit=1)[0]
-            if clause.startswith(TERM_PAST_AFTER) or any(w in clause for w in PAST_AFTER):
+            successor = table.get((n + 1, 1))
+            if successor is not None and self._this_year(sentence) and date.year > successor.opened.year:
+                pass  # 今年 in a year after the term had ended: wrong whatever the verb
+            elif any(w in sentence for w in PRESENT_MARKERS):
+                span = self._term_years(table, n)
+                if span is None or any(y <= span[1] + 1 for y in ctx.years_near(m.start())):
+                    continue  # a year within (or just after) the term dates the sentence
+                clause = re.split(r"[，。；！？\n]", text[m.end() : m.end() + PAST_WINDOW], maxsplit=1)[0]
+                if clause.startswith(TERM_PAST_AFTER) or any(w in clause for w in PAST_AFTER):
+                    continue  # 目前施行的…由十三届全国人大常委会审议通过: the meeting is over
+            else:
                 continue
             start_row = table[(current, 1)]
             whole = "全国政协" if body == "政协" else "全国人大"
