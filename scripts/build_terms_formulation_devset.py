@@ -362,7 +362,9 @@ class Builder:
         """A past NPC or CPPCC term told as the sitting one: a real sentence's year turned into 今年, in 2025.
 
         Hard negatives: the same real sentence with its year, in 2025 (it looks back), and at its own date."""
-        term = re.compile(r"第?(十[一二三])届全国(?:人民代表大会|人大|政协)(?:常务委员会|常委会)?(?:第?[一二三四五]次会议)?")
+        term = re.compile(
+            r"第?(十[一二三])届全国(?:人民代表大会|人大|政协)(?:常务委员会|常委会)?(?:第?[一二三四五]次会议)?"
+        )
         year = re.compile(r"(20[01][0-9])年(?=[0-9一二三四五六七八九十]{1,2}月)")
         rng = random.Random(12)
         sents = sorted(s for s in self.sents if term.search(s) and year.search(s) and len(s) <= 160)
@@ -456,6 +458,7 @@ def main() -> int:
         (3, "c3", b.collocation_order),
         (4, "c4", b.superseded),
         (5, "c5", b.sessions),
+        (5, "c5t", b.past_terms),
         (6, "c6", b.leaders),
     ):
         b.emit(cls, prefix, gen())

@@ -279,15 +279,16 @@ class SessionRules:
             table = self._cppcc if body == "政协" else self._npc
             n = parse_number(m.group("n"))
             current = self._current_term(table, date)
-            if n is None or current is None or n >= current or n < min(t for t, _ in table):
+            if n is None or current is None or n >= current:
                 continue
             sentence = ctx.sentence_text(m.start())
             if any(w in sentence for w in TERM_PAST_MARKERS) or self._ahead(ctx, m.start()):
                 continue
             if text[: m.start()].endswith(HISTORICAL_PREFIXES) or ctx.in_quotes(m.start(), m.end()):
                 continue
-            successor = table.get((n + 1, 1))
-            if successor is not None and self._this_year(sentence) and date.year > successor.opened.year:
+            successor = table.get((n + 1, 1))  # a term before the table's first ended before the table begins
+            ended = successor.opened.year if successor else min(row.opened.year for row in table.values())
+            if self._this_year(sentence) and date.year > ended:
                 pass  # 今年 in a year after the term had ended: wrong whatever the verb
             elif any(w in sentence for w in PRESENT_MARKERS):
                 span = self._term_years(table, n)
