@@ -22,17 +22,16 @@ def test_typo_check_builds_and_runs_with_the_network_blocked(monkeypatch):
     assert [f.suggestion for f in result.findings] == ["再接再厉", "署"]
 
 
-def test_no_pycorrector_or_torch_import_and_quick_load():
+def test_no_pycorrector_or_torch_import():
+    """Building the typo check pulls in no heavy library; its load time is measured by `make bench`."""
     code = (
-        "import sys, time; from pathlib import Path;"
-        "from checks.segmenter import Segmenter; from checks.engine import EngineConfig, Resources;"
+        "import sys; from checks.segmenter import Segmenter; from checks.engine import EngineConfig, Resources;"
         "from checks.typo.factories import build_typo_check;"
-        "seg = Segmenter(); t = time.perf_counter();"
-        "check = build_typo_check(Resources(EngineConfig(), seg)); took = time.perf_counter() - t;"
+        "check = build_typo_check(Resources(EngineConfig(), Segmenter()));"
         "heavy = ('torch', 'transformers', 'pycorrector', 'kenlm', 'datasets', 'pandas');"
-        "print(','.join(m for m in heavy if m in sys.modules) or 'none', round(took, 2))"
+        "print(check.name, ','.join(m for m in heavy if m in sys.modules) or 'none')"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    loaded, seconds = out.stdout.split()
+    name, loaded = out.stdout.split()
+    assert name == "typo"
     assert loaded == "none"
-    assert float(seconds) < 4.0  # about 1 s on one core; generous for a loaded test machine

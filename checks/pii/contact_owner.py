@@ -54,8 +54,11 @@ FREE_MAIL_DOMAINS = frozenset(
 
 def owner_of(text: str, start: int) -> Owner:
     """Who the contact at ``start`` belongs to, from the clause and line before it."""
-    line_start = text.rfind("\n", max(0, start - 400), start) + 1
-    line = text[line_start : text.find("\n", start) if text.find("\n", start, start + 400) >= 0 else start + 200]
+    # Both ends are looked for within 400 characters, so a text without newlines stays linear.
+    newline = text.rfind("\n", max(0, start - 400), start)
+    line_start = newline + 1 if newline >= 0 else max(0, start - 400)
+    line_end = text.find("\n", start, start + 400)
+    line = text[line_start : line_end if line_end >= 0 else start + 200]
     before = text[max(line_start, start - WINDOW) : start]
     clause = re.split(r"[。！？；;!?]", before)[-1]
     if any(cue in clause for cue in PRIVATE_CUES) or _PERSON_PROFILE.search(clause):
@@ -64,7 +67,8 @@ def owner_of(text: str, start: int) -> Owner:
         return Owner.OFFICE
     if any(cue in line for cue in FOOTER_CUES):
         return Owner.OFFICE
-    if _BARE_LABEL.fullmatch(clause.strip()) and _office_block(text[max(0, line_start - BLOCK_WINDOW) : line_start]):
+    block = text[max(0, line_start - BLOCK_WINDOW) : line_start] if newline >= 0 else ""
+    if _BARE_LABEL.fullmatch(clause.strip()) and _office_block(block):
         return Owner.OFFICE
     return Owner.PERSON
 

@@ -33,9 +33,13 @@ class DocContext:
     doc: Document
     is_word: IsWord = _never
     _starts: list[int] = field(init=False)
+    _has_any: dict[tuple[int, tuple[str, ...]], bool] = field(init=False)
+    _years: dict[int, list[int]] = field(init=False)
 
     def __post_init__(self) -> None:
         self._starts = [s.start for s in self.doc.sentences]
+        self._has_any = {}
+        self._years = {}
 
     @property
     def text(self) -> str:
@@ -52,7 +56,12 @@ class DocContext:
 
     @cached_property
     def quoted(self) -> list[tuple[int, int]]:
+        """Quotation spans, in order and disjoint (one left-to-right regex scan)."""
         return [m.span() for m in _QUOTES.finditer(self.text)]
+
+    @cached_property
+    def _quote_starts(self) -> list[int]:
+        return [s for s, _ in self.quoted]
 
     def aligned(self, start: int, end: int) -> bool:
         """Whether [start, end) stands on its own: each edge is a word boundary, or at least no word runs
@@ -63,7 +72,9 @@ class DocContext:
         return left and right
 
     def in_quotes(self, start: int, end: int) -> bool:
-        return any(s < start and end < e for s, e in self.quoted)
+        # Quotations are disjoint, so only the last one opening before ``start`` can hold the span.
+        i = bisect.bisect_left(self._quote_starts, start) - 1
+        return i >= 0 and end < self.quoted[i][1]
 
     def sentence(self, offset: int) -> tuple[int, int]:
         """Span of the sentence holding ``offset`` (the whole text when there are none)."""
@@ -81,11 +92,23 @@ class DocContext:
         return self.text[start:end]
 
     def years_near(self, offset: int) -> list[int]:
-        return years_in(self.sentence_text(offset))
+        """Years written in the sentence holding ``offset``; read once per sentence."""
+        start, end = self.sentence(offset)
+        years = self._years.get(start)
+        if years is None:
+            years = self._years[start] = years_in(self.text[start:end])
+        return list(years)
 
     def has_any(self, offset: int, words: Sequence[str]) -> bool:
-        sentence = self.sentence_text(offset)
-        return any(w in sentence for w in words)
+        """Whether the sentence holding ``offset`` contains one of ``words``; each sentence is searched
+        once per word list, so many hits in one long sentence (text without breaks) stay linear."""
+        start, end = self.sentence(offset)
+        key = (start, tuple(words))
+        found = self._has_any.get(key)
+        if found is None:
+            sentence = self.text[start:end]
+            found = self._has_any[key] = any(w in sentence for w in words)
+        return found
 
     def after_foreign_name(self, start: int, foreign: frozenset[str], window: int = 10) -> bool:
         """Whether a foreign country's name stands shortly before ``start`` in the same clause (黎巴嫩公共卫生部)."""

@@ -9,8 +9,10 @@ Of overlapping matches the longest wins (国家工商行政管理总局 over 工
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import ahocorasick
 
@@ -56,9 +58,10 @@ class ExactMatcher:
         if self._empty:
             return []
         hits: list[ExactHit] = []
+        shielded = _inside_longer(shields)
         for end_idx, (length, indexes) in self._automaton.iter(ctx.text):
             start, end = end_idx - length + 1, end_idx + 1
-            if any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in shields):
+            if shielded(start, end):
                 continue  # part of a correct protected text or an allowed name
             for idx in indexes:
                 rule = self.rules[idx]
@@ -85,9 +88,35 @@ class ExactMatcher:
         return ctx.has_any(start, self.markers)
 
 
+def _inside_longer(shields: Sequence[tuple[int, int, bool]]) -> Callable[[int, int], bool]:
+    """A test whether [start, end) lies inside a longer shield span, in O(log n) per query.
+
+    Inside and longer means s <= start, end <= e and not equal: either s < start and e >= end, or
+    s <= start and e > end. Both are a prefix maximum of ``e`` over spans sorted by ``s``.
+    """
+    spans = sorted((s, e) for s, e, _ in shields)
+    starts = [s for s, _ in spans]
+    reach = list(accumulate((e for _, e in spans), max))
+
+    def inside(start: int, end: int) -> bool:
+        before = bisect_left(starts, start)  # spans with s < start
+        if before and reach[before - 1] >= end:
+            return True
+        upto = bisect_right(starts, start)  # spans with s <= start
+        return upto > 0 and reach[upto - 1] > end
+
+    return inside
+
+
 def _longest(hits: list[ExactHit]) -> list[ExactHit]:
+    """Longest first; a hit is dropped when it overlaps a kept hit of another span. Each kept hit marks the
+    offsets it covers, so the test reads only the hit's own offsets (linear in the hits' total length)."""
     kept: list[ExactHit] = []
+    owner: dict[int, tuple[int, int]] = {}
     for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
-        if all(hit.end <= k.start or k.end <= hit.start or (k.start, k.end) == (hit.start, hit.end) for k in kept):
+        span = (hit.start, hit.end)
+        if all(owner.get(i, span) == span for i in range(hit.start, hit.end)):
             kept.append(hit)
+            for i in range(hit.start, hit.end):
+                owner[i] = span
     return sorted(kept, key=lambda h: (h.start, h.rule.entry.id))

@@ -1,0 +1,84 @@
+"""The per-match helpers of the term and PII checks read a bounded or shared part of the text, so a check
+stays linear in the text even when every match sits in one long sentence or on one line without breaks.
+
+These count operations or compare with the plain definitions; they measure no time (`make bench` checks
+200,000-character inputs for speed).
+"""
+
+from __future__ import annotations
+
+import random
+from types import SimpleNamespace
+
+import pytest
+
+import checks.terms.context as context_module
+from checks import DraftInput, EngineConfig, build_engine
+from checks.document import build_document
+from checks.pii.contact_owner import Owner, owner_of
+from checks.terms.context import DocContext
+from checks.terms.exact import ExactHit, _inside_longer, _longest
+
+
+@pytest.fixture(scope="module")
+def segmenter():
+    return build_engine(EngineConfig(enabled=("term.banned",))).segmenter
+
+
+def _context(text: str, segmenter) -> DocContext:
+    return DocContext(build_document("body", text, DraftInput(body=text), segmenter))
+
+
+def test_years_of_a_sentence_are_read_once_however_many_matches_it_holds(segmenter, monkeypatch):
+    text = "2017年" + "原国家工商行政管理总局、" * 2000  # one sentence of 24,000 characters
+    ctx = _context(text, segmenter)
+    calls = []
+    real = context_module.years_in
+    monkeypatch.setattr(context_module, "years_in", lambda s: calls.append(len(s)) or real(s))
+    answers = {tuple(ctx.years_near(offset)) for offset in range(5, len(text), 12)}
+    assert answers == {(2017,)}
+    assert len(calls) == 1  # not once per match: that was quadratic in a sentence without breaks
+
+
+def test_cached_sentence_answers_equal_the_plain_definition(segmenter):
+    text = "他说：“更正”。2019年会议召开；“应为”之后，“一”“二”，2020年。" * 30 + "“一”" * 300
+    ctx = _context(text, segmenter)
+    words = ("更正", "应为", "会议")
+    for offset in range(len(text)):
+        sentence = ctx.sentence_text(offset)
+        assert ctx.has_any(offset, words) == any(w in sentence for w in words)
+        assert ctx.years_near(offset) == context_module.years_in(sentence)
+
+
+def test_in_quotes_equals_the_plain_definition(segmenter):
+    text = "《通知》布署“一”“二十”「三」“未闭合" * 40
+    ctx = _context(text, segmenter)
+    for start in range(len(text)):
+        for end in range(start + 1, min(len(text), start + 6)):
+            assert ctx.in_quotes(start, end) == any(s < start and end < e for s, e in ctx.quoted)
+
+
+def test_shield_and_longest_match_tests_equal_their_plain_definitions():
+    rng = random.Random(11)
+    for _ in range(200):
+        shields = [(s, s + rng.randint(1, 8), rng.random() < 0.3) for s in (rng.randint(0, 60) for _ in range(15))]
+        inside = _inside_longer(shields)
+        for start in range(0, 70):
+            for end in range(start + 1, start + 9):
+                plain = any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in shields)
+                assert inside(start, end) == plain
+        rule = SimpleNamespace(entry=SimpleNamespace(id="r"))
+        hits = [ExactHit(rule, s, s + rng.randint(1, 6)) for s in (rng.randint(0, 60) for _ in range(25))]
+        kept: list[ExactHit] = []
+        for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+            if all(hit.end <= k.start or k.end <= hit.start or (k.start, k.end) == (hit.start, hit.end) for k in kept):
+                kept.append(hit)
+        assert sorted((h.start, h.end) for h in _longest(hits)) == sorted((h.start, h.end) for h in kept)
+
+
+def test_contact_owner_reads_a_bounded_window_of_a_line_without_breaks():
+    # A footer cue on the same line but far before the number (a text without newlines) is not its line.
+    far = "版权所有" + "某某" * 400 + "电话13812345678"
+    assert owner_of(far, far.index("138")) is Owner.PERSON
+    near = "某某" * 400 + "版权所有 某单位 电话13812345678"
+    assert owner_of(near, near.index("138")) is Owner.OFFICE
