@@ -82,3 +82,22 @@ def test_contact_owner_reads_a_bounded_window_of_a_line_without_breaks():
     assert owner_of(far, far.index("138")) is Owner.PERSON
     near = "某某" * 400 + "版权所有 某单位 电话13812345678"
     assert owner_of(near, near.index("138")) is Owner.OFFICE
+
+
+def test_number_date_line_and_span_lookups_equal_their_plain_definitions():
+    from checks.formatting.number_date import _Covered, _LinesWithHan
+    from checks.formatting.textspans import is_han
+
+    rng = random.Random(13)
+    text = "".join(rng.choice("2024.3.5\n年ab ") for _ in range(3000))
+    han_line = _LinesWithHan(text)
+    for offset in range(len(text)):
+        if text[offset] == "\n":
+            continue
+        start = text.rfind("\n", 0, offset) + 1
+        end = text.find("\n", offset)
+        assert han_line(offset) == any(is_han(ch) for ch in text[start : end if end >= 0 else len(text)])
+    spans = [(s, s + rng.randint(1, 9)) for s in (rng.randint(0, 200) for _ in range(40))]
+    covered = _Covered(spans)
+    for offset in range(220):
+        assert covered(offset) == any(s <= offset < e for s, e in spans)

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from itertools import accumulate
 from typing import ClassVar
 
 from checks.check import Scope
@@ -146,7 +148,8 @@ class NumberDateCheck:
         when = reference_date(doc)
         within = list(self._mixed_within(text))
         # A year with a wrong zero inside a mixed date is reported once, by the date (its fix covers both).
-        zeros = [h for h in self._zeros(text, when) if not any(w.start <= h.start < w.end for w in within)]
+        in_date = _Covered([(w.start, w.end) for w in within])
+        zeros = [h for h in self._zeros(text, when) if not in_date(h.start)]
         hits = [
             *zeros,
             *within,
@@ -247,14 +250,12 @@ class NumberDateCheck:
     @staticmethod
     def _separated(text: str) -> Iterator[Hit]:
         skip = SpanSet(verbatim_spans(text))
+        han_line = _LinesWithHan(text)
         for match in _SEPARATED_DATE.finditer(text):
             y, m, d = (int(match.group(g)) for g in ("y", "m", "d"))
             if not _valid(y, m, d) or inside(match.start(), skip):
                 continue
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            line_end = text.find("\n", match.end())
-            line = text[line_start : line_end if line_end >= 0 else len(text)]
-            if not any(is_han(ch) for ch in line):
+            if not han_line(match.start()):
                 continue  # a bare date in a table cell or a list of values, not Chinese prose
             fixed = arabic_date(y, m, d)
             yield Hit(
@@ -304,3 +305,35 @@ class NumberDateCheck:
                 f"（匹配：“{match.group(0)}”）",
                 severity=Severity.INFO,
             )
+
+
+class _LinesWithHan:
+    """Whether the line holding an offset has a Chinese character; each line is read at most once, so
+    many dates on one long line cost one pass over it."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._breaks = [m.start() for m in re.finditer("\n", text)]
+        self._known: dict[int, bool] = {}
+
+    def __call__(self, offset: int) -> bool:
+        line = bisect_left(self._breaks, offset)  # breaks before the offset's line
+        found = self._known.get(line)
+        if found is None:
+            start = self._breaks[line - 1] + 1 if line else 0
+            end = self._breaks[line] if line < len(self._breaks) else len(self._text)
+            found = self._known[line] = any(is_han(ch) for ch in self._text[start:end])
+        return found
+
+
+class _Covered:
+    """Whether an offset lies in one of the spans, by bisect over starts and a running maximum of ends."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self._starts = [s for s, _ in spans]
+        self._reach = list(accumulate((e for _, e in spans), max))
+
+    def __call__(self, offset: int) -> bool:
+        i = bisect_right(self._starts, offset)  # spans with start <= offset
+        return i > 0 and self._reach[i - 1] > offset

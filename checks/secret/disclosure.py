@@ -11,6 +11,7 @@ gives “（此件公开发布）” as the form of that note).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import ClassVar
 
 from checks.check import Scope, make_finding
@@ -89,8 +90,12 @@ class DisclosureCheck:
                     f"为公开渠道；依据：{_BASIS[kind]}。无法自动修改：须核实公开属性",
                 )
             )
+        # Field spans come from one regex scan: disjoint and in order, so only the last one opening
+        # before a note's end can overlap it (one bisect per note instead of a pass over all fields).
+        field_starts = [s for s, _ in field_spans]
         for match in _SELF_NOTE.finditer(doc.text):
-            if any(s < match.end() and match.start() < e for s, e in field_spans):
+            i = bisect_left(field_starts, match.end()) - 1
+            if i >= 0 and match.start() < field_spans[i][1]:
                 continue
             value = match.group("value") or match.group("value2")
             own = match.group("self") or match.group("self2")
