@@ -11,6 +11,7 @@ All block: a wrong leader's name or title is a 严重表述错误 however it is 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -85,13 +86,14 @@ class OfficeholderRules:
         self, ctx: DocContext, names: list[tuple[int, int, str]], titles: list[tuple[int, int, str]]
     ) -> Iterator[LeaderHit]:
         text = ctx.text
-        title_spans = [(s, e) for s, e, _ in titles]
+        title_spans = [(s, e) for s, e, _ in titles]  # disjoint and in order (``_longest``)
+        title_starts = [s for s, _ in title_spans]
         name_starts = {s for s, _, _ in names}
         name_ends = {e for _, e, _ in names}
         for start, end, title in titles:
             if (end in name_starts) or (start in name_ends):
                 continue  # a known name stands right there: no slip to look for
-            yield from self._name_slip(text, start, end, title, title_spans)
+            yield from self._name_slip(text, start, end, title, title_spans, title_starts)
         for start, end, name in names:
             for title in self._after_titles:
                 written = text[end : end + len(title)]
@@ -111,7 +113,13 @@ class OfficeholderRules:
                 break
 
     def _name_slip(
-        self, text: str, start: int, end: int, title: str, title_spans: list[tuple[int, int]]
+        self,
+        text: str,
+        start: int,
+        end: int,
+        title: str,
+        title_spans: list[tuple[int, int]],
+        title_starts: list[int],
     ) -> Iterator[LeaderHit]:
         for post, before in self._titles[title]:
             for holder in post.holders:
@@ -124,7 +132,7 @@ class OfficeholderRules:
                 written = text[s:e]
                 if _one_off(holder.name, written) is None or written in self.names or not _han(written):
                     continue
-                if any(a < e and s < b for a, b in title_spans):
+                if _overlaps_any(title_spans, title_starts, s, e):
                     continue
                 lo, hi = (start, e) if before else (s, end)
                 yield LeaderHit(
@@ -202,8 +210,20 @@ def _han(text: str) -> bool:
 
 
 def _longest(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Longest first, dropping any span that overlaps a kept one; kept spans mark the offsets they cover,
+    so each test reads only the span's own offsets."""
     kept: list[tuple[int, int, str]] = []
+    covered: set[int] = set()
     for span in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
-        if all(span[1] <= k[0] or k[1] <= span[0] for k in kept):
+        offsets = range(span[0], span[1])
+        if covered.isdisjoint(offsets):
             kept.append(span)
+            covered.update(offsets)
     return sorted(kept)
+
+
+def _overlaps_any(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
+    """Whether [s, e) overlaps one of ``spans`` (disjoint, in order; ``starts`` their starts): only the last
+    span opening before ``e`` can."""
+    i = bisect_left(starts, e) - 1
+    return i >= 0 and s < spans[i][1]
