@@ -101,3 +101,41 @@ def test_number_date_line_and_span_lookups_equal_their_plain_definitions():
     covered = _Covered(spans)
     for offset in range(220):
         assert covered(offset) == any(s <= offset < e for s, e in spans)
+
+
+def test_overlap_filters_of_the_political_check_equal_their_plain_definitions():
+    from checks.terms import officeholders
+    from checks.terms.checks import _first_of_overlapping
+    from checks.terms.fuzzy import _without_overlaps
+
+    rng = random.Random(17)
+    for _ in range(100):
+        spans = [(s, s + rng.randint(1, 7)) for s in (rng.randint(0, 80) for _ in range(30))]
+        titles = [(s, e, "t") for s, e in spans]
+        plain: list[tuple[int, int, str]] = []
+        for span in sorted(titles, key=lambda x: (-(x[1] - x[0]), x[0])):
+            if all(span[1] <= k[0] or k[1] <= span[0] for k in plain):
+                plain.append(span)
+        assert officeholders._longest(titles) == sorted(plain)
+        starts = [s for s, _, _ in sorted(plain)]
+        for s in range(90):
+            e = s + rng.randint(1, 5)
+            want = any(a < e and s < b for a, b, _ in plain)
+            assert officeholders._overlaps_any([(a, b) for a, b, _ in sorted(plain)], starts, s, e) == want
+
+        hits = [
+            SimpleNamespace(rule=SimpleNamespace(entry=SimpleNamespace(text="x" * rng.randint(2, 9))), start=s, end=e)
+            for s, e in spans
+        ]
+        kept: list = []
+        for hit in sorted(hits, key=lambda h: (-len(h.rule.entry.text), h.start)):
+            if all(hit.end <= k.start or k.end <= hit.start for k in kept):
+                kept.append(hit)
+        assert _without_overlaps(hits) == sorted(kept, key=lambda h: h.start)
+
+        findings = [SimpleNamespace(start=s, end=e, field=rng.choice(("body", "title"))) for s, e in spans]
+        kept = []
+        for f in findings:
+            if all(f.end <= k.start or k.end <= f.start or f.field != k.field for k in kept):
+                kept.append(f)
+        assert _first_of_overlapping(findings) == kept

@@ -151,10 +151,19 @@ def _quoted_in_corrections(doc: Document, ctx: DocContext) -> list[tuple[int, in
 
 def _first_of_overlapping(findings: list[Finding]) -> list[Finding]:
     """One finding per stretch of text: the earlier rule in the list wins (exact and one-edit rules first)."""
-    kept: list[Finding] = []
+    if any(f.start >= f.end for f in findings):  # an empty span: keep the plain pairwise test
+        kept: list[Finding] = []
+        for f in findings:
+            if all(f.end <= k.start or k.end <= f.start or f.field != k.field for k in kept):
+                kept.append(f)
+        return kept
+    kept = []
+    covered: set[tuple[str, int]] = set()  # (field, offset) of kept findings: each test reads its own offsets
     for f in findings:
-        if all(f.end <= k.start or k.end <= f.start or f.field != k.field for k in kept):
+        offsets = [(f.field, i) for i in range(f.start, f.end)]
+        if covered.isdisjoint(offsets):
             kept.append(f)
+            covered.update(offsets)
     return kept
 
 

@@ -224,7 +224,10 @@ def _leftmost(canonical: str, edit: Edit) -> int:
 def _without_overlaps(hits: list[FuzzyHit]) -> list[FuzzyHit]:
     """Of overlapping slips keep the one of the longest formulation (the most specific reading)."""
     kept: list[FuzzyHit] = []
+    covered: set[int] = set()  # offsets of kept slips: a test reads only the hit's own offsets
     for hit in sorted(hits, key=lambda h: (-len(h.rule.entry.text), h.start)):
-        if all(hit.end <= k.start or k.end <= hit.start for k in kept):
+        offsets = range(hit.start, hit.end)
+        if covered.isdisjoint(offsets):
             kept.append(hit)
+            covered.update(offsets)
     return sorted(kept, key=lambda h: h.start)
