@@ -12,10 +12,8 @@ footers, because those are published too. Offsets of later findings point into t
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
-import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -24,6 +22,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from checks.docx.zipsafe import ZipLimitError, open_listing
 from checks.finding import Finding, Severity
 
 # Transitional and Strict OOXML spell the WordprocessingML namespace differently.
@@ -211,19 +210,9 @@ class _Package:
                 raise _encrypted()
             raise _invalid("an OLE2 compound file (a legacy .doc?), not a .docx")
         try:
-            self._zip = zipfile.ZipFile(io.BytesIO(data))
-            infos = self._zip.infolist()
-        except (
-            zipfile.BadZipFile,
-            zipfile.LargeZipFile,
-            NotImplementedError,
-            RuntimeError,
-            OSError,
-            EOFError,
-            ValueError,
-            struct.error,
-        ) as exc:
-            raise _invalid(f"not a zip archive ({exc})") from exc
+            self._zip, infos = open_listing(data)
+        except ZipLimitError as exc:
+            raise _invalid(exc.detail) from exc
         if sum(info.file_size for info in infos) > max_uncompressed:
             raise _too_large()
         if any(info.flag_bits & 0x1 for info in infos):

@@ -33,13 +33,11 @@ class ZipLimits:
     max_ratio: int = 100
 
 
-def open_checked(data: bytes, limits: ZipLimits) -> zipfile.ZipFile:
-    """A ZipFile over ``data`` whose entries all fit the limits; raise ZipLimitError otherwise."""
-    if len(data) > limits.max_bytes:
-        raise ZipLimitError("too_large", f"{len(data)} bytes")
+def open_listing(data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """A ZipFile over ``data`` and its entries; any way the central directory is unreadable is "invalid"."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
+        return archive, archive.infolist()
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -51,6 +49,13 @@ def open_checked(data: bytes, limits: ZipLimits) -> zipfile.ZipFile:
         struct.error,
     ) as exc:
         raise ZipLimitError("invalid", f"not a zip archive ({exc})") from exc
+
+
+def open_checked(data: bytes, limits: ZipLimits) -> zipfile.ZipFile:
+    """A ZipFile over ``data`` whose entries all fit the limits; raise ZipLimitError otherwise."""
+    if len(data) > limits.max_bytes:
+        raise ZipLimitError("too_large", f"{len(data)} bytes")
+    archive, infos = open_listing(data)
     if len(infos) > MAX_ENTRIES:
         raise ZipLimitError("bomb", f"{len(infos)} entries")
     if any(info.flag_bits & 0x1 for info in infos):
