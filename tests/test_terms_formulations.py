@@ -51,6 +51,19 @@ POSITIVES = [
     ("习近平总事记强调，要做好经济工作。", "2025-11-01", "总事记", "习近平总书记"),
     ("国务院总理李克强主持召开国务院常务会议。", "2025-11-01", "李克强", "国务院总理李强"),
     ("李克强总理在政府工作报告中指出。", "2024-03-20", "李克强总理", "李强总理"),
+    # the 3rd and 4th plenums of the 20th Central Committee and the work reports 2023–2025
+    ("加快高水平科学自立自强，引领发展新质生产力。", "2025-12-01", "科学", "加快高水平科技自立自强"),
+    ("以铸牢中华民族共同体理念为主线。", "2025-06-01", "理念", "以铸牢中华民族共同体意识为主线"),
+    ("要因地制宜建设新质生产力。", "2025-06-01", "建设", "发展新质生产力"),
+    ("实施更加积极的货币政策。", "2025-06-01", "更加积极的", "适度宽松的货币政策"),
+    ("坚持智能化、融合化、绿色化方向。", "2025-12-01", "融合化、绿色化", "智能化、绿色化、融合化"),
+    ("坚持投资于人和投资于物紧密结合。", "2025-12-01", "投资于人和投资于物", "投资于物和投资于人"),
+    (
+        "推动生产力和生产关系、上层建筑和经济基础、国家治理和社会发展更好相适应。",
+        "2024-09-01",
+        "生产力和生产关系",
+        None,
+    ),
 ]
 
 
@@ -85,6 +98,13 @@ NEGATIVES = [
     ("要确保信息安全和粮食安全。", "2024-06-01"),  # an open slot of a formulation: other words fill it
     ("坚持依法治理，推进共同富裕。", "2024-06-01"),  # 依法治理 is attested formal prose, not a slip of 依法治国
     ("学习贯彻党的二十届三中全会精神。", "2026-06-01"),  # beyond the calendar's reach: silent
+    ("实施更加积极的财政政策和适度宽松的货币政策。", "2025-06-01"),
+    ("继续实施积极的财政政策和稳健的货币政策。", "2024-06-01"),  # neither word belongs to the other policy
+    ("推进全国统一大市场建设，因地制宜发展新质生产力。", "2025-06-01"),
+    ("坚持智能化、绿色化、融合化方向。", "2025-12-01"),
+    ("推动传统产业绿色化、智能化转型。", "2025-12-01"),  # not the enumeration: two items, no context word
+    ("经济基础和上层建筑的关系，生产力和生产关系的矛盾。", "2024-09-01"),  # textbook order, not the plenum's list
+    ("加快高水平科学自立自强。", "2024-06-01"),  # written before the 4th plenum: its wording did not exist yet
 ]
 
 
@@ -182,4 +202,47 @@ def test_a_past_npc_or_cppcc_term_told_as_current_blocks(
 
 @pytest.mark.parametrize(("text", "doc_date"), PAST_TERM_LOOKING_BACK)
 def test_a_past_term_named_in_looking_back_prose_stays_quiet(engine: CheckEngine, text: str, doc_date: str) -> None:
+    assert political(engine, text, doc_date) == []
+
+
+# Two-character leaders' names (李强, 韩正, 张军 …): a given name's character swapped for a look- or sound-alike,
+# next to a title, is block; other people, names without titles and ordinary words are not.
+SHORT_NAME_SLIPS = [
+    ("最高人民法院院长张君作工作报告。", "2025-03-08", "最高人民法院院长张君", "最高人民法院院长张军"),
+    ("中央纪委书记李西出席会议。", "2025-06-01", "中央纪委书记李西", "中央纪委书记李希"),
+    ("国务院副总理刘赫出席论坛。", "2020-06-01", "国务院副总理刘赫", "国务院副总理刘鹤"),
+    ("刘贺副总理出席论坛并致辞。", "2020-06-01", "刘贺副总理", "刘鹤副总理"),
+    ("最高人民检察院检察长应永作报告。", "2025-03-08", "应永", "应勇"),
+    ("国务院副总理马恺出席。", "2016-06-01", "马恺", "马凯"),
+    ("全国政协主席汪样出席开幕式。", "2020-06-01", "汪样", "汪洋"),
+    ("李蔷总理在会上强调。", "2025-06-01", "李蔷总理", "李强总理"),
+]
+
+SHORT_NAME_QUIET = [
+    ("国务院总理李鹏作政府工作报告。", "1995-03-05"),  # another premier: not a look-alike of 李强
+    ("王洋副总理出席。", "2025-06-01"),  # the surname differs: somebody else
+    ("李墙同志说，要抓好落实。", "2025-06-01"),  # no title next to the name
+    ("韩证副主席出席。", "2025-06-01"),  # 主席/副主席 after a name: too many holders of such titles
+    ("国务院副总理马恺出席。", "2012-06-01"),  # 马凯 became vice-premier in 2013
+    ("张军院长、应勇检察长作报告。", "2025-03-08"),
+    ("最高人民法院院长张军作工作报告。", "2025-03-08"),
+    ("各位委员长期坚持调研。", "2025-06-01"),
+    ("李强总理主持召开国务院常务会议。", "2025-06-01"),
+]
+
+
+@pytest.mark.parametrize(("text", "doc_date", "inside", "suggestion"), SHORT_NAME_SLIPS)
+def test_a_slip_in_a_two_character_leader_name_blocks(
+    engine: CheckEngine, text: str, doc_date: str, inside: str, suggestion: str
+) -> None:
+    found = political(engine, text, doc_date)
+    assert any(inside in span for span, _, _ in found), found
+    assert any(s is not None and suggestion in s for _, s, _ in found), found
+    assert all(severity is Severity.BLOCK for _, _, severity in found)
+
+
+@pytest.mark.parametrize(("text", "doc_date"), SHORT_NAME_QUIET)
+def test_two_character_names_of_others_and_untitled_names_stay_quiet(
+    engine: CheckEngine, text: str, doc_date: str
+) -> None:
     assert political(engine, text, doc_date) == []

@@ -16,7 +16,7 @@ from checks.segmenter import Segmenter
 from checks.terms.align import FormulationAligner
 from checks.terms.checks import BannedCheck, FormulationRules, OutdatedCheck, PoliticalCheck
 from checks.terms.collocation import CollocationRules
-from checks.terms.confusables import load_confusables
+from checks.terms.confusables import Confusables, load_confusables
 from checks.terms.context import IsWord
 from checks.terms.dated import DatedRules
 from checks.terms.exact import ExactMatcher
@@ -77,6 +77,8 @@ def foreign_names(lexicon: TermLexicon) -> set[str]:
 
 def build_political(lexicon: TermLexicon, is_word: IsWord) -> PoliticalCheck:
     chars = {c for r in lexicon.protected for c in r.entry.text}
+    if lexicon.calendar is not None:
+        chars |= {c for post in lexicon.calendar.posts for h in post.holders for c in h.name}
     confusables = load_confusables(chars, lexicon.confusables)
     known = known_texts(lexicon)
     fuzzy = FuzzyMatcher(lexicon.protected, confusables, known, lexicon.not_slips)
@@ -91,18 +93,19 @@ def build_political(lexicon: TermLexicon, is_word: IsWord) -> PoliticalCheck:
         countries = [r.entry.text for r in lexicon.protected if r.entry.kind == "country"]
         sovereignty = SovereigntyRule(data, countries, lexicon.sources[data.source])
         severity = Severity(data.severity)
-    return PoliticalCheck(
-        fuzzy, exact, sovereignty, shield_of(lexicon), is_word, severity, formulation_rules(lexicon, known)
-    )
+    rules = formulation_rules(lexicon, known, confusables)
+    return PoliticalCheck(fuzzy, exact, sovereignty, shield_of(lexicon), is_word, severity, rules)
 
 
-def formulation_rules(lexicon: TermLexicon, known: set[str]) -> FormulationRules:
+def formulation_rules(
+    lexicon: TermLexicon, known: set[str], confusables: Confusables | None = None
+) -> FormulationRules:
     aligner = FormulationAligner(lexicon.protected, lexicon.attested, known, lexicon.not_slips)
     collocations = CollocationRules(lexicon.collocations, lexicon.sources) if lexicon.collocations else None
     sessions = leaders = None
     if lexicon.calendar is not None and lexicon.dated is not None:
         sessions = SessionRules(lexicon.calendar, list(lexicon.dated.congresses), lexicon.sources)
-        leaders = OfficeholderRules(lexicon.calendar, lexicon.sources)
+        leaders = OfficeholderRules(lexicon.calendar, lexicon.sources, confusables)
     severity = Severity(lexicon.collocations.severity) if lexicon.collocations else Severity.BLOCK
     return FormulationRules(aligner, collocations, sessions, leaders, severity)
 

@@ -1,7 +1,11 @@
 """Leaders' names and titles: spelled right, and the title held by that person on the document's date.
 
 - A title next to a name that is one character off a holder of that post (习近评总书记, 国务院总理李墙), or a
-  name next to a title one character off (习近平总事记) is a miswritten leader's name or title.
+  name next to a title one character off (习近平总事记) is a miswritten leader's name or title. A two-character
+  name (李强, 韩正) is reported only when its surname is intact, the given name's character was swapped for a
+  sound- or shape-alike one (李墙, 韩证), the title is written in full before it or is a title few people hold
+  (总理, 副总理 after it; not 主席), the person held that post by the document's date, and the written name is
+  no other known officeholder: two characters one off are too often somebody else (王洋, 李鹏).
 - A person named with a post they did not hold on the document's date (国务院总理李克强 in a 2025 text) is a
   former (or future) officeholder presented with a current title — unless the sentence looks back (时任, 原,
   生前, or a year within their tenure). Silent outside the calendar's known range.
@@ -17,10 +21,13 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from checks.terms.confusables import Confusables
 from checks.terms.context import DocContext
 from checks.terms.schema import CalendarFile, Holder, Post, Source
 
 NAME_SLIP_MIN = 3
+SHORT_NAME = 2  # two-character names: a slip needs the conditions in the module docstring
+RARE_SHORT_TITLES = frozenset({"总理", "副总理", "委员长", "总书记"})  # after a name; 主席 has many holders
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +53,12 @@ def _holding(post: Post, date: dt.date) -> list[Holder]:
 
 
 class OfficeholderRules:
-    def __init__(self, calendar: CalendarFile, sources: dict[str, Source]) -> None:
+    def __init__(
+        self, calendar: CalendarFile, sources: dict[str, Source], confusables: Confusables | None = None
+    ) -> None:
         self.cal = calendar
         self.sources = sources
+        self.confusables = confusables
         self.names = frozenset(h.name for p in calendar.posts for h in p.holders)
         self._titles: dict[str, list[tuple[Post, bool]]] = {}  # title -> (post, written before the name)
         for post in calendar.posts:
@@ -93,7 +103,7 @@ class OfficeholderRules:
         for start, end, title in titles:
             if (end in name_starts) or (start in name_ends):
                 continue  # a known name stands right there: no slip to look for
-            yield from self._name_slip(text, start, end, title, title_spans, title_starts)
+            yield from self._name_slip(ctx, start, end, title, title_spans, title_starts)
         for start, end, name in names:
             for title in self._after_titles:
                 written = text[end : end + len(title)]
@@ -114,23 +124,27 @@ class OfficeholderRules:
 
     def _name_slip(
         self,
-        text: str,
+        ctx: DocContext,
         start: int,
         end: int,
         title: str,
         title_spans: list[tuple[int, int]],
         title_starts: list[int],
     ) -> Iterator[LeaderHit]:
+        text = ctx.text
         for post, before in self._titles[title]:
             for holder in post.holders:
                 n = len(holder.name)
-                if n < NAME_SLIP_MIN:
-                    continue  # a two-character name one off is too often another person (王洋, 李墙)
+                if n < SHORT_NAME or (n < NAME_SLIP_MIN and not before and title not in RARE_SHORT_TITLES):
+                    continue
                 s, e = (end, end + n) if before else (start - n, start)
                 if s < 0 or e > len(text):
                     continue
                 written = text[s:e]
-                if _one_off(holder.name, written) is None or written in self.names or not _han(written):
+                i = _one_off(holder.name, written)
+                if i is None or written in self.names or not _han(written):
+                    continue
+                if n < NAME_SLIP_MIN and not self._short_name_slip(ctx, holder, written, i):
                     continue
                 if _overlaps_any(title_spans, title_starts, s, e):
                     continue
@@ -144,6 +158,13 @@ class OfficeholderRules:
                     f"{post.titles[0]}{holder.name}（{_tenure(holder)}）；来源：{self._cite(holder)}",
                 )
                 return
+
+    def _short_name_slip(self, ctx: DocContext, holder: Holder, written: str, i: int) -> bool:
+        """A two-character name one off: the given name's character swapped for a look- or sound-alike, for a
+        person who held the post by the document's date."""
+        if i == 0 or self.confusables is None or ctx.doc.doc_date < holder.start:
+            return False
+        return self.confusables.kind(holder.name[i], written[i]) is not None
 
     # -- officeholders by date ---------------------------------------------------------------------
 
