@@ -39,11 +39,14 @@ import jieba  # noqa: E402
 
 from bench.false_alarms import CONGRESS_DATES  # noqa: E402
 from checks.terms.align import FormulationAligner, anchor_len  # noqa: E402
+from checks.terms.confusables import load_confusables  # noqa: E402
 from checks.terms.factories import known_texts  # noqa: E402
 from checks.terms.lexicon import load_lexicon  # noqa: E402
 from scripts.build_term_attestation import BUILD_FILES, heldout  # noqa: E402
 
 SEED = 20261204
+NEW_SOURCES = frozenset({"cpc20_plenum3_2024", "cpc20_plenum4_2025", "f_gwr2023", "f_gwr2024", "f_gwr2025"})
+NEW_FRAMES = ("会议强调，要{f}。", "我们将{f}，推动各项工作落地见效。", "文件提出，{f}。")
 MODERN = dt.date(2024, 6, 1)
 _SENTENCE = re.compile(r"[^。！？；\n]{12,160}[。！？；]")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -435,6 +438,94 @@ class Builder:
                 bad = who[:-3] + "总" + self.rng.choice("事纪术") + "记"
                 yield frame.format(who=bad) + tail, during, bad, "职务“总书记”写错"
 
+    # -- the knowledge added for the 3rd and 4th plenums, the work reports 2023-2025 and two-character names --
+
+    def new_knowledge(self) -> Iterator[tuple[int, str, dt.date, str | None, str]]:
+        """Cases for the formulations, collocations and names added on 2026-12-04 (class, text, date, span, note).
+
+        Their official texts are not in the corpora this script may read (the plenum documents are not there, the
+        work reports of 2018 on are kept apart), so each formulation stands in a few hand-written frames; the
+        error is injected as for classes 1-3 and 6. Hard negatives: the correct frame, and for names the same slip
+        without a title, with another surname, or after the many-holder title 主席."""
+        when = dt.date(2025, 12, 1)
+        rules = [r.entry for r in self.lex.protected if r.entry.source in NEW_SOURCES and r.entry.kind == "formulation"]
+        for i, e in enumerate(sorted(rules, key=lambda e: e.id)):
+            frame = NEW_FRAMES[i % len(NEW_FRAMES)]
+            k = anchor_len(len(e.text))
+            inner = list(range(k, len(e.text) - k))
+            if inner:
+                variant = self._replace_word(e.text, self.rng.choice(inner))
+                if variant and variant not in self.known and variant not in self.lex.attested:
+                    yield 1, frame.format(f=variant), when, variant, f"新增表述“{e.text}”中一词被换"
+            if len(e.text) >= 9:
+                tokens, pos, spans = jieba.lcut(e.text), 0, []
+                for t in tokens:
+                    spans.append((pos, pos + len(t), t))
+                    pos += len(t)
+                inner2 = [(a, b, t) for a, b, t in spans if a >= k and b <= len(e.text) - k and 2 <= len(t) <= 4]
+                if inner2:
+                    a, b, t = self.rng.choice(inner2)
+                    variant = e.text[:a] + e.text[b:]
+                    if variant not in self.known and variant not in self.lex.attested:
+                        yield 2, frame.format(f=variant), when, variant, f"新增表述“{e.text}”漏写“{t}”"
+            yield 1 if len(e.text) < 9 else 2, frame.format(f=e.text), when, None, f"原表述“{e.text}”（新增）"
+        data = self.lex.collocations
+        assert data is not None
+        for family in data.families:
+            if family.source not in NEW_SOURCES:
+                continue
+            for member in family.members:
+                others = sorted(w for m in family.members if m is not member for w in m.words)
+                for right in member.words[:2]:
+                    wrong = self.rng.choice(others)
+                    yield (
+                        3,
+                        f"要{wrong}{member.object}。",
+                        when,
+                        f"{wrong}{member.object}",
+                        "新增搭配：用了别的对象的动词",
+                    )
+                    yield 3, f"要{right}{member.object}。", when, None, "新增搭配，正确"
+        for seq in data.sequences:
+            if seq.source not in NEW_SOURCES:
+                continue
+            perm = list(range(len(seq.items)))
+            while perm == sorted(perm):
+                self.rng.shuffle(perm)
+            sep = "和" if len(seq.items) == 2 else "、"
+            good, bad = sep.join(seq.items), sep.join(seq.items[i] for i in perm)
+            before, after = (seq.before or [""])[0], (seq.after or [""])[0]
+            yield 3, f"坚持{before}{bad}{after}。", when, bad, f"新增顺序：{seq.name}"
+            yield 3, f"坚持{before}{good}{after}。", when, None, "新增顺序，正确"
+        yield from self._short_names()
+
+    def _short_names(self) -> Iterator[tuple[int, str, dt.date, str | None, str]]:
+        cal = self.lex.calendar
+        assert cal is not None
+        holders = [(p, h) for p in cal.posts for h in p.holders if len(h.name) == 2]
+        conf = load_confusables({h.name[1] for _, h in holders}, self.lex.confusables)
+        frames = ["{who}主持召开会议并讲话。", "{who}在会上强调，要抓好落实。", "{who}出席开幕式并致辞。"]
+        for post, h in sorted(holders, key=lambda x: (x[0].id, x[1].name)):
+            alike = sorted(conf.sound.get(h.name[1], frozenset()) | conf.shape.get(h.name[1], frozenset()))
+            alike = [c for c in alike if h.name[0] + c not in self.known]
+            if not alike:
+                continue
+            wrong = h.name[0] + self.rng.choice(alike)
+            end = h.end or dt.date(2025, 12, 1)
+            during = h.start + dt.timedelta(days=(end - h.start).days // 2)
+            frame = self.rng.choice(frames)
+            title = post.titles[0]
+            yield 6, frame.format(who=f"{title}{wrong}"), during, f"{title}{wrong}", f"两字姓名“{h.name}”写错"
+            yield 6, frame.format(who=f"{title}{h.name}"), during, None, "两字姓名，正确"
+            yield 6, frame.format(who=f"{wrong}同志"), during, None, "两字姓名，无职务：可能是另一个人"
+            other = ("王" if h.name[0] != "王" else "张") + h.name[1]
+            yield 6, frame.format(who=f"{other}主任"), during, None, "另一个人"
+            yield 6, frame.format(who=f"{wrong}主席"), during, None, "“主席”在名后：担任者众多"
+            for short in post.short_titles:
+                if short in ("总理", "副总理"):
+                    yield 6, frame.format(who=f"{wrong}{short}"), during, f"{wrong}{short}", "两字姓名写错（名后职务）"
+        yield 6, "国务院总理李鹏作政府工作报告。", dt.date(1995, 3, 5), None, "另一位总理，其任期内"
+
 
 def _find_run(sentence: str, items: list[str]) -> tuple[int, int, list[str]] | None:
     """The items in canonical order, separated only by 、，和 or nothing: (start, end, gaps)."""
@@ -462,6 +553,15 @@ def main() -> int:
         (6, "c6", b.leaders),
     ):
         b.emit(cls, prefix, gen())
+    counts: dict[tuple[int, bool], int] = {}
+    seen: set[str] = set()
+    for cls, text, when, span, note in b.new_knowledge():
+        if text in seen:
+            continue
+        seen.add(text)
+        n = counts[cls, span is None] = counts.get((cls, span is None), 0) + 1
+        b.out.append(case(f"k{cls}-{'n' if span is None else 'p'}{n:03d}", cls, text, when, span, note))
+    print(f"new knowledge: {counts}", file=sys.stderr)
     correction = "更正：本网昨日刊发的稿件中“乡村复兴战略”应为“乡村振兴战略”，特此更正。"
     b.out.append(case("c1-n999", 1, correction, MODERN, None, "更正启事引用错误写法"))
     lines = [json.dumps(c, ensure_ascii=False) for c in b.out]
