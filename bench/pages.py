@@ -46,11 +46,15 @@ def populate(settings: Settings, count: int) -> int:
             channel=Channel.WEBSITE,
             doc_type=DocType.NOTICE,
         )
+        first_id = first.id
+    # the check runs right after the commit that saved the version; decisions wait for it
+    with unit_of_work(settings) as session:
+        author = session.scalar(select(User).where(User.username == "editor"))
+        first = session.get_one(Draft, first_id)
         service.act(session, draft=first, user=author, action=Action.SUBMIT)
         template_version = service.latest_version(first)
         run = template_version.check_run
         state = state_from_json(first.run_state)
-        first_id = first.id
         for n in range(count - 1):
             stage = STAGES[n % len(STAGES)]
             status = Status.IN_REVIEW if stage else Status.RETURNED
@@ -130,7 +134,7 @@ def main() -> None:
         results: dict[str, dict[str, float]] = {}
         try:
             for username, paths in (
-                ("proof1", ["/queue", f"/drafts/{draft_id}", "/drafts", "/messages"]),
+                ("proof1", ["/queue", "/queue?page=5", "/queue?q=（7", f"/drafts/{draft_id}", "/drafts", "/messages"]),
                 ("rev3", ["/queue"]),
                 ("editor", ["/drafts?mine=1", "/workspace"]),
             ):

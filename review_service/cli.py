@@ -14,6 +14,13 @@ from review_service.tasks import cli as tasks_cli
 
 EXIT_BLOCK = 2
 EXIT_BAD_INPUT = 3
+LANGS = ("zh", "en")
+VERDICT_ZH = {"pass": "通过", "warn": "有提示", "block": "阻断"}
+
+
+def _say(args: argparse.Namespace, zh: str, en: str) -> str:
+    """The message in the chosen language (--lang, else REVIEW_LANG, else Chinese); codes stay as they are."""
+    return en if getattr(args, "lang", "zh") == "en" else zh
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -43,15 +50,38 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
                 session, user=user, name="first-run", scopes=["check"], ttl=dt.timedelta(days=settings.token_ttl_days)
             ).token
     base = f"http://{host}:{port}"
-    print(f"发布前审校服务 review-service listening on {base}  (data: {settings.data_dir.resolve()})")
-    print(f"Web (审核队列与撰稿工作台): {base}/   API docs: {base}/docs")
+    data_dir = settings.data_dir.resolve()
+    print(
+        _say(
+            args,
+            f"发布前审校服务已启动：{base}（数据目录 {data_dir}）",
+            f"review-service listening on {base} (data: {data_dir})",
+        )
+    )
+    print(
+        _say(
+            args,
+            f"网页（审核队列与撰稿工作台）：{base}/   接口文档：{base}/docs",
+            f"Web: {base}/   API docs: {base}/docs",
+        )
+    )
     if admin_password or first_token:
         secrets = write_secrets(settings.data_dir, admin_password=admin_password, api_token=first_token)
-        made = [n for n, v in (("管理员 admin 的一次性密码", admin_password), ("一个 API 令牌", first_token)) if v]
-        print(f"首次运行：{'和'.join(made)}已写入 {secrets.resolve()}（仅服务账户可读，用后请删除）")
+        if args.lang == "en":
+            made = [n for n, v in (("admin's one-time password", admin_password), ("an API token", first_token)) if v]
+            print(f"First run: {' and '.join(made)} written to {secrets.resolve()} (readable by this account only)")
+        else:
+            made = [n for n, v in (("管理员 admin 的一次性密码", admin_password), ("一个 API 令牌", first_token)) if v]
+            print(f"首次运行：{'和'.join(made)}已写入 {secrets.resolve()}（仅服务账户可读，用后请删除）")
     if not first_token:
-        print("创建 API 令牌：review-service token create NAME")
-    print("试一试：")
+        print(
+            _say(
+                args,
+                "创建 API 令牌：review-service token create NAME",
+                "Create an API token: review-service token create NAME",
+            )
+        )
+    print(_say(args, "试一试：", "Try:"))
     print(
         f"  curl -s {base}/api/v1/check -H 'Authorization: Bearer $TOKEN' "
         "-H 'Content-Type: application/json' -d '{\"text\": \"联系电话：13800138000\"}'"
@@ -88,12 +118,12 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     try:
         text, title, hidden = _read_input(args.file)
     except (OSError, UnicodeDecodeError, DocxError) as exc:
-        print(f"无法读取输入 / cannot read input: {exc}", file=sys.stderr)
+        print(_say(args, f"无法读取输入：{exc}", f"cannot read input: {exc}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         text_limit.enforce(text, settings.max_text_chars)
     except text_limit.TextTooLong as exc:
-        print(f"{exc.message_zh} / {exc.message_en}", file=sys.stderr)
+        print(f"{exc.code}: {_say(args, exc.message_zh, exc.message_en)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     engine = build_engine(EngineConfig(cache_dir=settings.build_cache_dir))
     channel = Channel(args.channel)
@@ -115,8 +145,10 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
             where = f"{line}:{col}" if f.field == "body" else f.field
             print(f"{where}\t[{f.severity.value}] {f.category}\t“{snippet}”\t{f.message}")
             if f.suggestion is not None:
-                print(f"\t建议改为：{f.suggestion}")
-        print(f"结论 verdict: {result.verdict}（{len(result.findings)} 处问题）")
+                print(_say(args, f"\t建议改为：{f.suggestion}", f"\tsuggestion: {f.suggestion}"))
+        count = len(result.findings)
+        zh = f"结论：{VERDICT_ZH[result.verdict]}（{result.verdict}），共 {count} 处问题"
+        print(_say(args, zh, f"verdict: {result.verdict} ({count} finding{'s' if count != 1 else ''})"))
     return EXIT_BLOCK if result.verdict == "block" else 0
 
 
@@ -126,14 +158,19 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
 
     scopes = sorted({s.strip() for part in args.scope for s in part.split(",") if s.strip()}) or ["check"]
     if set(scopes) - set(SCOPES):
+        unknown = sorted(set(scopes) - set(SCOPES))
         print(
-            f"未知的权限范围 / unknown scope(s): {sorted(set(scopes) - set(SCOPES))}；可选 / choose from {SCOPES}",
+            _say(
+                args,
+                f"unknown_scope: 未知的权限范围 {unknown}；可选 {SCOPES}",
+                f"unknown_scope: {unknown}; choose from {SCOPES}",
+            ),
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
     days = args.days if args.days is not None else settings.token_ttl_days
     if days <= 0:
-        print("--days 至少为 1 / --days must be at least 1", file=sys.stderr)
+        print(_say(args, "invalid_days: --days 至少为 1", "invalid_days: --days must be at least 1"), file=sys.stderr)
         return EXIT_BAD_INPUT
     upgrade(settings)
     ttl = dt.timedelta(days=days)
@@ -143,9 +180,11 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
             issued = issue_token(session, user=user, name=args.name, scopes=scopes, ttl=ttl)
             expires = issued.record.expires_at
     except PublishScopeRefused as refused:  # NAME is a person: they log in as themselves instead
-        print(f"{refused.message_zh} / {refused.message_en}: '{args.name}'", file=sys.stderr)
+        print(f"{refused.code}: {_say(args, refused.message_zh, refused.message_en)}: '{args.name}'", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"账户“{args.name}”的 API 令牌（权限 {','.join(scopes)}，{expires:%Y-%m-%d} 到期，只显示这一次）：")
+    zh = f"账户“{args.name}”的 API 令牌（权限 {','.join(scopes)}，{expires:%Y-%m-%d} 到期，只显示这一次）："
+    en = f"API token of '{args.name}' (scopes {','.join(scopes)}, expires {expires:%Y-%m-%d}, shown only once):"
+    print(_say(args, zh, en))
     print(issued.token)
     return 0
 
@@ -158,7 +197,7 @@ def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
     prefix = args.token[: len(TOKEN_PREFIX) + 6]
     with unit_of_work(settings) as session:
         count = revoke_token(session, prefix=prefix)
-    print(f"已吊销 {count} 个令牌 / revoked {count} token(s)")
+    print(_say(args, f"已吊销 {count} 个令牌", f"revoked {count} token(s)"))
     return 0 if count else 1
 
 
@@ -181,9 +220,11 @@ def _user_create(args: argparse.Namespace, settings: Settings) -> int:
                 prepared=prepared,
             )
     except ValueError as exc:
-        print(f"无法创建用户 / cannot create user: {exc}", file=sys.stderr)
+        print(_say(args, f"无法创建用户：{exc}", f"cannot create user: {exc}"), file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"已创建用户“{args.username}”（{args.role}）；一次性密码（首次登录须修改）：")
+    zh = f"已创建用户“{args.username}”（{args.role}）；一次性密码（首次登录须修改）："
+    en = f"created user '{args.username}' ({args.role}); one-time password (to be changed at first login):"
+    print(_say(args, zh, en))
     print(password)
     return 0
 
@@ -201,21 +242,24 @@ def _user_unlock(args: argparse.Namespace, settings: Settings) -> int:
     with unit_of_work(settings) as session:
         user = session.scalar(select(User).where(User.username == args.username))
         if user is None:
-            print(f"没有该用户 / no user {args.username!r}", file=sys.stderr)
+            print(
+                _say(args, f"user_not_found: 没有用户 {args.username!r}", f"user_not_found: no user {args.username!r}"),
+                file=sys.stderr,
+            )
             return EXIT_BAD_INPUT
         unlock(session, username=user.username)
         audit.append(session, kind="user_unlocked", actor_id=None, data={"user": user.id, "via": "cli"})
-    print(f"已解锁用户“{args.username}” / unlocked")
+    print(_say(args, f"已解锁用户“{args.username}”", f"unlocked '{args.username}'"))
     return 0
 
 
-def _keys_rotate(_: argparse.Namespace, settings: Settings) -> int:
+def _keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
     from review_service.signing import KeyStore
 
     old, new = KeyStore(settings.data_dir / "keys").rotate()
-    print(
-        f"签名密钥已轮换 / signing key rotated: {old or '-'} -> {new}（旧密钥仍在公开的密钥集中，已签发的回执照常可验）"
-    )
+    zh = f"签名密钥已轮换：{old or '-'} -> {new}（旧密钥仍在公开的密钥集中，已签发的回执照常可验）"
+    en = f"signing key rotated: {old or '-'} -> {new} (the old key stays in the published key set)"
+    print(_say(args, zh, en))
     return 0
 
 
@@ -233,12 +277,17 @@ def _receipt_verify(args: argparse.Namespace, settings: Settings) -> int:
         payload = verify_receipt(receipt, keyset, content_hash=args.content_hash, channel=args.channel)
     except (OSError, ValueError, AttributeError) as exc:  # ReceiptError is a ValueError with a code
         code = exc.code if isinstance(exc, ReceiptError) else "receipt_unreadable"
-        print(f"回执无效 INVALID ({code}): {exc}", file=sys.stderr)
+        print(_say(args, f"回执无效（{code}）：{exc}", f"INVALID ({code}): {exc}"), file=sys.stderr)
         return 1
-    print(
-        f"回执有效 VALID：稿件 {payload['draft_id']} 第 {payload['version']} 版，渠道 {payload['channel']}，"
+    zh = (
+        f"回执有效：稿件 {payload['draft_id']} 第 {payload['version']} 版，渠道 {payload['channel']}，"
         f"内容 {payload['content_hash']}，密钥 {payload['kid']}，有效期至 {payload['expires_at']}"
     )
+    en = (
+        f"VALID: draft {payload['draft_id']} version {payload['version']}, channel {payload['channel']}, "
+        f"content {payload['content_hash']}, key {payload['kid']}, valid until {payload['expires_at']}"
+    )
+    print(_say(args, zh, en))
     return 0
 
 
@@ -253,29 +302,36 @@ def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
     try:
         jwks = json.loads(Path(args.keys).read_text(encoding="utf-8")) if args.keys else None
     except (OSError, ValueError) as exc:
-        print(f"无法读取密钥集 / cannot read the key set: {exc}", file=sys.stderr)
+        print(_say(args, f"无法读取密钥集：{exc}", f"cannot read the key set: {exc}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     jwks = jwks or KeyStore(settings.data_dir / "keys").jwks()
     with unit_of_work(settings) as session:
         in_database = audit_checkpoints.stored_documents(session)
         result = audit.verify(session, checkpoint=args.checkpoint, signed=[*in_database, *from_file], jwks=jwks)
     for note in unreadable:
-        print(f"警告 / warning: {note}", file=sys.stderr)
+        print(_say(args, f"警告：{note}", f"warning: {note}"), file=sys.stderr)
     if in_database and not from_file:
-        note = f"警告：{path.name} 中没有检查点，而数据库中有（文件被删除？）/ warning: the checkpoint file is empty"
-        print(note, file=sys.stderr)
+        zh = f"警告：{path.name} 中没有检查点，而数据库中有（文件被删除？）"
+        print(_say(args, zh, f"warning: {path.name} holds no checkpoint, the database does"), file=sys.stderr)
     if result.ok:
-        print(
-            f"审计台账完好 / audit ledger OK: {result.rows} 条记录，链头 {result.head}；"
-            f"{result.checkpoints} 个签名检查点（{path.name} 中 {len(from_file)} 个）覆盖至第 {result.covered_to} 条 "
-            f"/ {result.checkpoints} signed checkpoints cover rows up to {result.covered_to}"
+        zh = (
+            f"审计台账完好：{result.rows} 条记录，链头 {result.head}；"
+            f"{result.checkpoints} 个签名检查点（{path.name} 中 {len(from_file)} 个）覆盖至第 {result.covered_to} 条"
         )
+        en = (
+            f"audit ledger OK: {result.rows} rows, head {result.head}; {result.checkpoints} signed checkpoints "
+            f"({len(from_file)} in {path.name}) cover rows up to {result.covered_to}"
+        )
+        print(_say(args, zh, en))
         return 0
-    print(f"审计台账已被篡改或不完整 / audit ledger BROKEN: {result.problem}", file=sys.stderr)
+    print(
+        _say(args, f"审计台账已被篡改或不完整：{result.problem}", f"audit ledger BROKEN: {result.problem}"),
+        file=sys.stderr,
+    )
     return 1
 
 
-def _audit_checkpoint(_: argparse.Namespace, settings: Settings) -> int:
+def _audit_checkpoint(args: argparse.Namespace, settings: Settings) -> int:
     from review_service import audit_checkpoints
     from review_service.db import unit_of_work, upgrade
 
@@ -283,34 +339,38 @@ def _audit_checkpoint(_: argparse.Namespace, settings: Settings) -> int:
     with unit_of_work(settings) as session:
         made = audit_checkpoints.record(session, reason="manual")
         last = made[-1].last_row_id if made else None
-    print(
-        f"已签署检查点，覆盖至第 {last} 条 / signed checkpoint up to row {last}"
-        if last
-        else "自上一个检查点以来没有新记录 / nothing new to sign since the last checkpoint"
-    )
+    if last:
+        print(_say(args, f"已签署检查点，覆盖至第 {last} 条", f"signed checkpoint up to row {last}"))
+    else:
+        print(_say(args, "自上一个检查点以来没有新记录", "nothing new to sign since the last checkpoint"))
     return 0
 
 
-def _notify_due(_: argparse.Namespace, settings: Settings) -> int:
+def _notify_due(args: argparse.Namespace, settings: Settings) -> int:
     from review_service.db import upgrade
     from review_service.due_reminders import run_due_sweep
 
     upgrade(settings)
     result = run_due_sweep(settings)
-    print(f"即将到期提醒 {result.due_soon} 条，超期提醒 {result.overdue} 条")
+    zh = f"即将到期提醒 {result.due_soon} 条，超期提醒 {result.overdue} 条"
+    print(_say(args, zh, f"due-soon reminders: {result.due_soon}, overdue reminders: {result.overdue}"))
     return 0
 
 
-def _db_upgrade(_: argparse.Namespace, settings: Settings) -> int:
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     from review_service.db import upgrade
 
     upgrade(settings)
-    print(f"数据库已是最新结构 / database at head: {settings.sqlalchemy_url.split('@')[-1]}")
+    where = settings.sqlalchemy_url.split("@")[-1]
+    print(_say(args, f"数据库已是最新结构：{where}", f"database at head: {where}"))
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="review-service", description="发布前审校服务 pre-publication review")
+    parser.add_argument(
+        "--lang", choices=LANGS, default=None, help="提示信息的语言（默认 REVIEW_LANG，否则 zh）/ message language"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="启动服务（HTTP API 与网页）")
@@ -390,7 +450,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "format", "x") is None:
         args.format = "html" if str(args.file).lower().endswith((".html", ".htm")) else "text"
-    return int(args.func(args, get_settings()))
+    settings = get_settings()
+    args.lang = args.lang or settings.lang
+    return int(args.func(args, settings))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -94,6 +95,7 @@ class Settings(BaseSettings):
     )
     public_url: str | None = Field(default=None, description="the service's address as people open it, for mail links")
     org_name: str = Field(default="", max_length=100, description="organisation name at the head of the 审签单")
+    lang: Literal["zh", "en"] = Field(default="zh", description="language of the command line's messages")
     due_soon_hours: int = Field(default=24, ge=1, le=24 * 14, description="remind this long before a due date ends")
     due_check_interval_seconds: int = Field(
         default=600, ge=0, description="how often the API looks for drafts due soon or overdue; 0 = never"

@@ -81,6 +81,10 @@ class Draft(Base):
     """A piece of content on its way to publication; its run state is the workflow's RunState."""
 
     __tablename__ = "drafts"
+    __table_args__ = (
+        Index("ix_drafts_status_stage", "status", "stage"),  # the 待办 badge and queue
+        Index("ix_drafts_author_status", "author_id", "status"),  # my returned drafts
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))
@@ -122,6 +126,9 @@ class DraftVersion(Base):
     meta: Mapped[dict] = mapped_column(JSON, default=dict)
     content_hash: Mapped[str] = mapped_column(String(80), index=True)
     form_version: Mapped[int] = mapped_column(Integer, default=FORM_VERSION)  # canonical form of content_hash
+    # findings about the uploaded file that its text cannot show (a .docx's revisions, comments, hidden
+    # text), found when it was read; merged into this version's check run
+    file_findings: Mapped[list | None] = mapped_column(JSON, default=None)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -168,6 +175,7 @@ class AuditEntry(Base):
     """Append-only and hash-chained: each row's hash covers its content and the previous hash."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_draft_kind", "draft_id", "kind"),)  # since when a draft waits
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -9,17 +9,17 @@ from urllib.parse import quote, unquote
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from review_service import drafts as draft_service
+from review_service import work_queue
 from review_service.api.deps import SessionDep, SettingsDep
 from review_service.config import Settings
-from review_service.models import Draft, User, WebSession
+from review_service.models import User, WebSession
 from review_service.notifications import unread_count
 from review_service.sessions import COOKIE, csrf_ok, find_session
 from review_service.web.render import render_template
+from review_service.work_queue import Waiting
 
 FLASH_COOKIE = "rs_flash"
 
@@ -53,25 +53,22 @@ class Page:
     user: User
     login: WebSession
     flashes: list[dict[str, str]] = field(default_factory=list)
-    _queue: list[Draft] | None = field(default=None, repr=False)
+    _queue: list[Waiting] | None = field(default=None, repr=False)
 
     @property
     def spanning_roles(self) -> frozenset[str]:
         return self.settings.spanning_role_set
 
-    def queue(self) -> list[Draft]:
-        """What waits for me, worked out once per request (the menu badge and the queue page share it)."""
+    def at_my_stages(self) -> list[Waiting]:
+        """Drafts at my role's stages, as light rows, worked out once per request (badge and queue share it)."""
         if self._queue is None:
-            self._queue = draft_service.queue_for(self.session, user=self.user, spanning_roles=self.spanning_roles)
+            self._queue = work_queue.at_my_stages(self.session, user=self.user, spanning_roles=self.spanning_roles)
         return self._queue
 
     def pending_count(self) -> int:
         """Stages waiting for me plus my own drafts returned to me for changes."""
-        queue = self.queue()
-        returned = self.session.scalar(
-            select(func.count()).select_from(Draft).where(Draft.author_id == self.user.id, Draft.status == "returned")
-        )
-        return len(queue) + (returned or 0)
+        waiting = sum(1 for w in self.at_my_stages() if w.mine)
+        return waiting + work_queue.returned_count(self.session, user=self.user)
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         incoming = _read_flash(self.request)

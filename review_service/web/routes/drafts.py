@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, or_, select
 
 from review_service import drafts as service
-from review_service import reports
+from review_service import reports, work_queue
 from review_service.models import AuditEntry, Comment, Draft, DraftVersion, User, utcnow
 from review_service.returns import LastReturn, last_return
 from review_service.stage_times import ENTERS_STAGE
@@ -23,13 +24,14 @@ from review_service.web.forms import METADATA_FIELDS, parse_int
 from review_service.web.highlight import category_label, quoted, segments
 from review_service.web.render import local_today
 from review_service.web.routes.draft_access import load_draft, refusal_text
+from review_service.work_queue import Waiting
 from review_service.workflow_state import state_from_json
 from workflows.definition import Action
 from workflows.engine import active_stages, unresolved_blocks, waive
 from workflows.refusals import Refusal
 
 router = APIRouter()
-LIST_LIMIT = 500
+PAGE_SIZE = 50
 STAGE_ACTIONS = (Action.CLAIM, Action.RELEASE, Action.PASS, Action.APPROVE, Action.RETURN)
 EVENT_LABELS = {
     "draft_created": "新建稿件",
@@ -113,29 +115,38 @@ def _waiting_since(page: Page, draft: Draft) -> dt.datetime | None:
     return at or draft.updated_at
 
 
-def returned_to_me(page: Page) -> list[Draft]:
+def returned_to_me(page: Page, limit: int) -> list[Draft]:
     return list(
         page.session.scalars(
             service.with_versions(
-                select(Draft).where(Draft.author_id == page.user.id, Draft.status == "returned").order_by(Draft.id)
+                select(Draft)
+                .where(Draft.author_id == page.user.id, Draft.status == "returned")
+                .order_by(Draft.id)
+                .limit(limit)
             )
         )
     )
 
 
-def claimed_by_others(page: Page, mine: set[int]) -> list[Draft]:
-    """Drafts at a stage of my role that a colleague has claimed: shown, not actionable."""
-    now = utcnow()
-    out = []
-    query = service.with_versions(select(Draft).where(service.stages_of_role(page.user)).order_by(Draft.id))
-    for draft in page.session.scalars(query):
-        if draft.id in mine or not service.can_see(page.user, draft, page.spanning_roles):
-            continue
-        claim = state_from_json(draft.run_state).active_claim(now)
-        stage = service.definition_of(draft).stage(draft.stage) if draft.stage else None
-        if claim and claim.actor != page.user.id and stage and stage.role == page.user.role:
-            out.append(draft)
-    return out
+def drafts_by_id(page: Page, ids: list[int]) -> list[Draft]:
+    """Whole drafts (versions, check runs, authors in one go) for one page of ids, in that order."""
+    if not ids:
+        return []
+    loaded = {d.id: d for d in page.session.scalars(service.with_versions(select(Draft).where(Draft.id.in_(ids))))}
+    return [loaded[i] for i in ids if i in loaded]
+
+
+def filtered(
+    waiting: list[Waiting], *, channel: str, stage: str, overdue: bool, q: str, today: dt.date
+) -> list[Waiting]:
+    return [
+        w
+        for w in waiting
+        if (not channel or w.channel == channel)
+        and (not stage or w.stage_label == stage)
+        and (not overdue or (w.due_date is not None and w.due_date < today))
+        and (not q or q in w.title)
+    ]
 
 
 def _name(page: Page, user_id: int | None) -> str:
@@ -152,28 +163,50 @@ def queue(
     stage: Annotated[str, Query(max_length=40)] = "",
     overdue: Annotated[str, Query(max_length=5)] = "",
     q: Annotated[str, Query(max_length=100)] = "",
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
-    queue = page.queue()
-    rows = summary_rows(page, queue)
-    claimed = summary_rows(page, claimed_by_others(page, {d.id for d in queue}))
-    returned = summary_rows(page, returned_to_me(page))
-    stages = sorted({r["stage_label"] for r in rows if r["stage_label"]})
-    if channel:
-        rows = [r for r in rows if r["draft"].channel == channel]
-    if stage:
-        rows = [r for r in rows if r["stage_label"] == stage]
-    if overdue:
-        rows = [r for r in rows if r["overdue"]]
-    if q:
-        rows = [r for r in rows if q in r["title"]]
+    """Filters and paging run over light rows; only the shown page of drafts is loaded whole."""
+    at_stages = page.at_my_stages()
+    mine = [w for w in at_stages if w.mine]
+    stages = sorted({w.stage_label for w in mine})
+    matching = filtered(mine, channel=channel, stage=stage, overdue=bool(overdue), q=q, today=local_today())
+    pages = max(1, -(-len(matching) // PAGE_SIZE))
+    number = min(page_number, pages)
+    shown = matching[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    rows = summary_rows(page, drafts_by_id(page, [w.id for w in shown]))
+    claimed_ids = [w.id for w in at_stages if not w.mine]
+    claimed = summary_rows(page, drafts_by_id(page, claimed_ids[:PAGE_SIZE]))
+    returned_total = work_queue.returned_count(page.session, user=page.user)
+    returned = summary_rows(page, returned_to_me(page, PAGE_SIZE))
     filters = {"channel": channel, "stage": stage, "overdue": overdue, "q": q}
-    return page.render("queue.html", rows=rows, stages=stages, filters=filters, claimed=claimed, returned=returned)
+    kept = {k: v for k, v in filters.items() if v}
+    return page.render(
+        "queue.html",
+        rows=rows,
+        total=len(matching),
+        paging={
+            "number": number,
+            "pages": pages,
+            "prev": f"/queue?{urlencode({**kept, 'page': number - 1})}" if number > 1 else None,
+            "next": f"/queue?{urlencode({**kept, 'page': number + 1})}" if number < pages else None,
+        },
+        stages=stages,
+        filters=filters,
+        claimed=claimed,
+        claimed_total=len(claimed_ids),
+        returned=returned,
+        returned_total=returned_total,
+    )
 
 
 @router.get("/drafts")
 def draft_list(
-    page: PageDep, status: Annotated[str, Query(max_length=20)] = "", mine: Annotated[str, Query(max_length=5)] = ""
+    page: PageDep,
+    status: Annotated[str, Query(max_length=20)] = "",
+    mine: Annotated[str, Query(max_length=5)] = "",
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
+    """Newest first, one page at a time (LIMIT/OFFSET on the visible drafts)."""
     query = select(Draft).order_by(Draft.id.desc())
     if status:
         query = query.where(Draft.status == status)
@@ -181,14 +214,24 @@ def draft_list(
         query = query.where(Draft.author_id == page.user.id)
     user = page.user
     if not (user.role in page.spanning_roles or user.spans_departments):
-        # The same rule as drafts.can_see, in SQL, so the limit counts visible drafts only.
+        # The same rule as drafts.can_see, in SQL, so paging counts visible drafts only.
         query = query.where(
             or_(Draft.author_id == user.id, Draft.department_id.is_(None), Draft.department_id == user.department_id)
         )
-    query = service.with_versions(query.limit(LIST_LIMIT))
+    query = service.with_versions(query.offset((page_number - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
     drafts = [d for d in page.session.scalars(query) if service.can_see(page.user, d, page.spanning_roles)]
+    kept = {k: v for k, v in {"status": status, "mine": mine if mine == "1" else ""}.items() if v}
+    paging = {
+        "number": page_number,
+        "prev": f"/drafts?{urlencode({**kept, 'page': page_number - 1})}" if page_number > 1 else None,
+        "next": f"/drafts?{urlencode({**kept, 'page': page_number + 1})}" if len(drafts) > PAGE_SIZE else None,
+    }
     return page.render(
-        "drafts.html", rows=summary_rows(page, drafts), status=status, mine=mine == "1", limit=LIST_LIMIT
+        "drafts.html",
+        rows=summary_rows(page, drafts[:PAGE_SIZE]),
+        status=status,
+        mine=mine == "1",
+        paging=paging,
     )
 
 
