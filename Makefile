@@ -77,6 +77,7 @@ format: install-test
 bench: install-test
 	$(PY) -m bench.latency
 	$(PY) -m bench.terms_latency
+	$(PY) -m bench.typo_long
 	$(PY) -m bench.concurrency
 
 bench-quality: install-test

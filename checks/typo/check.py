@@ -104,12 +104,10 @@ class TypoCheck:
     def _prepare(self, text: str, tokens: Sequence[Token]) -> tuple[list[MisspellingHit], Area, np.ndarray]:
         starts = frozenset(t.start for t in tokens)
         ends = frozenset(t.end for t in tokens)
-        titles = book_title_spans(text) + quoted_error_spans(text)
-        hits = [
-            h
-            for h in self.model.misspellings.find(text, starts, ends)
-            if not any(s < h.end and h.start < e for s, e in titles)
-        ]
+        in_title = np.zeros(len(text) + 1, dtype=bool)  # book titles and quoted errors, character by character
+        for s, e in book_title_spans(text) + quoted_error_spans(text):
+            in_title[s:e] = True
+        hits = [h for h in self.model.misspellings.find(text, starts, ends) if not in_title[h.start : h.end].any()]
         if "misspelling" not in self.enabled:
             hits = []
         touchable, guessed = self._masks(text, tokens, hits)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from checks.typo.confusion import Confusion, ConfusionSet
-from checks.typo.features import FEATURES, Area, Candidates, candidates
+from checks.typo.features import FEATURES, Area, Candidates, candidates, expand, grouped_candidates
 from checks.typo.lm import CharLM
 from checks.typo.scorer import Scorer
 from checks.typo.words import WordLookup
@@ -42,9 +42,19 @@ class Corrector:
         return candidates(text, area, self.lm, self.confusion, self.words, suspicious_below=bound)
 
     def correct(self, text: str, area: Area, threshold: float | None = None) -> list[Correction]:
-        cands = self.candidates(text, area)
-        first = self.decide(text, cands, self.scorer.score(cands.features), threshold)
+        first = self.scored(text, area, threshold)
         return first + self.second_pass(text, area, first, threshold)
+
+    def scored(self, text: str, area: Area, threshold: float | None = None) -> list[Correction]:
+        """``decide`` over ``candidates``, scoring each distinct context once and copying only what passes."""
+        rows, groups = grouped_candidates(
+            text, area, self.lm, self.confusion, self.words, suspicious_below=self.scorer.suspicious_below
+        )
+        scores = self.scorer.score(rows.features)
+        limit = self.scorer.threshold if threshold is None else threshold
+        passing = np.flatnonzero(scores >= limit)
+        cands = expand(rows.take(passing), groups)
+        return self.decide(text, cands, self.scorer.score(cands.features), threshold)
 
     def second_pass(
         self, text: str, area: Area, first: list[Correction], threshold: float | None = None
@@ -63,8 +73,7 @@ class Corrector:
         for c in first:
             near[c.pos] = False
         fixed = "".join(chars)
-        cands = self.candidates(fixed, Area(area.touchable & near, area.token_level, area.char_level))
-        return sorted(self.decide(fixed, cands, self.scorer.score(cands.features), threshold), key=lambda c: c.pos)
+        return self.scored(fixed, Area(area.touchable & near, area.token_level, area.char_level), threshold)
 
     def decide(
         self, text: str, cands: Candidates, scores: np.ndarray, threshold: float | None = None

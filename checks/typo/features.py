@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from checks.typo.confusion import KIND_ORDER, ConfusionSet
+from checks.typo.context_groups import REACH, ContextGroups, group_by_context
 from checks.typo.lm import CharLM
 from checks.typo.ngram_hash import MAX_ORDER, sliding_windows
 from checks.typo.symbols import BOUNDARY, encode
@@ -45,6 +46,7 @@ EARLY_PARTS = 2
 EARLY_MIN = -2.0
 # Before the word lookups (the slow part), drop what cannot win: the model must prefer the change.
 MIN_GAIN = 1.0
+CHUNK = 8192  # characters per batch of model queries
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,18 @@ class Candidates:
     def __len__(self) -> int:
         return len(self.pos)
 
+    def take(self, rows: np.ndarray) -> Candidates:
+        return Candidates(
+            self.pos[rows], self.right[rows], self.counts[rows], self.kinds[rows], self.gain[rows], self.features[rows]
+        )
+
+    def at(self, pos: np.ndarray) -> Candidates:
+        """The same rows placed at other positions."""
+        return Candidates(pos, self.right, self.counts, self.kinds, self.gain, self.features)
+
+    def shifted(self, offset: int) -> Candidates:
+        return self.at(self.pos + offset)
+
 
 def _empty() -> Candidates:
     zero = np.zeros(0, dtype=np.int64)
@@ -79,11 +93,20 @@ def _empty() -> Candidates:
     )  # fmt: skip
 
 
-def base_logprobs(lm: CharLM, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Windows ending at each character (plus a closing boundary) and their log-probabilities."""
+def base_logprobs(lm: CharLM, text: str, at: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Windows ending at each character (plus a closing boundary) and their log-probabilities; with ``at``, only
+    the windows of the characters a change at those positions touches are scored (the rest stay 0)."""
     codes = np.concatenate([encode(text), np.array([BOUNDARY], dtype=np.uint64)])
     windows = np.ascontiguousarray(sliding_windows(codes, MAX_ORDER, BOUNDARY))
-    return windows, lm.window_logprob(windows)
+    if at is None:
+        return windows, lm.window_logprob(windows)
+    touched = np.zeros(len(windows), dtype=bool)
+    for t in range(MAX_ORDER):
+        touched[np.minimum(at + t, len(text))] = True
+    needed = np.flatnonzero(touched)
+    base = np.zeros(len(windows))
+    base[needed] = lm.window_logprob(windows[needed])
+    return windows, base
 
 
 def candidates(
@@ -95,7 +118,66 @@ def candidates(
     *,
     suspicious_below: float | None = None,
 ) -> Candidates:
-    """All scored changes where ``area`` allows them.
+    """All scored changes where ``area`` allows them: the same rows as ``local_candidates`` over the whole text,
+    computed as ``grouped_candidates`` does."""
+    rows, groups = grouped_candidates(text, area, lm, confusion, words, suspicious_below=suspicious_below)
+    return expand(rows, groups)
+
+
+def grouped_candidates(
+    text: str,
+    area: Area,
+    lm: CharLM,
+    confusion: ConfusionSet,
+    words: WordLookup,
+    *,
+    suspicious_below: float | None = None,
+) -> tuple[Candidates, ContextGroups]:
+    """The candidates of one position per distinct context (``ContextGroups.reps``), computed in stretches of
+    ``CHUNK`` characters: the cost follows the distinct contexts, not the length, and the working arrays stay
+    small. ``expand`` copies the rows (or the ones that matter) to every position of their group."""
+    n = len(text)
+    groups = group_by_context(text, np.flatnonzero(area.touchable[:n]), area.token_level, area.char_level)
+    found: list[Candidates] = []
+    for a in range(0, n, CHUNK):
+        b = min(n, a + CHUNK)
+        reps = groups.reps[(groups.reps >= a) & (groups.reps < b)]
+        if not len(reps):
+            continue
+        lo, hi = max(0, a - REACH), min(n, b + REACH)  # every window a candidate in a … b reads
+        touchable = np.zeros(hi - lo, dtype=bool)
+        touchable[reps - lo] = True
+        local = Area(touchable, area.token_level[lo:hi], area.char_level[lo:hi])
+        part = local_candidates(text[lo:hi], local, lm, confusion, words, suspicious_below=suspicious_below)
+        found.append(part.shifted(lo))
+    if not found:
+        return _empty(), groups
+    if len(found) == 1:
+        return found[0], groups
+    return Candidates(*(np.concatenate([getattr(p, f) for p in found]) for f in _FIELDS)), groups
+
+
+def expand(rows: Candidates, groups: ContextGroups) -> Candidates:
+    """``rows`` (at representative positions) copied to every position of their context group, by position."""
+    if not len(rows):
+        return rows
+    copy, target = groups.expand(rows.pos)
+    return rows.take(copy).at(target)
+
+
+_FIELDS = ("pos", "right", "counts", "kinds", "gain", "features")
+
+
+def local_candidates(
+    text: str,
+    area: Area,
+    lm: CharLM,
+    confusion: ConfusionSet,
+    words: WordLookup,
+    *,
+    suspicious_below: float | None = None,
+) -> Candidates:
+    """All scored changes where ``area`` allows them, position by position (the plain definition).
 
     A character inside a common multi-character word, or one that is a common word on its own, is rarely a slip;
     ``area`` carries both levels from the segmentation.
@@ -103,10 +185,10 @@ def candidates(
     ``suspicious_below`` skips positions the model already finds likely (log P of the character plus
     the next one above it): a speed filter that typos almost never pass.
     """
-    windows, base = base_logprobs(lm, text)
     n = len(text)
-    nxt = base[1 : n + 1]
     positions = np.flatnonzero(area.touchable[:n])
+    windows, base = base_logprobs(lm, text, positions)
+    nxt = base[1 : n + 1]
     if suspicious_below is not None and len(positions):
         positions = positions[(base[positions] + nxt[positions]) < suspicious_below]
     rows = _propose(text, positions, confusion)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from checks.typo.confusion import ConfusionSet
+from checks.typo.disjoint import keep_disjoint
 from checks.typo.lm import CharLM
 from checks.typo.ngram_evidence import attested, change_gain
 from checks.typo.symbols import is_cjk
@@ -169,11 +170,7 @@ class IdiomLayer:
             if gain >= min_gain:
                 hits.append(IdiomHit(start, end, written, idiom, pos, gain))
         hits.sort(key=lambda h: -h.gain)
-        taken: list[IdiomHit] = []
-        for hit in hits:
-            if all(hit.end <= t.start or hit.start >= t.end for t in taken):
-                taken.append(hit)
-        return sorted(taken, key=lambda h: h.start)
+        return sorted(keep_disjoint(hits, lambda h: (h.start, h.end)), key=lambda h: h.start)
 
 
 def _core(written: str, blank: int) -> str:

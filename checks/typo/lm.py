@@ -115,20 +115,39 @@ class CharLM:
         return Lookup(found, logp, np.where(found, bo / -BO_SCALE, 0.0))
 
     def window_logprob(self, windows: np.ndarray) -> np.ndarray:
-        """log P(last symbol | the symbols before it) for each row of ``windows`` (shape (Q, MAX_ORDER))."""
+        """log P(last symbol | the symbols before it) for each row of ``windows`` (shape (Q, MAX_ORDER)).
+
+        Backoff: the longest stored n-gram ending at the last symbol gives log p, plus the backoff weight of
+        every longer context. The table is suffix-closed (an n-gram is kept only with its shorter suffixes, and a
+        kept n-gram's context is kept too), so the lookups climb order by order and stop at the first n-gram or
+        context that is missing: most windows of a changed character need a few probes, not 2 × MAX_ORDER − 1.
+        """
         q = windows.shape[0]
         if q == 0:
             return np.zeros(0, dtype=np.float32)
         grams = suffix_hashes(windows)
-        contexts = suffix_hashes(windows[:, : MAX_ORDER - 1])
-        hits = self.lookup(np.concatenate(grams + contexts))
-        found = hits.found.reshape(-1, q)
-        logp = hits.logp.reshape(-1, q)
-        backoff = hits.backoff.reshape(-1, q)
-        result = logp[0]
+        hits = self.lookup(grams[0])
+        result = hits.logp.copy()
+        best = hits.found.astype(np.int8)  # the longest stored order (0: the symbol itself is unknown)
+        alive = np.flatnonzero(hits.found)
         for order in range(2, MAX_ORDER + 1):
-            ctx_backoff = backoff[MAX_ORDER + order - 2]
-            result = np.where(found[order - 1], logp[order - 1], result + ctx_backoff)
+            if not len(alive):
+                break
+            hits = self.lookup(grams[order - 1][alive])
+            alive = alive[hits.found]
+            result[alive] = hits.logp[hits.found]
+            best[alive] = order
+        # contexts of length m ≥ max(best, 1) add their backoff weight while they are stored (shorter ones are)
+        contexts = suffix_hashes(windows[:, : MAX_ORDER - 1])
+        start = np.maximum(best, 1)
+        alive = np.zeros(0, dtype=np.int64)
+        for length in range(1, MAX_ORDER):
+            alive = np.concatenate([alive, np.flatnonzero(start == length)])
+            if not len(alive):
+                continue
+            hits = self.lookup(contexts[length - 1][alive])
+            alive = alive[hits.found]
+            result[alive] += hits.backoff[hits.found]
         return result
 
     def unigram_logprob(self, codes: np.ndarray) -> np.ndarray:

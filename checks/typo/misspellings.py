@@ -13,6 +13,8 @@ from pathlib import Path
 
 import ahocorasick
 
+from checks.typo.disjoint import keep_disjoint
+
 
 @dataclass(frozen=True, slots=True)
 class Misspelling:
@@ -62,8 +64,4 @@ class MisspellingList:
                 continue
             hits.append(MisspellingHit(start, end + 1, entry))
         hits.sort(key=lambda h: (-(h.end - h.start), h.start))
-        taken: list[MisspellingHit] = []
-        for hit in hits:
-            if all(hit.end <= t.start or hit.start >= t.end for t in taken):
-                taken.append(hit)
-        return sorted(taken, key=lambda h: h.start)
+        return sorted(keep_disjoint(hits, lambda h: (h.start, h.end)), key=lambda h: h.start)

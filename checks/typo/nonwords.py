@@ -12,6 +12,7 @@ places, titles) are never candidates.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ import numpy as np
 
 from checks.segmenter import Token
 from checks.typo.confusion import ConfusionSet
+from checks.typo.disjoint import keep_disjoint
 from checks.typo.lm import CharLM
 from checks.typo.ngram_evidence import change_gains
 from checks.typo.ngram_hash import suffix_hashes
@@ -43,6 +45,17 @@ class NonWordHit:
     right: str
     word: str  # the intended word
     gain: float
+
+
+def pair_counts(text: str, at: np.ndarray) -> np.ndarray:
+    """How many times the two characters at each offset of ``at`` occur side by side in ``text`` (at any offset,
+    overlapping occurrences counted: 王王王 holds 王王 twice), for all offsets at once."""
+    if not len(at) or len(text) < 2:
+        return np.zeros(len(at), dtype=np.int64)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    pairs = (codes[:-1] << 21) | codes[1:]  # code points fit in 21 bits
+    values, counts = np.unique(pairs, return_counts=True)
+    return counts[np.searchsorted(values, pairs[at])]
 
 
 class NonWordLayer:
@@ -76,29 +89,31 @@ class NonWordLayer:
     def find(
         self, text: str, touchable: np.ndarray, tokens: Sequence[Token], min_gain: float = MIN_GAIN
     ) -> list[NonWordHit]:
+        unseen = self.unseen_pairs(text, touchable)
+        repeats = pair_counts(text, unseen)
         spots = [
             i
-            for i in self.unseen_pairs(text, touchable).tolist()
+            for i, count in zip(unseen.tolist(), repeats.tolist(), strict=True)
             # inside a dictionary word as written: a rare word, not a slip; written twice: meant
-            if not self.word_over(text, i, i + 2)[0] and text.count(text[i : i + 2]) <= MAX_REPEATS
+            if count <= MAX_REPEATS and not self.word_over(text, i, i + 2)[0]
         ]
         best: dict[int, NonWordHit] = {}
         for i, hit in self._candidates(text, spots, touchable, min_gain):
             if i not in best or hit.gain > best[i].gain:
                 best[i] = hit
-        hits: list[NonWordHit] = []
-        for i in sorted(best):
-            hit = best[i]
-            if self.breaks_word(hit, tokens):
-                continue
-            if all(hit.end <= h.start or hit.start >= h.end for h in hits):
-                hits.append(hit)
-        return hits
+        ends = [t.end for t in tokens]
+        kept = [best[i] for i in sorted(best) if not self.breaks_word(best[i], tokens, ends)]
+        return keep_disjoint(kept, lambda h: (h.start, h.end))
 
-    def breaks_word(self, hit: NonWordHit, tokens: Sequence[Token]) -> bool:
+    def breaks_word(self, hit: NonWordHit, tokens: Sequence[Token], ends: Sequence[int] | None = None) -> bool:
         """Would the intended word cut through a dictionary word of the text (约定|俗成 → 定时)? Then the
-        text re-brackets rather than mends: 并死因 is 并 + 死因, not a slip for 病死."""
-        for t in tokens:
+        text re-brackets rather than mends: 并死因 is 并 + 死因, not a slip for 病死.
+
+        ``ends``: the tokens' ends (tokens are in text order and do not overlap), to start at the first token
+        that reaches into the hit instead of at the first token of the text."""
+        first = bisect_right(ends, hit.start) if ends is not None else 0
+        for k in range(first, len(tokens)):
+            t = tokens[k]
             if t.start >= hit.end:
                 break
             if t.end <= hit.start or len(t.word) < 2:

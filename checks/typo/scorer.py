@@ -56,9 +56,11 @@ class Scorer:
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
     def score(self, features: np.ndarray) -> np.ndarray:
+        """One score per row, each computed on its own (a matrix product's rounding depends on the batch, and a
+        position must score the same whether it is checked alone or with the copies of its context)."""
         if len(features) == 0:
             return np.zeros(0)
-        return ((features - self.mean) / self.scale) @ self.weights + self.bias
+        return (((features - self.mean) / self.scale) * self.weights).sum(axis=1) + self.bias
 
     def with_threshold(self, threshold: float) -> Scorer:
         return Scorer(

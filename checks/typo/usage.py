@@ -18,6 +18,7 @@ import ahocorasick
 import yaml
 
 from checks.segmenter import Token
+from checks.typo.disjoint import keep_disjoint
 
 LOOK = 24  # characters of context a condition may see on each side
 _FIELDS = frozenset(
@@ -56,6 +57,10 @@ class UsageRule:
         if self.before_pos and not _tag_in(tokens.ending_at(start), self.before_pos):
             return False
         return not (self.after_pos and not _tag_in(tokens.starting_at(end), self.after_pos))
+
+
+def _tag(token: Token | None) -> str | None:
+    return None if token is None else token.pos
 
 
 def _tag_in(token: Token | None, prefixes: tuple[str, ...]) -> bool:
@@ -149,16 +154,18 @@ class UsageRules:
             return []
         index = TokenIndex(tokens)
         hits = []
+        # A rule reads LOOK characters each side and the tags of the two neighbouring tokens: an occurrence in a
+        # context met before gets the same answer (repeated lines cost one decision, not one per copy).
+        decided: dict[tuple[str, str, str, str | None, str | None], UsageRule | None] = {}
         for last, group in self._automaton.iter(text):
             end = last + 1
             start = end - len(group[0].wrong)
-            for rule in group:
-                if rule.holds(text, start, end, index):
-                    hits.append(UsageHit(start, end, rule))
-                    break
+            key = (group[0].wrong, text[max(0, start - LOOK) : start], text[end : end + LOOK],
+                   _tag(index.ending_at(start)), _tag(index.starting_at(end)))  # fmt: skip
+            if key not in decided:
+                decided[key] = next((r for r in group if r.holds(text, start, end, index)), None)
+            rule = decided[key]
+            if rule is not None:
+                hits.append(UsageHit(start, end, rule))
         hits.sort(key=lambda h: (-(h.end - h.start), h.start))
-        taken: list[UsageHit] = []
-        for hit in hits:
-            if all(hit.end <= t.start or hit.start >= t.end for t in taken):
-                taken.append(hit)
-        return sorted(taken, key=lambda h: h.start)
+        return sorted(keep_disjoint(hits, lambda h: (h.start, h.end)), key=lambda h: h.start)
