@@ -69,7 +69,7 @@ class CheckPending(Exception):
 
 NEEDS_CHECK = frozenset({Action.SUBMIT, Action.PASS, Action.APPROVE})
 # what a CMS account may do as the author of a draft it created (besides saving a new version)
-AUTHOR_ACTIONS = frozenset({Action.SUBMIT})
+AUTHOR_ACTIONS = frozenset({Action.SUBMIT, Action.WITHDRAW})
 
 
 def check_state(draft: Draft) -> str:
@@ -126,10 +126,10 @@ class AuthorRefused(ValueError):
 def author_for(session: Session, *, caller: User, on_behalf_of: str | None) -> User:
     """Who a new draft is by: the caller, or for a CMS service account the named person.
 
-    A CMS names the person so that separation of duties binds them (else a CMS editor who is also a
-    reviewer could approve their own page); the person is any active account that is not a service
-    account. Without ``on_behalf_of`` the CMS account itself is the author (CMS plugins that do not
-    send it yet). People never name someone else.
+    A CMS must name the person (``author_required`` otherwise): a service account is nobody's
+    author, and a draft authored by one would let a CMS editor who is also a reviewer approve their
+    own page. The person is any active account that is not a service account. Drafts created
+    before this rule keep their (service account) author. People never name someone else.
     """
     if caller.role != SERVICE_ROLE:
         if on_behalf_of is not None and on_behalf_of != caller.username:
@@ -140,8 +140,13 @@ def author_for(session: Session, *, caller: User, on_behalf_of: str | None) -> U
                 403,
             )
         return caller
-    if on_behalf_of is None:  # the CMS itself is the author, as before on_behalf_of existed
-        return caller
+    if on_behalf_of is None:
+        raise AuthorRefused(
+            "author_required",
+            "CMS 服务账号创建稿件须用 on_behalf_of 指明撰稿人（系统中的个人账号）",
+            "A CMS service account must name the draft's author in on_behalf_of (a person's username)",
+            422,
+        )
     author = session.scalar(select(User).where(User.username == on_behalf_of))
     if author is None or not author.is_active or author.role == SERVICE_ROLE:
         raise AuthorRefused(
@@ -553,10 +558,15 @@ def add_comment(session: Session, *, draft: Draft, user: User, body: str) -> Com
 
 
 def actions_for(draft: Draft, user: User) -> tuple[Action, ...]:
-    """What the user may do now; a decision waits for the current version's check (see ``act``)."""
+    """What the user may do now; a decision waits for the current version's check (see ``act``).
+
+    A CMS account standing in for the author of a draft it created may do the author's actions."""
+    stand_in = proxied_author(draft, user)
     actions = available_actions(
-        definition_of(draft), state_from_json(draft.run_state), actor_of(user), facts_for(draft)
+        definition_of(draft), state_from_json(draft.run_state), actor_of(stand_in or user), facts_for(draft)
     )
+    if stand_in is not None:
+        actions = tuple(a for a in actions if a in AUTHOR_ACTIONS)
     if check_state(draft) != "done":
         actions = tuple(a for a in actions if a not in NEEDS_CHECK)
     return actions

@@ -26,7 +26,16 @@ from workflows.definition import Action, StageKind
 from workflows.engine import COUNTERSIGN_ROLES, available_actions
 
 LOCAL = ZoneInfo("Asia/Shanghai")
-KINDS = ("stage_waiting", "returned", "countersign_requested", "due_soon", "overdue", "approved", "published")
+KINDS = (
+    "stage_waiting",
+    "returned",
+    "countersign_requested",
+    "due_soon",
+    "overdue",
+    "approved",
+    "published",
+    "withdrawn",
+)
 KIND_LABELS = {
     "stage_waiting": "待您处理",
     "returned": "稿件被退回",
@@ -35,6 +44,7 @@ KIND_LABELS = {
     "overdue": "已超期",
     "approved": "终审通过",
     "published": "已发布",
+    "withdrawn": "稿件已撤回",
 }
 OPEN_STATUSES = ("draft", "in_review", "returned")
 STAGE_WORK = frozenset((Action.PASS, Action.EDIT, Action.APPROVE, Action.RETURN, Action.CLAIM))
@@ -157,6 +167,20 @@ def after_transition(
                     message="稿件已终审通过，可以发布。",
                 )
             )
+        elif event.kind == "withdrawn" and event.data.get("claimed_by"):
+            claimer = session.get(User, event.data["claimed_by"])
+            if claimer is not None:
+                label = _stage_label(draft, event.stage)
+                out.append(
+                    notify(
+                        session,
+                        user=claimer,
+                        kind="withdrawn",
+                        draft=draft,
+                        title=title,
+                        message=f"您在{label}认领审核的稿件已由作者撤回，无需继续处理。",
+                    )
+                )
         elif event.kind == "published":
             out.append(
                 notify(session, user=author, kind="published", draft=draft, title=title, message="稿件已由网站发布。")

@@ -18,7 +18,7 @@ import httpx
 from review_service.config import Settings
 
 log = logging.getLogger(__name__)
-NOTIFIED_EVENTS = frozenset(("submitted", "returned", "workflow_approved", "gate_allow", "published"))
+NOTIFIED_EVENTS = frozenset(("submitted", "returned", "withdrawn", "workflow_approved", "gate_allow", "published"))
 SIGNATURE_HEADER = "X-Review-Signature"
 
 

@@ -42,6 +42,7 @@ DECISION_LABELS = {
     "edited": "校对修改",
     "approved": "审核通过",
     "returned": "退回",
+    "withdrawn": "作者撤回",
     "waived": "豁免",
     "workflow_approved": "终审通过",
     "approvals_voided": "审核作废（内容已修改）",

@@ -100,8 +100,9 @@ class DraftCreate(BaseModel):
         default=None,
         min_length=1,
         max_length=80,
-        description="service accounts only: the username of the person who wrote it; "
-        "they become the draft's author, to whom separation of duties applies",
+        description="required of service accounts (422 author_required without it), refused from people: "
+        "the username of the person who wrote it; they become the draft's author, to whom separation of "
+        "duties applies",
     )
 
 
@@ -128,6 +129,13 @@ class ActionRequest(BaseModel):
 class SubmitRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    expected_revision: int | None = None
+
+
+class WithdrawRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    comment: str | None = Field(default=None, max_length=5000, description="why (optional, kept as a comment)")
     expected_revision: int | None = None
 
 
@@ -342,7 +350,16 @@ class PublishedRequest(BaseModel):
 
 class NotificationOut(BaseModel):
     id: int
-    kind: Literal["stage_waiting", "returned", "countersign_requested", "due_soon", "overdue", "approved", "published"]
+    kind: Literal[
+        "stage_waiting",
+        "returned",
+        "countersign_requested",
+        "due_soon",
+        "overdue",
+        "approved",
+        "published",
+        "withdrawn",
+    ]
     draft_id: int | None
     title: str
     message: str

@@ -216,10 +216,25 @@ def test_a_cms_must_name_a_real_active_person(env, on_behalf_of, code, status):
         assert session.scalar(select(func.count()).select_from(Draft)) == before
 
 
-def test_without_on_behalf_of_the_cms_account_is_the_author(env):
-    client, _, _, cms = env
+def test_a_cms_must_name_the_author(env):
+    """A service account is nobody's author: without on_behalf_of nothing is created."""
+    client, people, settings, cms = env
+    with unit_of_work(settings) as session:
+        before = session.scalar(select(func.count()).select_from(Draft))
     r = _cms_create(client, cms)
-    assert r.status_code == 201 and (r.json()["author"], r.json()["created_by"]) == ("site-cms", "site-cms")
+    assert r.status_code == 422 and r.json()["code"] == "author_required", r.text
+    assert r.json()["message"]["zh"] and r.json()["message"]["en"]
+    with unit_of_work(settings) as session:
+        assert session.scalar(select(func.count()).select_from(Draft)) == before
+    # a person still creates their own drafts without naming anyone (or naming themselves)
+    own = client.post("/api/v1/drafts", json={"title": TITLE, "body": BODY}, headers=people["editor"].headers)
+    assert own.status_code == 201 and (own.json()["author"], own.json()["created_by"]) == ("editor", "editor")
+    named = client.post(
+        "/api/v1/drafts",
+        json={"title": TITLE, "body": BODY, "on_behalf_of": "editor"},
+        headers=people["editor"].headers,
+    )
+    assert named.status_code == 201 and named.json()["author"] == "editor"
 
 
 def test_a_person_cannot_create_a_draft_on_someone_elses_behalf(env):

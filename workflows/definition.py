@@ -25,6 +25,7 @@ class Action(StrEnum):
     RETURN = "return"
     CLAIM = "claim"
     RELEASE = "release"
+    WITHDRAW = "withdraw"  # 撤回: the author takes a draft in review back (never a stage's action)
 
 
 ALLOWED_ACTIONS = {

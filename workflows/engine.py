@@ -17,6 +17,13 @@ UNWAIVABLE_ON_PUBLIC = ("secret",)
 # A department signs its 会签 through one of its reviewers (or an outside signer's link).
 COUNTERSIGN_ROLES = frozenset(("reviewer1", "reviewer2", "reviewer3", "countersigner"))
 STAGE_ACTIONS = (Action.PASS, Action.EDIT, Action.APPROVE, Action.RETURN)
+# Why a draft cannot be withdrawn, by status (only a draft in review can be taken back).
+NOT_WITHDRAWABLE = {
+    Status.DRAFT: "稿件尚未提交审核",
+    Status.RETURNED: "稿件已退回作者",
+    Status.APPROVED: "稿件已终审通过，不能撤回；修改后保存新版本会从初审重新审核",
+    Status.PUBLISHED: "稿件已发布，不能撤回",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,8 @@ def _check(
         if actor.id != state.author:
             raise Refusal(Reason.NOT_YOUR_STAGE, "只有作者可以提交")
         return None
+    if action is Action.WITHDRAW:
+        return _check_withdraw(definition, state, actor)
     if state.status is not Status.IN_REVIEW or state.stage is None:
         raise Refusal(Reason.WRONG_STATUS, state.status.value)
     stage = definition.stage(state.stage)
@@ -124,12 +133,24 @@ def _check(
     return stage
 
 
+def _check_withdraw(definition: WorkflowDefinition, state: RunState, actor: Actor) -> Stage:
+    """撤回: only the author takes back a draft, and only while it is in review.
+
+    A claim does not stop it (the author must never be stuck behind a reviewer's 正在审核); the
+    claimer is told. An approved draft is not withdrawn: a new version re-enters review instead."""
+    if state.status is not Status.IN_REVIEW or state.stage is None:
+        raise Refusal(Reason.WRONG_STATUS, NOT_WITHDRAWABLE.get(state.status, state.status.value))
+    if actor.id != state.author:
+        raise Refusal(Reason.NOT_AUTHOR)
+    return definition.stage(state.stage)
+
+
 def available_actions(
     definition: WorkflowDefinition, state: RunState, actor: Actor, facts: Facts
 ) -> tuple[Action, ...]:
     """What this actor may do now; the web queue draws exactly these buttons."""
     out = []
-    for action in (Action.SUBMIT, *STAGE_ACTIONS, Action.CLAIM, Action.RELEASE):
+    for action in (Action.SUBMIT, *STAGE_ACTIONS, Action.CLAIM, Action.RELEASE, Action.WITHDRAW):
         probe_hash = "\0probe" if action is Action.EDIT else None
         try:
             _check(definition, state, actor, action, facts, comment="probe", new_content_hash=probe_hash)
@@ -177,6 +198,7 @@ def apply(
         Action.RETURN: _return,
         Action.CLAIM: _claim,
         Action.RELEASE: _release,
+        Action.WITHDRAW: _withdraw,
     }[action]
     new_state, events = handler(definition, state, actor, action, facts, stage, comment, new_content_hash)
     return Outcome(replace(new_state, revision=state.revision + 1), tuple(events))
@@ -300,6 +322,26 @@ def _release(
     new_hash: str | None,
 ) -> tuple[RunState, list[Event]]:
     return replace(state, claim=None), [Event("released", actor.id, stage.key)]
+
+
+def _withdraw(
+    definition: WorkflowDefinition,
+    state: RunState,
+    actor: Actor,
+    action: Action,
+    facts: Facts,
+    stage: Stage,
+    comment: str | None,
+    new_hash: str | None,
+) -> tuple[RunState, list[Event]]:
+    """Back to a draft with its author: this round's decisions and any claim end (they are in the
+    audit log); holders and waivers stay, as after a return. Submitting again starts at the first stage."""
+    data: dict[str, object] = {"round": state.round, "voided": [d.stage for d in state.decisions]}
+    claim = state.active_claim(facts.now)
+    if claim is not None:
+        data["claimed_by"] = claim.actor
+    new_state = replace(state, status=Status.DRAFT, stage=None, decisions=(), claim=None)
+    return new_state, [Event("withdrawn", actor.id, stage.key, (comment or "").strip() or None, data)]
 
 
 def change_content(

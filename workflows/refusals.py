@@ -20,6 +20,7 @@ class Reason(StrEnum):
     STALE = "stale"
     CONTENT_UNCHANGED = "content_unchanged"
     ALREADY_SIGNED = "already_signed"
+    NOT_AUTHOR = "not_author"
 
 
 MESSAGES: dict[Reason, tuple[str, str]] = {
@@ -37,6 +38,10 @@ MESSAGES: dict[Reason, tuple[str, str]] = {
     Reason.STALE: ("稿件已被他人处理，请刷新后重试", "The draft changed meanwhile; reload and retry"),
     Reason.CONTENT_UNCHANGED: ("内容未变化", "The content did not change"),
     Reason.ALREADY_SIGNED: ("本部门已会签", "Your department has already signed"),
+    Reason.NOT_AUTHOR: (
+        "只有作者（或代作者送审的 CMS 服务账号）可以撤回稿件",
+        "Only the author (or the CMS service account that sent it for them) may withdraw the draft",
+    ),
 }
 
 

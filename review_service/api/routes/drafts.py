@@ -32,6 +32,7 @@ from review_service.schemas import (
     SubmitRequest,
     VersionOut,
     WaiverRequest,
+    WithdrawRequest,
 )
 from review_service.workflow_state import state_from_json
 from workflows.definition import Action
@@ -254,6 +255,21 @@ def _act(session: Session, draft: Draft, user: User, action: Action, **kwargs: o
 def submit(draft_id: DraftId, body: SubmitRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
     draft = _load(session, draft_id, token.user, lock=True)
     return _act(session, draft, token.user, Action.SUBMIT, expected_revision=body.expected_revision)
+
+
+@router.post("/drafts/{draft_id}/withdraw", response_model=DraftOut, responses=ERRORS_409, summary="撤回（作者）")
+def withdraw(draft_id: DraftId, body: WithdrawRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
+    """The author (or the CMS account that created the draft for them) takes a draft in review back:
+    it becomes a draft again. Errors: ``wrong_status`` (409, not in review), ``not_author`` (403)."""
+    draft = _load(session, draft_id, token.user, lock=True)
+    return _act(
+        session,
+        draft,
+        token.user,
+        Action.WITHDRAW,
+        comment=body.comment.strip() if body.comment and body.comment.strip() else None,
+        expected_revision=body.expected_revision,
+    )
 
 
 @router.post("/drafts/{draft_id}/actions", response_model=DraftOut, responses=ERRORS_409, summary="处理当前环节")

@@ -41,6 +41,7 @@ EVENT_LABELS = {
     "edited": "校对修改",
     "approved": "审核通过",
     "returned": "退回",
+    "withdrawn": "撤回",
     "claimed": "认领",
     "released": "放弃认领",
     "waived": "豁免问题",
@@ -343,6 +344,7 @@ def draft_page(
         stage_actions=[a.value for a in STAGE_ACTIONS if a in actions],
         can_edit=Action.EDIT in actions,
         can_submit=Action.SUBMIT in actions,
+        can_withdraw=Action.WITHDRAW in actions,
         is_author=draft.author_id == page.user.id,
         stages=stages,
         comments=[(c, _name(page, c.author_id)) for c in comments],
@@ -395,6 +397,7 @@ def _decide(page: Page, draft: Draft, action: Action, comment: str | None, revis
         "claim": "已认领",
         "release": "已放弃认领",
         "submit": "已提交审核",
+        "withdraw": "已撤回，稿件回到草稿状态",
     }[action.value]
     return page.redirect(f"/drafts/{draft.id}", label)
 
@@ -407,7 +410,7 @@ def _form_int(data: Any, name: str) -> int | None:
 def act(draft_id: int, page: FormPageDep, data: FormDataDep) -> Response:
     draft = load_draft(page, draft_id, lock=True)
     raw = data.get("action")
-    allowed = {a.value for a in (*STAGE_ACTIONS, Action.SUBMIT)}
+    allowed = {a.value for a in (*STAGE_ACTIONS, Action.SUBMIT, Action.WITHDRAW)}
     if not isinstance(raw, str) or raw not in allowed:
         return page.redirect(f"/drafts/{draft.id}", "未知的操作", "error")
     comment = data.get("comment")
