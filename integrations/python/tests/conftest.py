@@ -15,6 +15,7 @@ PEOPLE = {
     **REVIEWERS,
     "editor": ("editor", "办公室", ["drafts"]),
     "site-cms": ("cms", "办公室", ["check", "publish"]),
+    "cms-drafts": ("cms", "办公室", ["check", "drafts"]),  # a CMS that sends pages for review
     "checker": ("cms", None, ["check"]),
 }
 

@@ -194,6 +194,61 @@ def test_async_client_does_the_same(service):
     asyncio.run(scenario())
 
 
+def test_a_cms_creates_drafts_on_behalf_of_a_person_and_withdraws_them(service):
+    with client(service, "cms-drafts") as cms:
+        with pytest.raises(ApiError) as missing:
+            cms.create_draft(title=TITLE, body=BODY, format="html")
+        assert (missing.value.status, missing.value.code) == (422, "author_required")
+        with pytest.raises(ApiError) as invalid:
+            cms.create_draft(title=TITLE, body=BODY, format="html", on_behalf_of="cms-drafts")
+        assert invalid.value.code == "invalid_author"
+        draft = cms.create_draft(title=TITLE, body=BODY + "<p>代送审。</p>", format="html", on_behalf_of="rev1")
+        assert (draft.author, draft.created_by) == ("rev1", "cms-drafts")
+        draft = cms.submit(draft.id)
+        assert draft.status == "in_review" and "withdraw" in draft.actions
+        with pytest.raises(ApiError) as early:
+            cms.withdraw(draft.id, expected_revision=draft.revision - 1)
+        assert early.value.code == "stale"
+        back = cms.withdraw(draft.id, comment="页面已修改", expected_revision=draft.revision)
+        assert (back.status, back.stage) == ("draft", None) and "submit" in back.actions
+        with pytest.raises(ApiError) as again:
+            cms.withdraw(draft.id)
+        assert (again.value.status, again.value.code) == (409, "wrong_status")
+        draft = cms.submit(draft.id)
+    for who, action in STEPS[:3]:
+        with client(service, who) as person:
+            person.act(draft.id, action)
+    with client(service, "rev1") as rev1:  # the CMS editor who is also 初审 cannot approve their own page
+        assert "approve" not in rev1.get_draft(draft.id).actions
+        with pytest.raises(ApiError) as own:
+            rev1.act(draft.id, "approve")
+        assert own.value.code == "own_draft"
+        assert rev1.withdraw(draft.id).status == "draft"  # as the author, rev1 may take it back
+    with client(service, "proof1") as proof1, pytest.raises(ApiError) as not_author:
+        proof1.withdraw(draft.id)
+    assert not_author.value.code in ("wrong_status", "not_author")
+
+
+def test_async_client_creates_on_behalf_and_withdraws(service):
+    async def scenario() -> None:
+        async with AsyncReviewClient(service.base_url, service.tokens["cms-drafts"]) as cms:
+            with pytest.raises(ApiError) as missing:
+                await cms.create_draft(title="异步代送审", body="<p>正文。</p>", format="html")
+            assert missing.value.code == "author_required"
+            draft = await cms.create_draft(
+                title="异步代送审", body="<p>异步代送审的正文。</p>", format="html", on_behalf_of="editor"
+            )
+            assert draft.author == "editor"
+            draft = await cms.submit(draft.id)
+            back = await cms.withdraw(draft.id, comment="撤回")
+            assert back.status == "draft"
+            with pytest.raises(ApiError) as again:
+                await cms.withdraw(draft.id)
+            assert again.value.code == "wrong_status"
+
+    asyncio.run(scenario())
+
+
 def test_unreachable_service_is_a_clear_error():
     with ReviewClient("http://127.0.0.1:9", "x") as down, pytest.raises(ServiceUnavailable) as error:
         down.check("x")

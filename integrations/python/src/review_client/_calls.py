@@ -63,6 +63,12 @@ def submit(draft_id: int, expected_revision: int | None) -> Call[Draft]:
     return Call("POST", f"/api/v1/drafts/{int(draft_id)}/submit", Draft.from_json, body, idempotent=False)
 
 
+def withdraw(draft_id: int, comment: str | None, expected_revision: int | None) -> Call[Draft]:
+    body = {"comment": comment, "expected_revision": expected_revision}
+    body = {k: v for k, v in body.items() if v is not None}
+    return Call("POST", f"/api/v1/drafts/{int(draft_id)}/withdraw", Draft.from_json, body, idempotent=False)
+
+
 def act(draft_id: int, action: str, comment: str | None, expected_revision: int | None) -> Call[Draft]:
     body = {"action": action, "comment": comment, "expected_revision": expected_revision}
     body = {k: v for k, v in body.items() if v is not None}

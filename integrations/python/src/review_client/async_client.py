@@ -108,7 +108,11 @@ class AsyncReviewClient:
         channel: str = "website",
         doc_type: str | None = None,
         metadata: dict[str, str] | None = None,
+        on_behalf_of: str | None = None,
     ) -> Draft:
+        """``on_behalf_of``: the username of the person who wrote it. A CMS service account must name
+        one (``author_required`` otherwise): that person becomes the draft's author, to whom separation
+        of duties applies, and the CMS may read, update, submit and withdraw the draft for them."""
         call = calls.create_draft(
             title=title,
             body=body,
@@ -117,6 +121,7 @@ class AsyncReviewClient:
             channel=channel,
             doc_type=doc_type,
             metadata=metadata,
+            on_behalf_of=on_behalf_of,
         )
         return await self._run(call)
 
@@ -150,6 +155,12 @@ class AsyncReviewClient:
 
     async def submit(self, draft_id: int, *, expected_revision: int | None = None) -> Draft:
         return await self._run(calls.submit(draft_id, expected_revision))
+
+    async def withdraw(
+        self, draft_id: int, *, comment: str | None = None, expected_revision: int | None = None
+    ) -> Draft:
+        """撤回: take a draft in review back to the author (``wrong_status``/``not_author`` otherwise)."""
+        return await self._run(calls.withdraw(draft_id, comment, expected_revision))
 
     async def act(
         self, draft_id: int, action: str, *, comment: str | None = None, expected_revision: int | None = None

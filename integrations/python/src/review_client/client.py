@@ -124,7 +124,11 @@ class ReviewClient:
         channel: str = "website",
         doc_type: str | None = None,
         metadata: dict[str, str] | None = None,
+        on_behalf_of: str | None = None,
     ) -> Draft:
+        """``on_behalf_of``: the username of the person who wrote it. A CMS service account must name
+        one (``author_required`` otherwise): that person becomes the draft's author, to whom separation
+        of duties applies, and the CMS may read, update, submit and withdraw the draft for them."""
         return self._run(
             calls.create_draft(
                 title=title,
@@ -134,6 +138,7 @@ class ReviewClient:
                 channel=channel,
                 doc_type=doc_type,
                 metadata=metadata,
+                on_behalf_of=on_behalf_of,
             )
         )
 
@@ -168,6 +173,11 @@ class ReviewClient:
 
     def submit(self, draft_id: int, *, expected_revision: int | None = None) -> Draft:
         return self._run(calls.submit(draft_id, expected_revision))
+
+    def withdraw(self, draft_id: int, *, comment: str | None = None, expected_revision: int | None = None) -> Draft:
+        """撤回: take a draft in review back to the author; it becomes a draft again, to be updated and
+        submitted anew. Raises ``ApiError`` ``wrong_status`` (not in review) or ``not_author``."""
+        return self._run(calls.withdraw(draft_id, comment, expected_revision))
 
     def act(
         self, draft_id: int, action: str, *, comment: str | None = None, expected_revision: int | None = None

@@ -78,6 +78,8 @@ class Draft:
     raw: dict[str, Any] = field(repr=False, compare=False)
     last_return: dict[str, Any] | None = None  # {"stage", "stage_label", "by", "comment", "at", "resubmitted_at"}
     published_at: str | None = None
+    author: str | None = None  # the person it is by (for a CMS draft: the on_behalf_of person)
+    created_by: str | None = None  # who sent it in (a CMS service account, or the author)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Draft:
@@ -97,6 +99,8 @@ class Draft:
             raw=data,
             last_return=data.get("last_return"),
             published_at=data.get("published_at"),
+            author=data.get("author"),
+            created_by=data.get("created_by"),
         )
 
 
@@ -110,6 +114,7 @@ class DraftVersion:
     content_hash: str
     verdict: str | None
     findings: list[Finding]
+    author: str | None = None  # the draft's author's username when by them, else the editor's id (校对修改)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DraftVersion:
@@ -122,6 +127,7 @@ class DraftVersion:
             content_hash=data["content_hash"],
             verdict=data.get("verdict"),
             findings=[Finding.from_json(f) for f in data.get("findings", [])],
+            author=data.get("author"),
         )
 
 

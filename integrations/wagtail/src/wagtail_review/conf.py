@@ -8,15 +8,24 @@ WAGTAIL_REVIEW = {
     "FAIL_OPEN": False,                        # True/False only; True: publish when unreachable (logged)
     "TIMEOUT": 5.0,                            # seconds, > 0
     "RETRIES": 2,                              # integer >= 0
+    "AUTHOR": None,                            # Wagtail user -> review service username (see below)
 }
+
+``AUTHOR`` says who a page sent for review is by, in the review service (``on_behalf_of``): the person
+bound by separation of duties there. Default (None): the Wagtail username, unchanged. Otherwise a
+callable, or the dotted path of one, taking the Wagtail user who clicked 送审 (a username string when
+code calls ``send_for_review`` with one) and returning the review service username.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 CHANNELS = ("website", "new_media", "internal")
 
@@ -30,6 +39,20 @@ class ReviewSettings:
     fail_open: bool = False
     timeout: float = 5.0
     retries: int = 2
+    author: Callable[[Any], str] | None = None
+
+
+def _author_rule(value: object) -> Callable[[Any], str] | None:
+    if value is None or callable(value):
+        return value  # type: ignore[return-value]
+    if isinstance(value, str):
+        try:
+            rule = import_string(value)
+        except ImportError as exc:
+            raise ImproperlyConfigured(f"WAGTAIL_REVIEW: AUTHOR {value!r} cannot be imported: {exc}") from exc
+        if callable(rule):
+            return rule
+    raise ImproperlyConfigured(f"WAGTAIL_REVIEW: AUTHOR must be a callable or its dotted path, not {value!r}")
 
 
 def review_settings() -> ReviewSettings:
@@ -53,6 +76,7 @@ def review_settings() -> ReviewSettings:
         fail_open=fail_open,
         timeout=float(timeout),
         retries=retries,
+        author=_author_rule(raw.get("AUTHOR")),
     )
     for channel in (config.channel, *config.site_channels.values()):
         if channel not in CHANNELS:

@@ -21,7 +21,7 @@ from wagtail.admin.action_menu import (
 from wagtail.models import Page
 
 from wagtail_review import gate, loop
-from wagtail_review.send import send_for_review
+from wagtail_review.send import REVIEWER_EDITS, send_for_review, withdraw_page
 
 SEND_ACTION = "action-send-for-review"
 SEVERITY = {"block": "阻断", "warn": "警告", "info": "提示"}
@@ -79,17 +79,37 @@ def send_for_review_button() -> ActionMenuItem:
     return SendForReviewMenuItem(order=15)
 
 
-def _send(request: HttpRequest, page: Page) -> HttpResponse | None:
-    if not request.POST.get(SEND_ACTION):
-        return None
+def _post_button(request: HttpRequest, url_name: str, page: Page, label: str, css: str = "button") -> SafeString:
+    """A one-button form to one of the plugin's admin views (Django's CSRF token included)."""
+    return format_html(
+        '<form method="post" action="{}" class="review-action"><input type="hidden" name="csrfmiddlewaretoken"'
+        ' value="{}"><button type="submit" class="{}">{}</button></form>',
+        reverse(url_name, args=[page.pk]),
+        get_token(request),
+        css,
+        label,
+    )
+
+
+def _sent(request: HttpRequest, page: Page, replace_reviewer_edits: bool = False) -> HttpResponse:
     try:
-        draft = send_for_review(page, request.user.get_username())
+        draft = send_for_review(page, request.user, replace_reviewer_edits=replace_reviewer_edits)
     except ReviewError as exc:
-        messages.error(request, format_html("送审失败：{}（{}）", exc.message_zh, exc.code))
+        message = format_html("送审失败：{}（{}）", exc.message_zh, exc.code)
+        if exc.code == REVIEWER_EDITS:
+            resend = _post_button(request, "wagtail_review_resend", page, "撤回并以本页内容重新送审", "button no")
+            message = format_html("{}{}", message, resend)
+        messages.error(request, message)
         return _edit(page)
     stage = draft.stage_label or draft.status
     messages.success(request, format_html("已送审：审校稿件 #{}，当前环节：{}", draft.id, stage))
     return _edit(page)
+
+
+def _send(request: HttpRequest, page: Page) -> HttpResponse | None:
+    if not request.POST.get(SEND_ACTION):
+        return None
+    return _sent(request, page)
 
 
 hooks.register("after_edit_page", _send)
@@ -129,6 +149,8 @@ def _status_message(request: HttpRequest, page: Page, state: loop.ReviewState) -
                 back.get("comment", ""),
             )
         )
+    if draft.status == "in_review":
+        parts.append(_post_button(request, "wagtail_review_withdraw", page, "撤回送审", "button button-secondary"))
     if state.findings:
         items = format_html_join(
             "",
@@ -169,10 +191,15 @@ def show_review_state(request: HttpRequest, page: Page) -> None:
     level(request, _status_message(request, page, state))
 
 
-def adopt_view(request: HttpRequest, page_id: int) -> HttpResponse:
+def _editable_page(request: HttpRequest, page_id: int) -> Page:
     page = get_object_or_404(Page, pk=page_id).specific
     if request.method != "POST" or not page.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
+    return page
+
+
+def adopt_view(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = _editable_page(request, page_id)
     try:
         revision = loop.adopt_reviewed(page, request.user)
     except ReviewError as exc:
@@ -182,6 +209,27 @@ def adopt_view(request: HttpRequest, page_id: int) -> HttpResponse:
     return _edit(page)
 
 
+def withdraw_view(request: HttpRequest, page_id: int) -> HttpResponse:
+    """撤回送审: the page's draft leaves review and becomes a draft again in the service."""
+    page = _editable_page(request, page_id)
+    try:
+        draft = withdraw_page(page, request.user)
+    except ReviewError as exc:
+        messages.error(request, format_html("撤回失败：{}（{}）", exc.message_zh, exc.code))
+        return _edit(page)
+    messages.success(request, format_html("已撤回：审校稿件 #{} 回到草稿，修改后可再次送审", draft.id))
+    return _edit(page)
+
+
+def resend_view(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The editor confirmed: withdraw the draft reviewers edited and send this page's content instead."""
+    return _sent(request, _editable_page(request, page_id), replace_reviewer_edits=True)
+
+
 @hooks.register("register_admin_urls")
 def review_urls() -> list:
-    return [path("review/adopt/<int:page_id>/", adopt_view, name="wagtail_review_adopt")]
+    return [
+        path("review/adopt/<int:page_id>/", adopt_view, name="wagtail_review_adopt"),
+        path("review/withdraw/<int:page_id>/", withdraw_view, name="wagtail_review_withdraw"),
+        path("review/resend/<int:page_id>/", resend_view, name="wagtail_review_resend"),
+    ]
