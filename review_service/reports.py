@@ -175,7 +175,9 @@ def _waiver_rows(session: Session, draft: Draft) -> str:
     return "".join(rows)
 
 
-def signoff_html(session: Session, draft: Draft, *, organisation: str | None = None) -> str:
+def signoff_html(
+    session: Session, draft: Draft, *, organisation: str | None = None, pdf_href: str | None = None
+) -> str:
     """A sheet an office files: header, facts, one row per stage with a signature box, waivers, the record."""
     version = draft.versions[-1]
     definition = definitions()[draft.workflow]
@@ -186,7 +188,9 @@ def signoff_html(session: Session, draft: Draft, *, organisation: str | None = N
     head = (
         f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>审签单 — {title}</title>'
         f"<style>{SIGNOFF_CSS}</style></head><body>"
-        '<div class="toolbar">打印或另存为 PDF：使用浏览器的“打印”（Ctrl+P），目标选“另存为 PDF”。</div>'
+        '<div class="toolbar">'
+        + (f'<a href="{html.escape(pdf_href)}" download>下载 PDF</a>　或' if pdf_href else "")
+        + "使用浏览器的“打印”（Ctrl+P）打印或另存为 PDF。</div>"
         + (f'<p class="org">{org}</p>' if org else "")
         + "<h1>稿件审签单</h1>"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
@@ -14,6 +14,7 @@ from review_service import drafts as service
 from review_service import reports, work_queue
 from review_service.models import AuditEntry, Comment, Draft, DraftVersion, User, utcnow
 from review_service.returns import LastReturn, last_return
+from review_service.signoff_pdf import PdfUnavailable, html_to_pdf
 from review_service.stage_times import ENTERS_STAGE
 from review_service.web.attachment_view import attachment_rows
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
@@ -498,6 +499,23 @@ def signoff(draft_id: int, page: PageDep) -> Response:
     # The sheet is a self-contained printable file with its own inline style and no script.
     policy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'"
     return HTMLResponse(
-        reports.signoff_html(page.session, draft, organisation=page.settings.org_name),
+        reports.signoff_html(
+            page.session, draft, organisation=page.settings.org_name, pdf_href=f"/drafts/{draft.id}/signoff.pdf"
+        ),
         headers={"Content-Security-Policy": policy},
     )
+
+
+@router.get("/drafts/{draft_id}/signoff.pdf")
+def signoff_pdf(draft_id: int, page: PageDep) -> Response:
+    """The same sheet printed to PDF on the server (A4, signature boxes), for filing."""
+    draft = load_draft(page, draft_id)
+    sheet = reports.signoff_html(page.session, draft, organisation=page.settings.org_name)
+    page.session.commit()  # printing takes a few seconds: hold no transaction meanwhile
+    try:
+        data = html_to_pdf(sheet)
+    except PdfUnavailable as unavailable:
+        return page.redirect(f"/drafts/{draft_id}", f"{unavailable.message_zh}（{unavailable.code}）", "error")
+    name = f"signoff-{draft_id}.pdf"
+    disposition = f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(f'审签单-{draft_id}.pdf')}"
+    return Response(data, media_type="application/pdf", headers={"Content-Disposition": disposition})
