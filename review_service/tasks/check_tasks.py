@@ -16,8 +16,9 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from checks import Channel, DocType, DraftInput, Metadata
-from checks.pipeline import CheckResult
-from review_service.check_service import current_overlay, run_check
+from checks.finding import Finding, Severity
+from checks.pipeline import CheckResult, finish
+from review_service.check_service import current_overlay, get_check_engine, run_check
 from review_service.config import Settings, get_settings
 from review_service.db import unit_of_work
 from review_service.models import CheckRun, utcnow
@@ -38,6 +39,20 @@ class Prepared:
     attempts: int
     draft: DraftInput
     overlay: Overlay | None
+    file_findings: tuple[Finding, ...] = ()  # what the uploaded file hid; not in the text, so not re-found
+
+    def check(self) -> CheckResult:
+        """The engine's findings on the text, with the version's file findings under the same policy."""
+        result = run_check(self.draft, self.overlay)
+        if not self.file_findings:
+            return result
+        policy = get_check_engine(self.overlay).policy
+        merged = finish([*result.findings, *self.file_findings], policy, self.draft.channel)
+        return CheckResult(
+            merged.findings,
+            merged.verdict,
+            {**result.stats, **merged.stats, "characters": result.stats.get("characters", 0)},
+        )
 
 
 def _with_data_dir(session: Session, settings: Settings) -> None:
@@ -66,7 +81,12 @@ def begin(session: Session, version_id: int, *, count_attempt: bool = True) -> P
         doc_type=DocType(draft.doc_type),
         metadata=Metadata(**meta),
     )
-    return Prepared(run.id, run.attempts, draft_input, current_overlay(session))
+    file_findings = tuple(_finding(f) for f in version.file_findings or ())
+    return Prepared(run.id, run.attempts, draft_input, current_overlay(session), file_findings)
+
+
+def _finding(data: dict) -> Finding:
+    return Finding(**{**data, "severity": Severity(data["severity"])})
 
 
 def store(session: Session, run_id: int, result: CheckResult, *, worker: str | None) -> bool:
@@ -94,7 +114,7 @@ def check_in_session(session: Session, version_id: int) -> None:
     """Embedded mode: the whole check inside the caller's transaction."""
     prepared = begin(session, version_id)
     if prepared is not None:
-        store(session, prepared.run_id, run_check(prepared.draft, prepared.overlay), worker=None)
+        store(session, prepared.run_id, prepared.check(), worker=None)
 
 
 def check_version_now(settings: Settings, version_id: int) -> str:
@@ -110,7 +130,7 @@ def check_version_now(settings: Settings, version_id: int) -> str:
         return "failed"
     try:
         with heartbeat(settings, prepared.run_id):  # the sweep tells this running check from a dead one
-            result = run_check(prepared.draft, prepared.overlay)
+            result = prepared.check()
     except TRANSIENT:  # may go away: leave the run checking and let the caller retry (or the sweep)
         log.warning("check of version %s hit a transient error; will retry", version_id, exc_info=True)
         raise

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from checks import Channel, DocType, DraftInput, Metadata
 from checks.html_safety import html_refusal
 from review_service.drafts import Content
+from review_service.web.sealed_findings import MAX_SEALED
 
 METADATA_FIELDS = (
     ("doc_number", "文号"),
@@ -64,6 +65,7 @@ class DraftForm:
     countersign: str = ""
     draft_id: int | None = None
     expected_revision: int | None = None
+    file_findings: str = ""  # what the uploaded file hid, sealed (web.sealed_findings)
 
     @classmethod
     def from_form(cls, form: FormData, *, max_chars: int) -> DraftForm:
@@ -83,6 +85,7 @@ class DraftForm:
             countersign=_text(form, "countersign", 500).strip(),
             draft_id=number("draft_id"),
             expected_revision=number("expected_revision"),
+            file_findings=_text(form, "file_findings", MAX_SEALED + 1),
         )
 
     def errors(self, *, max_chars: int, for_saving: bool) -> list[str]:

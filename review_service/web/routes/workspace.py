@@ -22,6 +22,7 @@ from review_service.web.finding_view import grouped, ordered
 from review_service.web.forms import DISCLOSURE_CHOICES, METADATA_FIELDS, DraftForm
 from review_service.web.highlight import category_label, quoted, segments
 from review_service.web.routes.draft_access import load_draft, refusal_text
+from review_service.web.sealed_findings import seal, unseal
 from workflows.definition import Action
 from workflows.refusals import Refusal
 
@@ -60,6 +61,7 @@ def _render(
             f["quote"] = quoted(form, f)
         verdict = result.verdict
     kinds = sorted({f["category"] for f in findings if f["suggestion"] is not None})
+    extra = extra or unseal(page.settings.data_dir, form.file_findings)
     return page.render(
         "workspace.html",
         status_code=status_code,
@@ -103,6 +105,14 @@ def _form_of(draft: Draft) -> DraftForm:
     )
 
 
+def _form_of_draft(page: Page, draft: Draft) -> DraftForm:
+    """A new version made from this one keeps what the source file hid (the content comes from it)."""
+    form = _form_of(draft)
+    return form.with_fields(
+        file_findings=seal(page.settings.data_dir, service.latest_version(draft).file_findings or [])
+    )
+
+
 @router.get("/workspace")
 def workspace(page: PageDep) -> Response:
     return _render(page, DraftForm())
@@ -113,7 +123,7 @@ def edit_draft(draft_id: int, page: PageDep) -> Response:
     draft = load_draft(page, draft_id)
     if _mode(draft, page) == "author" and draft.author_id != page.user.id:
         return page.redirect(f"/drafts/{draft.id}", "只有作者或当前环节的校对人员可以修改稿件", "error")
-    return _render(page, _form_of(draft), draft=draft)
+    return _render(page, _form_of_draft(page, draft), draft=draft)
 
 
 # Metadata findings have no span; these categories name the metadata field their suggestion replaces.
@@ -163,6 +173,8 @@ def _save(page: Page, form: DraftForm, draft: Draft | None, *, submit: bool) -> 
                 page.session, draft=draft, user=page.user, content=content, expected_revision=form.expected_revision
             )
             message = f"已保存第 {service.latest_version(draft).number} 版"
+        # the version's check (after this commit) reads these and merges them into its findings
+        service.latest_version(draft).file_findings = unseal(page.settings.data_dir, form.file_findings) or None
         if submit:
             service.settle(page.session)  # the saved version is checked after this commit, before submitting
             try:
@@ -241,6 +253,7 @@ def _load_docx(page: Page, form: DraftForm, upload: object) -> Response:
         body=imported.body,
         doc_type=imported.doc_type if imported.doc_type and form.doc_type == "other" else form.doc_type,
         metadata=metadata,
+        file_findings=seal(page.settings.data_dir, [f.to_dict() for f in content.hidden_findings]),
     )
     extra = [f.to_dict() for f in content.hidden_findings]
     errors = form.errors(max_chars=page.settings.max_text_chars, for_saving=False)
