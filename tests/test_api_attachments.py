@@ -112,6 +112,9 @@ def test_a_bad_file_is_refused_and_nothing_is_stored(env):
     assert upload(client, people["editor"], draft["id"], b"%PDF-1.7 broken", "坏.pdf", status=422)["code"] == (
         "file_invalid"
     )
+    truncated = af.xlsx({"名单": [["户主姓名", "身份证号"], ["王秀英", "x"]]})[:-60]
+    refused = upload(client, people["editor"], draft["id"], truncated, "名单.xlsx", status=422)
+    assert refused["code"] == "file_invalid" and refused["message"]["zh"] and refused["message"]["en"]
     with unit_of_work(settings) as session:
         assert session.query(DraftAttachment).count() == 0
 

@@ -102,12 +102,20 @@ def test_docx_through_the_file_endpoint_has_lines_and_hidden_findings(client_and
     assert by_category(body, "secret.docx_comments")[0]["field"] == "attachment"
 
 
+def _plain_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("data", "name", "kind"),
     [
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le") + b"\0" * 600, "旧.doc", "doc"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le") + b"\0" * 600, "旧.wps", "wps"),
         (b"\x00\x01\x02binary\xff\xfe", "x.bin", "unknown"),
+        (_plain_zip(), "资料.zip", "zip"),  # a readable archive of a type we do not open
     ],
 )
 def test_unsupported_types_give_one_warning_not_silence(client_and_auth, data, name, kind):
@@ -143,7 +151,12 @@ def _bomb() -> bytes:
     ("data", "name", "status", "code"),
     [
         (b"", "空.xlsx", 422, "file_empty"),
-        (b"PK\x03\x04" + b"\0" * 100, "坏.xlsx", 200, None),  # not a readable zip: an unknown type, said so
+        (b"PK\x03\x04" + b"\0" * 100, "坏.xlsx", 422, "file_invalid"),  # a zip whose directory is unreadable
+        (b"PK\x03\x04" + b"\0" * 100, "x.bin", 422, "file_invalid"),  # damaged whatever the name says
+        (b"\x00\x01\x02binary\xff\xfe", "名单.xlsx", 422, "file_invalid"),  # claims a type we read, is none
+        (b"\x00\x01\x02binary\xff\xfe", "照片.jpg", 422, "file_invalid"),
+        (_plain_zip(), "名单.xlsx", 422, "file_invalid"),  # a zip, but no workbook inside
+        (af.xlsx({"名单": [["姓名"], ["王秀英"]]})[:-40], "截断.xlsx", 422, "file_invalid"),  # cut short
         (_bomb(), "炸弹.xlsx", 413, "file_bomb"),
         (b"%PDF-1.7\n" + b"garbage" * 50, "坏.pdf", 422, "file_invalid"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "坏.png", 422, "file_invalid"),

@@ -22,6 +22,7 @@ def read_attachment(data: bytes, name: str, limits: AttachmentLimits) -> tuple[E
     if kind == "encrypted":
         raise errors.encrypted()
     if kind not in SUPPORTED:
+        _refuse_unreadable(data, name, kind)
         return Extracted(kind=kind), ()
     if kind == "xlsx":
         from checks.attachments.spreadsheet import read_xlsx
@@ -44,6 +45,43 @@ def read_attachment(data: bytes, name: str, limits: AttachmentLimits) -> tuple[E
     from checks.attachments.images import read_image
 
     return read_image(data, name, kind, limits), ()
+
+
+# What a file's name claims it is; only used to tell a damaged file from a type we do not read.
+CLAIMED_BY_SUFFIX = {
+    ".docx": "docx",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".csv": "csv",
+    ".pdf": "pdf",
+    ".png": "png",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+}
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def _refuse_unreadable(data: bytes, name: str, kind: str) -> None:
+    """A damaged file is refused (``file_invalid``), not stored with an "unsupported" warning.
+
+    Damaged means: a zip whose directory cannot be read, or bytes that are no known type (or a zip
+    that is no Office package) under a name that claims a type we read. A readable file of a type
+    we do not read (.doc, .ofd, an ordinary .zip, an unknown name) stays an ``attachment.unsupported``.
+    """
+    if kind not in ("unknown", "zip"):
+        return
+    suffix = _suffix(name)
+    claimed = CLAIMED_BY_SUFFIX.get(suffix)
+    if kind == "unknown" and data.startswith(ZIP_MAGIC):
+        raise errors.invalid(suffix if claimed else "zip", "the zip directory cannot be read")
+    if claimed is not None:
+        raise errors.invalid(suffix, f"its bytes are no {claimed} file")
+
+
+def _suffix(name: str) -> str:
+    base = name.rsplit("/", 1)[-1].lower()
+    return base[base.rfind(".") :] if "." in base else ""
 
 
 def _read_docx(data: bytes, name: str, limits: AttachmentLimits) -> tuple[Extracted, tuple[Finding, ...]]:
