@@ -12,11 +12,15 @@ from checks.attachments.extracted import Extracted
 from checks.attachments.limits import AttachmentLimits
 from checks.attachments.name_columns import CATEGORY as NAME_CATEGORY
 from checks.attachments.name_columns import blank, name_cells, name_findings
+from checks.attachments.number_cells import blank_cells, number_cells
 from checks.attachments.read import read_attachment
+from checks.attachments.rows import check_rows
 from checks.attachments.spreadsheet import HIDDEN_LABELS
 from checks.document import Channel, DocType, DraftInput
 from checks.engine import CheckEngine
 from checks.finding import Finding, Severity
+from checks.pii.cells import CellChecker
+from checks.pii.check import PiiCheck
 from checks.pii.purpose import OPENING, Purpose, purpose_of
 
 FIELD = "attachment"
@@ -96,12 +100,23 @@ def unsupported_finding(kind: str) -> Finding:
 
 
 def located_findings(
-    engine: CheckEngine, extracted: Extracted, draft: DraftInput, name: str, chunk_chars: int
+    engine: CheckEngine,
+    extracted: Extracted,
+    draft: DraftInput,
+    name: str,
+    chunk_chars: int,
+    *,
+    by_cell: bool = True,
 ) -> list[LocatedFinding]:
-    """Every finding of the file's text with its place; spreadsheets' name columns are read structurally."""
+    """Every finding of the file's text with its place; spreadsheets are read by their structure.
+
+    In a spreadsheet, name columns are read structurally and (``by_cell``) cells holding only a
+    number are checked cell by cell (checks.pii.cells); the text checks see both blanked. With
+    ``by_cell`` off, number cells go through the text checks (kept to test that both agree).
+    """
     if extracted.kind not in TABLE_KINDS:
         return check_text(engine, extracted, draft, DOCUMENT_CATEGORIES, chunk_chars)
-    pii = next((c for c in engine.registry.select(categories=["pii"]) if hasattr(c, "surnames")), None)
+    pii = next((c for c in engine.registry.select(categories=["pii"]) if isinstance(c, PiiCheck)), None)
     if pii is None:
         return check_text(engine, extracted, draft, TABLE_CATEGORIES, chunk_chars)
     cells = name_cells(extracted, pii.surnames)
@@ -109,11 +124,23 @@ def located_findings(
     if purpose_of(name, extracted.text[:OPENING]) is not Purpose.PUBLIC:
         severity = engine.policy.severity_for(draft.channel, NAME_CATEGORY) or Severity.WARN
         for finding in name_findings(extracted, cells, pii.kinds["CN_PERSON_NAME"].mask, severity):
-            location = dict(extracted.location_at(finding.start) or {})
-            found.append(LocatedFinding(_say_hidden(finding, location), location))
+            found.append(_located(extracted, finding))
     text = blank(extracted.text, cells)
-    found.extend(check_text(engine, extracted, draft, TABLE_CATEGORIES, chunk_chars, text=text))
+    if by_cell:
+        numbers = number_cells(extracted, text)
+        for finding in engine.policy.apply(draft.channel, CellChecker(pii).findings(text, numbers)):
+            found.append(_located(extracted, finding.with_changes(field=FIELD)))
+        text = blank_cells(text, numbers)
+        for finding in check_rows(engine, extracted, text, draft, TABLE_CATEGORIES, chunk_chars):
+            found.append(_located(extracted, finding.with_changes(field=FIELD)))
+    else:
+        found.extend(check_text(engine, extracted, draft, TABLE_CATEGORIES, chunk_chars, text=text))
     return sorted(found, key=lambda located: located.finding.start)
+
+
+def _located(extracted: Extracted, finding: Finding) -> LocatedFinding:
+    location = dict(extracted.location_at(finding.start) or {})
+    return LocatedFinding(_say_hidden(finding, location), location)
 
 
 def check_text(

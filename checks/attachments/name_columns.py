@@ -42,13 +42,13 @@ def name_cells(extracted: Extracted, surnames: frozenset[str]) -> list[NameCell]
                 for piece in extracted.line_pieces(header):
                     label = "".join(extracted.text[piece.start : piece.end].split())
                     if label in NAME_COLUMNS and "cell" in piece.location:
-                        columns[_column_of(piece)] = label
+                        columns[column_of(piece)] = label
         if not columns or header is None or line <= header:
             continue
         for piece in extracted.line_pieces(line):
             if piece.location.get("hidden") == "comment" or "cell" not in piece.location:
                 continue
-            label = columns.get(_column_of(piece))
+            label = columns.get(column_of(piece))
             value = extracted.text[piece.start : piece.end].strip()
             if label and _NAME.fullmatch(value) and (value[:1] in surnames or value[:2] in surnames):
                 found.append(NameCell(piece, label))
@@ -95,6 +95,6 @@ def blank(text: str, cells: list[NameCell]) -> str:
     return "".join(parts)
 
 
-def _column_of(piece: Piece) -> str:
+def column_of(piece: Piece) -> str:
     match = _COLUMN.match(piece.location["cell"])
     return match.group(0) if match else ""

@@ -47,6 +47,18 @@ NOT_PERSONAL_BEFORE = {
         "运单号", "工单号", "索引号",
     ),
 }  # fmt: skip
+_VETOES: dict[str, re.Pattern[str]] = {}
+
+
+def vetoed(entity: str, words: str) -> bool:
+    """Whether ``words`` hold one of the NOT_PERSONAL_BEFORE words for ``entity`` (or for every kind)."""
+    pattern = _VETOES.get(entity)
+    if pattern is None:
+        vetoes = NOT_PERSONAL_BEFORE.get(entity, ()) + NOT_PERSONAL_BEFORE["*"]
+        pattern = _VETOES[entity] = re.compile("|".join(map(re.escape, sorted(vetoes, key=len, reverse=True))))
+    return pattern.search(words) is not None
+
+
 # Mailboxes of government bodies are published contact points, not a private person's data.
 PUBLIC_MAIL_DOMAINS = (".gov.cn", "@gov.cn", ".org.cn", ".edu.cn")
 # Role mailboxes (hr@, zsb@ 招生办, bgs@ 办公室) belong to an office, not to a person.
@@ -93,9 +105,21 @@ class PiiCheck:
             score_threshold=CANDIDATE_THRESHOLD,
             return_decision_process=True,
         )
+        public_names = purpose_of(doc.draft.title, text) is Purpose.PUBLIC
+        kept, office_mail = self.decide(text, results, public_names=public_names)
+        findings = [self._finding(doc, r) for r in kept]
+        findings.extend(self._office_mail_hint(doc, r) for r in office_mail)
+        return sorted(findings, key=lambda f: f.start)
+
+    def decide(
+        self, text: str, results: list[RecognizerResult], *, public_names: bool
+    ) -> tuple[list[RecognizerResult], list[RecognizerResult]]:
+        """Candidates (after context) → the personal data kept, and offices' free mailboxes (a hint).
+
+        Shared by the text check and the table-cell check (checks.pii.cells), so both decide alike.
+        """
         office_mail: list[RecognizerResult] = []
         personal: list[RecognizerResult] = []
-        public_names = purpose_of(doc.draft.title, text) is Purpose.PUBLIC
         for result in results:
             if self._not_personal(text, result) or (public_names and result.entity_type == "CN_PERSON_NAME"):
                 continue
@@ -104,11 +128,9 @@ class PiiCheck:
                     office_mail.append(result)
                 continue
             personal.append(result)
-        results = boost_by_row(personal, text)
-        kept = resolve_overlaps([r for r in results if r.score >= SCORE_THRESHOLD], self.kinds)
-        findings = [self._finding(doc, r) for r in kept]
-        findings.extend(self._office_mail_hint(doc, r) for r in office_mail if r.score >= SCORE_THRESHOLD)
-        return sorted(findings, key=lambda f: f.start)
+        boosted = boost_by_row(personal, text)
+        kept = resolve_overlaps([r for r in boosted if r.score >= SCORE_THRESHOLD], self.kinds)
+        return kept, [r for r in office_mail if r.score >= SCORE_THRESHOLD]
 
     @staticmethod
     def _office_mail_hint(doc: Document, result: RecognizerResult) -> Finding:
@@ -129,8 +151,7 @@ class PiiCheck:
     def _not_personal(text: str, result: RecognizerResult) -> bool:
         before = text[max(0, result.start - 14) : result.start]
         line_before = before.rsplit("\n", 1)[-1]
-        vetoes = NOT_PERSONAL_BEFORE.get(result.entity_type, ()) + NOT_PERSONAL_BEFORE["*"]
-        if any(word in line_before for word in vetoes):
+        if vetoed(result.entity_type, line_before):
             return True
         if result.entity_type == "EMAIL_ADDRESS":
             address = text[result.start : result.end].lower()
@@ -138,9 +159,11 @@ class PiiCheck:
         return result.entity_type == "CN_PHONE" and bool(_OFFICE_NEAR.search(line_before))
 
     def _finding(self, doc: Document, result: RecognizerResult) -> Finding:
+        return make_finding(doc, **self.finding_fields(result, doc.source_text(result.start, result.end)))
+
+    def finding_fields(self, result: RecognizerResult, source_value: str) -> dict:
+        """What a personal-data finding says about ``result`` (its span is the caller's to map)."""
         kind = self.kinds[result.entity_type]
-        source_value = doc.source_text(result.start, result.end)
-        masked = kind.mask(source_value)
         exp = result.analysis_explanation
         parts = [
             f"识别器 {exp.recognizer}" if exp else "",
@@ -155,17 +178,16 @@ class PiiCheck:
                 line for line in exp.textual_explanation.splitlines() if line and not line.startswith("Detected by")
             )
         parts.append(f"得分 {result.score:.2f}")
-        return make_finding(
-            doc,
-            category=kind.category,
-            start=result.start,
-            end=result.end,
-            severity=Severity.BLOCK,
-            message=f"含有未脱敏的{kind.label}，公开发布前应删除或脱敏。",
-            suggestion=masked,
-            rule=f"{kind.category}:{exp.pattern_name if exp and exp.pattern_name else 'default'}",
-            explanation="；".join(p for p in parts if p),
-        )
+        return {
+            "category": kind.category,
+            "start": result.start,
+            "end": result.end,
+            "severity": Severity.BLOCK,
+            "message": f"含有未脱敏的{kind.label}，公开发布前应删除或脱敏。",
+            "suggestion": kind.mask(source_value),
+            "rule": f"{kind.category}:{exp.pattern_name if exp and exp.pattern_name else 'default'}",
+            "explanation": "；".join(p for p in parts if p),
+        }
 
 
 def boost_by_row(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:
