@@ -32,6 +32,20 @@ def test_image_findings_have_pixel_boxes(engine):
     assert report.text[by_category["pii.id_card"].finding.start : by_category["pii.id_card"].finding.end] == ID
 
 
+def test_an_upside_down_scan_is_read_with_the_angle_classifier(engine):
+    """The classifier is skipped on upright pages; a page that reads as nothing is read again with it."""
+    import io
+
+    from PIL import Image
+
+    upright = Image.open(io.BytesIO(af.rendered_image(LINES)))
+    buffer = io.BytesIO()
+    upright.rotate(180).save(buffer, format="PNG")
+    report = check_attachment(engine, buffer.getvalue(), "倒置.png")
+    assert {"pii.id_card", "pii.phone"} <= {f.finding.category for f in report.findings}
+    assert ID in report.text
+
+
 def test_scanned_pdf_goes_through_ocr_page_by_page(engine):
     report = check_attachment(engine, af.scanned_pdf([["第一页 情况说明"], LINES]), "扫描.pdf")
     assert report.kind == "pdf" and report.pages == 2
