@@ -27,6 +27,7 @@ class EngineConfig:
     allow_terms: tuple[str, ...] = ()  # the organisation's allow list: never a typo or term finding
     policy: SeverityPolicy = field(default_factory=default_policy)
     cache_dir: Path | None = None  # where builds are kept between starts (checks.build_cache); None = none
+    name_mask_style: str = "keep_last"  # checks.pii.masking.NameMaskStyle: 王*明 (keep_last) or 王** (surname)
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,15 @@ from review_service.schemas import CheckRequest
 PII_PREFIX = "pii."
 KEPT_ENGINES = 4
 
-_engines: dict[tuple[str, Path | None, tuple[str, ...]], CheckEngine] = {}
+_engines: dict[tuple[str, Path | None, tuple[str, ...], str], CheckEngine] = {}
 _build_lock = threading.Lock()  # one build at a time: concurrent first requests wait for it, not build twice
 _builds = 0
 
 
 def _engine_for(version: str, term_dir: Path | None, allow_terms: tuple[str, ...]) -> CheckEngine:
     global _builds
-    key = (version, term_dir, allow_terms)
+    mask_style = get_settings().mask_style  # the process's environment, as in every other process
+    key = (version, term_dir, allow_terms, mask_style)
     engine = _engines.get(key)
     if engine is not None:
         return engine
@@ -36,6 +37,7 @@ def _engine_for(version: str, term_dir: Path | None, allow_terms: tuple[str, ...
                 term_list_dirs=(term_dir,) if term_dir else (),
                 allow_terms=allow_terms,
                 cache_dir=get_settings().build_cache_dir,
+                name_mask_style=mask_style,
             )
             engine = build_engine(config)
             _builds += 1

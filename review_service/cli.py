@@ -8,6 +8,8 @@ import json
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from review_service.archive import cli as archive_cli
 from review_service.config import Settings, get_settings
 from review_service.tasks import cli as tasks_cli
@@ -125,7 +127,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     except text_limit.TextTooLong as exc:
         print(f"{exc.code}: {_say(args, exc.message_zh, exc.message_en)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    engine = build_engine(EngineConfig(cache_dir=settings.build_cache_dir))
+    engine = build_engine(EngineConfig(cache_dir=settings.build_cache_dir, name_mask_style=settings.mask_style))
     channel = Channel(args.channel)
     draft = DraftInput(
         body=text, title=title, is_html=args.format == "html", channel=channel, doc_type=DocType(args.doc_type)
@@ -450,7 +452,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "format", "x") is None:
         args.format = "html" if str(args.file).lower().endswith((".html", ".htm")) else "text"
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:  # a bad REVIEW_* value: say which, not a traceback
+        for error in exc.errors():
+            name = "REVIEW_" + str(error["loc"][0]).upper() if error["loc"] else "REVIEW_*"
+            print(f"settings_invalid: 设置 {name} 的值无效（invalid setting）：{error['msg']}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     args.lang = args.lang or settings.lang
     return int(args.func(args, settings))
 

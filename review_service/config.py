@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     attachment_max_cells: int = Field(default=200_000, ge=1, description="spreadsheet cells read in one file")
     attachment_max_pixels: int = Field(default=40_000_000, ge=1, description="largest image (pixels) given to OCR")
     attachment_ocr_timeout_seconds: float = Field(default=60.0, gt=0, description="OCR time allowed for one page")
+    mask_style: Literal["keep_last", "surname"] = Field(
+        default="keep_last",
+        description="how names are masked (suggestions, /mask, 一键脱敏): keep_last 王*明/王*, surname 王**/王*",
+    )
 
     def attachment_limits(self) -> AttachmentLimits:
         return AttachmentLimits(

@@ -79,10 +79,17 @@ class PiiCheck:
     )  # fmt: skip
     scope: ClassVar[str] = "text"
 
-    def __init__(self, analyzer: AnalyzerEngine, nlp_engine: JiebaNlpEngine, surnames: frozenset[str]) -> None:
+    def __init__(
+        self,
+        analyzer: AnalyzerEngine,
+        nlp_engine: JiebaNlpEngine,
+        surnames: frozenset[str],
+        name_mask_style: masking.NameMaskStyle = masking.NameMaskStyle.KEEP_LAST,
+    ) -> None:
         self.analyzer = analyzer
         self.nlp_engine = nlp_engine
         self.surnames = surnames
+        self.name_mask_style = name_mask_style
         self.kinds: dict[str, EntityKind] = {
             "CN_ID_CARD": EntityKind("pii.id_card", "居民身份证号码", masking.mask_id_card, 6),
             "CN_BANK_CARD": EntityKind("pii.bank_card", "银行卡号", masking.mask_bank_card, 5),
@@ -92,7 +99,10 @@ class PiiCheck:
             "CN_PLATE": EntityKind("pii.plate", "机动车号牌", masking.mask_plate, 3),
             "CN_ADDRESS": EntityKind("pii.address", "个人详细住址", masking.mask_address, 2),
             "CN_PERSON_NAME": EntityKind(
-                "pii.person_name", "个人姓名", lambda v: masking.mask_person_name(v, surnames), 1
+                "pii.person_name",
+                "个人姓名",
+                lambda v: masking.mask_person_name(v, surnames, style=name_mask_style),
+                1,
             ),
         }
 

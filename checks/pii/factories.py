@@ -7,6 +7,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from checks.engine import CheckFactory, Resources
 from checks.pii.check import SCORE_THRESHOLD, PiiCheck
 from checks.pii.context import WindowContextEnhancer
+from checks.pii.masking import NameMaskStyle
 from checks.pii.nlp_engine import LANGUAGE, JiebaNlpEngine
 from checks.pii.recognizers.address import AddressRecognizer
 from checks.pii.recognizers.bank_card import BankCardRecognizer
@@ -52,7 +53,8 @@ def build_analyzer(nlp_engine: JiebaNlpEngine, surnames: frozenset[str], segment
 def build_pii_check(resources: Resources) -> PiiCheck:
     nlp_engine = JiebaNlpEngine(resources.segmenter)
     surnames = load_surnames(resources)
-    return PiiCheck(build_analyzer(nlp_engine, surnames, resources.segmenter), nlp_engine, surnames)
+    style = NameMaskStyle(resources.config.name_mask_style)  # an unknown style fails here, at build time
+    return PiiCheck(build_analyzer(nlp_engine, surnames, resources.segmenter), nlp_engine, surnames, style)
 
 
 FACTORIES: dict[str, CheckFactory] = {"pii": build_pii_check}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
 from checks.normalize import fold_char
 
@@ -53,14 +54,21 @@ def mask_plate(value: str) -> str:
     return value[:2] + _keep(value[2:], 0, 1)
 
 
-# How 公示 lists mask names in civil-affairs practice: 王*明 (three characters), 王* (two), 欧阳*涵.
-NAME_MASK_KEEP_LAST = True
+class NameMaskStyle(StrEnum):
+    """How names are masked (setting ``REVIEW_MASK_STYLE``).
+
+    ``keep_last`` is how civil-affairs 公示 lists mask names: 王*明 (three characters), 王* (two),
+    欧阳*涵; ``surname`` keeps the surname only: 王**, 王*, 欧阳**.
+    """
+
+    KEEP_LAST = "keep_last"
+    SURNAME = "surname"
 
 
-def mask_person_name(value: str, surnames: frozenset[str], *, keep_last: bool = NAME_MASK_KEEP_LAST) -> str:
-    """Keep the surname and, for names of three or more characters, the last character."""
+def mask_person_name(value: str, surnames: frozenset[str], *, style: NameMaskStyle = NameMaskStyle.KEEP_LAST) -> str:
+    """Keep the surname and, in the ``keep_last`` style for three characters or more, the last one."""
     keep = 2 if len(value) > 2 and value[:2] in surnames else 1
-    tail = 1 if keep_last and len(value) - keep >= 2 else 0
+    tail = 1 if style is NameMaskStyle.KEEP_LAST and len(value) - keep >= 2 else 0
     return value[:keep] + "*" * (len(value) - keep - tail) + value[len(value) - tail :]
 
 
