@@ -24,6 +24,7 @@ from review_service.web.finding_view import block_requirement, grouped, ordered
 from review_service.web.forms import METADATA_FIELDS, parse_int
 from review_service.web.highlight import category_label, quoted, segments
 from review_service.web.render import local_today
+from review_service.web.rich_view import marked_html
 from review_service.web.routes.draft_access import load_draft, refusal_text
 from review_service.work_queue import Waiting
 from review_service.workflow_state import state_from_json
@@ -357,7 +358,7 @@ def draft_page(
         diff_to=newer,
         metadata=[(label, (version.meta or {}).get(name)) for name, label in METADATA_FIELDS],
         versions=versions,
-        html_preview=reports_preview(version),
+        rich_body=marked_html(version.body, findings) if version.body_format == "html" else None,
         attachments=attachment_rows(page.session, draft, page.user),
     )
 
@@ -370,15 +371,6 @@ def _unchanged_since_return(draft: Draft, returned: LastReturn | None) -> bool:
         and returned.version is not None
         and service.latest_version(draft).number <= returned.version
     )
-
-
-def reports_preview(version: DraftVersion) -> str | None:
-    """An HTML body is shown rendered only after sanitizing; plain text never needs it."""
-    if version.body_format != "html":
-        return None
-    from review_service.web.sanitize import sanitize_html
-
-    return sanitize_html(version.body)
 
 
 def _decide(page: Page, draft: Draft, action: Action, comment: str | None, revision: int | None) -> Response:

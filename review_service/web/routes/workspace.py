@@ -21,6 +21,7 @@ from review_service.web.docx_import import from_docx
 from review_service.web.finding_view import grouped, ordered
 from review_service.web.forms import DISCLOSURE_CHOICES, METADATA_FIELDS, DraftForm
 from review_service.web.highlight import category_label, quoted, segments
+from review_service.web.rich_view import editable_html, marked_html
 from review_service.web.routes.draft_access import load_draft, refusal_text
 from review_service.web.sealed_findings import seal, unseal
 from workflows.definition import Action
@@ -61,6 +62,7 @@ def _render(
             f["quote"] = quoted(form, f)
         verdict = result.verdict
     kinds = sorted({f["category"] for f in findings if f["suggestion"] is not None})
+    is_html = form.body_format == "html"
     extra = extra or unseal(page.settings.data_dir, form.file_findings)
     return page.render(
         "workspace.html",
@@ -76,6 +78,8 @@ def _render(
         extra_findings=extra or [],
         has_pii=any(f["category"].startswith("pii.") for f in findings),
         segments={name: segments(getattr(form, name), findings, name) for name in ("title", "summary", "body")},
+        rich_body=marked_html(form.body, findings) if is_html and form.body.strip() else None,
+        rich_seed=(editable_html(form.body) if form.body.strip() else "") if is_html else None,
         category_label=category_label,
         metadata_fields=METADATA_FIELDS,
         disclosure_choices=DISCLOSURE_CHOICES,
