@@ -29,6 +29,8 @@ from checks.formatting.textspans import inside, verbatim_spans
 
 CATEGORY = "format.punctuation"
 MARKS = "GB/T 15834—2011《标点符号用法》"
+# An HTML body and the comment and attribute texts located in it: their source is markup by design.
+HTML_FIELDS = frozenset(("body", "comment", "attribute"))
 GBT_15834_2011 = dt.date(2012, 6, 1)
 _RANGE = re.compile(
     r"(?<![\d.\-－~～/:：A-Za-z])(?P<a>\d{1,4}(?:\.\d+)?)(?P<sep>-|－|~)(?P<b>\d{1,4}(?:\.\d+)?)(?![\d.\-－/])"
@@ -62,7 +64,7 @@ class PunctuationUsageCheck:
         if reference_date(doc) >= GBT_15834_2011:  # older texts followed the usage of their time
             hits += [*_ranges(text, skip), *_nested_titles(text)]
         findings = [h.to_finding(doc, CATEGORY) for h in hits]
-        if not (doc.draft.is_html and doc.field == "body"):
+        if not (doc.draft.is_html and doc.field in HTML_FIELDS):
             # Normalization reads markup remnants of plain text as markup (so the other checks see clean prose);
             # they are located in the caller's text, where they would be published.
             findings += [_source_finding(doc, h) for h in _markup(doc.source)]

@@ -28,7 +28,9 @@ def _version(server, people, draft_id: int, number: int) -> dict:
     return r.json()
 
 
-def test_reviewers_read_rendered_rich_text_and_proofreaders_edit_it_as_rich_text(browser: Browser, site) -> None:
+def test_reviewers_read_rendered_rich_text_and_proofreaders_edit_it_as_rich_text(
+    browser: Browser, site, screens
+) -> None:
     server, people, _ = site
     created = httpx.post(
         f"{server.url}/api/v1/drafts",
@@ -51,6 +53,7 @@ def test_reviewers_read_rendered_rich_text_and_proofreaders_edit_it_as_rich_text
     expect(proofreader.locator(f"#f{number}")).to_contain_text("电话")  # the mark's number is the finding's
     assert "<p" not in rendered.inner_text() and "data-block-key" not in rendered.inner_html()
     expect(proofreader.locator("#marked-body")).to_be_hidden()  # the source only on request
+    screens.take(proofreader, "rich_text")
 
     proofreader.click("#btn-edit")
     editor = proofreader.locator("#rich-editor")
@@ -62,6 +65,7 @@ def test_reviewers_read_rendered_rich_text_and_proofreaders_edit_it_as_rich_text
     proofreader.keyboard.type("请携带身份证。")
     editor.locator("a").click()  # a second paragraph made a heading with the toolbar
     proofreader.click("#rich-toolbar [data-value=h3]")
+    screens.take(proofreader, "rich_editor")
     proofreader.click("#btn-save")
     expect(proofreader.locator(".flash")).to_contain_text("已保存校对修改")
 
