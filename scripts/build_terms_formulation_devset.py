@@ -4,7 +4,9 @@ The dev set of issue 12, by error class (``error_class`` 1–6, see bench/terms_
 
 1. a wrong character or word inside a formulation — a real word put in the wrong place (振兴 → 复兴);
 2. an incomplete formulation — an inner word dropped;
-3. a collocation or order error — a sibling's verb or head noun, an enumeration permuted;
+3. a collocation or order error — a sibling's verb or head noun, an enumeration permuted, a verb of a confusable
+   set that the official texts never use with the formulation (collocates.yaml), the two parts of a formulation
+   swapped;
 4. a superseded formulation in a text dated after its change;
 5. a congress, plenum or session misnamed, never held or not yet held on the document's date;
 6. a leader's name or title miswritten, or a former officeholder named with a current title.
@@ -293,6 +295,64 @@ class Builder:
                 other = partial.pop()
                 yield other, self.date_of[other], None, "只列出部分项目的普通列举"
 
+    def attested_collocates(self) -> Iterator[tuple[str, dt.date, str | None, str]]:
+        """Class 3 from the counted collocates (collocates.yaml): in a real sentence where a formulation stands
+        with an attested word of a confusable set, that word is replaced by a sibling it is never seen with
+        (增进民生福祉 → 增强民生福祉); a two-part formulation is written with its parts swapped. Hard negatives: the
+        original sentence, the same formulation after a verb of no set (free prose), the wrong verb where the noun
+        phrase goes on (贯彻……理念), and the swapped form quoted in a correction notice."""
+        from checks.terms.collocates import PHRASE_END, AttestedCollocates
+
+        assert self.lex.collocates is not None and self.lex.collocations is not None
+        entry_sources = {r.entry.id: r.source for r in self.lex.protected if r.entry.kind == "formulation"}
+        rules = AttestedCollocates(self.lex.collocates, self.lex.collocations, self.lex.sources, entry_sources)
+        set_words = {w for g in self.lex.collocations.confusable_sets for w in g.words}
+        family_objects = {m.object for f in self.lex.collocations.families for m in f.members}
+        jobs: list[list[tuple[str, dt.date, str | None, str]]] = []
+        for key, slot_rules in sorted(rules.rules.items()):
+            rule = slot_rules[0]
+            wrong_words = sorted(w for w in rule.group.words if w not in rule.allowed)
+            if not wrong_words:
+                continue
+            for s in [x for x in self.sents if key in x][:6]:
+                at = s.index(key)
+                edge = at
+                while edge > 0 and s[edge - 1] in "“”‘’\"'「」《》":
+                    edge -= 1
+                after = s[at + len(key) :].lstrip("”’」》\"'")
+                ends = not after or after[0] in PHRASE_END
+                right = next((w for w in rule.attested if rule.attested[w] and s.endswith(w, 0, edge)), None)
+                when = self.date_of[s]
+                if rule.group.slot == "before" and right and ends:
+                    wrong = self.rng.choice(wrong_words)
+                    bad = s[: edge - len(right)] + wrong + s[edge:]
+                    span = wrong + s[edge : at + len(key)]
+                    jobs.append(
+                        [
+                            (bad, when, span, f"搭配：“{right}{key}”写成“{wrong}{key}”（{rule.group.id}）"),
+                            (s, when, None, f"原句，“{key}”搭配正确"),
+                        ]
+                    )
+                elif not any(s.endswith(w, 0, edge) for w in set_words):
+                    jobs.append([(s, when, None, f"“{key}”前是不在易混词组中的词（自由搭配）")])
+            frame = f"会议要求，{self.rng.choice(wrong_words)}{key}建设的各项任务要落到实处。"
+            if rule.group.slot == "before" and key not in family_objects:
+                jobs.append([(frame, MODERN, None, "易混动词后名词短语未完（动词管的是后面的中心语）")])
+        for swapped, swap in sorted(rules.swaps.items()):
+            for s in self.with_form.get(swap.canonical, [])[:2]:
+                when = self.date_of[s]
+                jobs.append(
+                    [
+                        (s.replace(swap.canonical, swapped, 1), when, swapped, f"前后颠倒：“{swap.canonical}”"),
+                        (s, when, None, f"原句，“{swap.canonical}”顺序正确"),
+                    ]
+                )
+            notice = f"更正：本网稿件中“{swapped}”应为“{swap.canonical}”，特此更正。"
+            jobs.append([(notice, MODERN, None, "更正启事引用颠倒的写法")])
+        self.rng.shuffle(jobs)
+        for job in jobs:
+            yield from job
+
     # -- class 4 ---------------------------------------------------------------------------------
 
     def superseded(self) -> Iterator[tuple[str, dt.date, str | None, str]]:
@@ -547,6 +607,7 @@ def main() -> int:
         (1, "c1", b.wrong_word),
         (2, "c2", b.incomplete),
         (3, "c3", b.collocation_order),
+        (3, "c3a", b.attested_collocates),
         (4, "c4", b.superseded),
         (5, "c5", b.sessions),
         (5, "c5t", b.past_terms),

@@ -13,6 +13,7 @@ from checks.check import Scope, make_finding
 from checks.document import Document
 from checks.finding import Finding, Severity
 from checks.terms.align import AlignHit, FormulationAligner
+from checks.terms.collocates import AttestedCollocates
 from checks.terms.collocation import CollocationRules
 from checks.terms.context import DocContext, IsWord
 from checks.terms.dated import DatedRules
@@ -108,6 +109,7 @@ class FormulationRules:
     sessions: SessionRules | None = None
     leaders: OfficeholderRules | None = None
     severity: Severity = Severity.BLOCK
+    collocates: AttestedCollocates | None = None
 
     def findings(self, doc: Document, ctx: DocContext, shields: list[tuple[int, int, bool]]) -> list[Finding]:
         out: list[Finding] = []
@@ -118,6 +120,8 @@ class FormulationRules:
             hits += list(self.sessions.find(ctx))
         if self.collocations is not None:
             hits += list(self.collocations.find(ctx))
+        if self.collocates is not None:
+            hits += list(self.collocates.find(ctx))
         for hit in hits:
             out.append(
                 make_finding(

@@ -15,6 +15,7 @@ from checks.finding import Severity
 from checks.segmenter import Segmenter
 from checks.terms.align import FormulationAligner
 from checks.terms.checks import BannedCheck, FormulationRules, OutdatedCheck, PoliticalCheck
+from checks.terms.collocates import AttestedCollocates
 from checks.terms.collocation import CollocationRules
 from checks.terms.confusables import Confusables, load_confusables
 from checks.terms.context import IsWord
@@ -107,7 +108,11 @@ def formulation_rules(
         sessions = SessionRules(lexicon.calendar, list(lexicon.dated.congresses), lexicon.sources)
         leaders = OfficeholderRules(lexicon.calendar, lexicon.sources, confusables)
     severity = Severity(lexicon.collocations.severity) if lexicon.collocations else Severity.BLOCK
-    return FormulationRules(aligner, collocations, sessions, leaders, severity)
+    collocates = None
+    if lexicon.collocates is not None and lexicon.collocations is not None:
+        entry_sources = {r.entry.id: r.source for r in lexicon.protected if r.entry.kind == "formulation"}
+        collocates = AttestedCollocates(lexicon.collocates, lexicon.collocations, lexicon.sources, entry_sources)
+    return FormulationRules(aligner, collocations, sessions, leaders, severity, collocates)
 
 
 def build_banned(lexicon: TermLexicon, is_word: IsWord) -> BannedCheck:

@@ -17,6 +17,7 @@ from checks.finding import Severity
 from checks.terms.schema import (
     AllowFile,
     CalendarFile,
+    CollocatesFile,
     CollocationsFile,
     ConfusablesFile,
     DatedFile,
@@ -39,9 +40,19 @@ SOVEREIGNTY_FILE = "sovereignty.yaml"
 CONFUSABLES_FILE = "confusables.yaml"
 COLLOCATIONS_FILE = "collocations.yaml"
 CALENDAR_FILE = "calendar.yaml"
+COLLOCATES_FILE = "collocates.yaml"
 ATTESTED_FILE = "attested.txt"
 SPECIAL_FILES = frozenset(
-    {SOURCES_FILE, ALLOW_FILE, DATED_FILE, SOVEREIGNTY_FILE, CONFUSABLES_FILE, COLLOCATIONS_FILE, CALENDAR_FILE}
+    {
+        SOURCES_FILE,
+        ALLOW_FILE,
+        DATED_FILE,
+        SOVEREIGNTY_FILE,
+        CONFUSABLES_FILE,
+        COLLOCATIONS_FILE,
+        CALENDAR_FILE,
+        COLLOCATES_FILE,
+    }
 )
 E = TypeVar("E", ProtectedEntry, WordingEntry, OutdatedEntry)
 
@@ -81,6 +92,7 @@ class TermLexicon:
     confusables: ConfusablesFile | None = None
     collocations: CollocationsFile | None = None
     calendar: CalendarFile | None = None
+    collocates: CollocatesFile | None = None  # generated: each formulation's neighbouring words in official prose
     attested: dict[str, tuple[str, ...]] = field(default_factory=dict)  # variant -> canonicals, in formal prose
     sources: dict[str, Source] = field(default_factory=dict)
 
@@ -89,8 +101,9 @@ def terms_dir(dictionaries_dir: Path) -> Path:
     return dictionaries_dir / TERMS_DIR
 
 
-def load_lexicon(dictionaries_dir: Path, org_dirs: Sequence[Path] = ()) -> TermLexicon:
-    """Everything under ``dictionaries_dir/terms`` plus the org lists of ``terms/org`` and ``org_dirs``."""
+def load_lexicon(dictionaries_dir: Path, org_dirs: Sequence[Path] = (), *, collocates: bool = True) -> TermLexicon:
+    """Everything under ``dictionaries_dir/terms`` plus the org lists of ``terms/org`` and ``org_dirs``.
+    ``collocates=False`` leaves out the generated collocates.yaml (its build script reads the rest)."""
     base = terms_dir(dictionaries_dir)
     if not base.is_dir():
         raise DictionaryError(f"{base}: term dictionary folder not found")
@@ -117,6 +130,7 @@ def load_lexicon(dictionaries_dir: Path, org_dirs: Sequence[Path] = ()) -> TermL
     collocations, root = load_model(base / COLLOCATIONS_FILE, CollocationsFile)
     refs = [(f.source, ("families", i, "source")) for i, f in enumerate(collocations.families)]
     refs += [(q.source, ("sequences", i, "source")) for i, q in enumerate(collocations.sequences)]
+    refs += [(c.source, ("confusable_sets", i, "source")) for i, c in enumerate(collocations.confusable_sets)]
     for ref, loc in refs:
         _resolve(ref, collocations.sources, shared.sources, base / COLLOCATIONS_FILE, root, loc)
     lexicon.collocations = collocations
@@ -124,6 +138,8 @@ def load_lexicon(dictionaries_dir: Path, org_dirs: Sequence[Path] = ()) -> TermL
     _check_calendar(calendar, shared.sources, base / CALENDAR_FILE, root)
     lexicon.calendar = calendar
     lexicon.attested = load_attested(base / ATTESTED_FILE)
+    if collocates and (base / COLLOCATES_FILE).is_file():
+        lexicon.collocates, _ = load_model(base / COLLOCATES_FILE, CollocatesFile)
     for scope in (allow.sources, dated.sources, sovereignty.sources, collocations.sources, calendar.sources):
         lexicon.sources.update(scope)
     return lexicon

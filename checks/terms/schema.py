@@ -308,6 +308,24 @@ class Enumeration(_Strict):
         return _clean(value, "item")
 
 
+class ConfusableSet(_Strict):
+    """Verbs (or head nouns) that writers put in each other's place next to a formulation (增强/坚定/做到/领悟):
+    one of them next to a formulation whose attested words of the set exclude it is reported."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    slot: Literal["before", "after"]
+    words: list[str] = Field(min_length=2)
+    why: str = Field(min_length=4)  # what the set is, shown in explanations
+    heads: list[str] = Field(default_factory=list)  # judge only formulations ending in one of these (战略)
+    source: str = Field(pattern=ID_PATTERN)
+    enabled: bool = True
+
+    @field_validator("words", "heads")
+    @classmethod
+    def _words(cls, value: list[str]) -> list[str]:
+        return _clean(value, "confusable word")
+
+
 class CollocationsFile(_Strict):
     """dictionaries/terms/collocations.yaml: fixed verbs and head nouns, fixed enumeration order."""
 
@@ -316,6 +334,58 @@ class CollocationsFile(_Strict):
     sources: dict[str, Source] = Field(default_factory=dict)
     families: list[CollocationFamily] = Field(default_factory=list)
     sequences: list[Enumeration] = Field(default_factory=list)
+    confusable_sets: list[ConfusableSet] = Field(default_factory=list)
+
+
+class SlotCounts(_Strict):
+    """The words seen in one slot of a formulation in the build corpora (scripts/build_term_collocates.py)."""
+
+    use: Literal["fixed", "free", "rare", "none"]
+    n: int = Field(ge=0)
+    words: dict[str, int] = Field(default_factory=dict)
+    other: int = Field(default=0, ge=0)
+    edge: int = Field(default=0, ge=0)
+
+
+class ObjectCounts(_Strict):
+    text: str = Field(min_length=2)
+    n: int = Field(ge=0)
+    before: SlotCounts
+
+
+class SwapCounts(_Strict):
+    text: str = Field(min_length=3)  # the formulation with its two parts swapped
+    n: int = Field(ge=0)  # occurrences of that form
+    pair: str = Field(min_length=3)  # the two parts as the formulation has them (发展和安全)
+    pair_n: int = Field(ge=0)  # occurrences of the pair anywhere (also outside the formulation)
+    swapped_n: int = Field(ge=0)  # occurrences of the pair in the other order (安全和发展)
+
+
+class FamilyWords(_Strict):
+    id: str = Field(pattern=ID_PATTERN)  # the family of collocations.yaml
+    slot: Literal["before", "after"]
+    words: list[str] = Field(min_length=1)
+
+
+class FormulationCollocates(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    text: str = Field(min_length=2)
+    n: int = Field(ge=0)
+    family: list[FamilyWords] = Field(default_factory=list)  # curated, verified against the official texts
+    docs: dict[str, int] = Field(default_factory=dict)
+    before: SlotCounts | None = None
+    after: SlotCounts | None = None
+    verb: str | None = None
+    object: ObjectCounts | None = None
+    swap: SwapCounts | None = None
+
+
+class CollocatesFile(_Strict):
+    """dictionaries/terms/collocates.yaml (generated): each formulation's neighbouring words in official prose."""
+
+    version: int = Field(ge=1)
+    characters: int = Field(ge=0)
+    formulations: list[FormulationCollocates] = Field(default_factory=list)
 
 
 class Plenum(_Strict):
