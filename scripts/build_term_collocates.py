@@ -1,4 +1,4 @@
-"""Build dictionaries/terms/collocates.yaml: the words that go with each formulation in official prose.
+"""Build dictionaries/terms/collocates.jsonl (JSON Lines): the words that go with each formulation in official prose.
 
 For every formulation of the term dictionaries (``kind: formulation`` in protected.yaml and formulations.yaml) this
 script counts, in the official texts the product may be built from — the reports to the CPC congresses 1–20, the
@@ -230,15 +230,6 @@ def scan(corpus: Path, keys: set[str], tok: jieba.Tokenizer) -> tuple[dict[str, 
     return stats, chars
 
 
-def flow(value: object) -> str:
-    """One YAML flow value (the file stays one line per formulation, easy to diff and to read)."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(flow(v) for v in value) + "]"
-    return str(value)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus-dir", type=Path, default=DEFAULT_CORPUS)
@@ -301,36 +292,32 @@ def main() -> int:
         if s.n:
             counts[f"before {s.before.kind()}"] += 1
             counts[f"after {s.after.kind()}"] += 1
-        rows.append("  - " + flow(row))
-    header = [
-        "# 表述的搭配 — the words that go with each formulation in official prose, counted by",
-        "# scripts/build_term_collocates.py (generated; do not edit by hand: change the script or the formulations",
-        "# and rerun).",
-        "#",
-        "# format: formulations: one entry per formulation of protected.yaml/formulations.yaml (kind formulation):",
-        "#   n        occurrences in the build corpora; docs: where (cpc18_20, cpc1_17 = congress reports,",
-        "#            gwr1954_2017 = government work reports, laws = laws and regulations)",
-        "#   before   the word right before it (its verb, or a modifier ending in 的), quotes skipped: use = fixed",
-        f"#            (at most {FIXED_WORDS} words make {FIXED_SHARE:.0%} of the word uses), free, rare (fewer than "
-        f"{MIN_USES} word uses) or none;",
-        f"#            words = the {TOP} commonest with counts, other = the rest, edge = at a clause edge (no word)",
-        "#   after    the same for the word right after it (its head noun)",
-        "#   verb, object   for a formulation that opens with a verb: that verb, and the words before the object alone",
-        "#   family   the words a family of collocations.yaml gives it (curated from the official texts)",
-        "#   swap     the formulation with the two words around its conjunction swapped, and how often prose has it;",
-        "#            pair_n / swapped_n: how often the two parts stand in this order / the other order anywhere",
-        "# term.political (checks/terms/collocates.py) reports a word of a confusable set (collocations.yaml,",
-        "# confusable_sets) next to a formulation whose attested words of that set exclude it, and a swap with n = 0.",
-        "# source: the reports to the CPC congresses 1-20, the government work reports 1954-2017 and the laws of the",
-        "# shared corpus (official documents, Copyright Law art. 5), minus the documents held out for measuring",
-        f"# (scripts/build_term_attestation.py); {chars} characters read. Not read: 新闻联播, work reports 2018-.",
-        f"# counts: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}",
-        "",
-        "version: 1",
-        f"characters: {chars}",
-        "formulations:",
+        rows.append(json.dumps(row, ensure_ascii=False))
+    about = [
+        "表述的搭配 — the words that go with each formulation in official prose, counted by",
+        "scripts/build_term_collocates.py (generated; do not edit by hand: change the script or the formulations",
+        "and rerun). One JSON object per line after this header; loaded by checks/terms/lexicon.py (load_collocates).",
+        "Each line: one formulation of protected.yaml/formulations.yaml (kind formulation):",
+        "n = occurrences in the build corpora; docs = where (cpc18_20, cpc1_17 = congress reports,",
+        "gwr1954_2017 = government work reports, laws = laws and regulations);",
+        "before = the word right before it (its verb, or a modifier ending in 的), quotes skipped: use = fixed",
+        f"(at most {FIXED_WORDS} words make {FIXED_SHARE:.0%} of the word uses), free, rare (fewer than {MIN_USES} "
+        f"word uses) or none; words = the {TOP} commonest with counts, other = the rest,",
+        "edge = at a clause edge (no word);",
+        "after = the same for the word right after it (its head noun);",
+        "verb, object = for a formulation that opens with a verb: that verb, and the words before the object alone;",
+        "family = the words a family of collocations.yaml gives it (curated from the official texts);",
+        "swap = the formulation with the two parts around its conjunction swapped and how often prose has it;",
+        "pair_n / swapped_n = how often the two parts stand in this order / the other order anywhere.",
+        "term.political (checks/terms/collocates.py) reports a word of a confusable set (collocations.yaml,",
+        "confusable_sets) next to a formulation whose attested words of that set exclude it, and a swap never written.",
+        "Source: the reports to the CPC congresses 1-20, the government work reports 1954-2017 and the laws of the",
+        "shared corpus (official documents, Copyright Law art. 5), minus the documents held out for measuring",
+        f"(scripts/build_term_attestation.py); {chars} characters read. Not read: 新闻联播, work reports 2018-.",
+        f"Counts: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}.",
     ]
-    args.out.write_text("\n".join(header + rows) + "\n", encoding="utf-8")
+    head = json.dumps({"version": 1, "characters": chars, "about": about}, ensure_ascii=False)
+    args.out.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
     print(f"{len(rows)} formulations from {chars} characters -> {args.out}")
     for k, v in sorted(counts.items()):
         print(f"  {k}: {v}")

@@ -5,7 +5,7 @@ The dev set of issue 12, by error class (``error_class`` 1–6, see bench/terms_
 1. a wrong character or word inside a formulation — a real word put in the wrong place (振兴 → 复兴);
 2. an incomplete formulation — an inner word dropped;
 3. a collocation or order error — a sibling's verb or head noun, an enumeration permuted, a verb of a confusable
-   set that the official texts never use with the formulation (collocates.yaml), the two parts of a formulation
+   set that the official texts never use with the formulation (collocates.jsonl), the two parts of a formulation
    swapped;
 4. a superseded formulation in a text dated after its change;
 5. a congress, plenum or session misnamed, never held or not yet held on the document's date;
@@ -146,7 +146,7 @@ class Builder:
         self.with_form: dict[str, list[str]] = {}
         for s in self.sents:
             found = {f for _, f in auto.iter(s)}
-            for f in found:
+            for f in sorted(found):
                 if not any(f != g and f in g for g in found):
                     self.with_form.setdefault(f, []).append(s)
         self.out: list[dict] = []
@@ -296,7 +296,7 @@ class Builder:
                 yield other, self.date_of[other], None, "只列出部分项目的普通列举"
 
     def attested_collocates(self) -> Iterator[tuple[str, dt.date, str | None, str]]:
-        """Class 3 from the counted collocates (collocates.yaml): in a real sentence where a formulation stands
+        """Class 3 from the counted collocates (collocates.jsonl): in a real sentence where a formulation stands
         with an attested word of a confusable set, that word is replaced by a sibling it is never seen with
         (增进民生福祉 → 增强民生福祉); a two-part formulation is written with its parts swapped. Hard negatives: the
         original sentence, the same formulation after a verb of no set (free prose), the wrong verb where the noun

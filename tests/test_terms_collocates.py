@@ -1,4 +1,4 @@
-"""Attested collocates (issue 12, class 3): the counted knowledge in collocates.yaml, its build script, and the
+"""Attested collocates (issue 12, class 3): the counted knowledge in collocates.jsonl, its build script, and the
 rule that reports a confusable verb or head noun a formulation is never seen with, and swapped halves.
 Positives and hard negatives side by side."""
 
@@ -15,9 +15,9 @@ from checks.document import build_document
 from checks.terms.collocates import AttestedCollocates
 from checks.terms.context import DocContext
 from checks.terms.factories import FACTORIES
-from checks.terms.lexicon import load_lexicon
+from checks.terms.lexicon import load_collocates, load_lexicon
 from checks.terms.schema import CollocatesFile, CollocationsFile, Source
-from checks.terms.yamlfile import load_model
+from checks.terms.yamlfile import DictionaryError
 
 REPO = Path(__file__).resolve().parent.parent
 TERMS = REPO / "dictionaries" / "terms"
@@ -55,7 +55,7 @@ def test_every_formulation_has_a_collocates_entry_and_400_have_corpus_counts() -
 
 
 def test_slot_use_agrees_with_its_counts() -> None:
-    data, _ = load_model(TERMS / "collocates.yaml", CollocatesFile)
+    data = load_collocates(TERMS / "collocates.jsonl")
     for e in data.formulations:
         for slot in (e.before, e.after):
             if slot is None:
@@ -88,10 +88,10 @@ def test_build_script_counts_a_small_corpus(tmp_path: Path, monkeypatch: pytest.
     }
     for name, items in rows.items():
         (corpus / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in items), "utf-8")
-    out = tmp_path / "collocates.yaml"
+    out = tmp_path / "collocates.jsonl"
     monkeypatch.setattr("sys.argv", ["build", "--corpus-dir", str(corpus), "--out", str(out)])
     assert build.main() == 0
-    data, _ = load_model(out, CollocatesFile)
+    data = load_collocates(out)
     by_text = {e.text: e for e in data.formulations}
     welfare = by_text["增进民生福祉"]
     assert welfare.n == 3 and welfare.docs == {"cpc18_20": 2, "gwr1954_2017": 1}
@@ -102,6 +102,13 @@ def test_build_script_counts_a_small_corpus(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setattr("sys.argv", ["build", "--corpus-dir", str(corpus), "--out", str(tmp_path / "again.yaml")])
     assert build.main() == 0
     assert (tmp_path / "again.yaml").read_text("utf-8") == out.read_text("utf-8")  # deterministic
+
+
+def test_a_malformed_collocates_line_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "collocates.jsonl"
+    path.write_text('{"version": 1, "characters": 10}\n{"id": "f_1", "text": "民生福祉", "n": -1}\n', "utf-8")
+    with pytest.raises(DictionaryError, match=r"collocates.jsonl:2"):
+        load_collocates(path)
 
 
 # -- the rule on its own, with small data -------------------------------------------------------------------------
@@ -220,7 +227,7 @@ def test_a_finding_cites_the_counts_and_the_source(engine: CheckEngine) -> None:
     draft = DraftInput(body="要持续增强民生福祉。", doc_date=dt.date(2025, 6, 1))
     (finding,) = [f for f in engine.check(draft).findings if f.category == "term.political"]
     assert finding.rule == "term.political.collocate.promote_enhance"
-    assert "“增进”" in finding.explanation and "collocates.yaml" in finding.explanation
+    assert "“增进”" in finding.explanation and "collocates.jsonl" in finding.explanation
     assert "《" in finding.explanation  # the source document
     assert finding.severity.value == "block"
 

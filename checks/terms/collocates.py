@@ -1,6 +1,6 @@
 """Attested collocates: a formulation's verb or head noun swapped for a confusable one, and swapped halves.
 
-The knowledge is counted from official prose (dictionaries/terms/collocates.yaml, built by
+The knowledge is counted from official prose (dictionaries/terms/collocates.jsonl, built by
 scripts/build_term_collocates.py): for each formulation, the words seen right before and after it. The sets of
 words that writers put in each other's place (增强/坚定/做到/领悟, 铸牢/筑牢, 总体布局/战略布局) are curated in
 collocations.yaml. A word is reported only when
@@ -173,7 +173,7 @@ class AttestedCollocates:
             suggestion,
             f"搭配不当：{rule.group.why}。正式文件（党代会报告、政府工作报告、法律法规，{self.characters:,}字）中"
             f"与“{rule.key}”搭配的是{seen}，从未用“{word}”（匹配：“{written}”）；"
-            f"词表 collocates.yaml 条目 {rule.entry_id}（{rule.owner}），collocations.yaml 易混词组 {rule.group.id}；"
+            f"词表 collocates.jsonl 条目 {rule.entry_id}（{rule.owner}），collocations.yaml 易混词组 {rule.group.id}；"
             f"来源：{source}",
         )
 
@@ -195,5 +195,5 @@ class AttestedCollocates:
             f"“{swap.canonical}”前后两部分的顺序是固定的，不能颠倒",
             swap.canonical,
             f"前后颠倒：{seen}，从未写作“{swap.written}”（党代会报告、政府工作报告、法律法规，{self.characters:,}字）；"
-            f"词表 collocates.yaml 条目 {swap.entry_id}；来源：{self.entry_sources[swap.entry_id].cite()}",
+            f"词表 collocates.jsonl 条目 {swap.entry_id}；来源：{self.entry_sources[swap.entry_id].cite()}",
         )

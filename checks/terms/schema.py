@@ -381,7 +381,7 @@ class FormulationCollocates(_Strict):
 
 
 class CollocatesFile(_Strict):
-    """dictionaries/terms/collocates.yaml (generated): each formulation's neighbouring words in official prose."""
+    """dictionaries/terms/collocates.jsonl (generated): each formulation's neighbouring words in official prose."""
 
     version: int = Field(ge=1)
     characters: int = Field(ge=0)
