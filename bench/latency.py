@@ -66,6 +66,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def children(pid: int) -> list[int]:
+    """The direct child processes of ``pid`` (the server's check processes)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out += [int(child) for child in (task / "children").read_text().split()]
+    return out
+
+
 class Server:
     """`review-service serve` on a fresh data directory; reads the first-run token from its output."""
 
@@ -99,6 +107,7 @@ class Server:
                     answer = client.post(f"{self.base}/api/v1/check", json={"text": "测试"}, headers=self.headers)
                     if answer.status_code == 200:
                         self.cold_cpu = cpu_seconds(self.process.pid)
+                        self.cold_children_cpu = sum(cpu_seconds(child) for child in children(self.process.pid))
                         return time.perf_counter() - self.started
                 except httpx.TransportError:
                     pass
@@ -118,13 +127,42 @@ class Server:
         self.process.terminate()
         self.process.wait(timeout=30)
 
+    def wait_for_log(self, marker: str, timeout: float = 300) -> None:
+        """Until the server's log shows ``marker`` (the API process's own engine is built)."""
+        until = time.perf_counter() + timeout
+        while marker not in self.log.read_text(errors="replace"):
+            if self.process.poll() is not None or time.perf_counter() > until:
+                raise SystemExit(f"no {marker!r} in the server log:\n" + self.log.read_text(errors="replace")[-2000:])
+            time.sleep(0.05)
 
-def measure_server(requests: int, chars: int) -> dict[str, float]:
+
+ENGINE_READY = "check engine ready in the API process"
+
+
+def cold_starts(count: int) -> list[tuple[float, float, float]]:
+    """(wall s, server CPU s, check processes' CPU s) to the first 200 from /check, each on a fresh data dir."""
+    out = []
+    for _ in range(count):
+        server = Server()
+        try:
+            wall = server.start()
+            out.append((wall, server.cold_cpu, server.cold_children_cpu))
+        finally:
+            server.stop()
+    return out
+
+
+def measure_server(requests: int, chars: int, starts: int) -> dict[str, float]:
+    measured = cold_starts(starts)
     server = Server()
     body = {"text": draft_of(chars, WORK_REPORT), "title": TITLE, "doc_type": "other"}
     try:
-        cold = server.start()
+        server.start()
         with httpx.Client(timeout=60) as client:
+            # Steady state: the first checks are answered by a check process while the API process
+            # builds its own engine in the background; measure once that is done (the log says so).
+            client.post(f"{server.base}/api/v1/check", json=body, headers=server.headers).raise_for_status()
+            server.wait_for_log(ENGINE_READY)
             for _ in range(10):  # warm-up
                 client.post(f"{server.base}/api/v1/check", json=body, headers=server.headers).raise_for_status()
             latencies = []
@@ -138,8 +176,9 @@ def measure_server(requests: int, chars: int) -> dict[str, float]:
     finally:
         server.stop()
     return {
-        "cold_start_s": round(cold, 2),
-        "cold_start_cpu_s": round(server.cold_cpu, 2),
+        "cold_start_s": [round(wall, 2) for wall, _, _ in measured],
+        "cold_start_cpu_s": [round(cpu, 2) for _, cpu, _ in measured],
+        "cold_start_check_process_cpu_s": [round(cpu, 2) for _, _, cpu in measured],
         "p50_ms": round(percentile(latencies, 50), 1),
         "p95_ms": round(percentile(latencies, 95), 1),
         "mean_ms": round(statistics.fmean(latencies), 1),
@@ -216,12 +255,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--chars", type=int, default=3000)
     parser.add_argument("--skip-long", action="store_true", help="leave out the 200,000-character inputs")
+    parser.add_argument("--cold-starts", type=int, default=3, help="fresh starts measured (each on a new data dir)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args()
     from checks import build_engine
 
     print(f"load average before: {load_average()} on {os.cpu_count()} CPUs")
-    figures: dict[str, object] = measure_server(args.requests, args.chars)
+    figures: dict[str, object] = measure_server(args.requests, args.chars, args.cold_starts)
     engine = build_engine()
     figures["chars_per_second_one_process"] = round(measure_in_process(engine, 10.0, args.chars))
     print(f"POST /api/v1/check, {args.chars}-character work report + title, every gate on, {args.requests} requests")
@@ -229,8 +269,9 @@ def main() -> None:
     print(f"| p50 latency | {figures['p50_ms']} ms |")
     print(f"| p95 latency | {figures['p95_ms']} ms (target ≤ 100 ms) |")
     print(f"| server CPU per request | {figures['cpu_ms_per_request']} ms |")
-    print(f"| cold start to first 200 (fresh data dir) | {figures['cold_start_s']} s (target ≤ 3 s) |")
-    print(f"| server CPU until then | {figures['cold_start_cpu_s']} s |")
+    print(f"| cold start to first 200 (fresh data dir), each run | {figures['cold_start_s']} s (target ≤ 3 s) |")
+    print(f"| API process CPU until then | {figures['cold_start_cpu_s']} s |")
+    print(f"| check processes' CPU until then | {figures['cold_start_check_process_cpu_s']} s |")
     print(f"| throughput, one process (in-process) | {figures['chars_per_second_one_process']:,} chars/s |")
     if not args.skip_long:
         figures["long"] = long_figures = measure_long(engine)

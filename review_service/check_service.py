@@ -2,68 +2,55 @@
 
 from __future__ import annotations
 
+import logging
 import threading
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from checks import CheckEngine, DraftInput, EngineConfig, Metadata, build_engine
+from checks import CheckEngine, DraftInput, Metadata
 from checks.finding import Finding
 from checks.pipeline import CheckResult
-from review_service import org_dictionary
+from review_service import check_pool, engines, org_dictionary
 from review_service.config import get_settings
 from review_service.org_dictionary import Overlay
 from review_service.schemas import CheckRequest
 
+log = logging.getLogger(__name__)
 PII_PREFIX = "pii."
-KEPT_ENGINES = 4
-
-_engines: dict[tuple[str, Path | None, tuple[str, ...], str], CheckEngine] = {}
-_build_lock = threading.Lock()  # one build at a time: concurrent first requests wait for it, not build twice
-_builds = 0
+_warmup: threading.Thread | None = None
+_warmup_lock = threading.Lock()
 
 
-def _engine_for(version: str, term_dir: Path | None, allow_terms: tuple[str, ...]) -> CheckEngine:
-    global _builds
+def engine_key(overlay: Overlay | None) -> engines.EngineKey:
+    """Which engine checks for ``overlay``: the dictionary version and this process's name mask style."""
     mask_style = get_settings().mask_style  # the process's environment, as in every other process
-    key = (version, term_dir, allow_terms, mask_style)
-    engine = _engines.get(key)
-    if engine is not None:
-        return engine
-    with _build_lock:
-        engine = _engines.get(key)
-        if engine is None:
-            config = EngineConfig(
-                term_list_dirs=(term_dir,) if term_dir else (),
-                allow_terms=allow_terms,
-                cache_dir=get_settings().build_cache_dir,
-                name_mask_style=mask_style,
-            )
-            engine = build_engine(config)
-            _builds += 1
-            _engines[key] = engine
-            while len(_engines) > KEPT_ENGINES:
-                del _engines[next(iter(_engines))]  # the oldest dictionary version
-    return engine
+    if overlay is None or overlay.version == "empty":
+        return engines.default_key(mask_style)
+    return (overlay.version, overlay.term_dir, overlay.allow_terms, mask_style)
 
 
 def engine_builds() -> int:
-    """How many engines this process has built (one per dictionary version): shows models load once."""
-    return _builds
+    return engines.engine_builds()
+
+
+def _warm_up() -> None:
+    get_check_engine()
+    log.info("check engine ready in the API process")
 
 
 def start_engine_warmup() -> threading.Thread:
     """Build the default engine in the background while the server migrates and starts (cold start)."""
-    thread = threading.Thread(target=get_check_engine, name="engine-warmup", daemon=True)
-    thread.start()
-    return thread
+    global _warmup
+    with _warmup_lock:
+        if _warmup is None:
+            _warmup = threading.Thread(target=_warm_up, name="engine-warmup", daemon=True)
+            _warmup.start()
+        return _warmup
 
 
 def get_check_engine(overlay: Overlay | None = None) -> CheckEngine:
     """One engine per process and per version of the organisation's dictionary entries."""
-    if overlay is None or overlay.version == "empty":
-        return _engine_for("empty", None, ())
-    return _engine_for(overlay.version, overlay.term_dir, overlay.allow_terms)
+    return engines.engine_for(engine_key(overlay))
 
 
 def current_overlay(session: Session) -> Overlay | None:
@@ -85,8 +72,23 @@ def draft_from_request(request: CheckRequest) -> DraftInput:
     )
 
 
-def run_check(draft: DraftInput, overlay: Overlay | None = None) -> CheckResult:
-    return get_check_engine(overlay).check(draft)
+def run_check(draft: DraftInput, overlay: Overlay | None = None, *, wait: bool = True) -> CheckResult:
+    """Check in a check process when this process has a pool and the text is long, else right here.
+
+    While ``serve`` starts, the pool also answers short checks until this process's own engine is
+    built (begun once the first such check is answered, so it never competes with the start-up).
+    ``wait=False`` (interactive requests) refuses with ``CheckBusy`` when the pool is full; a draft
+    check (already stored) waits for a slot.
+    """
+    pool = check_pool.installed()
+    key = engine_key(overlay)
+    starting = not engines.ready(engine_key(None))  # serve: this process's own engine is not built yet
+    if pool is not None and (pool.wants(draft) or starting):
+        result = pool.check(draft, key, wait=wait)
+        if starting:  # the pool answered; build ours now, after the start-up, not during it
+            start_engine_warmup()
+        return result
+    return engines.engine_for(key).check(draft)
 
 
 def apply_replacements(text: str, findings: list[Finding]) -> str:
@@ -101,8 +103,10 @@ def apply_replacements(text: str, findings: list[Finding]) -> str:
     return out
 
 
-def mask_draft(draft: DraftInput, overlay: Overlay | None = None) -> tuple[dict[str, str | None], list[Finding]]:
-    result = run_check(draft, overlay)
+def mask_draft(
+    draft: DraftInput, overlay: Overlay | None = None, *, wait: bool = True
+) -> tuple[dict[str, str | None], list[Finding]]:
+    result = run_check(draft, overlay, wait=wait)
     pii = [f for f in result.findings if f.category.startswith(PII_PREFIX)]
     fields: dict[str, str | None] = {"body": draft.body, "title": draft.title, "summary": draft.summary}
     masked = {

@@ -25,10 +25,31 @@ def _say(args: argparse.Namespace, zh: str, en: str) -> str:
     return en if getattr(args, "lang", "zh") == "en" else zh
 
 
-def _serve(args: argparse.Namespace, settings: Settings) -> int:
+def _start_checking(settings: Settings):  # type: ignore[no-untyped-def]
+    """Start what checks need before anything else, on another core when there are check processes.
+
+    A check process is spawned first and builds its engine while this process imports the web
+    application, migrates and creates the first accounts: the first checks are answered there, and
+    this process builds its own engine (for short checks) after the first of them, so no engine
+    build shares this interpreter with the start-up.
+    """
+    from review_service import check_pool
     from review_service.check_service import start_engine_warmup
 
-    start_engine_warmup()  # loads dictionaries and models while the server imports, migrates and sets up
+    if not settings.check_processes:
+        start_engine_warmup()  # loads dictionaries and models while the server imports, migrates and sets up
+        return None
+    pool = check_pool.CheckPool.from_settings(settings)
+    check_pool.install(pool)
+    pool.warm()
+    return pool
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")  # as uvicorn writes its own
+    pool = _start_checking(settings)
     import uvicorn
     from sqlalchemy import func, select
 
@@ -89,7 +110,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         "-H 'Content-Type: application/json' -d '{\"text\": \"联系电话：13800138000\"}'"
     )
     sys.stdout.flush()
-    uvicorn.run(create_app(settings, migrate=False), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings, migrate=False, check_processes=pool), host=host, port=port, log_level="info")
     return 0
 
 

@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     check_rate_per_minute: int = Field(
         default=600, ge=0, description="/check, /mask and file checks a minute per API token (0 = no limit)"
     )
+    check_processes: int = Field(
+        default=2, ge=0, description="processes that run long checks outside the API process (0 = all in-process)"
+    )
+    check_process_min_chars: int = Field(
+        default=10_000, ge=0, description="checks of at least this many characters go to a check process"
+    )
+    check_queue: int = Field(
+        default=4, ge=0, description="long checks that may wait for a busy check process; more get 503 check_busy"
+    )
     token_ttl_days: int = Field(default=365, description="lifetime of tokens made by `token create`")
     workflows_dir: Path | None = Field(default=None, description="the organisation's own workflow YAML files")
     spanning_roles: str = Field(default="admin", description="comma-separated roles that see every department")

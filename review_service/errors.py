@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from review_service.check_pool import CheckBusy, CheckProcessLost
 from review_service.rate_limit import RateLimited
 from review_service.text_limit import TextTooLong
 
@@ -87,7 +88,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return _json_error(exc.status, exc.code, exc.message_zh, exc.message_en, exc.details)
 
     @app.exception_handler(RateLimited)
-    async def _rate_limited(_: Request, exc: RateLimited) -> JSONResponse:
+    @app.exception_handler(CheckBusy)
+    @app.exception_handler(CheckProcessLost)
+    async def _retry_later(_: Request, exc: RateLimited | CheckBusy | CheckProcessLost) -> JSONResponse:
         response = _json_error(exc.status, exc.code, exc.message_zh, exc.message_en, {"retry_after": exc.retry_after})
         response.headers["Retry-After"] = str(exc.retry_after)
         return response

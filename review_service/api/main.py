@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from review_service import check_pool
 from review_service.api.docs import install_docs
 from review_service.api.limits import UPLOAD_PATHS, BodySizeLimit
 from review_service.api.routes import (
@@ -31,21 +33,29 @@ from review_service.config import Settings, get_settings
 from review_service.db import upgrade
 from review_service.due_reminders import start_due_thread
 from review_service.errors import install_error_handlers
-from review_service.rate_limit import Limits
+from review_service.rate_limit import Limits, shared_store
 from review_service.tasks.sweep import start_sweeper
 from review_service.web import install_web
 
 API_PREFIX = "/api/v1"
 
 
-def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, migrate: bool = True, check_processes: check_pool.CheckPool | None = None
+) -> FastAPI:
+    """The application. ``check_processes``: a pool already starting (``serve``), which answers checks while
+    this process builds its own engine in the background; without it the engine is built at start-up."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if migrate:
             upgrade(settings)
-        get_check_engine()  # load dictionaries and models before the first request
+        pool = check_processes or (check_pool.CheckPool.from_settings(settings) if settings.check_processes else None)
+        if pool is not None:  # long checks leave this interpreter free for everyone else
+            check_pool.install(pool)
+        if check_processes is None:
+            get_check_engine()  # load dictionaries and models before the first request
         stop_sweeper = start_sweeper(settings) if settings.broker_url else None  # re-send lost tasks
         if not settings.broker_url:  # no broker: finish re-check runs an earlier process left running
             start_resume_thread(settings)
@@ -55,6 +65,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             stop_sweeper()
         if stop_due:
             stop_due()
+        if pool is not None:
+            await anyio.to_thread.run_sync(check_pool.uninstall, pool)  # lets the checks in flight finish
 
     app = FastAPI(
         title="发布前审校 Review Service",
@@ -66,7 +78,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     )
     app.state.settings = settings
     app.state.limits = Limits(
-        logins_per_minute=settings.login_rate_per_minute, checks_per_minute=settings.check_rate_per_minute
+        logins_per_minute=settings.login_rate_per_minute,
+        checks_per_minute=settings.check_rate_per_minute,
+        store=shared_store(broker_url=settings.broker_url, data_dir=settings.data_dir),
     )
     install_error_handlers(app)
     install_docs(app)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 
 from checks import Channel, DocType, DraftInput
 from checks.docx_reader import DocxError, read_docx
+from checks.html_safety import html_refusal
 from checks.pipeline import finish, verdict_of
 from review_service import text_limit
 from review_service.api.deps import CheckToken, SessionDep, SettingsDep
@@ -36,6 +37,10 @@ ERRORS = {
     413: {"model": ErrorOut, "description": "body or text over the limit"},
     422: {"model": ErrorOut, "description": "invalid input"},
 }
+CHECK_ERRORS = {
+    **ERRORS,
+    503: {"model": ErrorOut, "description": "every check process is busy (check_busy), with Retry-After"},
+}
 
 
 def _validate_text(text: str, settings: Settings) -> None:
@@ -44,24 +49,32 @@ def _validate_text(text: str, settings: Settings) -> None:
     text_limit.enforce(text, settings.max_text_chars)
 
 
-@router.post("/check", response_model=CheckResponse, responses=ERRORS, summary="审校一篇稿件")
+def _validate(request: CheckRequest, settings: Settings) -> None:
+    """Refuse what a draft would refuse: an editor learns it while typing, not at submission."""
+    _validate_text(request.text, settings)
+    refused = html_refusal(request.text) if request.format == "html" else None
+    if refused:
+        raise ApiError(422, refused.code, refused.message_zh, refused.message_en, {"offset": refused.offset})
+
+
+@router.post("/check", response_model=CheckResponse, responses=CHECK_ERRORS, summary="审校一篇稿件")
 def check(request: CheckRequest, settings: SettingsDep, session: SessionDep, _token: CheckToken) -> CheckResponse:
     # Plain def: FastAPI runs it in the thread pool, so database waits never block the event loop.
-    _validate_text(request.text, settings)
+    _validate(request, settings)
     overlay = current_overlay(session)
     session.commit()  # end the transaction: the check below holds no database lock
-    result = run_check(draft_from_request(request), overlay)
+    result = run_check(draft_from_request(request), overlay, wait=False)
     return CheckResponse(
         findings=[FindingOut.of(f) for f in result.findings], verdict=result.verdict, stats=result.stats
     )
 
 
-@router.post("/mask", response_model=MaskResponse, responses=ERRORS, summary="对稿件中的个人信息脱敏")
+@router.post("/mask", response_model=MaskResponse, responses=CHECK_ERRORS, summary="对稿件中的个人信息脱敏")
 def mask(request: CheckRequest, settings: SettingsDep, session: SessionDep, _token: CheckToken) -> MaskResponse:
-    _validate_text(request.text, settings)
+    _validate(request, settings)
     overlay = current_overlay(session)
     session.commit()  # end the transaction: the check below holds no database lock
-    masked, findings = mask_draft(draft_from_request(request), overlay)
+    masked, findings = mask_draft(draft_from_request(request), overlay, wait=False)
     return MaskResponse(
         text=masked["body"] or "",
         title=masked["title"],
@@ -70,7 +83,9 @@ def mask(request: CheckRequest, settings: SettingsDep, session: SessionDep, _tok
     )
 
 
-@router.post("/check/docx", response_model=DocxCheckResponse, responses=ERRORS, summary="审校一个 Word .docx 文件")
+@router.post(
+    "/check/docx", response_model=DocxCheckResponse, responses=CHECK_ERRORS, summary="审校一个 Word .docx 文件"
+)
 def check_docx(
     settings: SettingsDep,
     session: SessionDep,
@@ -89,7 +104,7 @@ def check_docx(
         raise ApiError(status, exc.code, exc.message, exc.message_en) from exc
     text_limit.enforce(content.text, settings.max_text_chars)  # what was extracted, not the file size
     draft = DraftInput(body=content.text, title=content.title, channel=channel, doc_type=doc_type)
-    result = run_check(draft, overlay) if content.text.strip() else None
+    result = run_check(draft, overlay, wait=False) if content.text.strip() else None
     findings = list(result.findings) if result else []
     engine = get_check_engine(overlay)
     merged = finish([*findings, *content.hidden_findings], engine.policy, channel)

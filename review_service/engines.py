@@ -1,0 +1,93 @@
+"""The check engines of this process, built once per version of the organisation's dictionary.
+
+Light on purpose (it imports only ``checks``): a check process imports this module and nothing of
+the web application. The build runs with the cyclic garbage collector paused (it creates hundreds
+of thousands of long-lived objects, and each collection would walk them all again) and then
+freezes them, so later collections during requests skip the engine.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from checks import CheckEngine, EngineConfig, build_engine
+
+KEPT_ENGINES = 4
+# dictionary version, term list folder, allow list, name mask style
+EngineKey = tuple[str, Path | None, tuple[str, ...], str]
+
+
+def default_key(mask_style: str) -> EngineKey:
+    """The engine without organisation dictionary entries."""
+    return ("empty", None, (), mask_style)
+
+
+_engines: dict[EngineKey, CheckEngine] = {}
+_build_lock = threading.Lock()  # one build at a time: concurrent first requests wait for it, not build twice
+_builds = 0
+_cache_dir: Path | None = None
+_cache_dir_set = False
+
+
+def use_build_cache(folder: Path | None) -> None:
+    """Build this process's engines with the build cache in ``folder`` (else the settings' folder)."""
+    global _cache_dir, _cache_dir_set
+    _cache_dir, _cache_dir_set = folder, True
+
+
+def _build_cache_dir() -> Path | None:
+    if _cache_dir_set:
+        return _cache_dir
+    from review_service.config import get_settings
+
+    return get_settings().build_cache_dir
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.freeze()  # the engine lives as long as the process: later collections need not walk it
+
+
+def engine_for(key: EngineKey) -> CheckEngine:
+    global _builds
+    engine = _engines.get(key)
+    if engine is not None:
+        return engine
+    with _build_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            _version, term_dir, allow_terms, mask_style = key
+            config = EngineConfig(
+                term_list_dirs=(term_dir,) if term_dir else (),
+                allow_terms=allow_terms,
+                cache_dir=_build_cache_dir(),
+                name_mask_style=mask_style,
+            )
+            with _collector_paused():
+                engine = build_engine(config)
+            _builds += 1
+            _engines[key] = engine
+            while len(_engines) > KEPT_ENGINES:
+                del _engines[next(iter(_engines))]  # the oldest dictionary version
+    return engine
+
+
+def ready(key: EngineKey) -> bool:
+    """Whether the engine for ``key`` is built in this process (a check would not wait for a build)."""
+    return key in _engines
+
+
+def engine_builds() -> int:
+    """How many engines this process has built (one per dictionary version): shows models load once."""
+    return _builds
