@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from review_service.api.main import create_app
 from tests import attachment_factory as af
 from tests.api_helpers import make_settings, mint_token
-from tests.docx_factory import make_docx, para, run
+from tests.docx_factory import make_docx, para, run, with_part
 from tests.factories import resident_id
 
 ID = resident_id("44152119900101123")
@@ -158,6 +158,9 @@ def _bomb() -> bytes:
         (_plain_zip(), "名单.xlsx", 422, "file_invalid"),  # a zip, but no workbook inside
         (af.xlsx({"名单": [["姓名"], ["王秀英"]]})[:-40], "截断.xlsx", 422, "file_invalid"),  # cut short
         (_bomb(), "炸弹.xlsx", 413, "file_bomb"),
+        # 4 MB of zeros in one part of a .docx: under every size limit, refused by its compression ratio
+        (with_part(make_docx([para("正文")]), "word/media/a.png", b"\0" * 4_000_000), "炸弹.docx", 413, "file_bomb"),
+        (make_docx([para("正文")])[:-30], "截断.docx", 422, "file_invalid"),
         (b"%PDF-1.7\n" + b"garbage" * 50, "坏.pdf", 422, "file_invalid"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "坏.png", 422, "file_invalid"),
         (b"a" * 300_001, "大.csv", 413, "file_too_large"),

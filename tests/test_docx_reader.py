@@ -348,6 +348,18 @@ def _bomb() -> bytes:
     return with_part(_clean(), "word/media/image1.png", b"\0" * 60_000_000)
 
 
+def _ratio_bomb() -> bytes:
+    """4 MB of zeros in one part: far under the size budget, but it inflates about a thousand times."""
+    return with_part(_clean(), "word/media/image1.png", b"\0" * 4_000_000)
+
+
+def _many_entries() -> bytes:
+    """Ten thousand and one tiny parts: each harmless, together a directory bomb."""
+    parts = read_parts(_clean())
+    parts.update({f"word/media/p{i}.bin": b"" for i in range(10_001)})
+    return zip_parts(parts)
+
+
 def _ole(extra: bytes) -> bytes:
     return OLE2_MAGIC + b"\0" * 504 + extra
 
@@ -383,6 +395,8 @@ def _ole(extra: bytes) -> bytes:
         pytest.param(lambda: _ole(ENCRYPTED_PACKAGE), "docx_encrypted", id="password-protected"),
         pytest.param(lambda: mark_encrypted(_clean()), "docx_encrypted", id="zip-encryption"),
         pytest.param(_bomb, "docx_too_large", id="zip-bomb"),
+        pytest.param(_ratio_bomb, "docx_too_large", id="ratio-bomb"),
+        pytest.param(_many_entries, "docx_too_large", id="entry-count-bomb"),
     ],
 )
 def test_unreadable_files_raise_docx_error(make: Any, code: str) -> None:
@@ -399,6 +413,20 @@ def test_bomb_compresses_small() -> None:
     assert len(data) < 1_000_000
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert sum(info.file_size for info in archive.infolist()) > 50_000_000
+
+
+def test_crafted_bombs_are_refused_by_ratio_and_entry_count_not_only_by_size() -> None:
+    """Both stay far under the 50 MB budget: only zipsafe's ratio and entry limits refuse them."""
+    ratio, many = _ratio_bomb(), _many_entries()
+    for data in (ratio, many):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            assert sum(info.file_size for info in archive.infolist()) < 5_000_000
+    with pytest.raises(DocxError, match="inflates"):
+        read_docx(ratio)
+    with pytest.raises(DocxError, match="entries"):
+        read_docx(many)
+    # a ratio limit of its own: the same part is read when the caller allows more
+    assert read_docx(ratio, max_ratio=10_000).text == "正文"
 
 
 @pytest.mark.parametrize(("limit", "readable"), [(1_000, False), (10_000_000, True)])

@@ -85,16 +85,10 @@ def _suffix(name: str) -> str:
 
 
 def _read_docx(data: bytes, name: str, limits: AttachmentLimits) -> tuple[Extracted, tuple[Finding, ...]]:
-    from checks.docx.zipsafe import ZipLimitError, ZipLimits, open_checked
     from checks.docx_reader import DocxError, read_docx
 
-    try:
-        open_checked(data, ZipLimits(limits.max_bytes, limits.max_uncompressed, limits.max_ratio))
-        content = read_docx(data, max_uncompressed=limits.max_uncompressed)
-    except ZipLimitError as exc:
-        from checks.attachments.spreadsheet import zip_error
-
-        raise zip_error(exc, ".docx") from exc
+    try:  # the reader holds the package to the same zip limits (checks.docx.zipsafe)
+        content = read_docx(data, max_uncompressed=limits.max_uncompressed, max_ratio=limits.max_ratio)
     except DocxError as exc:
         if exc.code == "docx_encrypted":
             raise errors.encrypted() from exc

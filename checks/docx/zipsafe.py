@@ -15,6 +15,7 @@ from dataclasses import dataclass
 # Small parts (styles, a short sheet of repeated zeros) compress very well and are harmless.
 RATIO_EXEMPT_BYTES = 1 << 20
 MAX_ENTRIES = 10_000
+DEFAULT_MAX_RATIO = 100
 
 
 class ZipLimitError(ValueError):
@@ -30,7 +31,7 @@ class ZipLimitError(ValueError):
 class ZipLimits:
     max_bytes: int = 20 * 1024 * 1024
     max_uncompressed: int = 100 * 1024 * 1024
-    max_ratio: int = 100
+    max_ratio: int = DEFAULT_MAX_RATIO
 
 
 def open_listing(data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
