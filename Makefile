@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 # files, so it is installed without dependencies (see README, "pycorrector").
 PYCORRECTOR := pycorrector==1.1.4
 
-.PHONY: run install install-test system-deps test test-integrations test-deploy wheelhouse lint format bench bench-quality bench-typo bench-attachments bench-false-alarms bench-pages bench-scale dictionaries screenshots clean
+.PHONY: run install install-test system-deps test test-fast test-integrations test-deploy wheelhouse lint format bench bench-quality bench-typo bench-attachments bench-false-alarms bench-pages bench-scale dictionaries screenshots clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ test: install-test system-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q -p no:cacheprovider
 	$(MAKE) --no-print-directory test-integrations
+
+# The edit-test loop: pure checks and workflows, the in-process API and pages, without the tiers that need
+# PostgreSQL, Redis and Celery workers, a browser, or processes of their own (markers set in conftest.py).
+test-fast: install-test
+	$(BIN)/pytest -q -p no:cacheprovider -m "not (pg or redis or browser or slow)"
 
 # The Python client and editor widget tests run above (pyproject testpaths); this adds the Wagtail plugin.
 test-integrations: install-test $(WAGTAIL_VENV)/.installed

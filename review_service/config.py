@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from checks.attachments.limits import AttachmentLimits
@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(default=False, description="mark the web session cookie Secure (behind HTTPS)")
     login_max_failures: int = Field(default=5, ge=1, description="wrong passwords in a row before lock-out")
     login_lockout_minutes: int = Field(default=15, ge=1, description="how long a locked account stays locked")
+    # argon2id cost of new password hashes; the defaults are RFC 9106's second recommended profile (argon2-cffi's
+    # own). Lower them only for tests: every stored hash carries its own parameters, so verifying is unaffected.
+    password_time_cost: int = Field(default=3, ge=1, description="argon2id passes over memory per password hash")
+    password_memory_kib: int = Field(default=65536, ge=8, description="argon2id memory per password hash (KiB)")
+    password_parallelism: int = Field(default=4, ge=1, description="argon2id lanes per password hash")
     cors_origins: str = Field(default="", description="comma-separated browser origins allowed to call the API")
     ephemeral_token_seconds: int = Field(
         default=600, ge=60, le=3600, description="default lifetime of browser tokens minted by a CMS back end"
@@ -150,6 +155,12 @@ class Settings(BaseSettings):
             if origin == "*" or not origin.startswith(("http://", "https://")) or origin.rstrip("/").count("/") > 2:
                 raise ValueError(f"REVIEW_CORS_ORIGINS: not an exact origin: {origin!r}")
         return value
+
+    @model_validator(mode="after")
+    def _argon2_memory_covers_lanes(self) -> Settings:
+        if self.password_memory_kib < 8 * self.password_parallelism:
+            raise ValueError("REVIEW_PASSWORD_MEMORY_KIB must be at least 8 × REVIEW_PASSWORD_PARALLELISM")
+        return self
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -92,7 +92,7 @@ class CeleryWorker:
         self.log_path = Path(tempfile.mkstemp(prefix="review-worker-", suffix=".log")[1])
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60) -> None:
+    def start(self, timeout: float = 600) -> None:  # a limit for a hung start, not a guess of its time
         args = [sys.executable, "-m", "review_service.cli", "worker", "--queues", self.queues]
         args += ["--concurrency", str(self.concurrency), "--loglevel", "info", "--nice", str(self.nice)]
         self.log_path.write_bytes(b"")

@@ -8,19 +8,21 @@ import io
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+import redis as redis_client
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from review_service.api.main import create_app
 from review_service.db import unit_of_work
 from review_service.models import CheckRun, DraftVersion
-from review_service.tasks.celery_app import TASK_CHECK_VERSION, enqueue
+from review_service.tasks.celery_app import QUEUE_CHECKS, TASK_CHECK_VERSION, enqueue
 from review_service.tasks.sweep import sweep
 from tests.api_helpers import make_settings, mint_token
 from tests.redis_celery import CeleryWorker, RedisServer, _free_port
@@ -65,7 +67,12 @@ def run_of(settings, draft_id: int) -> CheckRun:
         return run
 
 
-def wait_for(predicate, timeout: float = 90.0, what: str = "condition"):  # type: ignore[no-untyped-def]
+# Waits are for events (a state in the database, a line in a log); the limit only stops a hung test, and is
+# far above any wait seen on a busy machine, where a new pool process may take a minute to build its engine.
+EVENT_LIMIT_S = 600.0
+
+
+def wait_for(predicate, timeout: float = EVENT_LIMIT_S, what: str = "condition"):  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -76,7 +83,7 @@ def wait_for(predicate, timeout: float = 90.0, what: str = "condition"):  # type
         time.sleep(0.05)
 
 
-def wait_done(settings, draft_id: int, timeout: float = 90.0) -> CheckRun:
+def wait_done(settings, draft_id: int, timeout: float = EVENT_LIMIT_S) -> CheckRun:
     return wait_for(
         lambda: (r := run_of(settings, draft_id)).state == "done" and r, timeout, f"check of draft {draft_id}"
     )
@@ -118,24 +125,63 @@ def test_a_lost_enqueue_is_refused_for_decisions_and_swept_when_the_api_restarts
         assert r.status_code == 200 and r.json()["status"] == "in_review"
 
 
+def started_and_held(settings, draft_id: int) -> sqlite3.Connection:
+    """Wait until the worker has begun the check, and hold SQLite's write lock from that moment.
+
+    The worker commits ``attempts += 1`` before it checks, and needs the write lock to store the result, so
+    while the returned connection is open the task is provably mid-way: begun, not finished. Polling takes
+    the lock before it reads, so no result can slip in between seeing the start and holding the lock.
+    """
+    with unit_of_work(settings) as session:
+        run_id = session.scalar(
+            select(CheckRun.id)
+            .join(DraftVersion, CheckRun.version_id == DraftVersion.id)
+            .where(DraftVersion.draft_id == draft_id)
+        )
+    lock = sqlite3.connect(settings.data_dir / "review.db", isolation_level=None, timeout=EVENT_LIMIT_S)
+    deadline = time.monotonic() + EVENT_LIMIT_S
+    while True:
+        lock.execute("BEGIN IMMEDIATE")
+        state, attempts = lock.execute("SELECT state, attempts FROM check_runs WHERE id = ?", (run_id,)).fetchone()
+        if attempts >= 1:
+            assert (state, attempts) == ("checking", 1)
+            return lock
+        lock.execute("ROLLBACK")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the check of draft {draft_id} never started")
+        time.sleep(0.05)
+
+
+def release(lock: sqlite3.Connection) -> None:
+    lock.execute("ROLLBACK")
+    lock.close()
+
+
 def test_a_pool_process_killed_mid_task_is_redelivered_without_a_sweep(stack):
     client, people, settings, _redis, worker = stack
     draft = create(client, people["editor"], BIG_BODY)
-    wait_for(lambda: run_of(settings, draft["id"]).attempts == 1, 30, "the task to start")
-    killed = worker.kill_pool_process()
+    held = started_and_held(settings, draft["id"])
+    try:
+        killed = worker.kill_pool_process()
+    finally:
+        release(held)
     run = wait_done(settings, draft["id"])
     assert run.attempts == 2  # late acknowledgement + reject on worker lost: the message came back
     assert run.worker.split(":")[1] != str(killed)
 
 
 def test_a_whole_worker_killed_mid_task_is_recovered_by_the_sweep(stack):
-    client, people, settings, _redis, worker = stack
+    client, people, settings, redis, worker = stack
     draft = create(client, people["editor"], BIG_BODY + "甲")
-    wait_for(lambda: run_of(settings, draft["id"]).attempts == 1, 30, "the task to start")
-    worker.kill()
+    held = started_and_held(settings, draft["id"])
+    try:
+        worker.kill()
+    finally:
+        release(held)
+    broker = redis_client.Redis.from_url(redis.url)
+    assert broker.hlen("unacked") == 1 and broker.llen(QUEUE_CHECKS) == 0  # unacknowledged, not visible again
     worker.start()
-    time.sleep(2)
-    assert run_of(settings, draft["id"]).state == "checking"  # unacknowledged in Redis, not yet visible again
+    assert run_of(settings, draft["id"]).state == "checking"
     swept = sweep(settings, overdue=dt.timedelta(0))
     assert draft["id"] in {_draft_of(settings, v) for v in swept.versions}
     assert wait_done(settings, draft["id"]).attempts == 2
@@ -154,8 +200,9 @@ def test_a_redis_restart_loses_the_queue_and_the_sweep_refills_it(stack):
     interactive = client.post("/api/v1/check", json={"text": BODY}, headers=cms)  # in-process, no worker needed
     assert interactive.status_code == 200 and interactive.json()["verdict"] == "block"
     redis.restart()  # no persistence: the queued check is gone
+    broker = redis_client.Redis.from_url(redis.url)
+    assert broker.llen(QUEUE_CHECKS) == 0 and broker.hlen("unacked") == 0
     worker.start()
-    time.sleep(2)
     assert run_of(settings, draft["id"]).state == "checking"
     sweep(settings, overdue=dt.timedelta(0))
     assert wait_done(settings, draft["id"]).attempts == 1
