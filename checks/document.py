@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
-from checks.metadata import Channel, DocType, Metadata, today_in_shanghai
+from checks.clock import beijing_today, resolve_doc_date
+from checks.metadata import Channel, DocType, Metadata
 from checks.normalize import NormalizedText, normalize, normalize_html_field
 from checks.segmenter import Segmenter, Token
 
@@ -33,18 +35,9 @@ class DraftInput:
     doc_date: dt.date | None = None
     metadata: Metadata = field(default_factory=Metadata)
 
-    @property
-    def effective_date(self) -> dt.date:
-        """The date the text speaks from: the given date, else 成文日期, else today."""
-        if self.doc_date:
-            return self.doc_date
-        written = self.metadata.value("written_date")
-        if written:
-            try:
-                return dt.date.fromisoformat(written)
-            except ValueError:
-                pass
-        return today_in_shanghai()
+    def dated(self, today: Callable[[], dt.date]) -> DraftInput:
+        """This draft with its date resolved (given → 成文日期 → 发布日期 → ``today``): what a check reads."""
+        return replace(self, doc_date=resolve_doc_date(self.doc_date, self.metadata, today=today))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +50,7 @@ class Document:
     tokens: tuple[Token, ...]
     sentences: tuple[Sentence, ...]
     draft: DraftInput
+    doc_date: dt.date  # the date the text speaks from, resolved once per draft (DraftInput.dated)
 
     @property
     def text(self) -> str:
@@ -69,10 +63,6 @@ class Document:
     @property
     def doc_type(self) -> DocType:
         return self.draft.doc_type
-
-    @property
-    def doc_date(self) -> dt.date:
-        return self.draft.effective_date
 
     @property
     def metadata(self) -> Metadata:
@@ -106,8 +96,15 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
 HTML_SIDE_FIELDS = ("comment", "attribute")
 
 
-def build_documents(draft: DraftInput, segmenter: Segmenter) -> list[Document]:
-    """Every field of a draft that reaches the public, each its own Document (offsets into its source)."""
+def build_documents(
+    draft: DraftInput, segmenter: Segmenter, *, today: Callable[[], dt.date] = beijing_today
+) -> list[Document]:
+    """Every field of a draft that reaches the public, each its own Document (offsets into its source).
+
+    ``today`` is needed only when the draft carries no date of its own (see ``DraftInput.dated``).
+    """
+    if draft.doc_date is None:
+        draft = draft.dated(today)
     documents = [build_document("body", draft.body, draft, segmenter)]
     if draft.is_html:
         for side in HTML_SIDE_FIELDS:
@@ -121,7 +118,16 @@ def build_documents(draft: DraftInput, segmenter: Segmenter) -> list[Document]:
     return documents
 
 
-def build_document(field_name: str, source: str, draft: DraftInput, segmenter: Segmenter) -> Document:
+def build_document(
+    field_name: str,
+    source: str,
+    draft: DraftInput,
+    segmenter: Segmenter,
+    *,
+    today: Callable[[], dt.date] = beijing_today,
+) -> Document:
+    if draft.doc_date is None:
+        draft = draft.dated(today)
     normalized = normalize(source, is_html=draft.is_html and field_name == "body")
     return _document(field_name, source, normalized, draft, segmenter)
 
@@ -136,4 +142,11 @@ def _document(
         tokens=tuple(segmenter.tokens(normalized.text)),
         sentences=split_sentences(normalized.text),
         draft=draft,
+        doc_date=_resolved(draft),
     )
+
+
+def _resolved(draft: DraftInput) -> dt.date:
+    if draft.doc_date is None:  # build_document(s) date the draft first
+        raise ValueError("the draft's date must be resolved before its Documents are built")
+    return draft.doc_date

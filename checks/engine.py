@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from checks.build_cache import BuildCache
 from checks.check import Check
+from checks.clock import beijing_today
 from checks.document import DraftInput, build_documents
 from checks.pipeline import CheckResult, drop_allowed, finish, run_checks
 from checks.registry import CheckRegistry
@@ -28,6 +30,7 @@ class EngineConfig:
     policy: SeverityPolicy = field(default_factory=default_policy)
     cache_dir: Path | None = None  # where builds are kept between starts (checks.build_cache); None = none
     name_mask_style: str = "keep_last"  # checks.pii.masking.NameMaskStyle: 王*明 (keep_last) or 王** (surname)
+    today: Callable[[], dt.date] = beijing_today  # the date of a draft that carries none (the caller's clock)
 
 
 @dataclass(frozen=True)
@@ -44,15 +47,23 @@ CheckFactory = Callable[[Resources], Check]
 
 class CheckEngine:
     def __init__(
-        self, registry: CheckRegistry, segmenter: Segmenter, policy: SeverityPolicy, allow_terms: tuple[str, ...] = ()
+        self,
+        registry: CheckRegistry,
+        segmenter: Segmenter,
+        policy: SeverityPolicy,
+        allow_terms: tuple[str, ...] = (),
+        today: Callable[[], dt.date] = beijing_today,
     ) -> None:
         self.registry = registry
         self.segmenter = segmenter
         self.policy = policy
         self.allow_terms = allow_terms
+        self.today = today  # asked only for a draft without any date (the service always dates its drafts)
 
     def check(self, draft: DraftInput, *, categories: Sequence[str] | None = None) -> CheckResult:
         started = time.perf_counter()
+        if draft.doc_date is None:
+            draft = draft.dated(self.today)
         documents = build_documents(draft, self.segmenter)
         findings = run_checks(self.registry.select(categories=categories), documents)
         findings = drop_allowed(findings, documents, self.allow_terms)
@@ -77,4 +88,4 @@ def build_engine(config: EngineConfig | None = None) -> CheckEngine:
             raise ValueError(f"unknown checks: {sorted(unknown)}")
         factories = {name: f for name, f in factories.items() if name in config.enabled}
     registry = CheckRegistry(f(resources) for f in factories.values())
-    return CheckEngine(registry, segmenter, config.policy, config.allow_terms)
+    return CheckEngine(registry, segmenter, config.policy, config.allow_terms, config.today)

@@ -5,9 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from zoneinfo import ZoneInfo
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class Channel(StrEnum):
@@ -75,7 +72,3 @@ def parse_date(value: str) -> dt.date:
     if len(value) != 10 or value[4] != "-" or value[7] != "-":
         raise ValueError(value)
     return dt.date.fromisoformat(value)
-
-
-def today_in_shanghai() -> dt.date:
-    return dt.datetime.now(SHANGHAI).date()

@@ -11,6 +11,7 @@ from checks import CheckEngine, DraftInput, Metadata
 from checks.finding import Finding
 from checks.pipeline import CheckResult
 from review_service import check_pool, engines, org_dictionary
+from review_service.clock import today_beijing
 from review_service.config import get_settings
 from review_service.org_dictionary import Overlay
 from review_service.schemas import CheckRequest
@@ -78,8 +79,10 @@ def run_check(draft: DraftInput, overlay: Overlay | None = None, *, wait: bool =
     While ``serve`` starts, the pool also answers short checks until this process's own engine is
     built (begun once the first such check is answered, so it never competes with the start-up).
     ``wait=False`` (interactive requests) refuses with ``CheckBusy`` when the pool is full; a draft
-    check (already stored) waits for a slot.
+    check (already stored) waits for a slot. The draft is dated here, by the service's clock, before it
+    goes anywhere: engines (here or in a check process) never read a clock for a dated draft.
     """
+    draft = draft if draft.doc_date else draft.dated(today_beijing)
     pool = check_pool.installed()
     key = engine_key(overlay)
     starting = not engines.ready(engine_key(None))  # serve: this process's own engine is not built yet

@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from review_service.clock import BEIJING
+from review_service.clock import aware as _aware
 from review_service.models import AuditEntry, CheckRun, Draft, DraftVersion, utcnow
 from review_service.stage_times import ENTERS_STAGE, LEAVES_STAGE, stage_stays
 from review_service.workflow_state import definitions
 
 CATEGORY_GROUPS = ("pii", "secret", "term", "typo", "format", "metadata")
-BEIJING = ZoneInfo("Asia/Shanghai")  # weeks are the organisation's weeks
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,6 @@ class StageTime:
     label: str
     count: int
     average_hours: float
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
 def _stage_label(workflow: str, stage: str | None) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from review_service import audit
+from review_service.clock import aware_or_none as _aware
 from review_service.models import LoginThrottle, User, utcnow
 from review_service.passwords import hash_password, verify_password
 
@@ -34,10 +35,6 @@ class LoginRefused(Exception):
 
 WRONG = LoginRefused("wrong_credentials", "用户名或密码错误", "Wrong username or password")
 _DUMMY_HASH: list[str] = []
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
 def _throttle(session: Session, username: str) -> LoginThrottle:

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from checks.canonical import FORM_VERSION
+from review_service.clock import now_utc
 
 
 class Base(DeclarativeBase):
@@ -27,7 +28,7 @@ class Base(DeclarativeBase):
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return now_utc()
 
 
 class User(Base):

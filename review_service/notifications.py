@@ -12,12 +12,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from review_service import drafts as service
+from review_service.clock import BEIJING
 from review_service.config import Settings
 from review_service.mailer import Mail
 from review_service.models import Draft, Notification, User, utcnow
@@ -25,7 +25,7 @@ from review_service.workflow_state import state_from_json
 from workflows.definition import Action, StageKind
 from workflows.engine import COUNTERSIGN_ROLES, available_actions
 
-LOCAL = ZoneInfo("Asia/Shanghai")
+LOCAL = BEIJING
 KINDS = (
     "stage_waiting",
     "returned",

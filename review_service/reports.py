@@ -8,11 +8,11 @@ import html
 import io
 from collections import Counter, defaultdict
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from review_service.clock import BEIJING, now_utc
 from review_service.models import AuditEntry, CheckRun, Draft, DraftVersion, User
 from review_service.stage_times import stage_stays
 from review_service.web.highlight import category_label
@@ -66,7 +66,6 @@ DOC_TYPE_NAMES = {
     "interpretation": "政策解读",
     "reply": "网络问政答复",
 }
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def beijing(value: dt.datetime | None) -> str:
@@ -236,7 +235,7 @@ def signoff_html(
         "<thead><tr><th>时间</th><th>环节</th><th>经办人</th><th>处理</th><th>意见</th><th>版本</th></tr>"
         f"</thead><tbody>{cells}</tbody></table>"
     )
-    foot = f'<p class="note">时间均为北京时间。本单生成于 {beijing(dt.datetime.now(dt.UTC))}。</p></body></html>'
+    foot = f'<p class="note">时间均为北京时间。本单生成于 {beijing(now_utc())}。</p></body></html>'
     return head + facts + stages + waiver_table + record + foot
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from review_service.clock import aware as _aware
 from review_service.models import AuditEntry, Draft, User
 from review_service.workflow_state import definitions
 
@@ -32,10 +33,6 @@ class LastReturn:
             "at": self.at,
             "resubmitted_at": self.resubmitted_at,
         }
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def last_return(session: Session, draft: Draft) -> LastReturn | None:

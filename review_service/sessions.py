@@ -13,6 +13,7 @@ import secrets
 from sqlalchemy import delete, or_, update
 from sqlalchemy.orm import Session
 
+from review_service.clock import aware as _aware
 from review_service.models import User, WebSession, utcnow
 from review_service.tokens import hash_token
 
@@ -30,10 +31,6 @@ def start_session(session: Session, *, user: User, hours: int) -> tuple[str, Web
     session.add(record)
     session.flush()
     return secret, record
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
 def find_session(session: Session, *, secret: str | None) -> WebSession | None:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from review_service.clock import aware as _aware
 from review_service.models import AuditEntry
 
 ENTERS_STAGE = ("submitted", "stage_started")
@@ -17,10 +18,6 @@ class StageStay:
     draft_id: int
     stage: str
     hours: float
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
 def stage_stays(entries: Iterable[AuditEntry]) -> list[StageStay]:

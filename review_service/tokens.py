@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from review_service.clock import aware_or_none as _aware
 from review_service.models import ApiToken, User, utcnow
 
 SCOPES = ("check", "drafts", "publish")
@@ -106,12 +107,6 @@ def ephemeral_issuer_id(name: str) -> int | None:
     """The id of the token that minted a browser token named ``ephemeral:<id>:<user>``; None if not one."""
     head, _, rest = name.removeprefix(EPHEMERAL_PREFIX).partition(":")
     return int(head) if rest and head.isascii() and head.isdigit() else None
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:  # SQLite drops the zone; we store UTC
-        return value.replace(tzinfo=dt.UTC)
-    return value
 
 
 def _usable(record: ApiToken | None) -> bool:

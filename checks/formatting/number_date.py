@@ -116,14 +116,7 @@ def _valid(y: int, m: int, d: int) -> bool:
 
 
 def reference_date(doc: Document) -> dt.date:
-    """The date the text speaks from: the given date or 成文日期, else 发布日期, else today."""
-    if doc.draft.doc_date is None and doc.metadata.value("written_date") is None:
-        published = doc.metadata.value("published_date")
-        if published:
-            try:
-                return dt.date.fromisoformat(published)
-            except ValueError:
-                pass
+    """The date the text speaks from (one rule for every check: checks.clock.resolve_doc_date)."""
     return doc.doc_date
 
 

@@ -12,7 +12,6 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 from checks.canonical import content_hash
 from checks.docx_reader import DocxError, read_docx
 from review_service.archive.errors import ArchiveError
+from review_service.clock import BEIJING
 from review_service.models import ArchiveDocument
 
 HTML_HINT = re.compile(r"<\s*(?:p|div|br|span|h[1-6]|table|ul|ol|li|a|strong|em|section|article)\b", re.I)
@@ -28,7 +28,7 @@ FIELDS = ("url", "title", "published_at", "department", "content", "format")
 MAX_URL = 1000
 MAX_DEPARTMENT = 120
 MAX_TITLE = 1000
-LOCAL = ZoneInfo("Asia/Shanghai")  # publication dates are the organisation's dates
+LOCAL = BEIJING  # publication dates are the organisation's dates
 # A YYYY-MM-DD date, optionally followed by a time (and a zone); nothing else.
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?", re.ASCII)

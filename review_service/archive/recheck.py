@@ -22,6 +22,7 @@ from checks import Channel, DocType, DraftInput, Metadata
 from review_service.archive.errors import ArchiveError, validate_categories
 from review_service.archive.impact import Impact, current_snapshot, impact_between, mentions
 from review_service.check_service import current_overlay, run_check
+from review_service.clock import aware_or_none as _aware
 from review_service.config import Settings
 from review_service.db import unit_of_work
 from review_service.models import ArchiveDocument, DictionarySnapshot, RecheckBatch, RecheckRun, utcnow
@@ -135,10 +136,6 @@ def _input(doc: ArchiveDocument) -> DraftInput:
         doc_date=doc.published_at,  # outdated names and date-tied figures as of the day it was published
         metadata=Metadata(published_date=doc.published_at.isoformat(), department=doc.department),
     )
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
 def _busy(batch: RecheckBatch, settings: Settings, now: dt.datetime) -> bool:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from review_service.clock import aware_or_none as _aware
 from review_service.config import Settings
 from review_service.db import unit_of_work
 from review_service.models import CheckRun, RecheckBatch, utcnow
@@ -85,10 +86,6 @@ def lost(waiting, everything, cutoff: dt.datetime, started_cutoff: dt.datetime |
         if overtaken or not moving:
             due.append(row)
     return due
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
 def sweep(settings: Settings, *, now: dt.datetime | None = None, overdue: dt.timedelta | None = None) -> SweepResult:

@@ -6,12 +6,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
 
 from checks import Channel, DocType, DraftInput, Metadata
 from checks.html_safety import html_refusal
+from review_service.clock import today_beijing
 from review_service.drafts import Content
 from review_service.web.sealed_findings import MAX_SEALED
 
@@ -31,7 +31,7 @@ DATE_FIELDS = ("written_date", "published_date")
 
 
 def beijing_today() -> dt.date:
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    return today_beijing()
 
 
 _INTEGER = re.compile(r"-?[0-9]{1,9}")

@@ -6,12 +6,13 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from review_service.clock import BEIJING, now_utc, today_beijing
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-LOCAL = ZoneInfo("Asia/Shanghai")
+LOCAL = BEIJING
 
 CHANNEL_LABELS = {"website": "政府网站", "new_media": "政务新媒体", "internal": "内部"}
 STATUS_LABELS = {
@@ -53,7 +54,7 @@ ACTION_LABELS = {
 
 def local_today() -> dt.date:
     """Due dates and weeks are Beijing dates, whatever the server's clock zone."""
-    return dt.datetime.now(LOCAL).date()
+    return today_beijing()
 
 
 def local_time(value: dt.datetime | None) -> str:
@@ -70,7 +71,7 @@ def age(value: dt.datetime | None) -> str:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    seconds = max(0, int((dt.datetime.now(dt.UTC) - value).total_seconds()))
+    seconds = max(0, int((now_utc() - value).total_seconds()))
     if seconds < 3600:
         return f"{seconds // 60} 分钟"
     if seconds < 86400:

@@ -17,6 +17,7 @@ from review_service import reports
 from review_service.api.deps import DraftsToken, SessionDep, SettingsDep
 from review_service.api.refusals import as_api_error
 from review_service.api.routes.check import ERRORS
+from review_service.clock import today_beijing
 from review_service.errors import ApiError
 from review_service.models import AuditEntry, Draft, DraftVersion, User, utcnow
 from review_service.returns import last_return
@@ -74,7 +75,7 @@ def _out(draft: Draft, user: User) -> DraftOut:
     facts = service.facts_for(draft)
     definition = service.definition_of(draft)
     claim = state.active_claim(utcnow())
-    today = dt.date.today()
+    today = today_beijing()
     return DraftOut(
         id=draft.id,
         title=version.title,
