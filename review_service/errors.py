@@ -64,6 +64,12 @@ _FIELD_ERRORS = {
 }
 
 
+def _field_path(error: object) -> str:
+    """``metadata.colour`` for an error at ("body", "metadata", "colour"): the field as the caller wrote it."""
+    loc = [str(part) for part in error.get("loc", ())]  # type: ignore[attr-defined]
+    return ".".join(loc[1:] if loc and loc[0] in ("body", "query", "form") else loc)
+
+
 def _validation_details(exc: RequestValidationError) -> tuple[str, str, str, list[dict[str, object]]]:
     errors = exc.errors()
     details = [{"loc": list(e.get("loc", ())), "type": e.get("type"), "msg": e.get("msg")} for e in errors]
@@ -73,6 +79,15 @@ def _validation_details(exc: RequestValidationError) -> tuple[str, str, str, lis
             "invalid_json",
             "请求体不是有效的 JSON（须为 UTF-8 编码）",
             "Request body is not valid UTF-8 JSON",
+            details,
+        )
+    unexpected = sorted({_field_path(e) for e in errors if e.get("type") == "extra_forbidden"})
+    if unexpected:  # named first: a field this endpoint does not take is the caller's real mistake
+        names = "、".join(unexpected)
+        return (
+            "unexpected_field",
+            f"请求中有该接口不接受的字段：{names}",
+            f"Unexpected field(s) for this endpoint: {', '.join(unexpected)}",
             details,
         )
     fields = {str(part) for e in errors for part in e.get("loc", ())}

@@ -127,7 +127,8 @@ def test_scope_is_enforced(client, settings):
         ({"text": "测试", "doc_type": "memo"}, 422, "invalid_doc_type"),
         ({"text": "测试", "doc_date": "2024-02-30"}, 422, "invalid_doc_date"),
         ({"text": "测试", "format": "pdf"}, 422, "invalid_format"),
-        ({"text": "测试", "metadata": {"colour": "red"}}, 422, "invalid_request"),
+        ({"text": "测试", "metadata": {"colour": "red"}}, 422, "unexpected_field"),
+        ({"text": "测试", "channel": "weibo", "colour": "red"}, 422, "unexpected_field"),
         ({"text": "a" * 20_001}, 413, "text_too_long"),
     ],
 )

@@ -162,7 +162,7 @@ def test_a_retired_key_publishes_when_it_retired_and_signs_nothing_after(tmp_pat
         ({"user": "a\nb"}, "invalid_user"),
         ({"user": "a", "ttl_seconds": 5}, "invalid_ttl_seconds"),
         ({}, "invalid_user"),
-        ({"user": "a", "scopes": ["publish"]}, "invalid_request"),
+        ({"user": "a", "scopes": ["publish"]}, "unexpected_field"),
     ],
 )
 def test_bad_mint_requests_get_a_clear_error(client, cms, body, code):
