@@ -133,10 +133,12 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
-    from checks import Channel, DocType, DraftInput, EngineConfig, build_engine
+    from checks import Channel, DocType, DraftInput
     from checks.docx_reader import DocxError
     from checks.pipeline import finish
     from review_service import text_limit
+    from review_service.check_service import get_check_engine, run_check
+    from review_service.org_dictionary import overlay_of
 
     try:
         text, title, hidden = _read_input(args.file)
@@ -148,14 +150,14 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     except text_limit.TextTooLong as exc:
         print(f"{exc.code}: {_say(args, exc.message_zh, exc.message_en)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    engine = build_engine(EngineConfig(cache_dir=settings.build_cache_dir, name_mask_style=settings.mask_style))
+    overlay = overlay_of(settings)  # the organisation's dictionary, exactly as the API applies it
     channel = Channel(args.channel)
     draft = DraftInput(
         body=text, title=title, is_html=args.format == "html", channel=channel, doc_type=DocType(args.doc_type)
     )
-    result = engine.check(draft)
+    result = run_check(draft, overlay)
     if hidden:
-        result = finish([*result.findings, *hidden], engine.policy, channel, len(text))
+        result = finish([*result.findings, *hidden], get_check_engine(overlay).policy, channel, len(text))
     if args.json:
         payload = {"findings": [f.to_dict() for f in result.findings], "verdict": result.verdict, "stats": result.stats}
         print(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -469,12 +471,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "format", "x") is None:
         args.format = "html" if str(args.file).lower().endswith((".html", ".htm")) else "text"
     try:
-        settings = get_settings()
+        settings = settings or get_settings()
     except ValidationError as exc:  # a bad REVIEW_* value: say which, not a traceback
         for error in exc.errors():
             name = "REVIEW_" + str(error["loc"][0]).upper() if error["loc"] else "REVIEW_*"

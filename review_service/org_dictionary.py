@@ -8,7 +8,6 @@ effect at the next check without a restart.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -21,10 +20,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from checks.terms.schema import TermFile
 from review_service import audit
+from review_service.clock import today_beijing
+from review_service.config import Settings
+from review_service.db import unit_of_work
 from review_service.models import DictionaryEntry, User, utcnow
 
 KINDS = ("wording", "outdated", "allow")
@@ -45,7 +48,7 @@ class Overlay:
 
 
 def _term_file(entries: list[DictionaryEntry], category: str) -> dict[str, Any]:
-    today = dt.date.today().isoformat()
+    today = today_beijing().isoformat()
     data: dict[str, Any] = {
         "version": 1,
         "list_name": "本单位在线维护词表",
@@ -109,6 +112,18 @@ def overlay(session: Session, data_dir: Path) -> Overlay:
         _build(term_dir, entries)
     allow = tuple(e.text for e in entries if e.kind == "allow")
     return Overlay(fingerprint, term_dir, allow)
+
+
+def overlay_of(settings: Settings) -> Overlay | None:
+    """The dictionary for a command outside a request (the CLI), read the way a request reads it.
+
+    None only when the service has no database yet: then there is no organisation dictionary to apply.
+    """
+    url = make_url(settings.sqlalchemy_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        return None
+    with unit_of_work(settings) as session:
+        return overlay(session, settings.data_dir)
 
 
 def _build(term_dir: Path, entries: list[DictionaryEntry]) -> None:
