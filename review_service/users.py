@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from review_service.models import Department, User
 from review_service.passwords import hash_password, one_time_password
+from review_service.permissions import Role
 
-ROLES = ("editor", "proofreader", "reviewer1", "reviewer2", "reviewer3", "admin", "cms")
+ROLES = tuple(role.value for role in Role)
 EMAIL = re.compile(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;.]+")
 
 

@@ -27,11 +27,10 @@ from review_service.archive.schemas import (
 from review_service.drafts import settle
 from review_service.errors import ApiError
 from review_service.models import ArchiveDocument, RecheckRun, User
+from review_service.permissions import Action, may
 from review_service.schemas import DraftOut
 
 router = APIRouter(tags=["archive"])
-# Importing and re-checking the whole site are organisation-wide operations.
-MANAGER_ROLES = ("admin", "reviewer3")
 
 
 def _api_error(exc: ArchiveError) -> ApiError:
@@ -39,7 +38,7 @@ def _api_error(exc: ArchiveError) -> ApiError:
 
 
 def _manager(user: User) -> None:
-    if user.role not in MANAGER_ROLES:
+    if not may(user, Action.MANAGE_ARCHIVE):  # importing and re-checking the whole site
         raise ApiError(
             403, "forbidden", "仅管理员或终审人员可导入或复查", "Only admins and final reviewers may do this"
         )

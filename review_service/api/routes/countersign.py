@@ -10,6 +10,7 @@ from review_service.api.refusals import as_api_error
 from review_service.api.routes.drafts import ERRORS_409, DraftId, _load
 from review_service.errors import ApiError
 from review_service.models import Draft
+from review_service.permissions import Action, may
 from review_service.schemas import CountersignDecision, CountersignLinkOut, CountersignLinkRequest, CountersignView
 from workflows.refusals import Refusal
 
@@ -38,7 +39,7 @@ def create_link(
     draft_id: DraftId, body: CountersignLinkRequest, session: SessionDep, settings: SettingsDep, token: DraftsToken
 ) -> CountersignLinkOut:
     draft = _load(session, draft_id, token.user)
-    if token.user.role != "admin" or token.user.id == draft.author_id:
+    if not may(token.user, Action.ISSUE_COUNTERSIGN_LINK) or token.user.id == draft.author_id:
         # The link is a bearer credential: the author must never hold one for their own draft.
         raise ApiError(
             403, "forbidden", "只有管理员（非作者）可以生成外单位会签链接", "Only an admin who is not the author"

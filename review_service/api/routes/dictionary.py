@@ -11,16 +11,16 @@ from review_service.api.deps import DraftsToken, SessionDep
 from review_service.api.routes.drafts import ERRORS_409, DraftId, _load, _out
 from review_service.errors import ApiError
 from review_service.models import DictionaryEntry, User
+from review_service.permissions import Action, may
 from review_service.schemas import DictionaryEntryIn, DictionaryEntryOut, DraftOut, FalseAlarmRequest
 
 router = APIRouter(tags=["dictionary"])
-# Allow-listing is organisation-wide and permanent: only 终审 and admins, and never political terms.
-FALSE_ALARM_ROLES = ("reviewer3", "admin")
+# Allow-listing is organisation-wide and permanent: only 终审 and admins (permissions), never political terms.
 NEVER_ALLOWLISTED = ("term.political",)
 
 
 def _admin(user: User) -> None:
-    if user.role != "admin":
+    if not may(user, Action.MAINTAIN_DICTIONARY):
         raise ApiError(403, "forbidden", "仅管理员可以维护词库", "Only admins maintain the dictionary")
 
 
@@ -102,7 +102,7 @@ def retire_entry(entry_id: DraftId, session: SessionDep, token: DraftsToken) -> 
     summary="标记误报并加入本单位白名单",
 )
 def false_alarm(draft_id: DraftId, body: FalseAlarmRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
-    if token.user.role not in FALSE_ALARM_ROLES:
+    if not may(token.user, Action.ALLOW_LIST_FALSE_ALARM):
         raise ApiError(403, "forbidden", "仅终审人员或管理员可以把误报加入白名单", "Only final reviewers and admins")
     draft = _load(session, draft_id, token.user)
     version = service.latest_version(draft)
