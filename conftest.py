@@ -30,6 +30,7 @@ SLOW_MODULES = {
     "tests/test_archive_import.py",
     "tests/test_attachments_ocr.py",
     "tests/test_cli.py",
+    "tests/test_cli_lang.py",
     "tests/test_compose.py",
     "tests/test_first_run.py",
     "tests/test_offline_and_deps.py",
