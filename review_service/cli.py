@@ -11,18 +11,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from review_service.archive import cli as archive_cli
+from review_service.cli_lang import LANGS
+from review_service.cli_lang import say as _say
 from review_service.config import Settings, get_settings
 from review_service.tasks import cli as tasks_cli
 
 EXIT_BLOCK = 2
 EXIT_BAD_INPUT = 3
-LANGS = ("zh", "en")
 VERDICT_ZH = {"pass": "通过", "warn": "有提示", "block": "阻断"}
-
-
-def _say(args: argparse.Namespace, zh: str, en: str) -> str:
-    """The message in the chosen language (--lang, else REVIEW_LANG, else Chinese); codes stay as they are."""
-    return en if getattr(args, "lang", "zh") == "en" else zh
 
 
 def _start_checking(settings: Settings):  # type: ignore[no-untyped-def]

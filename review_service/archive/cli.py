@@ -12,11 +12,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from review_service.archive.errors import ArchiveError
+from review_service.cli_lang import say
 from review_service.config import Settings
 
 EXIT_BAD_INPUT = 3
 EXIT_UNEXPECTED = 1
 log = logging.getLogger(__name__)
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return str(getattr(args, "lang", "zh"))
 
 
 def guarded(command: Callable[[argparse.Namespace, Settings], int]) -> Callable[[argparse.Namespace, Settings], int]:
@@ -29,7 +34,7 @@ def guarded(command: Callable[[argparse.Namespace, Settings], int]) -> Callable[
         try:
             return command(args, settings)
         except ArchiveError as exc:
-            print(exc.line(), file=sys.stderr)
+            print(exc.line(_lang(args)), file=sys.stderr)
             return EXIT_BAD_INPUT
         except (DataError, IntegrityError) as exc:  # the database refused a value: bad input, nothing written
             error = ArchiveError(
@@ -37,17 +42,17 @@ def guarded(command: Callable[[argparse.Namespace, Settings], int]) -> Callable[
                 "数据库拒绝了导入的内容（字段过长或含无效字符），未导入任何页面",
                 f"the database refused the input ({type(exc.orig).__name__}); nothing was imported",
             )
-            print(error.line(), file=sys.stderr)
+            print(error.line(_lang(args)), file=sys.stderr)
             return EXIT_BAD_INPUT
         except KeyboardInterrupt:
-            print("\n已中断 / interrupted", file=sys.stderr)
+            print("\n" + say(args, "已中断", "interrupted"), file=sys.stderr)
             return 130
         except Exception as exc:
             log.debug("archive command failed", exc_info=True)
             error = ArchiveError(
                 "unexpected_error", f"发生意外错误（{type(exc).__name__}）", f"unexpected error ({type(exc).__name__})"
             )
-            print(error.line(), file=sys.stderr)
+            print(error.line(_lang(args)), file=sys.stderr)
             return EXIT_UNEXPECTED
 
     return run
@@ -100,14 +105,18 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         else:
             raise ArchiveError("path_not_found", f"找不到 {path}", f"No such file or folder: {path}")
     except ArchiveError as exc:
-        print(exc.line(), file=sys.stderr)
+        print(exc.line(_lang(args)), file=sys.stderr)
         return EXIT_BAD_INPUT
     upgrade(settings)
     with unit_of_work(settings) as session:
         result = import_pages(session, pages)
-    print(f"导入完成 imported: 新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}")
+    counts = (result.added, result.updated, result.unchanged)
+    print(
+        say(args, "导入完成：新增 {}，更新 {}，未变 {}", "imported: {} new, {} updated, {} unchanged").format(*counts)
+    )
     if skipped:
-        print(f"跳过不支持的文件 skipped {len(skipped)}: {', '.join(skipped[:10])}{' …' if len(skipped) > 10 else ''}")
+        names = f"{', '.join(skipped[:10])}{' …' if len(skipped) > 10 else ''}"
+        print(say(args, f"跳过不支持的文件 {len(skipped)} 个：{names}", f"skipped {len(skipped)} unsupported: {names}"))
     return 0
 
 
@@ -151,12 +160,17 @@ def _recheck(args: argparse.Namespace, settings: Settings) -> int:
             run = start_recheck(session, settings=settings, since=args.since, categories=args.category, full=args.all)
             run_id = run.id
     except ArchiveError as exc:
-        print(exc.line(), file=sys.stderr)
+        print(exc.line(_lang(args)), file=sys.stderr)
         return EXIT_BAD_INPUT
     first = _progress(settings, run_id)
-    where = "由任务队列分发给 worker" if settings.broker_url else "在本进程内检查"
-    print(f"复查任务 #{run_id}：范围内 {first.in_scope} 篇，需检查 {first.total} 篇（{where}）")
-    print(f"方式 mode: {first.mode} — {first.reason}")
+    if _lang(args) == "en":
+        where = "sent to workers through the task queue" if settings.broker_url else "checked in this process"
+        print(f"re-check run #{run_id}: {first.in_scope} pages in scope, {first.total} to check ({where})")
+        print(f"mode: {first.mode} — {first.reason}")
+    else:
+        where = "由任务队列分发给 worker" if settings.broker_url else "在本进程内检查"
+        print(f"复查任务 #{run_id}：范围内 {first.in_scope} 篇，需检查 {first.total} 篇（{where}）")
+        print(f"方式（{first.mode}）：{first.reason}")
     if args.no_wait:
         return 0
     tty = sys.stderr.isatty()
@@ -175,11 +189,9 @@ def _recheck(args: argparse.Namespace, settings: Settings) -> int:
             show()
             time.sleep(POLL_S)
             if not warned and current.batches_done == 0 and time.monotonic() - started > NO_WORKER_HINT_S:
-                print(
-                    "\n提示：还没有任何批次完成，请确认 bulk 队列有 worker 在运行"
-                    "（review-service worker --queues bulk）/ no batch finished yet: is a bulk worker running?",
-                    file=sys.stderr,
-                )
+                zh = "提示：还没有任何批次完成，请确认 bulk 队列有 worker 在运行（review-service worker --queues bulk）"
+                en = "hint: no batch finished yet: is a bulk worker running (review-service worker --queues bulk)?"
+                print("\n" + say(args, zh, en), file=sys.stderr)
                 warned = True
             if time.monotonic() - last_sweep > settings.check_overdue_seconds:
                 sweep(settings)  # a lost batch is re-sent even when no API process is running
@@ -189,14 +201,16 @@ def _recheck(args: argparse.Namespace, settings: Settings) -> int:
     show(final=True)
     html_path, csv_path, pages = _write_report(settings, run_id, args.out, args.base_url)
     done = _progress(settings, run_id)
-    print(f"完成：检查 {done.done} 篇，用时 {done.elapsed_s:.1f} 秒；有问题的页面 {pages} 篇")
+    zh = f"完成：检查 {done.done} 篇，用时 {done.elapsed_s:.1f} 秒；有问题的页面 {pages} 篇"
+    print(say(args, zh, f"done: {done.done} pages checked in {done.elapsed_s:.1f} s; {pages} pages with findings"))
     if done.failed_pages or done.failed_batches:
-        print(
-            f"检查失败 failed: {done.failed_pages} 篇页面、{done.failed_batches} 个批次未能完成检查（见报告）",
-            file=sys.stderr,
+        zh = f"检查失败：{done.failed_pages} 篇页面、{done.failed_batches} 个批次未能完成检查（见报告）"
+        en = (
+            f"failed: {done.failed_pages} pages and {done.failed_batches} batches could not be checked (see the report)"
         )
-    print(f"报告 report: {html_path}")
-    print(f"报告 report: {csv_path}")
+        print(say(args, zh, en), file=sys.stderr)
+    print(say(args, f"报告：{html_path}", f"report: {html_path}"))
+    print(say(args, f"报告：{csv_path}", f"report: {csv_path}"))
     return 0
 
 
@@ -207,9 +221,11 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     try:
         html_path, csv_path, pages = _write_report(settings, args.run_id, args.out, args.base_url)
     except ArchiveError as exc:
-        print(exc.line(), file=sys.stderr)
+        print(exc.line(_lang(args)), file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"有问题的页面 {pages} 篇\n报告 report: {html_path}\n报告 report: {csv_path}")
+    print(say(args, f"有问题的页面 {pages} 篇", f"{pages} pages with findings"))
+    print(say(args, f"报告：{html_path}", f"report: {html_path}"))
+    print(say(args, f"报告：{csv_path}", f"report: {csv_path}"))
     return 0
 
 

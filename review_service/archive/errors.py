@@ -13,9 +13,9 @@ class ArchiveError(ValueError):
         self.message_en = message_en
         self.status = status
 
-    def line(self) -> str:
-        """One line for the command line."""
-        return f"错误 [{self.code}]：{self.message_zh} / {self.message_en}"
+    def line(self, lang: str = "zh") -> str:
+        """One line for the command line, in its language (review_service.cli_lang); the code in both."""
+        return f"error [{self.code}]: {self.message_en}" if lang == "en" else f"错误 [{self.code}]：{self.message_zh}"
 
 
 KNOWN_CATEGORIES = PUBLIC_CATEGORIES  # a filter names one of these or a prefix such as "term"

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from review_service.cli_lang import say
 from review_service.config import Settings
 from review_service.tasks.celery_app import QUEUE_BULK, QUEUE_CHECKS
 
@@ -35,11 +36,14 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from review_service.tasks.celery_app import create_celery
 
     if not settings.broker_url:
-        print("worker 需要设置 REVIEW_BROKER_URL / the worker needs REVIEW_BROKER_URL", file=sys.stderr)
+        print(say(args, "worker 需要设置 REVIEW_BROKER_URL", "the worker needs REVIEW_BROKER_URL"), file=sys.stderr)
         return 3
     names = [q.strip() for q in args.queues.split(",") if q.strip()]
     if not names or set(names) - set(QUEUES):
-        print(f"--queues: choose from {', '.join(QUEUES)}", file=sys.stderr)
+        print(
+            say(args, f"--queues 可选：{', '.join(QUEUES)}", f"--queues: choose from {', '.join(QUEUES)}"),
+            file=sys.stderr,
+        )
         return 3
     if args.nice:
         lower_priority(args.nice)  # bulk re-checks yield the CPU to the API and to interactive checks
@@ -79,10 +83,10 @@ def _sweep(args: argparse.Namespace, settings: Settings) -> int:
     while True:
         overdue = dt.timedelta(seconds=args.overdue) if args.overdue is not None else None
         result = sweep(settings, overdue=overdue)
+        counts = (len(result.versions), len(result.batches), len(result.failed_versions))
+        zh = "巡检：重新派发 {} 个检查、{} 个批次；{} 个检查标记为失败"
         print(
-            f"sweep: re-sent {len(result.versions)} checks, {len(result.batches)} batches; "
-            f"{len(result.failed_versions)} checks marked failed",
-            flush=True,
+            say(args, zh, "sweep: re-sent {} checks, {} batches; {} checks marked failed").format(*counts), flush=True
         )
         if not args.every:
             return 0
