@@ -476,7 +476,8 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     except ValidationError as exc:  # a bad REVIEW_* value: say which, not a traceback
         for error in exc.errors():
             name = "REVIEW_" + str(error["loc"][0]).upper() if error["loc"] else "REVIEW_*"
-            print(f"settings_invalid: 设置 {name} 的值无效（invalid setting）：{error['msg']}", file=sys.stderr)
+            zh = f"settings_invalid: 设置 {name} 的值无效：{error['msg']}"
+            print(_say(args, zh, f"settings_invalid: invalid setting {name}: {error['msg']}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     args.lang = args.lang or settings.lang
     return int(args.func(args, settings))

@@ -57,3 +57,9 @@ def test_a_secret_is_still_alone_on_the_last_line_in_english(tmp_path) -> None:
 def test_an_unknown_language_is_refused(tmp_path) -> None:
     out = run(["--lang", "fr", "check", _draft(tmp_path)], tmp_path)
     assert out.returncode == 2 and "invalid choice" in out.stderr  # argparse's own usage error
+
+
+def test_a_bad_language_setting_is_a_coded_error_not_a_traceback(tmp_path) -> None:
+    out = run(["check", _draft(tmp_path)], tmp_path, REVIEW_LANG="fr")
+    assert out.returncode == 3 and out.stderr.startswith("settings_invalid: 设置 REVIEW_LANG 的值无效")
+    assert "Traceback" not in out.stderr
