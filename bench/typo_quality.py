@@ -49,7 +49,9 @@ PER_10K = 10_000
 
 def layer_of(f: Finding) -> str:
     kind = f.rule.split(":", 1)[0].removeprefix("typo.")
-    return {"misspelling": "misspelling", "usage": "usage", "idiom": "idiom", "nonword": "nonword"}.get(kind, "char")
+    return {"misspelling": "misspelling", "usage": "usage", "pair": "pair", "idiom": "idiom", "nonword": "nonword"}.get(
+        kind, "char"
+    )
 
 
 def restores(case: Case, f: Finding) -> bool:

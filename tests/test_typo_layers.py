@@ -261,7 +261,7 @@ def test_unknown_layer_is_refused(typo):
 
 
 def test_layers_constant_lists_the_order_of_precedence():
-    assert LAYERS == ("misspelling", "usage", "idiom", "char", "nonword")
+    assert LAYERS == ("misspelling", "usage", "pair", "idiom", "char", "nonword")
 
 
 def test_an_earlier_layer_hides_its_characters_from_the_later_ones(typo, tokens_of):
@@ -275,5 +275,5 @@ def test_an_earlier_layer_hides_its_characters_from_the_later_ones(typo, tokens_
 def test_empty_and_tiny_texts(typo, tokens_of):
     for text in ("", "的", "迫不"):
         result = typo.analyze(text, tokens_of(text))
-        assert result.usage == [] and result.idioms == [] and result.nonwords == []
+        assert result.usage == [] and result.idioms == [] and result.nonwords == [] and result.pairs == []
     assert typo.layers.nonwords.unseen_pairs("", np.zeros(0, bool)).size == 0

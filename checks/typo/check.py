@@ -20,6 +20,7 @@ from checks.typo.findings import (
     idiom_finding,
     misspelling_finding,
     nonword_finding,
+    pair_finding,
     usage_finding,
 )
 from checks.typo.idioms import IdiomHit
@@ -27,6 +28,7 @@ from checks.typo.layers import LAYERS, TypoLayers
 from checks.typo.misspellings import MisspellingHit
 from checks.typo.model import TypoModel
 from checks.typo.nonwords import NonWordHit
+from checks.typo.pairs import PairHit
 from checks.typo.protect import book_title_spans, listed_mask, token_mask
 from checks.typo.quoted_errors import quoted_error_spans
 from checks.typo.symbols import is_cjk
@@ -43,6 +45,7 @@ class Analysis:
     usage: list[UsageHit] = field(default_factory=list)
     idioms: list[IdiomHit] = field(default_factory=list)
     nonwords: list[NonWordHit] = field(default_factory=list)
+    pairs: list[PairHit] = field(default_factory=list)
 
 
 class TypoCheck:
@@ -126,6 +129,7 @@ class TypoCheck:
         hits, area, guessed = self._prepare(text, tokens)
         touchable = area.touchable
         usage: list[UsageHit] = []
+        pairs: list[PairHit] = []
         idioms: list[IdiomHit] = []
         nonwords: list[NonWordHit] = []
         if self.layers is not None:
@@ -134,6 +138,10 @@ class TypoCheck:
                 usage = [h for h in self.layers.usage.find(text, tokens) if touchable[h.start : h.end].all()]
                 _hide(touchable, ((h.start, h.end) for h in usage))
                 _hide(guessed, ((h.start, h.end) for h in usage))
+            if "pair" in self.enabled:
+                pairs = self.layers.pairs.find(text, touchable)
+                _hide(touchable, ((h.start, h.end) for h in pairs))
+                _hide(guessed, ((h.start, h.end) for h in pairs))
             if "idiom" in self.enabled:
                 idioms = self.layers.idioms.find(text, touchable | guessed)
                 _hide(touchable, ((h.start, h.end) for h in idioms))
@@ -142,13 +150,14 @@ class TypoCheck:
             # what the character model already fixed (and its neighbours) is not a non-word left to find
             _hide(touchable, ((c.pos - 1, c.pos + 2) for c in corrections))
             nonwords = self.layers.nonwords.find(text, touchable, tokens)
-        return Analysis(hits, corrections, usage, idioms, nonwords)
+        return Analysis(hits, corrections, usage, idioms, nonwords, pairs)
 
     def run(self, doc: Document) -> list[Finding]:
         result = self.analyze(doc.text, doc.tokens)
         severity = self.severity
         findings = [misspelling_finding(doc, hit, severity) for hit in result.misspellings]
         findings += [usage_finding(doc, hit, severity) for hit in result.usage]
+        findings += [pair_finding(doc, hit, severity) for hit in result.pairs]
         findings += [idiom_finding(doc, hit, severity) for hit in result.idioms]
         findings += [nonword_finding(doc, hit, severity) for hit in result.nonwords]
         threshold = self.model.scorer.threshold

@@ -9,6 +9,7 @@ from checks.typo.corrector import Correction
 from checks.typo.idioms import IdiomHit
 from checks.typo.misspellings import MisspellingHit
 from checks.typo.nonwords import NonWordHit
+from checks.typo.pairs import PairHit
 from checks.typo.usage import UsageHit
 from checks.typo.words import WordLookup
 
@@ -43,6 +44,25 @@ def usage_finding(doc: Document, hit: UsageHit, severity: Severity) -> Finding:
         suggestion=rule.right,
         rule=f"typo.usage:{rule.id}",
         explanation=f"{rule.why}（依据：{rule.source}；语境：“{context}”）",
+    )
+
+
+def pair_finding(doc: Document, hit: PairHit, severity: Severity) -> Finding:
+    pair = hit.pair
+    context = doc.text[max(0, hit.start - 6) : hit.end + 6]
+    return make_finding(
+        doc,
+        category=CATEGORY,
+        start=hit.start,
+        end=hit.end,
+        severity=severity,
+        message=f"用词疑误：此处“{pair.wrong}”可能应为“{pair.right}”",
+        suggestion=pair.right,
+        rule=f"typo.pair:{pair.wrong}→{pair.right}",
+        explanation=(
+            f"{pair.why}（依据：{pair.source}）。在规范文本语料的语言模型中，此语境（“{context}”）下"
+            f"“{pair.right}”的可能性远高于“{pair.wrong}”（对数概率差 {hit.gain:.1f}）"
+        ),
     )
 
 
