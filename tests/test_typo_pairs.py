@@ -59,6 +59,8 @@ def test_the_model_decides_a_listed_pair_in_context(engine, text, wrong, right):
         "设置两年过渡期，防止过度开发。",
         "帮助企业渡过难关，度过寒冬。",
         "地方人大有权制订地方性法规。",  # 制订/制定 are near-synonyms: not a listed pair
+        "帮派武装要求阻止过渡政府总理回国。",  # 过渡 forms compounds the laws rarely hold
+        "听取关于生态环境和资源保护检察工作情况的报告。",
     ],
 )
 def test_correct_use_is_left_alone(engine, text):
