@@ -126,13 +126,16 @@ def _chunks(rows: list[_Row], limit: int) -> Iterator[list[_Row]]:
 
 def _put_back(finding: Finding, row: _Row, row_start: int) -> list[Finding]:
     """The finding at each line the row stands for, in sheet offsets."""
-    start = finding.start - row_start
-    last = max(finding.end - row_start - 1, start)  # the finding's last character
+    end_of_row = max(len(row.text) - 1, 0)
+    start = min(finding.start - row_start, end_of_row)
+    # the finding's last character, kept inside this row: a match running on into the next reduced row
+    # (they are joined by a newline) must not spill into cells of the sheet it does not stand for
+    last = min(max(finding.end - row_start - 1, start), end_of_row)
     first_cell = bisect_right(row.cell_offsets, start) - 1
     last_cell = bisect_right(row.cell_offsets, last) - 1
     into_first = start - row.cell_offsets[first_cell]
     into_last = last - row.cell_offsets[last_cell]
-    width = finding.end - finding.start
+    width = last - start + 1 if finding.end > finding.start else 0
     out = []
     for cells in row.lines:
         source_start = cells[first_cell] + into_first
