@@ -173,24 +173,24 @@ class CheckPool:
             executor.shutdown(wait=True, cancel_futures=True)
 
 
-_installed: CheckPool | None = None
+_installed: list[CheckPool] = []  # the newest is in use; an app that stops restores the one before
 _install_lock = threading.Lock()
 
 
 def install(pool: CheckPool) -> None:
-    """Make ``pool`` the process's pool for long checks (the API's start-up)."""
-    global _installed
+    """Make ``pool`` the process's pool for long checks (an app's start-up)."""
     with _install_lock:
-        _installed = pool
+        _installed.append(pool)
 
 
 def uninstall(pool: CheckPool) -> None:
-    global _installed
+    """Stop ``pool`` (an app's shutdown); a pool installed before it is in use again."""
     with _install_lock:
-        if _installed is pool:
-            _installed = None
+        if pool in _installed:
+            _installed.remove(pool)
     pool.close()
 
 
 def installed() -> CheckPool | None:
-    return _installed
+    with _install_lock:
+        return _installed[-1] if _installed else None

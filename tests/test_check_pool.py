@@ -141,15 +141,16 @@ def test_draft_checks_without_a_broker_use_the_process(client, settings, pool):
     assert draft["blocking_findings"] == len(blocking) > 0
 
 
-def test_shutdown_stops_the_check_processes(tmp_path):
+def test_shutdown_stops_the_check_processes(tmp_path, pool):
     others = {p.pid for p in multiprocessing.active_children()}  # the module's app still runs its own
     settings = make_settings(tmp_path, check_processes=1, check_process_min_chars=MIN_CHARS)
     auth = {"Authorization": f"Bearer {mint_token(settings)}"}
     with TestClient(create_app(settings)) as c:
-        pool = check_pool.installed()
+        mine = check_pool.installed()
+        assert mine is not None and mine is not pool
         assert c.post("/api/v1/check", json={"text": LONG}, headers=auth).status_code == 200
-        assert pool is not None and pool.completed == 1
-    assert check_pool.installed() is None
+        assert mine.completed == 1
+    assert check_pool.installed() is pool  # the module's app uses its own pool again
     with pytest.raises(check_pool.CheckProcessLost):
-        pool.check(DraftInput(body=LONG), engine_key(None), wait=False)
+        mine.check(DraftInput(body=LONG), engine_key(None), wait=False)
     assert {p.pid for p in multiprocessing.active_children()} <= others

@@ -60,7 +60,7 @@ def test_serve_writes_the_secrets_to_the_file_and_prints_neither(tmp_path):
             f"http://127.0.0.1:{port}/api/v1/check",
             json={"text": "电话13800138000"},
             headers={"Authorization": f"Bearer {values['api_token']}"},
-            timeout=30,
+            timeout=300,  # the first check may wait for the check process to build its engine
         )
         assert r.status_code == 200  # the token in the file is the real one
     finally:
