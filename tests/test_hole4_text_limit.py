@@ -114,8 +114,13 @@ def test_archive_import_refuses_a_page_over_the_limit(env):
 def test_the_command_line_check_refuses_a_file_over_the_limit(tmp_path, capsys):
     path = tmp_path / "long.txt"
     path.write_text(OVER, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path, max_text_chars=LIMIT)
     args = build_parser().parse_args(["check", str(path), "--format", "text"])
     assert isinstance(args, argparse.Namespace)
-    assert args.func(args, Settings(data_dir=tmp_path, max_text_chars=LIMIT)) == EXIT_BAD_INPUT
+    assert args.func(args, settings) == EXIT_BAD_INPUT
     err = capsys.readouterr().err
-    assert "正文超过 1000 字的上限" in err and "exceeds the limit of 1000" in err
+    assert "text_too_long" in err and "正文超过 1000 字的上限" in err
+    args = build_parser().parse_args(["--lang", "en", "check", str(path), "--format", "text"])
+    assert args.func(args, settings) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "text_too_long" in err and "exceeds the limit of 1000" in err
