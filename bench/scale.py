@@ -97,7 +97,6 @@ def run_recheck(env: dict[str, str], settings) -> dict[str, float]:  # type: ign
 
     started = time.perf_counter()
     with unit_of_work(settings) as session:
-        session.info["data_dir"] = settings.data_dir
         run_id = start_recheck(session, settings=settings, full=True).id
     while True:
         with unit_of_work(settings) as session:
@@ -198,7 +197,6 @@ def latency(env: dict[str, str], settings, redis: RedisServer, requests: int, ch
             from review_service.db import unit_of_work
 
             with unit_of_work(settings) as session:
-                session.info["data_dir"] = settings.data_dir
                 run_id = start_recheck(session, settings=settings, full=True).id
             time.sleep(2)  # the workers are busy
             busy = sample()

@@ -55,8 +55,9 @@ def get_check_engine(overlay: Overlay | None = None) -> CheckEngine:
 
 
 def current_overlay(session: Session) -> Overlay | None:
-    data_dir = session.info.get("data_dir")
-    return org_dictionary.overlay(session, data_dir) if data_dir is not None else None
+    """The organisation's dictionary, read in the unit of work that opened ``session`` (db.unit_of_work)."""
+    settings = session.info.get("settings")
+    return org_dictionary.overlay(session, settings.data_dir) if settings is not None else None
 
 
 def draft_from_request(request: CheckRequest) -> DraftInput:

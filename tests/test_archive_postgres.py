@@ -36,7 +36,6 @@ def test_parallel_batches_on_postgres_count_every_page_once(postgres_url, tmp_pa
     with unit_of_work(settings) as session:
         import_pages(session, pages_from_lines(LINES, max_chars=10_000))
     with unit_of_work(settings) as session:
-        session.info["data_dir"] = settings.data_dir
         run_id = start_recheck(session, settings=settings, full=True).id
     with unit_of_work(settings) as session:
         batches = queued_batches(session, run_id)

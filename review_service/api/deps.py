@@ -43,7 +43,6 @@ def get_session(settings: SettingsDep, background: BackgroundTasks) -> Iterator[
         # Runs after the response, hence after the commit below; a rolled-back unit announces nothing.
         background.add_task(_announce, settings, session)
         session.info["spanning_roles"] = settings.spanning_role_set
-        session.info["data_dir"] = settings.data_dir
         yield session
     session.info["committed"] = True
 

@@ -156,7 +156,6 @@ def _recheck(args: argparse.Namespace, settings: Settings) -> int:
     upgrade(settings)
     try:
         with unit_of_work(settings) as session:
-            session.info["data_dir"] = settings.data_dir
             run = start_recheck(session, settings=settings, since=args.since, categories=args.category, full=args.all)
             run_id = run.id
     except ArchiveError as exc:

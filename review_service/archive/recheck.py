@@ -168,7 +168,6 @@ def run_batch(settings: Settings, batch_id: int, *, worker: str | None, force: b
     batch goes on, so the run always ends.
     """
     with unit_of_work(settings) as session:
-        session.info.setdefault("data_dir", settings.data_dir)
         # locked: of two deliveries arriving together, the second waits and then sees the first's start
         batch = session.get(RecheckBatch, batch_id, with_for_update=True, populate_existing=True)
         if batch is None or batch.state != "queued":

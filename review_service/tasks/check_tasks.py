@@ -55,10 +55,6 @@ class Prepared:
         )
 
 
-def _with_data_dir(session: Session, settings: Settings) -> None:
-    session.info.setdefault("data_dir", settings.data_dir)
-
-
 def begin(session: Session, version_id: int, *, count_attempt: bool = True) -> Prepared | None:
     """Read what the check needs; None when the run is no longer waiting (done, failed or gone)."""
     run = session.scalar(
@@ -120,7 +116,6 @@ def check_in_session(session: Session, version_id: int) -> None:
 def check_version_now(settings: Settings, version_id: int) -> str:
     """What the worker does for one message; returns what happened (for logs and tests)."""
     with unit_of_work(settings) as session:
-        _with_data_dir(session, settings)
         prepared = begin(session, version_id)
     if prepared is None:
         return "skipped"
