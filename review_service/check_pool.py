@@ -109,6 +109,7 @@ class CheckPool:
         self._slots = threading.BoundedSemaphore(processes + queue)
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
+        self._warming: Future[bool] | None = None
         self._closed = False
         self._seconds = FIRST_ESTIMATE_S  # moving average of a pooled check, for Retry-After
         self.completed = 0
@@ -128,10 +129,20 @@ class CheckPool:
 
     def warm(self) -> Future[bool]:
         """Start a check process now (it builds its engine); done when it can check (a server's start)."""
-        return self._current().submit(_ready, self.default)
+        self._warming = self._current().submit(_ready, self.default)
+        return self._warming
+
+    def _after_warm_up(self) -> None:
+        # A check sent while the first process still starts would make the executor spawn a second
+        # one (no process is idle yet), and two engine builds would share the cores the start-up needs.
+        warming = self._warming
+        if warming is not None and not warming.done():
+            with contextlib.suppress(Exception):  # a failed warm-up shows in the check itself
+                warming.result()
 
     def check(self, draft: DraftInput, key: EngineKey, *, wait: bool) -> CheckResult:
         with self.slot(wait=wait):
+            self._after_warm_up()
             started = time.monotonic()
             executor = self._current()
             try:
