@@ -95,6 +95,19 @@ def test_the_corrector_decides_as_before_on_repeated_slips(engine, typo):
     assert plain and c.scored(text, area) == plain  # one finding per copy, as the plain definition gives
 
 
+@pytest.mark.parametrize("threshold", [None, -1.0])
+@pytest.mark.parametrize("text", [*SLIP_TEXTS, "prose"])
+def test_the_corrector_with_its_shortcuts_decides_as_the_plain_definition(engine, typo, text, threshold):
+    """Grouping, batching and dropping rows that cannot pass before the dictionary look-ups change nothing."""
+    text, area = area_of(engine, typo, prose()[:4000] if text == "prose" else text)
+    c = typo.corrector
+    cands = features.local_candidates(
+        text, area, c.lm, c.confusion, c.words, suspicious_below=c.scorer.suspicious_below
+    )
+    plain = c.decide(text, cands, c.scorer.score(cands.features), threshold)
+    assert c.scored(text, area, threshold) == plain
+
+
 def test_context_groups_are_exact_even_when_the_hash_collides(monkeypatch):
     from checks.typo import context_groups
 

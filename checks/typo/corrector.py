@@ -10,11 +10,12 @@ from checks.typo.confusion import Confusion, ConfusionSet
 from checks.typo.features import FEATURES, Area, Candidates, candidates, expand, grouped_candidates
 from checks.typo.lm import CharLM
 from checks.typo.scorer import Scorer
-from checks.typo.words import WordLookup
+from checks.typo.words import FREQ_THRESHOLDS, WordLookup
 
 SECOND_PASS_REACH = 2
 _ORIG_WORD = FEATURES.index("orig_word")
 _CAND_WORD = FEATURES.index("cand_word")
+_WORD_GAIN = FEATURES.index("word_gain")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +48,26 @@ class Corrector:
 
     def scored(self, text: str, area: Area, threshold: float | None = None) -> list[Correction]:
         """``decide`` over ``candidates``, scoring each distinct context once and copying only what passes."""
-        rows, groups = grouped_candidates(
-            text, area, self.lm, self.confusion, self.words, suspicious_below=self.scorer.suspicious_below
-        )
-        scores = self.scorer.score(rows.features)
         limit = self.scorer.threshold if threshold is None else threshold
+        rows, groups = grouped_candidates(
+            text, area, self.lm, self.confusion, self.words,
+            suspicious_below=self.scorer.suspicious_below, hopeful=lambda f: self.may_pass(f, limit),
+        )  # fmt: skip
+        scores = self.scorer.score(rows.features)
         passing = np.flatnonzero(scores >= limit)
         cands = expand(rows.take(passing), groups)
         return self.decide(text, cands, self.scorer.score(cands.features), threshold)
+
+    def may_pass(self, features: np.ndarray, limit: float) -> np.ndarray:
+        """Rows whose score could reach ``limit`` for some dictionary answer: the score is linear in the two word
+        levels (0 … the top bucket) and their difference, so its largest value is at a corner of that square."""
+        best = np.full(len(features), -np.inf)
+        top = float(len(FREQ_THRESHOLDS))
+        trial = features.copy()
+        for orig, cand in ((0.0, 0.0), (0.0, top), (top, 0.0), (top, top)):
+            trial[:, _ORIG_WORD], trial[:, _CAND_WORD], trial[:, _WORD_GAIN] = orig, cand, cand - orig
+            best = np.maximum(best, self.scorer.score(trial))
+        return best >= limit - 1e-9  # rounding of a sum is not the sum of roundings
 
     def second_pass(
         self, text: str, area: Area, first: list[Correction], threshold: float | None = None

@@ -8,6 +8,7 @@ weighs these; this module only measures, so the same code serves the check and t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,9 @@ EARLY_PARTS = 2
 EARLY_MIN = -2.0
 # Before the word lookups (the slow part), drop what cannot win: the model must prefer the change.
 MIN_GAIN = 1.0
+_ORIG_WORD, _TOKEN = FEATURES.index("orig_word"), FEATURES.index("orig_token")
+_CAND_WORD, _WORD_GAIN = FEATURES.index("cand_word"), FEATURES.index("word_gain")
+WORD_COLUMNS = (_ORIG_WORD, _CAND_WORD, _WORD_GAIN)
 CHUNK = 8192  # characters per batch of model queries
 
 
@@ -132,6 +136,7 @@ def grouped_candidates(
     words: WordLookup,
     *,
     suspicious_below: float | None = None,
+    hopeful: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[Candidates, ContextGroups]:
     """The candidates of one position per distinct context (``ContextGroups.reps``), computed in stretches of
     ``CHUNK`` characters: the cost follows the distinct contexts, not the length, and the working arrays stay
@@ -148,7 +153,9 @@ def grouped_candidates(
         touchable = np.zeros(hi - lo, dtype=bool)
         touchable[reps - lo] = True
         local = Area(touchable, area.token_level[lo:hi], area.char_level[lo:hi])
-        part = local_candidates(text[lo:hi], local, lm, confusion, words, suspicious_below=suspicious_below)
+        part = local_candidates(
+            text[lo:hi], local, lm, confusion, words, suspicious_below=suspicious_below, hopeful=hopeful
+        )
         found.append(part.shifted(lo))
     if not found:
         return _empty(), groups
@@ -176,8 +183,12 @@ def local_candidates(
     words: WordLookup,
     *,
     suspicious_below: float | None = None,
+    hopeful: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> Candidates:
     """All scored changes where ``area`` allows them, position by position (the plain definition).
+
+    ``hopeful`` (optional) is asked, with the dictionary columns not yet filled, which rows may still pass; the
+    others are dropped before the dictionary look-ups (the corrector passes its scorer's bound).
 
     A character inside a common multi-character word, or one that is a common word on its own, is rarely a slip;
     ``area`` carries both levels from the segmentation.
@@ -199,20 +210,53 @@ def local_candidates(
     keep = gain > MIN_GAIN
     pos, right, kinds, counts = pos[keep], right[keep], kinds[keep], counts[keep]
     gain, parts, cand_logp = gain[keep], parts[keep], cand_logp[keep]
+    features = _features(lm, text, area, base, nxt, pos, right, kinds, counts, gain, parts, cand_logp)
+    if hopeful is not None and len(pos):
+        # rows that cannot pass whatever the dictionary says are dropped before its look-ups (the slow part)
+        keep = hopeful(features)
+        pos, right, kinds, counts, gain, features = (
+            pos[keep],
+            right[keep],
+            kinds[keep],
+            counts[keep],
+            gain[keep],
+            features[keep],
+        )
     pairs = list(zip(pos.tolist(), right.tolist(), strict=True))
     cand_word = np.array([words.best_cover(text, i, chr(c)) for i, c in pairs], dtype=float)
     # The word guard: a character inside a dictionary word (as segmented) only changes when the change makes a
     # more common word; otherwise the text most likely says something other than the model expects, not wrong.
-    token = area.token_level[pos].astype(float)
+    token = features[:, _TOKEN]
     guard = (token == 0) | (cand_word > token)
     # A particle swap (的/地/得) that fuses the new particle into a word (的面对面 → 地面) re-brackets the
     # sentence; a real particle slip leaves it standing alone.
     particles = np.array([text[i] in PARTICLES and chr(c) in PARTICLES for i, c in pairs], dtype=bool)
     guard &= ~(particles & (cand_word > 0))
     pos, right, kinds, counts, gain = pos[guard], right[guard], kinds[guard], counts[guard], gain[guard]
-    parts, cand_logp, cand_word, token = parts[guard], cand_logp[guard], cand_word[guard], token[guard]
-    written = np.array([ord(text[i]) for i in pos.tolist()], dtype=np.uint64)
+    features, cand_word = features[guard], cand_word[guard]
     orig_word = np.array([words.best_cover(text, i, text[i]) for i in pos.tolist()], dtype=float)
+    features[:, _ORIG_WORD] = orig_word
+    features[:, _CAND_WORD] = cand_word
+    features[:, _WORD_GAIN] = cand_word - orig_word
+    return Candidates(pos, right, counts, kinds, gain, features)
+
+
+def _features(
+    lm: CharLM,
+    text: str,
+    area: Area,
+    base: np.ndarray,
+    nxt: np.ndarray,
+    pos: np.ndarray,
+    right: np.ndarray,
+    kinds: np.ndarray,
+    counts: np.ndarray,
+    gain: np.ndarray,
+    parts: np.ndarray,
+    cand_logp: np.ndarray,
+) -> np.ndarray:
+    """The feature matrix, with the dictionary columns (orig_word, cand_word, word_gain) still 0."""
+    written = np.array([ord(text[i]) for i in pos.tolist()], dtype=np.uint64)
     function_swap = np.array(
         [
             text[i] in FUNCTION_CHARS and chr(c) in FUNCTION_CHARS
@@ -220,25 +264,25 @@ def local_candidates(
         ],
         dtype=float,
     )
-    features = np.column_stack(
+    zero = np.zeros(len(pos))
+    return np.column_stack(
         [
             gain,
             np.clip(parts, -PART_CLIP, PART_CLIP).sum(axis=1),
             base[pos],
             nxt[pos],
             cand_logp,
-            lm.unigram_logprob(right) - lm.unigram_logprob(written) if len(pos) else np.zeros(0),
+            lm.unigram_logprob(right) - lm.unigram_logprob(written) if len(pos) else zero,
             function_swap,
             kinds.astype(float),
             np.log1p(counts),
-            orig_word,
-            token,
+            zero,
+            area.token_level[pos].astype(float),
             area.char_level[pos].astype(float),
-            cand_word,
-            cand_word - orig_word,
+            zero,
+            zero,
         ]
-    )
-    return Candidates(pos, right, counts, kinds, gain, features)
+    ).reshape(len(pos), len(FEATURES))
 
 
 def _propose(
