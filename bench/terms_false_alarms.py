@@ -9,7 +9,9 @@ Reads only documents that nothing shipped was built from: the held-out split of 
 the 17th congress) and the 2025 stories of the 新闻联播 transcripts (licence: measuring only; read here at run
 time, nothing derived from them is kept). Each document is checked at its own date. Every block/warn finding of
 a term category counts as a false alarm (the texts are published, edited official prose); the rate is per
-10,000 characters. ``--max-rate`` turns the report into a gate. Without the corpus folder it says so and exits 0.
+10,000 characters. ``--max-rate`` turns the report into a gate. ``--news-years 2022,2023,2024,2025`` reads every
+year of the transcripts, ``--only .collocate.,.swap.`` counts one family of rules. Without the corpus folder it says
+so and exits 0.
 """
 
 from __future__ import annotations
@@ -44,7 +46,9 @@ def recent_reports(path: Path) -> list[tuple[str, str, dt.date | None]]:
     return docs
 
 
-def documents(corpus: Path, news_limit: int) -> list[tuple[str, str, dt.date | None]]:
+def documents(
+    corpus: Path, news_limit: int, news_years: tuple[str, ...] = ("2025",)
+) -> list[tuple[str, str, dt.date | None]]:
     docs: list[tuple[str, str, dt.date | None]] = []
     for name, key, tag in (
         ("laws_regulations_2000_2025.jsonl", "text", "laws"),
@@ -62,10 +66,11 @@ def documents(corpus: Path, news_limit: int) -> list[tuple[str, str, dt.date | N
     with (corpus / "xinwenlianbo_2022_2025.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
-            if not str(row.get("date", "")).startswith("2025") or taken >= news_limit:
+            year = str(row.get("date", ""))[:4]
+            if year not in news_years or taken >= news_limit:
                 continue
             taken += len(row["text"])
-            docs.append(("news_2025", row["text"], doc_date("news", row, row["text"])))
+            docs.append((f"news_{year}", row["text"], doc_date("news", row, row["text"])))
     return docs
 
 
@@ -75,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--news-limit", type=int, default=1_000_000, help="characters of 2025 news to read")
     parser.add_argument("--examples", type=int, default=40)
     parser.add_argument("--max-rate", type=float)
+    parser.add_argument("--news-years", default="2025", help="comma-separated years of 新闻联播 to read (2022-2025)")
+    parser.add_argument("--only", help="count only findings whose rule contains this text (e.g. .collocate.)")
     parser.add_argument(
         "--recent-reports", type=Path, help="JSON Lines of work reports with year and content (2018 on are read)"
     )
@@ -91,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     rules: Counter[str] = Counter()
     examples: list[str] = []
     started = time.perf_counter()
-    docs = documents(args.corpus_dir, args.news_limit)
+    docs = documents(args.corpus_dir, args.news_limit, tuple(args.news_years.split(",")))
     if args.recent_reports is not None:
         docs += recent_reports(args.recent_reports)
     for tag, text, date in docs:
@@ -100,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
             part = text[i : i + 50_000]
             result = engine.check(DraftInput(body=part, doc_date=date))
             for f in result.findings:
-                if f.category in TERM and f.severity.value in ("block", "warn"):
+                wanted = args.only is None or any(part in f.rule for part in args.only.split(","))
+                if f.category in TERM and f.severity.value in ("block", "warn") and wanted:
                     alarms[tag] += 1
                     rules[f.rule] += 1
                     if len(examples) < args.examples:

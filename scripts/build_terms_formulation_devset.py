@@ -336,7 +336,8 @@ class Builder:
                 elif not any(s.endswith(w, 0, edge) for w in set_words):
                     jobs.append([(s, when, None, f"“{key}”前是不在易混词组中的词（自由搭配）")])
             frame = f"会议要求，{self.rng.choice(wrong_words)}{key}建设的各项任务要落到实处。"
-            if rule.group.slot == "before" and key not in family_objects:
+            slip = any(f"{w}{key}" in self.known for w in rule.attested)  # 筑牢…意识 is a one-character slip too
+            if rule.group.slot == "before" and key not in family_objects and not slip:
                 jobs.append([(frame, MODERN, None, "易混动词后名词短语未完（动词管的是后面的中心语）")])
         for swapped, swap in sorted(rules.swaps.items()):
             for s in self.with_form.get(swap.canonical, [])[:2]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -111,13 +112,39 @@ def test_a_malformed_collocates_line_is_refused_with_its_line(tmp_path: Path) ->
         load_collocates(path)
 
 
+BAD_SETS = [
+    ("  - {id: twice, slot: before, words: [增强, 增强], why: 重复的词, source: cpc20_report_2022}", "duplicate"),
+    ("  - {id: no_src, slot: before, words: [增强, 坚定], why: 没有来源, source: nowhere}", "unknown source"),
+    ("  - {id: one_word, slot: before, words: [增强], why: 只有一个词, source: cpc20_report_2022}", "words"),
+    ("  - {id: no_slot, slot: middle, words: [增强, 坚定], why: 位置不对, source: cpc20_report_2022}", "slot"),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), BAD_SETS, ids=[m for _, m in BAD_SETS])
+def test_a_bad_confusable_set_names_file_and_line(tmp_path: Path, line: str, message: str) -> None:
+    target = tmp_path / "dictionaries"
+    shutil.copytree(TERMS, target / "terms")
+    path = target / "terms" / "collocations.yaml"
+    assert path.read_text("utf-8").rstrip().splitlines()[-1].startswith("  - {id:")  # the sets end the file
+    lines = path.read_text("utf-8").splitlines()
+    path.write_text("\n".join([*lines, line]) + "\n", "utf-8")
+    with pytest.raises(DictionaryError) as err:
+        load_lexicon(target)
+    assert f"collocations.yaml:{len(lines) + 1}" in str(err.value) and message in str(err.value)
+
+
 # -- the rule on its own, with small data -------------------------------------------------------------------------
 
 SOURCE = Source(title="测试来源文件", issuer="测试机关", date=dt.date(2022, 10, 16), verified_via="test", verified=True)
 
 
 def _rules(
-    words: dict[str, int], *, family: bool = False, heads: list[str] | None = None, swapped_n: int = 0
+    words: dict[str, int],
+    *,
+    family: bool = False,
+    heads: list[str] | None = None,
+    swapped_n: int = 0,
+    pair_n: int = 20,
 ) -> AttestedCollocates:
     collocations = CollocationsFile.model_validate(
         {
@@ -163,7 +190,7 @@ def _rules(
                         "text": "改善和保障民生",
                         "n": 0,
                         "pair": "保障和改善",
-                        "pair_n": 20,
+                        "pair_n": pair_n,
                         "swapped_n": swapped_n,
                     },
                 },
@@ -199,6 +226,10 @@ def test_swapped_halves_are_reported_with_the_canonical_form(engine: CheckEngine
     assert _find(engine, rules, "坚持在发展中保障和改善民生。") == []
     # the two parts stand in the other order elsewhere too (3 of 20): the order is not fixed, nothing is said
     assert _find(engine, _rules({"增进": 6}, swapped_n=3), "坚持在发展中改善和保障民生。") == []
+    # the order seen only twice in all the official texts: too little to call it fixed
+    assert _find(engine, _rules({"增进": 6}, pair_n=2), "坚持在发展中改善和保障民生。") == []
+    # right after a noun the first word belongs to it (民生改善), no swapped formulation
+    assert _find(engine, rules, "推动民生改善和保障民生工作。") == []
 
 
 # -- the rule in the engine -----------------------------------------------------------------------------------
@@ -241,6 +272,8 @@ HARD_NEGATIVES = [
     "提高中华民族共同体意识，促进民族团结进步。",  # 提高 is in no set: free prose
     "统筹安全和发展，完善出口管制管理和服务。",  # 安全和发展 is common in the other order
     "坚持经济效益和社会效益相统一。",  # the other order is attested
+    "要促进经济发展和坚持中国特色社会主义制度相统一。",  # 发展 is 经济发展's: no swapped 坚持和发展
+    "维护国民安全和国土安全。",  # 国土安全和国民安全 only twice in the official texts: no fixed order
     "更正：本网稿件中“发展和坚持中国特色社会主义”应为“坚持和发展中国特色社会主义”，特此更正。",
     "坚持和发展中国特色社会主义，加强和改进思想政治工作，在发展中保障和改善民生。",
     "要牢固树立“四个意识”，坚定“四个自信”，做到“两个维护”。",

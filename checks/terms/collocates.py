@@ -11,7 +11,9 @@ collocations.yaml. A word is reported only when
 
 An unattested verb outside every set (free prose has many) is never judged. A formulation of two conjoined parts
 written with the parts swapped (坚持和发展 → 发展和坚持) is reported when the official texts never write it that way
-and write the two parts in that other order rarely even elsewhere (安全和发展 is common: 统筹安全和发展 passes).
+and write the two parts in their order at least ``MIN_PAIR`` times and in the other order rarely even elsewhere
+(安全和发展 is common: 统筹安全和发展 passes). A swapped form right after a noun or modifier is left alone
+(促进经济发展和坚持…: the 发展 is 经济发展's).
 One automaton over every judged text, built once; each hit reads only its own neighbourhood.
 """
 
@@ -27,6 +29,7 @@ from checks.terms.context import DocContext
 from checks.terms.schema import CollocatesFile, CollocationsFile, ConfusableSet, SlotCounts, Source
 
 MIN_SUPPORT = 2  # attested uses of the set's other words before a formulation is judged by that set
+MIN_PAIR = 3  # the two parts seen in their order at least this often: an established order, not one text's
 SWAP_OTHER_SHARE = 0.1  # the two parts in the other order anywhere at most this often: the order is fixed
 PHRASE_END = "，。；：！？、,.;:!?）)\n和与及等"
 
@@ -102,7 +105,12 @@ class AttestedCollocates:
                     if all(r.group.id != group.id for r in self.rules.get(key, [])):
                         self.rules.setdefault(key, []).append(rule)
             swap = entry.swap
-            fixed_order = swap is not None and swap.n == 0 and swap.swapped_n <= SWAP_OTHER_SHARE * swap.pair_n
+            fixed_order = (
+                swap is not None
+                and swap.n == 0
+                and swap.pair_n >= MIN_PAIR
+                and swap.swapped_n <= SWAP_OTHER_SHARE * swap.pair_n
+            )
             if swap is not None and fixed_order and entry.id in entry_sources:
                 self.swaps[swap.text] = SwapRule(swap.text, entry.text, entry.id, entry.n)
         self._words = {
@@ -123,7 +131,7 @@ class AttestedCollocates:
         for end_idx, key in self._automaton.iter(text):
             start, end = end_idx - len(key) + 1, end_idx + 1
             swap = self.swaps.get(key)
-            if swap is not None:
+            if swap is not None and ctx.aligned(start, end) and not _attached(ctx, start):
                 yield self._swap_hit(swap, start, end)
             for rule in self.rules.get(key, ()):
                 hit = self._slot_hit(ctx, rule, start, end)
@@ -197,3 +205,18 @@ class AttestedCollocates:
             f"前后颠倒：{seen}，从未写作“{swap.written}”（党代会报告、政府工作报告、法律法规，{self.characters:,}字）；"
             f"词表 collocates.jsonl 条目 {swap.entry_id}；来源：{self.entry_sources[swap.entry_id].cite()}",
         )
+
+
+NOMINAL_TAGS = frozenset({"a", "an", "b", "j", "m", "q", "vn"})  # with every tag opening with n: words a verb
+# or noun after them attaches to. jieba tags some adverbs of manner as nouns; before a verb they are adverbs.
+ADVERBS = frozenset({"全面", "大力", "着力", "积极", "切实", "坚决", "深入", "更好", "不断", "持续", "始终"})
+
+
+def _attached(ctx: DocContext, start: int) -> bool:
+    """Whether the text before a swapped form ends in a noun or modifier that its first word belongs to: in
+    促进经济发展和坚持…制度 the 发展 is 经济发展's, no swapped 坚持和发展. Precision first: such a form is left
+    alone."""
+    token = ctx.token_before(start)
+    if token is None or token.word in ADVERBS:
+        return False
+    return token.pos.startswith("n") or token.pos in NOMINAL_TAGS

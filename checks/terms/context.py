@@ -10,10 +10,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from checks.document import Document
 from checks.terms.numerals import years_in
 from checks.terms.schema import ContextRules
+
+if TYPE_CHECKING:
+    from checks.segmenter import Token
 
 _CLAUSE_BREAK = re.compile(r"[，。；：！？,.;:!?\n]")
 _QUOTES = re.compile(r"《[^《》\n]{1,120}》|“[^“”\n]{1,300}”|「[^「」\n]{1,300}」|\"[^\"\n]{1,300}\"")
@@ -62,6 +66,17 @@ class DocContext:
     @cached_property
     def _quote_starts(self) -> list[int]:
         return [s for s, _ in self.quoted]
+
+    @cached_property
+    def _token_ends(self) -> list[int]:
+        return [t.end for t in self.doc.tokens]
+
+    def token_before(self, offset: int) -> Token | None:
+        """The jieba token that ends at ``offset`` (None when none ends there)."""
+        i = bisect.bisect_left(self._token_ends, offset)
+        if i < len(self._token_ends) and self._token_ends[i] == offset:
+            return self.doc.tokens[i]
+        return None
 
     def aligned(self, start: int, end: int) -> bool:
         """Whether [start, end) stands on its own: each edge is a word boundary, or at least no word runs
