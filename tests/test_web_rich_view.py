@@ -77,3 +77,35 @@ def test_hostile_or_refused_bodies_render_without_active_parts(body: str) -> Non
 def test_the_editor_starts_from_the_canonical_tree() -> None:
     body = '<p data-block-key="x1">甲<b>乙</b></p><p>丙&nbsp;丁</p>'
     assert editable_html(body) == "<p>甲<b>乙</b></p><p>丙\xa0丁</p>"
+
+
+@pytest.mark.parametrize(
+    ("body", "notes"),
+    [
+        (
+            '<p>通知</p><video src="https://v.example.cn/a.mp4?x=1&amp;y=2" poster="https://v.example.cn/p.jpg" '
+            "controls></video>",
+            ["〔视频：封面 https://v.example.cn/p.jpg，https://v.example.cn/a.mp4?x=1&amp;y=2〕"],
+        ),
+        (
+            '<p>讲话录音</p><audio controls><source src="https://v.example.cn/a.mp3" type="audio/mpeg"></audio>',
+            ["〔音频〕", "〔媒体源：https://v.example.cn/a.mp3〕"],
+        ),
+    ],
+)
+def test_audio_and_video_the_reader_gets_are_named_in_the_reviewer_view(body: str, notes: list[str]) -> None:
+    """The page's allow-list drops media elements; the reviewer must still see that a clip goes out, and from where."""
+    out = marked_html(body, [])
+    for note in notes:
+        assert f"<code>{note}</code>" in out, out
+    assert "<video" not in out and "<audio" not in out and "<source" not in out
+
+
+def test_text_that_looks_like_a_media_tag_stays_text() -> None:
+    body = '<p title="&lt;video src=&quot;x&quot;&gt;">&lt;audio src="y"&gt;</p>'
+    out = marked_html(body, [])
+    assert "〔" not in out and "&lt;audio" in out
+
+
+def test_tel_links_the_model_allows_keep_their_target() -> None:
+    assert 'href="tel:12345"' in marked_html('<p><a href="tel:12345">值班电话</a></p>', [])

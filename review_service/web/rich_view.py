@@ -5,12 +5,15 @@ Findings of an HTML body point into the HTML source at characters of its text (c
 marked whole), the result is parsed by the same WHATWG parse the canonical hash uses, serialized from
 that tree, and finally cleaned by nh3 with a short allow-list, so no script, handler, style or foreign
 URL can reach the page (the page's CSP is a further wall). A body the model refuses is shown without
-marks; one with active content is shown only as cleaned by nh3.
+marks; one with active content is shown only as cleaned by nh3. Audio and video, which the reader
+gets and the hash covers but this page's allow-list (and content policy) would drop unseen, are shown
+as a visible note naming each source.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Any
 
 import nh3
@@ -35,14 +38,31 @@ RICH_ATTRIBUTES = {
     "abbr": {"title"},
 }
 SEVERITIES = ("block", "warn", "info")
+# Media a reader's browser plays, as start tags of the canonical form (its attribute values are
+# always double-quoted and escaped, and its text never holds a raw "<").
+MEDIA_NAMES = {"video": "视频", "audio": "音频", "source": "媒体源", "track": "字幕轨"}
+_MEDIA_TAG = re.compile(r'<(video|audio|source|track)((?: [^\s="<>]+="[^"]*")*)>')
+_MEDIA_URL = re.compile(r' (src|poster)="([^"]*)"')
+
+
+def _show_media(canonical: str) -> str:
+    """Each audio/video element and source as a visible note before it (the element itself is cleaned
+    away below): a reviewer must know a clip goes out with the text, and from where."""
+
+    def note(match: re.Match[str]) -> str:
+        found = _MEDIA_URL.findall(match[2])
+        urls = "，".join(f"{'封面 ' if name == 'poster' else ''}{value}" for name, value in found)
+        return f"<code>〔{MEDIA_NAMES[match[1]]}{'：' + urls if urls else ''}〕</code>{match[0]}"
+
+    return _MEDIA_TAG.sub(note, canonical)
 
 
 def _clean(tree_html: str) -> str:
     return nh3.clean(
-        tree_html,
+        _show_media(tree_html),
         tags=RICH_TAGS,
         attributes=RICH_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer nofollow",
     )
 
