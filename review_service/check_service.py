@@ -88,10 +88,11 @@ def run_check(draft: DraftInput, overlay: Overlay | None = None, *, wait: bool =
     key = engine_key(overlay)
     starting = not engines.ready(engine_key(None))  # serve: this process's own engine is not built yet
     if pool is not None and (pool.wants(draft) or starting):
-        result = pool.check(draft, key, wait=wait)
-        if starting:  # the pool answered; build ours now, after the start-up, not during it
-            start_engine_warmup()
-        return result
+        try:
+            return pool.check(draft, key, wait=wait)
+        finally:
+            if starting:  # the pool answered (or failed): build ours now, after the start-up, not during it
+                start_engine_warmup()
     return engines.engine_for(key).check(draft)
 
 

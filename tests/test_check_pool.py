@@ -154,3 +154,32 @@ def test_shutdown_stops_the_check_processes(tmp_path, pool):
     with pytest.raises(check_pool.CheckProcessLost):
         mine.check(DraftInput(body=LONG), engine_key(None), wait=False)
     assert {p.pid for p in multiprocessing.active_children()} <= others
+
+
+class _LostPool:
+    """A pool whose process cannot start (spawn refused, engine build failing)."""
+
+    def wants(self, draft: DraftInput) -> bool:
+        return False
+
+    def check(self, draft, key, *, wait):  # type: ignore[no-untyped-def]
+        raise check_pool.CheckProcessLost()
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_pool_that_fails_during_start_up_still_starts_the_api_process_engine(monkeypatch):
+    from review_service import check_service
+
+    started = []
+    monkeypatch.setattr(check_service.engines, "ready", lambda key: False)  # as while serve starts
+    monkeypatch.setattr(check_service, "start_engine_warmup", lambda: started.append(True))
+    lost = _LostPool()
+    check_pool.install(lost)  # type: ignore[arg-type]
+    try:
+        with pytest.raises(check_pool.CheckProcessLost):
+            check_service.run_check(DraftInput(body="联系电话13800138000。"))
+    finally:
+        check_pool.uninstall(lost)  # type: ignore[arg-type]
+    assert started == [True]  # short checks are answered in-process once it is built
