@@ -7,8 +7,9 @@ So the API hands checks of at least ``REVIEW_CHECK_PROCESS_MIN_CHARS`` character
 hop to a busy pool would queue them behind the long ones.
 
 Each check process is started (``spawn``: a clean interpreter, safe although the API process has
-threads) on the first long check, builds the engine once from the build cache, and runs at a lower
-CPU priority than the API, so interactive requests win the cores. At most ``processes + queue``
+threads) on the first long check — ``serve`` starts one first thing, to answer the first checks while
+it starts up — builds the engine once from the build cache, and then runs at a lower CPU priority
+than the API, so interactive requests win the cores. At most ``processes + queue``
 long checks are admitted at once; a request past that gets ``503 check_busy`` with ``Retry-After``
 at once instead of stalling (draft checks, which are already stored, wait for a slot instead).
 The result is the engine's own ``CheckResult``, pickled back: the same findings as in-process.
