@@ -31,6 +31,7 @@ from review_service.schemas import (
 )
 
 router = APIRouter(tags=["check"])
+ACTIVE_CONTENT = "active_content"
 ERRORS = {
     401: {"model": ErrorOut, "description": "missing, invalid, expired or revoked token"},
     403: {"model": ErrorOut, "description": "token lacks the scope"},
@@ -50,10 +51,15 @@ def _validate_text(text: str, settings: Settings) -> None:
 
 
 def _validate(request: CheckRequest, settings: Settings) -> None:
-    """Refuse what a draft would refuse: an editor learns it while typing, not at submission."""
+    """Refuse active content as a draft refuses it: an editor learns it while typing, not at submission.
+
+    HTML that a browser parses differently from its source (a misclosed comment, a duplicate attribute)
+    is still checked here, as the browser will show it, so the editor sees findings in the text that
+    would be published; saving it as a draft refuses it with its own code.
+    """
     _validate_text(request.text, settings)
     refused = html_refusal(request.text) if request.format == "html" else None
-    if refused:
+    if refused is not None and refused.code == ACTIVE_CONTENT:
         raise ApiError(422, refused.code, refused.message_zh, refused.message_en, {"offset": refused.offset})
 
 
