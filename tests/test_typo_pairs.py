@@ -51,6 +51,7 @@ def test_the_model_decides_a_listed_pair_in_context(engine, text, wrong, right):
     [
         "一切权力属于人民，国家机关依法行使权力。",
         "领导干部要正确行使权力，坚决查处滥用权力的行为。",  # the sentence names who holds the power
+        "他是当地的权力人物。",
         "公民依法享有权利，同时必须履行义务。",
         "保障群众生活必需品供应，提供必需的条件。",
         "会议对下一步工作作出部署。",
