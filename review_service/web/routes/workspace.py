@@ -14,6 +14,7 @@ from checks.finding import Finding
 from review_service import drafts as service
 from review_service.check_service import apply_replacements, current_overlay, mask_draft, run_check
 from review_service.models import Draft
+from review_service.org_dictionary import Overlay
 from review_service.returns import last_return
 from review_service.web.attachment_view import attachment_rows
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
@@ -31,8 +32,16 @@ router = APIRouter()
 MAX_DOCX_BYTES = 20_000_000
 
 
+def _overlay_outside_transaction(page: Page) -> Overlay | None:
+    """The organisation's dictionary, then the page's transaction ends: the check that follows holds
+    no database lock (SQLite has one writer; a long check would stall everyone's requests)."""
+    overlay = current_overlay(page.session)
+    page.session.commit()
+    return overlay
+
+
 def _findings(page: Page, form: DraftForm) -> list[Finding]:
-    return list(run_check(form.to_input(), current_overlay(page.session)).findings)
+    return list(run_check(form.to_input(), _overlay_outside_transaction(page)).findings)
 
 
 def _mode(draft: Draft | None, page: Page) -> str:
@@ -56,7 +65,7 @@ def _render(
     findings: list[dict[str, Any]] = []
     verdict = None
     if form.body.strip() and not (errors or []):
-        result = run_check(form.to_input(), current_overlay(page.session))
+        result = run_check(form.to_input(), _overlay_outside_transaction(page))
         findings = ordered([{**f.to_dict(), "key": service.finding_key(f.to_dict())} for f in result.findings])
         for f in findings:
             f["quote"] = quoted(form, f)
@@ -228,7 +237,7 @@ def workspace_action(page: FormPageDep, data: FormDataDep) -> Response:
         form, count = _apply(page, form, lambda f: f.category == category)
         page.flashes.append({"level": "ok", "text": f"已采纳“{category_label(category)}”类建议 {count} 处"})
     elif op == "mask":
-        masked, pii = mask_draft(form.to_input(), current_overlay(page.session))
+        masked, pii = mask_draft(form.to_input(), _overlay_outside_transaction(page))
         form = form.with_fields(title=masked["title"] or "", summary=masked["summary"] or "", body=masked["body"] or "")
         page.flashes.append({"level": "ok", "text": f"已对 {len(pii)} 处个人信息脱敏"})
     elif saving:
