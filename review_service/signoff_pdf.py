@@ -3,7 +3,9 @@
 The sheet is the same HTML the browser shows, printed with its print stylesheet (A4, signature boxes),
 so the PDF and the page never disagree. Chromium runs headless on a private temporary profile under a
 content policy that forbids loading or running anything (the sheet is self-contained and has no script),
-and is killed after a time limit. Without Chromium the service answers ``pdf_unavailable``.
+and is killed after a time limit. Without Chromium the service answers ``pdf_unavailable``. At most
+``MAX_PRINTS`` Chromiums print at once (each takes hundreds of MB and a core): a request past that is
+answered at once, so a burst of downloads cannot exhaust the server's memory.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 # Nothing may load or run while printing: the sheet carries its own style and no script.
@@ -21,6 +24,8 @@ PRINT_POLICY = (
 )
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 TIME_LIMIT_S = 90
+MAX_PRINTS = 2
+_printing = threading.BoundedSemaphore(MAX_PRINTS)
 
 
 class PdfUnavailable(Exception):
@@ -50,6 +55,15 @@ def html_to_pdf(sheet: str, *, time_limit_s: float = TIME_LIMIT_S) -> bytes:
     binary = chromium()
     if binary is None:
         raise PdfUnavailable("服务器未安装 Chromium，无法生成 PDF；请用浏览器打印审签单", "Chromium is not installed")
+    if not _printing.acquire(blocking=False):
+        raise PdfUnavailable("服务器正在生成其他 PDF，请稍后重试或用浏览器打印审签单", "other PDFs are being printed")
+    try:
+        return _print(binary, sheet, time_limit_s)
+    finally:
+        _printing.release()
+
+
+def _print(binary: str, sheet: str, time_limit_s: float) -> bytes:
     with tempfile.TemporaryDirectory(prefix="signoff-") as tmp:
         page, out = Path(tmp) / "sheet.html", Path(tmp) / "sheet.pdf"
         page.write_text(_locked_down(sheet), encoding="utf-8")

@@ -114,3 +114,41 @@ def test_printing_loads_and_runs_nothing() -> None:
     assert _Recorder.seen == []
     text = pdf_text(data)
     assert "审签单" in text and "脚本已运行" not in text
+
+
+def test_a_burst_of_downloads_starts_at_most_max_prints_chromiums(monkeypatch) -> None:
+    """Each print is a Chromium of hundreds of MB: past MAX_PRINTS at once the answer is pdf_unavailable
+    at once (not another browser), and a slot frees when a print ends."""
+    started, release = threading.Semaphore(0), threading.Event()
+    runs: list[list[str]] = []
+
+    def printing(args, **_):  # type: ignore[no-untyped-def]
+        runs.append(args)
+        started.release()
+        assert release.wait(120)
+        out = next(a for a in args if a.startswith("--print-to-pdf=")).removeprefix("--print-to-pdf=")
+        with open(out, "wb") as fh:
+            fh.write(b"%PDF-1.4 fake")
+        return type("Done", (), {"returncode": 0})()
+
+    monkeypatch.setattr(signoff_pdf, "chromium", lambda: "chromium")
+    monkeypatch.setattr(signoff_pdf.subprocess, "run", printing)
+    sheet = "<!doctype html><html><head><title>审签单</title></head><body>审签单</body></html>"
+    results: list[bytes] = []
+    threads = [threading.Thread(target=lambda: results.append(signoff_pdf.html_to_pdf(sheet)), daemon=True)
+               for _ in range(signoff_pdf.MAX_PRINTS)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for _ in threads:
+        assert started.acquire(timeout=120)
+    try:
+        with pytest.raises(signoff_pdf.PdfUnavailable) as busy:
+            signoff_pdf.html_to_pdf(sheet)
+        assert busy.value.code == "pdf_unavailable" and "稍后" in busy.value.message_zh
+        assert len(runs) == signoff_pdf.MAX_PRINTS
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(120)
+    assert results == [b"%PDF-1.4 fake"] * signoff_pdf.MAX_PRINTS
+    assert signoff_pdf.html_to_pdf(sheet) == b"%PDF-1.4 fake"  # the slots were given back
