@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import logging
 import threading
-import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
@@ -186,7 +185,7 @@ def run_batch(settings: Settings, batch_id: int, *, worker: str | None, force: b
         snapshot_id = session.get(RecheckRun, batch.run_id).snapshot_id
     results = []
     failed: dict[str, str] = {}
-    last_beat = time.monotonic()
+    last_beat = utcnow()  # the service clock, as the sweep that reads the heartbeat
     for doc_id, content_hash, draft in inputs:
         try:
             result = run_check(draft, overlay)
@@ -195,9 +194,9 @@ def run_batch(settings: Settings, batch_id: int, *, worker: str | None, force: b
             failed[str(doc_id)] = f"{type(exc).__name__}: {exc}"[:300]
         else:
             results.append((doc_id, content_hash, result.verdict, [f.to_dict() for f in result.findings]))
-        if time.monotonic() - last_beat >= settings.check_overdue_seconds:
+        if (utcnow() - last_beat).total_seconds() >= settings.check_overdue_seconds:
             _heartbeat(settings, batch_id)
-            last_beat = time.monotonic()
+            last_beat = utcnow()
     with unit_of_work(settings) as session:
         batch = session.get(RecheckBatch, batch_id)
         session.get(RecheckRun, batch.run_id, with_for_update=True)  # serialize the progress count
