@@ -166,7 +166,7 @@ def test_the_command_line_reads_the_checkpoints_by_default(env, capsys):
     _, _, settings = env
     args = build_parser().parse_args(["audit", "verify"])
     assert args.func(args, settings) == 0
-    assert "signed checkpoints" in capsys.readouterr().out
+    assert "签名检查点" in capsys.readouterr().out
     victim = ids(settings)[2]
     with unit_of_work(settings) as session:
         session.execute(delete(AuditEntry).where(AuditEntry.id == victim))
