@@ -207,3 +207,28 @@ def test_the_withdraw_button_takes_the_page_back_from_review(review, service):
     # 送审 again submits the same content anew, from 一校
     shown = edit(editor, page, "action-send-for-review")
     assert f"已送审：审校稿件 #{draft.id}，当前环节：一校" in shown
+
+
+def test_a_page_another_user_changed_is_a_new_draft_by_them(review, service):
+    """The service binds one author per draft: content a second Wagtail user wrote goes in a new draft by
+    them (the first is withdrawn), so a reviewer who changes someone else's page never approves their edit."""
+    editor, rev1 = wagtail_user("editor"), wagtail_user("rev1")
+    page = new_page(CLEAN.replace("通知如下", "通知如下（他人改）"))
+    edit(editor, page, "action-send-for-review")
+    first = draft_of(service, page)
+    assert first.author == "editor"
+    shown = edit(rev1, page, "action-send-for-review", body=CLEAN + "<p>初审人员自己加的一段。</p>")
+    second = draft_of(service, page)
+    assert second.id != first.id and (second.author, second.status, second.stage_label) == ("rev1", "in_review", "一校")
+    assert f"已送审：审校稿件 #{second.id}，当前环节：一校" in shown
+    assert "withdrawn" in history(service, first.id)
+    with ReviewClient(service.base_url, service.tokens["wagtail-cms"]) as cms:
+        assert cms.get_draft(first.id).status == "draft"
+        assert "初审人员自己加的一段" in cms.get_version(second.id, second.current_version).body
+    through_review(service, second.id, PROOFS)
+    with ReviewClient(service.base_url, service.tokens["rev1"]) as reviewer, pytest.raises(ApiError) as own:
+        reviewer.act(second.id, "approve")
+    assert own.value.code == "own_draft"
+    # the same user sending again keeps their draft
+    edit(rev1, page, "action-send-for-review", body=CLEAN + "<p>初审人员自己加的一段，再改。</p>")
+    assert draft_of(service, page).id == second.id

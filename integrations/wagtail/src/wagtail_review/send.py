@@ -4,7 +4,8 @@ The draft is created ``on_behalf_of`` the Wagtail user who sends it (mapped by `
 service's separation of duties binds that person: a CMS editor who is also a reviewer never approves
 their own page. A page already under review whose content changed is withdrawn (撤回) and submitted
 anew with the new content, so 送审 never leaves a page stuck — except that reviewers' own edits
-(校对修改) are never discarded silently: the editor adopts them first or confirms.
+(校对修改) are never discarded silently: the editor adopts them first or confirms. Content changed
+by another Wagtail user than the draft's author goes in a new draft by that user.
 """
 
 from __future__ import annotations
@@ -99,7 +100,12 @@ def send_for_review(page: Page, user: Any, *, replace_reviewer_edits: bool = Fal
                 note = f"页面已由 Wagtail 用户 {username} 修改，撤回后以新内容重新送审"
                 draft = service.withdraw(draft.id, comment=note, expected_revision=draft.revision)
                 withdrawn = True
-            if changed:
+            if changed and draft.author != author:
+                # A draft has one author, bound by separation of duties: what another person wrote goes
+                # in a new draft by them (else a reviewer who changed a colleague's page approves it).
+                draft = service.create_draft(**fields, channel=channel, on_behalf_of=author)
+                link.draft_id, link.channel = draft.id, channel
+            elif changed:
                 draft = service.update_draft(link.draft_id, **fields, expected_revision=draft.revision)
             link.sent_by = username
             link.save()
