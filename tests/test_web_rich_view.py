@@ -85,7 +85,7 @@ def test_the_editor_starts_from_the_canonical_tree() -> None:
         (
             '<p>通知</p><video src="https://v.example.cn/a.mp4?x=1&amp;y=2" poster="https://v.example.cn/p.jpg" '
             "controls></video>",
-            ["〔视频：封面 https://v.example.cn/p.jpg，https://v.example.cn/a.mp4?x=1&amp;y=2〕"],
+            ["〔视频：https://v.example.cn/a.mp4?x=1&amp;y=2，封面 https://v.example.cn/p.jpg〕"],
         ),
         (
             '<p>讲话录音</p><audio controls><source src="https://v.example.cn/a.mp3" type="audio/mpeg"></audio>',
@@ -109,3 +109,15 @@ def test_text_that_looks_like_a_media_tag_stays_text() -> None:
 
 def test_tel_links_the_model_allows_keep_their_target() -> None:
     assert 'href="tel:12345"' in marked_html('<p><a href="tel:12345">值班电话</a></p>', [])
+
+
+def test_background_images_and_link_pings_are_named_in_the_reviewer_view() -> None:
+    body = (
+        '<table background="https://img.example.cn/bg.png"><tr><td>甲</td></tr></table>'
+        '<p><a href="https://www.gov.cn/" ping="https://track.example.com/p">原文</a></p>'
+    )
+    out = marked_html(body, [])
+    assert "<code>〔元素：背景图 https://img.example.cn/bg.png〕</code>" in out, out
+    assert "<code>〔链接：点击时通知 https://track.example.com/p〕</code>" in out, out
+    assert "background=" not in out and "ping=" not in out
+    assert "〔" not in marked_html('<p><a href="https://www.gov.cn/">原文</a><img src="https://e.cn/a.png"></p>', [])

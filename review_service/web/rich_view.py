@@ -5,9 +5,9 @@ Findings of an HTML body point into the HTML source at characters of its text (c
 marked whole), the result is parsed by the same WHATWG parse the canonical hash uses, serialized from
 that tree, and finally cleaned by nh3 with a short allow-list, so no script, handler, style or foreign
 URL can reach the page (the page's CSP is a further wall). A body the model refuses is shown without
-marks; one with active content is shown only as cleaned by nh3. Audio and video, which the reader
-gets and the hash covers but this page's allow-list (and content policy) would drop unseen, are shown
-as a visible note naming each source.
+marks; one with active content is shown only as cleaned by nh3. Audio and video, background images
+and link pings, which the reader's browser loads or sends and the hash covers but this page's
+allow-list (and content policy) would drop unseen, are shown as a visible note naming each URL.
 """
 
 from __future__ import annotations
@@ -38,28 +38,35 @@ RICH_ATTRIBUTES = {
     "abbr": {"title"},
 }
 SEVERITIES = ("block", "warn", "info")
-# Media a reader's browser plays, as start tags of the canonical form (its attribute values are
-# always double-quoted and escaped, and its text never holds a raw "<").
+# What a reader's browser loads or sends that this page's allow-list (and content policy) would drop
+# unseen, found in the start tags of the canonical form (its attribute values are always
+# double-quoted and escaped, and its text never holds a raw "<").
 MEDIA_NAMES = {"video": "视频", "audio": "音频", "source": "媒体源", "track": "字幕轨"}
-_MEDIA_TAG = re.compile(r'<(video|audio|source|track)((?: [^\s="<>]+="[^"]*")*)>')
-_MEDIA_URL = re.compile(r' (src|poster)="([^"]*)"')
+URL_NOTES = {"src": "", "poster": "封面 ", "background": "背景图 ", "ping": "点击时通知 "}
+_START_TAG = re.compile(r'<([a-z][a-z0-9]*)((?: [^\s="<>]+="[^"]*")*)>')
+_ATTRIBUTE = re.compile(r' ([^\s="<>]+)="([^"]*)"')
 
 
-def _show_media(canonical: str) -> str:
-    """Each audio/video element and source as a visible note before it (the element itself is cleaned
-    away below): a reviewer must know a clip goes out with the text, and from where."""
+def _show_hidden_loads(canonical: str) -> str:
+    """A visible note before each audio/video element, media source, background image and link ping
+    (cleaned away below): a reviewer must know what goes out with the text, and from where."""
 
     def note(match: re.Match[str]) -> str:
-        found = _MEDIA_URL.findall(match[2])
-        urls = "，".join(f"{'封面 ' if name == 'poster' else ''}{value}" for name, value in found)
-        return f"<code>〔{MEDIA_NAMES[match[1]]}{'：' + urls if urls else ''}〕</code>{match[0]}"
+        name, attributes = match[1], dict(_ATTRIBUTE.findall(match[2]))
+        media = name in MEDIA_NAMES
+        shown = ("src", "poster", "background", "ping") if media else ("background", "ping")
+        urls = [f"{URL_NOTES[key]}{attributes[key]}" for key in shown if attributes.get(key)]
+        if not media and not urls:
+            return match[0]
+        label = MEDIA_NAMES.get(name, "链接" if name == "a" else "元素")
+        return f"<code>〔{label}{'：' + '，'.join(urls) if urls else ''}〕</code>{match[0]}"
 
-    return _MEDIA_TAG.sub(note, canonical)
+    return _START_TAG.sub(note, canonical)
 
 
 def _clean(tree_html: str) -> str:
     return nh3.clean(
-        _show_media(tree_html),
+        _show_hidden_loads(tree_html),
         tags=RICH_TAGS,
         attributes=RICH_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
