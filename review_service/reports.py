@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import io
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -107,12 +108,35 @@ def signoff_rows(session: Session, draft: Draft) -> list[dict[str, Any]]:
     return rows
 
 
+@dataclass(frozen=True)
+class SignoffSheet:
+    """What a 审签单 says, as plain text: the HTML page and the PDF renderers both draw this one view."""
+
+    organisation: str
+    title: str
+    # rows of (label, value) pairs; a row with one pair spans the table's width
+    facts: list[list[tuple[str, str]]]
+    content_hash: str
+    # (环节, 经办人, 时间, 处理, 意见): one row per stage, each with a box to sign
+    stages: list[tuple[str, str, str, str, str]]
+    # (类别, 豁免的问题, 环节, 豁免人, 时间, 理由)
+    waivers: list[tuple[str, str, str, str, str, str]]
+    # (时间, 环节, 经办人, 处理, 意见, 版本)
+    record: list[tuple[str, str, str, str, str, str]]
+    generated_at: str
+
+
+STAGE_HEADINGS = ("环节", "经办人", "时间", "处理", "意见", "签字")
+WAIVER_HEADINGS = ("类别", "豁免的问题", "环节", "豁免人", "时间", "理由")
+RECORD_HEADINGS = ("时间", "环节", "经办人", "处理", "意见", "版本")
+
+
 def _cell(value: object) -> str:
     return f"<td>{html.escape(str(value))}</td>"
 
 
-def _stage_rows(session: Session, draft: Draft) -> str:
-    """One row per stage of the workflow: who decided, when, what, their opinion, and a box to sign."""
+def _stage_rows(session: Session, draft: Draft) -> list[tuple[str, str, str, str, str]]:
+    """One row per stage of the workflow: who decided, when, what, their opinion (the box to sign is drawn)."""
     definition = definitions()[draft.workflow]
     state = state_from_json(draft.run_state)
     stages = active_stages(definition, state)
@@ -131,19 +155,11 @@ def _stage_rows(session: Session, draft: Draft) -> str:
             action = (
                 {"pass": "校对通过", "edit": "校对修改", "approve": "同意"}.get(d.action.value, "") if d else "（待办）"
             )
-            rows.append(
-                "<tr>"
-                + _cell(stage.label)
-                + _cell(person)
-                + _cell(beijing(d.at) if d else "")
-                + _cell(action)
-                + _cell((d.comment or "") if d else "")
-                + '<td class="sign"></td></tr>'
-            )
-    return "".join(rows)
+            rows.append((stage.label, person, beijing(d.at) if d else "", action, (d.comment or "") if d else ""))
+    return rows
 
 
-def _waiver_rows(session: Session, draft: Draft) -> str:
+def _waiver_rows(session: Session, draft: Draft) -> list[tuple[str, str, str, str, str, str]]:
     state = state_from_json(draft.run_state)
     version = draft.versions[-1]
     run = version.check_run
@@ -162,28 +178,73 @@ def _waiver_rows(session: Session, draft: Draft) -> str:
         quote = source[finding["start"] : finding["end"]] if isinstance(source, str) and finding else ""
         what = finding.get("message", w.category) + (f"（原文：“{quote}”）" if quote else "")
         rows.append(
-            "<tr>"
-            + _cell(category_label(w.category))
-            + _cell(what)
-            + _cell(labels.get(w.stage, w.stage))
-            + _cell(names.get(w.actor, ""))
-            + _cell(beijing(w.at))
-            + _cell(w.reason)
-            + "</tr>"
+            (
+                category_label(w.category),
+                what,
+                labels.get(w.stage, w.stage),
+                names.get(w.actor, ""),
+                beijing(w.at),
+                w.reason,
+            )
         )
-    return "".join(rows)
+    return rows
+
+
+def signoff_sheet(session: Session, draft: Draft, *, organisation: str | None = None) -> SignoffSheet:
+    """Gather the 审签单 once: header, facts, one row per stage, waivers naming the finding, the record."""
+    version = draft.versions[-1]
+    definition = definitions()[draft.workflow]
+    author = draft.author
+    department = author.department.name if author.department else ""
+    facts = [
+        [("稿件编号", str(draft.id)), ("发布渠道", CHANNEL_NAMES.get(draft.channel, ""))],
+        [("标题", version.title)],
+        [("文档类型", DOC_TYPE_NAMES.get(draft.doc_type, "")), ("审核流程", definition.label)],
+        [("撰稿人", author.display_name or author.username), ("起草部门", department)],
+        [
+            ("状态", STATUS_NAMES.get(draft.status, "")),
+            ("当前版本", f"第 {version.number} 版（{beijing(version.created_at)}）"),
+        ],
+    ]
+    if draft.published_at:
+        facts.append([("发布时间", beijing(draft.published_at))])
+    record = [
+        (r["time"], r["stage"], r["person"], r["decision"], r["opinion"], str(r["version"]))
+        for r in signoff_rows(session, draft)
+    ]
+    return SignoffSheet(
+        organisation=organisation or department or "",
+        title=version.title,
+        facts=facts,
+        content_hash=version.content_hash,
+        stages=_stage_rows(session, draft),
+        waivers=_waiver_rows(session, draft),
+        record=record,
+        generated_at=beijing(now_utc()),
+    )
+
+
+def _fact_row(row: list[tuple[str, str]]) -> str:
+    if len(row) == 1:
+        label, value = row[0]
+        return f'<tr><th>{label}</th><td colspan="3">{html.escape(value)}</td></tr>'
+    return "<tr>" + "".join(f"<th>{label}</th>{_cell(value)}" for label, value in row) + "</tr>"
+
+
+def _headings(labels: tuple[str, ...]) -> str:
+    return "<thead><tr>" + "".join(f"<th>{label}</th>" for label in labels) + "</tr></thead>"
 
 
 def signoff_html(
     session: Session, draft: Draft, *, organisation: str | None = None, pdf_href: str | None = None
 ) -> str:
     """A sheet an office files: header, facts, one row per stage with a signature box, waivers, the record."""
-    version = draft.versions[-1]
-    definition = definitions()[draft.workflow]
-    title = html.escape(version.title)
-    author = draft.author
-    department = author.department.name if author.department else ""
-    org = html.escape(organisation or department or "")
+    return render_signoff_html(signoff_sheet(session, draft, organisation=organisation), pdf_href=pdf_href)
+
+
+def render_signoff_html(sheet: SignoffSheet, *, pdf_href: str | None = None) -> str:
+    title = html.escape(sheet.title)
+    org = html.escape(sheet.organisation)
     head = (
         f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>审签单 — {title}</title>'
         f"<style>{SIGNOFF_CSS}</style></head><body>"
@@ -195,47 +256,30 @@ def signoff_html(
     )
     facts = (
         '<table class="facts"><tbody>'
-        f"<tr><th>稿件编号</th><td>{draft.id}</td><th>发布渠道</th><td>{CHANNEL_NAMES.get(draft.channel, '')}</td></tr>"
-        f'<tr><th>标题</th><td colspan="3">{title}</td></tr>'
-        f"<tr><th>文档类型</th><td>{DOC_TYPE_NAMES.get(draft.doc_type, '')}</td>"
-        f"<th>审核流程</th><td>{html.escape(definition.label)}</td></tr>"
-        f"<tr><th>撰稿人</th><td>{html.escape(author.display_name or author.username)}</td>"
-        f"<th>起草部门</th><td>{html.escape(department)}</td></tr>"
-        f"<tr><th>状态</th><td>{STATUS_NAMES.get(draft.status, '')}</td>"
-        f"<th>当前版本</th><td>第 {version.number} 版（{beijing(version.created_at)}）</td></tr>"
-        + (
-            f'<tr><th>发布时间</th><td colspan="3">{beijing(draft.published_at)}</td></tr>'
-            if draft.published_at
-            else ""
-        )
-        + f'<tr><th>内容哈希</th><td colspan="3" class="hash">{html.escape(version.content_hash)}</td></tr>'
+        + "".join(_fact_row(row) for row in sheet.facts)
+        + f'<tr><th>内容哈希</th><td colspan="3" class="hash">{html.escape(sheet.content_hash)}</td></tr>'
         "</tbody></table>"
     )
+    stage_cells = "".join("<tr>" + "".join(map(_cell, row)) + '<td class="sign"></td></tr>' for row in sheet.stages)
     stages = (
         '<h2>审核签署</h2><table><colgroup><col class="stage"><col class="person"><col class="time">'
         '<col class="decision"><col><col class="sign"></colgroup>'
-        "<thead><tr><th>环节</th><th>经办人</th><th>时间</th><th>处理</th><th>意见</th><th>签字</th></tr></thead>"
-        f"<tbody>{_stage_rows(session, draft)}</tbody></table>"
+        f"{_headings(STAGE_HEADINGS)}<tbody>{stage_cells}</tbody></table>"
     )
-    waivers = _waiver_rows(session, draft)
+    waivers = "".join("<tr>" + "".join(map(_cell, row)) + "</tr>" for row in sheet.waivers)
     waiver_table = (
         '<h2>问题豁免</h2><table><colgroup><col class="stage"><col><col class="stage"><col class="person">'
-        '<col class="time"><col></colgroup><thead><tr><th>类别</th><th>豁免的问题</th><th>环节</th><th>豁免人</th>'
-        f"<th>时间</th><th>理由</th></tr></thead><tbody>{waivers}</tbody></table>"
+        f'<col class="time"><col></colgroup>{_headings(WAIVER_HEADINGS)}<tbody>{waivers}</tbody></table>'
         if waivers
         else '<p class="note">无问题豁免。</p>'
     )
-    cells = "".join(
-        "<tr>" + "".join(_cell(r[k]) for k in ("time", "stage", "person", "decision", "opinion", "version")) + "</tr>"
-        for r in signoff_rows(session, draft)
-    )
+    cells = "".join("<tr>" + "".join(map(_cell, row)) + "</tr>" for row in sheet.record)
     record = (
         '<h2>流转记录</h2><table><colgroup><col class="time"><col class="stage"><col class="person">'
-        '<col class="decision"><col><col class="version"></colgroup>'
-        "<thead><tr><th>时间</th><th>环节</th><th>经办人</th><th>处理</th><th>意见</th><th>版本</th></tr>"
-        f"</thead><tbody>{cells}</tbody></table>"
+        f'<col class="decision"><col><col class="version"></colgroup>{_headings(RECORD_HEADINGS)}'
+        f"<tbody>{cells}</tbody></table>"
     )
-    foot = f'<p class="note">时间均为北京时间。本单生成于 {beijing(now_utc())}。</p></body></html>'
+    foot = f'<p class="note">时间均为北京时间。本单生成于 {sheet.generated_at}。</p></body></html>'
     return head + facts + stages + waiver_table + record + foot
 
 

@@ -3,19 +3,27 @@
 The sheet is the same HTML the browser shows, printed with its print stylesheet (A4, signature boxes),
 so the PDF and the page never disagree. Chromium runs headless on a private temporary profile under a
 content policy that forbids loading or running anything (the sheet is self-contained and has no script),
-and is killed after a time limit. Without Chromium the service answers ``pdf_unavailable``. At most
-``MAX_PRINTS`` Chromiums print at once (each takes hundreds of MB and a core): a request past that is
-answered at once, so a burst of downloads cannot exhaust the server's memory.
+and is killed after a time limit. At most ``MAX_PRINTS`` Chromiums print at once (each takes hundreds of
+MB and a core), so a burst of downloads cannot exhaust the server's memory.
+
+``render_signoff_pdf`` tries Chromium first (the PDF is then the very page the reviewer saw) and falls back to
+the in-process reportlab drawing of the same sheet (``signoff_pdf_plain``) when Chromium is absent (the
+container image), busy or fails; ``pdf_unavailable`` only when both fail.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
 import tempfile
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # reports imports the web package, whose routes import this module
+    from review_service.reports import SignoffSheet
 
 # Nothing may load or run while printing: the sheet carries its own style and no script.
 PRINT_POLICY = (
@@ -26,10 +34,11 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 TIME_LIMIT_S = 90
 MAX_PRINTS = 2
 _printing = threading.BoundedSemaphore(MAX_PRINTS)
+log = logging.getLogger(__name__)
 
 
 class PdfUnavailable(Exception):
-    """No Chromium on this machine, or it failed to print."""
+    """No PDF: Chromium absent, busy or failing (``html_to_pdf``), or both renderers failed (``render_signoff_pdf``)."""
 
     code = "pdf_unavailable"
 
@@ -91,3 +100,20 @@ def _print(binary: str, sheet: str, time_limit_s: float) -> bytes:
         if done.returncode != 0 or not data.startswith(b"%PDF-"):
             raise PdfUnavailable("生成 PDF 失败，请用浏览器打印审签单", "Chromium could not print the sheet")
         return data
+
+
+def render_signoff_pdf(sheet: SignoffSheet, page: str) -> tuple[bytes, str]:
+    """The sheet (and ``page``, its HTML) as PDF bytes and the renderer: ``chromium`` if it can, else ``reportlab``."""
+    try:
+        return html_to_pdf(page), "chromium"
+    except PdfUnavailable as chromium_failed:
+        log.info("审签单 PDF drawn by reportlab: %s", chromium_failed.message_en)
+    from review_service.signoff_pdf_plain import sheet_pdf  # reportlab loads only when it is needed
+
+    try:
+        return sheet_pdf(sheet), "reportlab"
+    except Exception as exc:  # a drawing bug must answer pdf_unavailable, never a 500
+        log.exception("the built-in 审签单 PDF renderer failed")
+        raise PdfUnavailable(
+            "生成 PDF 失败，请用浏览器打印审签单", "neither Chromium nor the built-in renderer produced the PDF"
+        ) from exc

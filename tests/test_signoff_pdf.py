@@ -72,17 +72,20 @@ def test_the_pdf_carries_title_stages_signers_and_beijing_dates(approved) -> Non
     assert "打印" not in compact  # the on-screen toolbar is not printed
 
 
-def test_others_cannot_download_and_no_chromium_is_a_clear_message(approved, monkeypatch) -> None:
+def test_others_cannot_download_and_no_chromium_still_gives_a_pdf(approved, monkeypatch) -> None:
     settings, _, draft_id = approved
     with TestClient(create_app(settings)) as client:
         login(client, "outsider")  # another department
         assert client.get(f"/drafts/{draft_id}/signoff.pdf").status_code == 404
     monkeypatch.setattr(signoff_pdf, "CHROMIUM_NAMES", ("no-such-browser-here",))
+    with pytest.raises(signoff_pdf.PdfUnavailable) as absent:
+        signoff_pdf.html_to_pdf("<html><head></head><body>审签单</body></html>")
+    assert "无法生成 PDF" in absent.value.message_zh and absent.value.code == "pdf_unavailable"
     with TestClient(create_app(settings)) as client:
         login(client, "editor")
         r = client.get(f"/drafts/{draft_id}/signoff.pdf")
-    assert r.status_code == 200 and r.url.path == f"/drafts/{draft_id}"
-    assert "无法生成 PDF" in r.text and "pdf_unavailable" in r.text
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"  # drawn by reportlab
+    assert "关于做好防汛工作的通知" in "".join(pdf_text(r.content).split())
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):

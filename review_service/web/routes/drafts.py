@@ -14,7 +14,7 @@ from review_service import drafts as service
 from review_service import reports, work_queue
 from review_service.models import AuditEntry, Comment, Draft, DraftVersion, User, utcnow
 from review_service.returns import LastReturn, last_return
-from review_service.signoff_pdf import PdfUnavailable, html_to_pdf
+from review_service.signoff_pdf import PdfUnavailable, render_signoff_pdf
 from review_service.stage_times import ENTERS_STAGE
 from review_service.web.attachment_view import attachment_rows
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
@@ -500,12 +500,12 @@ def signoff(draft_id: int, page: PageDep) -> Response:
 
 @router.get("/drafts/{draft_id}/signoff.pdf")
 def signoff_pdf(draft_id: int, page: PageDep) -> Response:
-    """The same sheet printed to PDF on the server (A4, signature boxes), for filing."""
+    """The same sheet as a PDF made on the server (A4, signature boxes), for filing: Chromium, else reportlab."""
     draft = load_draft(page, draft_id)
-    sheet = reports.signoff_html(page.session, draft, organisation=page.settings.org_name)
+    sheet = reports.signoff_sheet(page.session, draft, organisation=page.settings.org_name)
     page.session.commit()  # printing takes a few seconds: hold no transaction meanwhile
     try:
-        data = html_to_pdf(sheet)
+        data, _ = render_signoff_pdf(sheet, reports.render_signoff_html(sheet))
     except PdfUnavailable as unavailable:
         return page.redirect(f"/drafts/{draft_id}", f"{unavailable.message_zh}（{unavailable.code}）", "error")
     name = f"signoff-{draft_id}.pdf"
