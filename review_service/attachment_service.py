@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from checks import Channel, DocType
-from checks.attachments.check import AttachmentReport, check_attachment
 from checks.attachments.errors import AttachmentError
 from checks.pipeline import verdict_of
 from review_service.check_service import get_check_engine
 from review_service.config import Settings
 from review_service.errors import ApiError
 from review_service.org_dictionary import Overlay
+
+if TYPE_CHECKING:  # the reader pulls in Presidio with spaCy: imported at the first upload, not at start-up
+    from checks.attachments.check import AttachmentReport
 
 
 def check_file(
@@ -25,6 +28,8 @@ def check_file(
     doc_date: dt.date | None = None,
 ) -> AttachmentReport:
     """Raise ApiError with the attachment's stable code when the file cannot be read."""
+    from checks.attachments.check import check_attachment
+
     try:
         return check_attachment(
             get_check_engine(overlay),

@@ -10,14 +10,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from checks import Channel, DocType
-from checks.attachments.check import AttachmentReport
 from checks.attachments.errors import AttachmentError
-from checks.attachments.mask import MaskedCopy, mask_attachment
 from review_service import audit
 from review_service.attachment_service import check_file, safe_name, verdict
 from review_service.check_service import current_overlay, get_check_engine
@@ -25,6 +24,10 @@ from review_service.config import Settings
 from review_service.errors import ApiError
 from review_service.models import Draft, DraftAttachment, User
 from review_service.org_dictionary import Overlay
+
+if TYPE_CHECKING:  # the readers pull in Presidio with spaCy: imported at the first upload, not at start-up
+    from checks.attachments.check import AttachmentReport
+    from checks.attachments.mask import MaskedCopy
 
 EDITABLE_STATUSES = ("draft", "returned")
 MAX_ATTACHMENTS = 20
@@ -151,6 +154,8 @@ def remove(session: Session, *, draft: Draft, user: User, attachment: DraftAttac
 
 
 def masked_copy(data: bytes, name: str, settings: Settings, overlay: Overlay | None) -> MaskedCopy:
+    from checks.attachments.mask import mask_attachment
+
     try:
         return mask_attachment(get_check_engine(overlay), data, name, settings.attachment_limits())
     except AttachmentError as exc:
