@@ -121,3 +121,18 @@ def test_background_images_and_link_pings_are_named_in_the_reviewer_view() -> No
     assert "<code>〔链接：点击时通知 https://track.example.com/p〕</code>" in out, out
     assert "background=" not in out and "ping=" not in out
     assert "〔" not in marked_html('<p><a href="https://www.gov.cn/">原文</a><img src="https://e.cn/a.png"></p>', [])
+
+
+@pytest.mark.parametrize("body", ["<p>甲</p><!-- 联系人 <张三> -->", "<pre>\n\n  代码</pre>"])
+def test_the_editor_is_not_offered_for_a_tree_its_seed_would_not_rebuild(body: str) -> None:
+    """The editor writes back the tree it starts from: a seed that parses to another tree (escapes in a
+    comment stay literal; a leading line break in <pre> is dropped) would change untouched content."""
+    assert editable_html(body) is None
+
+
+def test_the_editor_seed_rebuilds_the_same_tree_for_ordinary_rich_text() -> None:
+    from checks.html_model import parse_html
+
+    for body in [*BODIES, '<p title="a&quot;b<c>">x</p><!-- 备注 -->', "<ul><li>a<li>b</ul>"]:
+        seed = editable_html(body)
+        assert seed is not None and parse_html(seed).canonical == parse_html(body).canonical, body

@@ -142,8 +142,16 @@ def marked_html(source: str, findings: list[dict[str, Any]]) -> str:
 
 def editable_html(source: str) -> str | None:
     """The tree of the body, for the rich-text editor to start from; None when the model refuses it
-    (then the editor is not offered and the plain field stays)."""
+    (then the editor is not offered and the plain field stays).
+
+    Also None when the canonical form, parsed again, is another tree (a comment holding "<" or ">",
+    whose escapes a comment does not decode; a <pre> whose text starts with a line break, which a
+    parser drops): the editor writes back what it was given, so a proofreader's save would change
+    content they never touched."""
     model = parse_html(source)
     if model.active is not None or model.refusals:
+        return None
+    again = parse_html(model.canonical)
+    if again.active is not None or again.refusals or again.canonical != model.canonical:
         return None
     return model.canonical
