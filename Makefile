@@ -17,6 +17,7 @@ $(BIN)/activate:
 $(VENV)/.installed: $(BIN)/activate pyproject.toml
 	$(PIP) install -q -e .
 	$(PIP) install -q --no-deps $(PYCORRECTOR)
+	$(BIN)/review-service engine-cache
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml integrations/python/pyproject.toml

@@ -179,3 +179,17 @@ def test_user_unlock_clears_a_lockout(tmp_path):
     with unit_of_work(settings) as session:
         assert locked_usernames(session) == set()
     assert run_cli(["user", "unlock", "nobody"], tmp_path).returncode == 3
+
+
+def test_engine_cache_builds_once_what_every_later_start_loads(tmp_path):
+    cache = tmp_path / "cache"
+    env = {**os.environ, "REVIEW_DATA_DIR": str(tmp_path / "data"), "REVIEW_CACHE_DIR": str(cache)}
+    first = subprocess.run([*CLI, "engine-cache"], capture_output=True, text=True, env=env, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert "检查引擎构建缓存已就绪" in first.stdout and str(cache) in first.stdout
+    built = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    assert {name.split("-")[0] for name in built} >= {"segmenter", "typo", "pos"}
+    assert cache.stat().st_mode & 0o077 == 0  # private: a pickle is code
+    again = subprocess.run([*CLI, "engine-cache"], capture_output=True, text=True, env=env, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == built  # loaded, not rebuilt
