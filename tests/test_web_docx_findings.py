@@ -96,3 +96,26 @@ def test_a_forged_or_altered_field_adds_nothing(site) -> None:
         other_id = int(re.search(r"/drafts/(\d+)", str(again.url)).group(1))
     for draft in (draft_id, other_id):
         assert not [f for f in _saved_findings(settings, people, draft, "editor") if f["field"] == "docx"]
+
+
+def test_a_sealed_field_cannot_be_replayed_onto_another_draft(site) -> None:
+    settings, people = site
+    with TestClient(create_app(settings)) as editor:
+        token = login(editor, "editor")
+        uploaded = _form(_upload(editor, token))
+        saved = editor.post("/workspace", data={**uploaded, "csrf_token": token, "op": "save"})
+        source_id = int(re.search(r"/drafts/(\d+)", str(saved.url)).group(1))
+        plain = {**uploaded, "file_findings": "", "title": "关于开展安全检查的通知", "body": "请各单位开展安全检查。"}
+        other = editor.post("/workspace", data={**plain, "csrf_token": token, "op": "save"})
+        target_id = int(re.search(r"/drafts/(\d+)", str(other.url)).group(1))
+        sealed_for_source = _form(editor.get(f"/drafts/{source_id}/edit").text)["file_findings"]
+        assert sealed_for_source  # the source draft's own form carries its hidden findings
+        target_form = _form(editor.get(f"/drafts/{target_id}/edit").text)
+        for replayed in (sealed_for_source, uploaded["file_findings"]):  # another draft's, a new upload's
+            body = target_form["body"] + "\n请按时报送。"
+            form = {**target_form, "body": body, "file_findings": replayed}
+            done = editor.post("/workspace", data={**form, "csrf_token": token, "op": "save"})
+            assert done.status_code == 200 and "已保存第" in done.text
+            target_form = _form(editor.get(f"/drafts/{target_id}/edit").text)
+    assert not [f for f in _saved_findings(settings, people, target_id, "editor") if f["field"] == "docx"]
+    assert [f["field"] for f in _saved_findings(settings, people, source_id, "editor")].count("docx") == 1

@@ -4,7 +4,9 @@ A .docx's hidden revisions, comments and hidden text are found when the file is 
 editor then works on no longer shows them. The form keeps them in a hidden field, sealed with an
 HMAC under a key derived from the service's signing key, so a saved version carries exactly what the
 service found: a forged or altered field is ignored (dropping the field is no more than pasting the
-text instead of uploading the file).
+text instead of uploading the file). The seal names its scope — the draft the form edits, or the new draft
+of the person who uploaded — so a field taken from one draft's form cannot be replayed onto another's
+(unwaivable blocks planted on a colleague's draft).
 """
 
 from __future__ import annotations
@@ -35,16 +37,22 @@ def _key(data_dir: Path) -> bytes:
     )
 
 
-def seal(data_dir: Path, findings: list[dict[str, Any]]) -> str:
+def scope_of(draft_id: int | None, user_id: int) -> str:
+    """The form a seal belongs to: an existing draft, else the new draft of this person."""
+    return f"draft:{draft_id}" if draft_id is not None else f"new:{user_id}"
+
+
+def seal(data_dir: Path, findings: list[dict[str, Any]], scope: str) -> str:
     if not findings:
         return ""
-    body = json.dumps(findings, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    sealed = {"scope": scope, "findings": findings}
+    body = json.dumps(sealed, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     tag = hmac.new(_key(data_dir), body, hashlib.sha256).digest()
     return f"{b64url(body)}.{b64url(tag)}"
 
 
-def unseal(data_dir: Path, sealed: str) -> list[dict[str, Any]]:
-    """The findings, or [] for an empty, altered, forged or malformed field."""
+def unseal(data_dir: Path, sealed: str, scope: str) -> list[dict[str, Any]]:
+    """The findings, or [] for an empty, altered, forged, malformed or other form's field."""
     if not sealed or len(sealed) > MAX_SEALED or sealed.count(".") != 1:
         return []
     body_part, tag_part = sealed.split(".")
@@ -55,7 +63,10 @@ def unseal(data_dir: Path, sealed: str) -> list[dict[str, Any]]:
     if not hmac.compare_digest(hmac.new(_key(data_dir), body, hashlib.sha256).digest(), tag):
         return []
     try:
-        items = json.loads(body)
+        document = json.loads(body)
+        if not isinstance(document, dict) or document.get("scope") != scope:
+            return []
+        items = document["findings"]
         return [
             Finding(**{**{k: item[k] for k in FIELDS}, "severity": Severity(item["severity"])}).to_dict()
             for item in items

@@ -24,7 +24,7 @@ from review_service.web.forms import DISCLOSURE_CHOICES, METADATA_FIELDS, DraftF
 from review_service.web.highlight import category_label, quoted, segments
 from review_service.web.rich_view import editable_html, marked_html
 from review_service.web.routes.draft_access import load_draft, refusal_text
-from review_service.web.sealed_findings import seal, unseal
+from review_service.web.sealed_findings import scope_of, seal, unseal
 from workflows.definition import Action
 from workflows.refusals import Refusal
 
@@ -72,7 +72,7 @@ def _render(
         verdict = result.verdict
     kinds = sorted({f["category"] for f in findings if f["suggestion"] is not None})
     is_html = form.body_format == "html"
-    extra = extra or unseal(page.settings.data_dir, form.file_findings)
+    extra = extra or unseal(page.settings.data_dir, form.file_findings, scope_of(form.draft_id, page.user.id))
     return page.render(
         "workspace.html",
         status_code=status_code,
@@ -122,7 +122,11 @@ def _form_of_draft(page: Page, draft: Draft) -> DraftForm:
     """A new version made from this one keeps what the source file hid (the content comes from it)."""
     form = _form_of(draft)
     return form.with_fields(
-        file_findings=seal(page.settings.data_dir, service.latest_version(draft).file_findings or [])
+        file_findings=seal(
+            page.settings.data_dir,
+            service.latest_version(draft).file_findings or [],
+            scope_of(draft.id, page.user.id),
+        )
     )
 
 
@@ -187,7 +191,8 @@ def _save(page: Page, form: DraftForm, draft: Draft | None, *, submit: bool) -> 
             )
             message = f"已保存第 {service.latest_version(draft).number} 版"
         # the version's check (after this commit) reads these and merges them into its findings
-        service.latest_version(draft).file_findings = unseal(page.settings.data_dir, form.file_findings) or None
+        hidden = unseal(page.settings.data_dir, form.file_findings, scope_of(form.draft_id, page.user.id))
+        service.latest_version(draft).file_findings = hidden or None
         if submit:
             service.settle(page.session)  # the saved version is checked after this commit, before submitting
             try:
@@ -266,7 +271,11 @@ def _load_docx(page: Page, form: DraftForm, upload: object) -> Response:
         body=imported.body,
         doc_type=imported.doc_type if imported.doc_type and form.doc_type == "other" else form.doc_type,
         metadata=metadata,
-        file_findings=seal(page.settings.data_dir, [f.to_dict() for f in content.hidden_findings]),
+        file_findings=seal(
+            page.settings.data_dir,
+            [f.to_dict() for f in content.hidden_findings],
+            scope_of(form.draft_id, page.user.id),
+        ),
     )
     extra = [f.to_dict() for f in content.hidden_findings]
     errors = form.errors(max_chars=page.settings.max_text_chars, for_saving=False)
