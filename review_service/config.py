@@ -76,7 +76,7 @@ class Settings(BaseSettings):
         default=120, ge=1, description="a queued check or re-check batch older than this is re-enqueued by the sweep"
     )
     sweep_interval_seconds: int = Field(
-        default=60, ge=0, description="how often the API sweeps for overdue tasks (with a broker); 0 = only at start"
+        default=60, ge=0, description="how often the API sweeps for lost checks and tasks; 0 = only at start"
     )
     task_max_attempts: int = Field(default=3, ge=1, description="a check that failed this often is marked failed")
     recheck_batch_size: int = Field(default=50, ge=1, le=1000, description="archive documents per re-check task")

@@ -135,3 +135,30 @@ def test_the_worker_beats_while_it_checks(env, monkeypatch):
     with unit_of_work(settings) as session:
         run = session.scalar(select(CheckRun).where(CheckRun.version_id == version_id))
         assert seen == [run.id] and run.state == "done"
+
+
+def test_without_a_broker_a_check_left_by_a_stopped_server_is_run_by_the_next_one(tmp_path):
+    """The API process checks drafts itself; if it stopped mid-check, its successor finishes the check."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from review_service.api.main import create_app
+
+    sent_to_broker = make_settings(tmp_path, broker_url="redis://127.0.0.1:1/0", check_overdue_seconds=120)
+    upgrade(sent_to_broker)
+    people = make_people(sent_to_broker)
+    # a check that started a while ago and stopped beating: the process running it is gone
+    (version_id,) = add_runs(sent_to_broker, people, (CHECK_STALE_SECONDS + 15, CHECK_STALE_SECONDS + 10))
+    settings = sent_to_broker.model_copy(update={"broker_url": None, "sweep_interval_seconds": 0})
+    with unit_of_work(settings) as session:
+        assert session.scalar(select(CheckRun).where(CheckRun.version_id == version_id)).state == "checking"
+    with TestClient(create_app(settings, migrate=False)):
+        deadline = time.monotonic() + 300  # a safety net only: the loop ends when the row changes
+        while time.monotonic() < deadline:
+            with unit_of_work(settings) as session:
+                run = session.scalar(select(CheckRun).where(CheckRun.version_id == version_id))
+                if run.state != "checking":
+                    break
+            time.sleep(0.05)
+    assert run.state == "done" and run.findings is not None

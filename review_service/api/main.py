@@ -56,8 +56,10 @@ def create_app(
             check_pool.install(pool)
         if check_processes is None:
             get_check_engine()  # load dictionaries and models before the first request
-        stop_sweeper = start_sweeper(settings) if settings.broker_url else None  # re-send lost tasks
-        if not settings.broker_url:  # no broker: finish re-check runs an earlier process left running
+        # Re-send lost tasks; without a broker, run here the draft checks a stopped process left checking
+        # (their heartbeat went stale), and finish the re-check runs it left running.
+        stop_sweeper = start_sweeper(settings, batches=bool(settings.broker_url))
+        if not settings.broker_url:
             start_resume_thread(settings)
         stop_due = start_due_thread(settings) if settings.due_check_interval_seconds else None
         yield

@@ -88,8 +88,16 @@ def lost(waiting, everything, cutoff: dt.datetime, started_cutoff: dt.datetime |
     return due
 
 
-def sweep(settings: Settings, *, now: dt.datetime | None = None, overdue: dt.timedelta | None = None) -> SweepResult:
-    """Mark overdue work as re-sent, commit, then send it (or run it here without a broker)."""
+def sweep(
+    settings: Settings,
+    *,
+    now: dt.datetime | None = None,
+    overdue: dt.timedelta | None = None,
+    batches: bool = True,
+) -> SweepResult:
+    """Mark overdue work as re-sent, commit, then send it (or run it here without a broker).
+
+    ``batches=False`` leaves re-check batches alone (without a broker the resume thread owns them)."""
     now = now or utcnow()
     cutoff = now - (overdue if overdue is not None else dt.timedelta(seconds=settings.check_overdue_seconds))
     started_cutoff = now - started_grace(settings, overdue)
@@ -107,7 +115,7 @@ def sweep(settings: Settings, *, now: dt.datetime | None = None, overdue: dt.tim
                 else:
                     run.enqueued_at = now
                     result.versions.append(run.version_id)
-        queued = list(session.scalars(select(RecheckBatch).where(RecheckBatch.state == "queued")))
+        queued = list(session.scalars(select(RecheckBatch).where(RecheckBatch.state == "queued"))) if batches else []
         if queued:
             recent = list(session.scalars(select(RecheckBatch).where(RecheckBatch.started_at >= cutoff)))
             everything = [*queued, *recent, *_latest_started(session, RecheckBatch)]
@@ -153,14 +161,14 @@ def _send(settings: Settings, result: SweepResult) -> None:
             log.exception("sweep: re-check batch %s failed", batch_id)
 
 
-def start_sweeper(settings: Settings) -> Callable[[], None]:
+def start_sweeper(settings: Settings, *, batches: bool = True) -> Callable[[], None]:
     """Sweep now and then every REVIEW_SWEEP_INTERVAL_SECONDS in a daemon thread; returns a stop function."""
     stop = threading.Event()
 
     def loop() -> None:
         while True:
             try:
-                sweep(settings)
+                sweep(settings, batches=batches)
             except Exception:  # the next round tries again; a sweep must never take the API down
                 log.exception("sweep failed")
             if not settings.sweep_interval_seconds or stop.wait(settings.sweep_interval_seconds):
