@@ -42,6 +42,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 run: install
+	$(BIN)/review-service engine-cache
 	$(BIN)/review-service serve
 
 system-deps:
