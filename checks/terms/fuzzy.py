@@ -137,6 +137,7 @@ class FuzzyMatcher:
             return []
         text = ctx.text
         seen: set[tuple[int, int, int]] = set()
+        edits: dict[tuple[int, str], Edit | None] = {}  # the same window text is judged once per rule
         hits: list[FuzzyHit] = []
         for end_idx, (key, payload) in self._automaton.iter(text):
             for idx, side in payload:
@@ -144,7 +145,7 @@ class FuzzyMatcher:
                     if (idx, start, end) in seen:
                         continue
                     seen.add((idx, start, end))
-                    hit = self._verify(ctx, idx, start, end, shields)
+                    hit = self._verify(ctx, idx, start, end, shields, edits)
                     if hit is not None:
                         hits.append(hit)
         return _without_overlaps(hits)
@@ -160,18 +161,22 @@ class FuzzyMatcher:
                 yield start, end
 
     def _verify(
-        self, ctx: DocContext, idx: int, start: int, end: int, shields: Sequence[tuple[int, int, bool]]
+        self,
+        ctx: DocContext,
+        idx: int,
+        start: int,
+        end: int,
+        shields: Sequence[tuple[int, int, bool]],
+        edits: dict[tuple[int, str], Edit | None],
     ) -> FuzzyHit | None:
         rule = self.rules[idx]
         entry = rule.entry
-        canonical = entry.text
         written = ctx.text[start:end]
-        if written == canonical or written in self.known or written in self._variants_ok[idx]:
-            return None
-        edit = classify(canonical, written)
-        if edit is None or edit.op not in self._ops[idx]:
-            return None
-        edit = self._plausible(entry, edit, len(canonical))
+        key = (idx, written)
+        if key in edits:
+            edit = edits[key]
+        else:
+            edit = edits[key] = self._slip(idx, written)
         if edit is None or not ctx.aligned(start, end):
             return None
         if entry.valid_from and ctx.doc.doc_date < entry.valid_from:
@@ -180,6 +185,17 @@ class FuzzyMatcher:
             if s < end and start < e and (is_name or not (start <= s and e <= end)):
                 return None  # overlaps an allowed name, or a correct protected text it does not contain
         return FuzzyHit(rule, start, end, written, edit)
+
+    def _slip(self, idx: int, written: str) -> Edit | None:
+        """The plausible slip of rule ``idx`` that ``written`` is, wherever it stands (position-free)."""
+        entry = self.rules[idx].entry
+        canonical = entry.text
+        if written == canonical or written in self.known or written in self._variants_ok[idx]:
+            return None
+        edit = classify(canonical, written)
+        if edit is None or edit.op not in self._ops[idx]:
+            return None
+        return self._plausible(entry, edit, len(canonical))
 
     def _plausible(self, entry: ProtectedEntry, edit: Edit, n: int) -> Edit | None:
         chars = edit.expected + edit.written
