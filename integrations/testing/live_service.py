@@ -148,6 +148,27 @@ class LiveService:
         self.stop()
         raise RuntimeError("review service did not start in time")
 
+    def warm_up(self, token: str, timeout: float = 600.0) -> None:
+        """One check through the service, then wait for its API process's own engine (the log says so).
+
+        `serve` answers before any engine is built: the first check waits for a check process to build
+        one, and the API process then builds its own. A client with a short timeout (the Wagtail plugin's
+        5 s) must not meet either on a busy machine. The deadline is only a safety net: both steps end on
+        an event (the reply, the log line)."""
+        body = json.dumps({"text": "县政府召开常务会议。"}).encode("utf-8")
+        request = urllib.request.Request(
+            f"{self.base_url}/api/v1/check",
+            data=body,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            assert reply.status == 200
+        deadline = time.monotonic() + timeout
+        while b"check engine ready in the API process" not in self.log.read_bytes():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the review service's API process never built its check engine")
+            time.sleep(0.2)
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()

@@ -42,6 +42,7 @@ def service(tmp_path_factory):
     live = LiveService(tmp_path_factory.mktemp("wagtail-service"))
     live.tokens = live.people(PEOPLE)
     with live:
+        live.warm_up(live.tokens["wagtail-cms"])
         yield live
 
 
