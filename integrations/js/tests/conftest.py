@@ -75,6 +75,7 @@ def service(tmp_path_factory, origins):
     live = LiveService(tmp_path_factory.mktemp("widget-service"), cors_origins=allowed.origin)
     live.tokens = live.people({"site-cms": ("cms", None, ["check", "publish"])})
     with live:
+        live.warm_up(live.tokens["site-cms"])
         yield live
 
 

@@ -25,4 +25,5 @@ def service(tmp_path_factory):
     live = LiveService(tmp_path_factory.mktemp("client-service"))
     live.tokens = live.people(PEOPLE)
     with live:
+        live.warm_up(live.tokens["checker"])
         yield live
