@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -23,20 +24,27 @@ CLEAN = "区政府召开常务会议，研究部署安全生产工作。\n会议
 STEPS = [("proof1", "pass"), ("proof2", "pass"), ("proof3", "pass"), ("rev1", "approve"), ("rev2", "approve")]
 
 
-@pytest.fixture(scope="module")
-def loop_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, dict[str, Person], SmtpServer]]:
+@contextmanager
+def mailing_site(data_dir: Path, mailbox: str) -> Iterator[tuple[LiveServer, dict[str, Person], SmtpServer]]:
+    """A live service with the workflow's people, sending mail to a local SMTP server; ``mailbox`` has an address."""
     smtp = SmtpServer()
     smtp.start()
-    settings = Settings(data_dir=tmp_path_factory.mktemp("loop"), smtp_url=smtp.url)
+    settings = Settings(data_dir=data_dir, smtp_url=smtp.url)
     people = make_people(settings)
     with unit_of_work(settings) as session:
-        session.scalar(select(User).where(User.username == "editor")).email = "editor@example.gov.cn"
+        session.scalar(select(User).where(User.username == mailbox)).email = f"{mailbox}@example.gov.cn"
     server = LiveServer(settings).start()
     try:
         yield server, people, smtp
     finally:
         server.stop()
         smtp.stop()
+
+
+@pytest.fixture(scope="module")
+def loop_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, dict[str, Person], SmtpServer]]:
+    with mailing_site(tmp_path_factory.mktemp("loop"), "editor") as site:
+        yield site
 
 
 def api(server: LiveServer, person: Person, path: str, json: dict | None = None) -> dict:

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, expect
-from sqlalchemy import select
 
-from review_service.config import Settings
-from review_service.db import unit_of_work
-from review_service.models import User
 from tests.browser.test_review_in_browser import open_as
+from tests.browser.test_review_loop_browser import api, mailing_site
 from tests.live_server import LiveServer
 from tests.smtp_server import SmtpServer
-from tests.workflow_helpers import Person, make_people
+from tests.workflow_helpers import Person
 
 TEXT = "区政府召开常务会议，研究部署安全生产工作。\n会议强调，要压实责任，确保安全。"
 
@@ -25,24 +21,8 @@ TEXT = "区政府召开常务会议，研究部署安全生产工作。\n会议�
 def withdraw_site(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[LiveServer, dict[str, Person], SmtpServer]]:
-    smtp = SmtpServer()
-    smtp.start()
-    settings = Settings(data_dir=tmp_path_factory.mktemp("withdraw"), smtp_url=smtp.url)
-    people = make_people(settings)
-    with unit_of_work(settings) as session:
-        session.scalar(select(User).where(User.username == "proof1")).email = "proof1@example.gov.cn"
-    server = LiveServer(settings).start()
-    try:
-        yield server, people, smtp
-    finally:
-        server.stop()
-        smtp.stop()
-
-
-def api(server: LiveServer, person: Person, path: str, json: dict | None = None) -> dict:
-    r = httpx.post(f"{server.url}/api/v1{path}", json=json or {}, headers=person.headers, timeout=60)
-    assert r.status_code in (200, 201), r.text
-    return r.json()
+    with mailing_site(tmp_path_factory.mktemp("withdraw"), "proof1") as site:
+        yield site
 
 
 def test_the_author_withdraws_a_claimed_draft_and_the_claimer_is_told(browser: Browser, withdraw_site) -> None:
