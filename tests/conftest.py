@@ -9,7 +9,8 @@ import pytest
 from alembic import command
 from sqlalchemy.engine import make_url
 
-from checks import CheckEngine, DraftInput
+from checks import CheckEngine, DraftInput, EngineConfig, build_engine
+from checks.typo.check import TypoCheck
 from review_service.check_service import get_check_engine
 from review_service.config import Settings
 from review_service.db import alembic_config
@@ -27,6 +28,20 @@ def check(engine: CheckEngine):
         return engine.check(DraftInput(body=text, **kwargs))
 
     return run
+
+
+@pytest.fixture(scope="session")
+def typo_engine() -> CheckEngine:
+    """An engine with the typo check alone (its findings unmixed with other categories), built once per run."""
+    return build_engine(EngineConfig(enabled=("typo",)))
+
+
+@pytest.fixture(scope="session")
+def typo(typo_engine: CheckEngine) -> TypoCheck:
+    """The typo check of ``typo_engine``, for tests of its layers and internals."""
+    check = next(c for c in typo_engine.registry.checks if c.name == "typo")
+    assert isinstance(check, TypoCheck)
+    return check
 
 
 _real_upgrade = command.upgrade

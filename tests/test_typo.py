@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from checks import DraftInput, EngineConfig, build_engine
+from checks import DraftInput
 from checks.finding import Severity
 
 
-@pytest.fixture(scope="module")
-def engine():
-    return build_engine(EngineConfig(enabled=("typo",)))
-
-
-def typos(engine, text: str, **kw) -> list[tuple[str, str | None]]:
-    result = engine.check(DraftInput(body=text, **kw))
+def typos(typo_engine, text: str, **kw) -> list[tuple[str, str | None]]:
+    result = typo_engine.check(DraftInput(body=text, **kw))
     assert all(f.category == "typo" for f in result.findings)
     return [(text[f.start : f.end], f.suggestion) for f in result.findings]
 
@@ -23,9 +18,9 @@ def typos(engine, text: str, **kw) -> list[tuple[str, str | None]]:
     ("wrong", "right"),
     [("再接再励", "再接再厉"), ("按步就班", "按部就班"), ("迫不急待", "迫不及待"), ("实事求事", "实事求是")],
 )
-def test_the_four_idioms_are_caught(engine, wrong, right):
+def test_the_four_idioms_are_caught(typo_engine, wrong, right):
     text = f"全体干部要{wrong}，把各项工作做实做细。"
-    assert typos(engine, text) == [(wrong, right)]
+    assert typos(typo_engine, text) == [(wrong, right)]
 
 
 @pytest.mark.parametrize(
@@ -45,8 +40,8 @@ def test_the_four_idioms_are_caught(engine, wrong, right):
         ("形成工作合力，共同推进项目建没。", [("没", "设")]),
     ],
 )
-def test_confusions_in_government_prose(engine, text, expected):
-    assert typos(engine, text) == expected
+def test_confusions_in_government_prose(typo_engine, text, expected):
+    assert typos(typo_engine, text) == expected
 
 
 CORRECT_GOVERNMENT_SENTENCES = [
@@ -72,18 +67,18 @@ CORRECT_GOVERNMENT_SENTENCES = [
 
 
 @pytest.mark.parametrize("text", CORRECT_GOVERNMENT_SENTENCES)
-def test_correct_government_sentences_produce_nothing(engine, text):
-    assert typos(engine, text) == []
+def test_correct_government_sentences_produce_nothing(typo_engine, text):
+    assert typos(typo_engine, text) == []
 
 
-def test_names_in_a_publicity_list_are_untouched(engine):
+def test_names_in_a_publicity_list_are_untouched(typo_engine):
     text = (
         "拟录用公务员名单公示\n"
         "经考试、考察和体检，拟录用以下人员：\n"
         "张伟、李娜、欧阳晓峰、陈建国、黄志强、林再励、王迫强、刘部署、赵按步。\n"
         "公示期间如有异议，请向市委组织部反映。"
     )
-    assert typos(engine, text) == []
+    assert typos(typo_engine, text) == []
 
 
 @pytest.mark.parametrize(
@@ -94,40 +89,40 @@ def test_names_in_a_publicity_list_are_untouched(engine):
         "碣石镇浅澳村、甲子镇瀛东村的群众代表参加了座谈。",
     ],
 )
-def test_guangdong_place_names_are_untouched(engine, text):
-    assert typos(engine, text) == []
+def test_guangdong_place_names_are_untouched(typo_engine, text):
+    assert typos(typo_engine, text) == []
 
 
-def test_book_titles_are_untouched_even_by_the_curated_list(engine):
+def test_book_titles_are_untouched_even_by_the_curated_list(typo_engine):
     text = "学习《再接再励　迫不急待》一书，落实《关于建立建全工作机制的通知》。"
-    assert typos(engine, text) == []
+    assert typos(typo_engine, text) == []
     # the same wording outside a title is reported
-    assert ("再接再励", "再接再厉") in typos(engine, "大家要再接再励。")
+    assert ("再接再励", "再接再厉") in typos(typo_engine, "大家要再接再励。")
 
 
-def test_numbers_urls_and_english_are_untouched(engine):
+def test_numbers_urls_and_english_are_untouched(typo_engine):
     text = (
         "2024年预算为1.5亿元，二〇二四年十二月三十一日前完成；（2024）粤1581执2345号；"
         "详见 https://www.gov.cn/zhengce/content 或来信 report@lufeng.gov.cn；"
         "The Belt and Road Initiative is open to all. 电话：0660-8888888，身份证号441581199001011234。"
     )
-    assert typos(engine, text) == []
+    assert typos(typo_engine, text) == []
 
 
-def test_offsets_point_into_the_html_source(engine):
+def test_offsets_point_into_the_html_source(typo_engine):
     html = "<p>全体干部&nbsp;要<b>再接再励</b>，</p><p>认真落实决策部暑。</p>"
-    result = engine.check(DraftInput(body=html, is_html=True))
+    result = typo_engine.check(DraftInput(body=html, is_html=True))
     spans = [(html[f.start : f.end], f.suggestion) for f in result.findings]
     assert spans == [("再接再励", "再接再厉"), ("暑", "署")]
 
 
-def test_title_field_is_checked_too(engine):
-    result = engine.check(DraftInput(body="正文没有问题。", title="关于再接再励做好防汛工作的通知"))
+def test_title_field_is_checked_too(typo_engine):
+    result = typo_engine.check(DraftInput(body="正文没有问题。", title="关于再接再励做好防汛工作的通知"))
     assert [(f.field, f.suggestion) for f in result.findings] == [("title", "再接再厉")]
 
 
-def test_finding_contract_and_explanation(engine):
-    result = engine.check(DraftInput(body="要认真落实党中央决策部暑，切实履行主体责任。"))
+def test_finding_contract_and_explanation(typo_engine):
+    result = typo_engine.check(DraftInput(body="要认真落实党中央决策部暑，切实履行主体责任。"))
     (finding,) = result.findings
     assert finding.severity is Severity.WARN
     assert finding.rule == "typo.char:暑→署"
@@ -135,7 +130,7 @@ def test_finding_contract_and_explanation(engine):
     # why: which confusion, which model gain, which word it makes, which score against which threshold
     for part in ("同音", "语言模型", "提高", "部署", "判定得分", "阈值"):
         assert part in finding.explanation
-    (idiom,) = engine.check(DraftInput(body="我们要再接再励。")).findings
+    (idiom,) = typo_engine.check(DraftInput(body="我们要再接再励。")).findings
     assert idiom.rule == "typo.misspelling:再接再励"
     assert "易错词表" in idiom.explanation and "来源" in idiom.explanation
 

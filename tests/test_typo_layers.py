@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from checks import DraftInput, EngineConfig, build_engine
+from checks import DraftInput
 from checks.typo.check import TypoCheck
 from checks.typo.idioms import IdiomIndex
 from checks.typo.layers import LAYERS
@@ -16,20 +16,8 @@ from checks.typo.usage import UsageRuleError, UsageRules, parse_rules
 RULES_FILE = Path(__file__).resolve().parent.parent / "dictionaries" / "typo" / "usage_rules.yaml"
 
 
-@pytest.fixture(scope="module")
-def engine():
-    return build_engine(EngineConfig(enabled=("typo",)))
-
-
-@pytest.fixture(scope="module")
-def typo(engine) -> TypoCheck:
-    check = next(c for c in engine.registry.checks if c.name == "typo")
-    assert isinstance(check, TypoCheck)
-    return check
-
-
-def found(engine, text: str) -> list[tuple[str, str | None, str]]:
-    result = engine.check(DraftInput(body=text))
+def found(typo_engine, text: str) -> list[tuple[str, str | None, str]]:
+    result = typo_engine.check(DraftInput(body=text))
     return [(text[f.start : f.end], f.suggestion, f.rule.split(":")[0]) for f in result.findings]
 
 
@@ -55,8 +43,8 @@ def test_idiom_one_character_away_is_caught_by_the_idiom_layer(typo, tokens_of, 
 
 
 @pytest.fixture(scope="module")
-def tokens_of(engine):
-    return engine.segmenter.tokens
+def tokens_of(typo_engine):
+    return typo_engine.segmenter.tokens
 
 
 @pytest.mark.parametrize(
@@ -68,8 +56,8 @@ def tokens_of(engine):
         "我们要以钉钉子精神抓好落实，久久为功。",
     ],
 )
-def test_idioms_and_their_accepted_variants_are_left_alone(engine, text):
-    assert [r for r in found(engine, text) if r[2] == "typo.idiom"] == []
+def test_idioms_and_their_accepted_variants_are_left_alone(typo_engine, text):
+    assert [r for r in found(typo_engine, text) if r[2] == "typo.idiom"] == []
 
 
 @pytest.mark.parametrize(
@@ -81,12 +69,12 @@ def test_idioms_and_their_accepted_variants_are_left_alone(engine, text):
         "学习《谈笑风声录》一书。",
     ],
 )
-def test_a_quoted_error_in_a_correction_notice_or_a_title_is_left_alone(engine, text):
-    assert found(engine, text) == []
+def test_a_quoted_error_in_a_correction_notice_or_a_title_is_left_alone(typo_engine, text):
+    assert found(typo_engine, text) == []
 
 
-def test_a_quoted_phrase_that_is_not_a_correction_is_still_checked(engine):
-    assert found(engine, "大家要“再接再励”，争取更大成绩。") == [("再接再励", "再接再厉", "typo.misspelling")]
+def test_a_quoted_phrase_that_is_not_a_correction_is_still_checked(typo_engine):
+    assert found(typo_engine, "大家要“再接再励”，争取更大成绩。") == [("再接再励", "再接再厉", "typo.misspelling")]
 
 
 def test_idiom_index_finds_windows_one_character_away():
@@ -132,9 +120,9 @@ def test_non_word_that_would_cut_a_dictionary_word_is_left_alone(typo, tokens_of
     assert check.layers.nonwords.find(text, area.touchable, tokens, min_gain=0.0) == []
 
 
-def test_names_are_never_non_word_candidates(engine):
+def test_names_are_never_non_word_candidates(typo_engine):
     text = "经研究，同意任命张璜同志为办公室主任。"
-    assert [r for r in found(engine, text) if "璜" in r[0]] == []
+    assert [r for r in found(typo_engine, text) if "璜" in r[0]] == []
 
 
 # ----------------------------------------------------------------------------- usage rules
@@ -173,8 +161,8 @@ def test_names_are_never_non_word_candidates(engine):
         ("发布招聘启示，公开招聘工作人员。", "启示", "启事"),
     ],
 )
-def test_usage_rules_fire_where_their_context_holds(engine, text, span, right):
-    usage = [(s, r) for s, r, rule in found(engine, text) if rule == "typo.usage"]
+def test_usage_rules_fire_where_their_context_holds(typo_engine, text, span, right):
+    usage = [(s, r) for s, r, rule in found(typo_engine, text) if rule == "typo.usage"]
     assert usage == ([] if span is None else [(span, right)])
 
 
@@ -214,8 +202,8 @@ def test_usage_rules_fire_where_their_context_holds(engine, text, span, right):
         "依法保护权利人的合法权益。",
     ],
 )
-def test_usage_rules_leave_correct_use_alone(engine, text):
-    assert [r for r in found(engine, text) if r[2] == "typo.usage"] == []
+def test_usage_rules_leave_correct_use_alone(typo_engine, text):
+    assert [r for r in found(typo_engine, text) if r[2] == "typo.usage"] == []
 
 
 def test_every_shipped_rule_has_a_source_and_a_context():
@@ -240,8 +228,8 @@ def test_malformed_usage_rules_are_refused(data):
         parse_rules(data)
 
 
-def test_usage_finding_cites_its_source(engine):
-    result = engine.check(DraftInput(body="截止2024年底，全市共有企业3000家。"))
+def test_usage_finding_cites_its_source(typo_engine):
+    result = typo_engine.check(DraftInput(body="截止2024年底，全市共有企业3000家。"))
     (finding,) = result.findings
     assert finding.rule == "typo.usage:jiezhi-before-time"
     assert "现汉" in finding.explanation and "截至" in finding.message

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from checks import DraftInput, EngineConfig, build_engine
+from checks import DraftInput
 from checks.document import build_document
 from checks.typo import features
 from checks.typo.check import TypoCheck
@@ -25,24 +25,12 @@ from checks.typo.usage import UsageRule
 DRAFTS = sorted((Path(__file__).resolve().parent.parent / "bench" / "data").glob("*.txt"))
 
 
-@pytest.fixture(scope="module")
-def engine():
-    return build_engine(EngineConfig(enabled=("typo",)))
-
-
-@pytest.fixture(scope="module")
-def typo(engine) -> TypoCheck:
-    check = next(c for c in engine.registry.checks if c.name == "typo")
-    assert isinstance(check, TypoCheck)
-    return check
-
-
 def prose() -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in DRAFTS)
 
 
-def area_of(engine, typo: TypoCheck, text: str):
-    doc = build_document("body", text, DraftInput(body=text), engine.segmenter)
+def area_of(typo_engine, typo: TypoCheck, text: str):
+    doc = build_document("body", text, DraftInput(body=text), typo_engine.segmenter)
     return doc.text, typo.prepare(doc.text, doc.tokens)[1]
 
 
@@ -75,8 +63,8 @@ SLIP_TEXTS = [
 
 @pytest.mark.parametrize("bound", ["shipped", None])
 @pytest.mark.parametrize("text", [*SLIP_TEXTS, "prose"])
-def test_grouped_candidates_equal_the_plain_definition(engine, typo, monkeypatch, text, bound):
-    text, area = area_of(engine, typo, prose()[:4000] if text == "prose" else text)
+def test_grouped_candidates_equal_the_plain_definition(typo_engine, typo, monkeypatch, text, bound):
+    text, area = area_of(typo_engine, typo, prose()[:4000] if text == "prose" else text)
     c = typo.corrector
     limit = c.scorer.suspicious_below if bound == "shipped" else None
     plain = features.local_candidates(text, area, c.lm, c.confusion, c.words, suspicious_below=limit)
@@ -85,8 +73,8 @@ def test_grouped_candidates_equal_the_plain_definition(engine, typo, monkeypatch
     assert len(plain) > 0 and same(grouped, plain)
 
 
-def test_the_corrector_decides_as_before_on_repeated_slips(engine, typo):
-    text, area = area_of(engine, typo, "他们在会义上讨论了发展问题。" * 30)
+def test_the_corrector_decides_as_before_on_repeated_slips(typo_engine, typo):
+    text, area = area_of(typo_engine, typo, "他们在会义上讨论了发展问题。" * 30)
     c = typo.corrector
     cands = features.local_candidates(
         text, area, c.lm, c.confusion, c.words, suspicious_below=c.scorer.suspicious_below
@@ -97,9 +85,9 @@ def test_the_corrector_decides_as_before_on_repeated_slips(engine, typo):
 
 @pytest.mark.parametrize("threshold", [None, -1.0])
 @pytest.mark.parametrize("text", [*SLIP_TEXTS, "prose"])
-def test_the_corrector_with_its_shortcuts_decides_as_the_plain_definition(engine, typo, text, threshold):
+def test_the_corrector_with_its_shortcuts_decides_as_the_plain_definition(typo_engine, typo, text, threshold):
     """Grouping, batching and dropping rows that cannot pass before the dictionary look-ups change nothing."""
-    text, area = area_of(engine, typo, prose()[:4000] if text == "prose" else text)
+    text, area = area_of(typo_engine, typo, prose()[:4000] if text == "prose" else text)
     c = typo.corrector
     cands = features.local_candidates(
         text, area, c.lm, c.confusion, c.words, suspicious_below=c.scorer.suspicious_below
@@ -150,7 +138,7 @@ def test_model_queries_grow_linearly_with_distinct_prose(typo):
     assert counts[1] <= 1.1 * counts[0]  # repeated prose costs what one copy costs (plus its seams)
 
 
-def test_usage_rules_decide_each_context_once(engine, typo, monkeypatch):
+def test_usage_rules_decide_each_context_once(typo_engine, typo, monkeypatch):
     calls = {"n": 0}
     holds = UsageRule.holds
 
@@ -164,7 +152,7 @@ def test_usage_rules_decide_each_context_once(engine, typo, monkeypatch):
     for copies in (10, 200):
         calls["n"] = 0
         text = line * copies
-        doc = build_document("body", text, DraftInput(body=text), engine.segmenter)
+        doc = build_document("body", text, DraftInput(body=text), typo_engine.segmenter)
         hits = typo.layers.usage.find(doc.text, doc.tokens)
         assert len(hits) == 2 * copies  # 的→地 and 截止→截至 in every copy
         per_copy.append(calls["n"])
@@ -217,9 +205,9 @@ def test_keep_disjoint_matches_comparing_with_every_kept_span():
         assert keep_disjoint(spans, lambda x: x) == plain
 
 
-def test_breaks_word_with_token_ends_matches_the_scan_from_the_start(engine, typo):
+def test_breaks_word_with_token_ends_matches_the_scan_from_the_start(typo_engine, typo):
     text = prose()[:3000]
-    doc = build_document("body", text, DraftInput(body=text), engine.segmenter)
+    doc = build_document("body", text, DraftInput(body=text), typo_engine.segmenter)
     ends = [t.end for t in doc.tokens]
     layer = typo.layers.nonwords
     for start in range(0, len(doc.text) - 4, 7):

@@ -9,27 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from checks import DraftInput, EngineConfig, build_engine
-from checks.typo.check import TypoCheck
+from checks import DraftInput
 from checks.typo.pairs import PairLayer, PairListError, WordPair, read_pairs
 
 PAIRS_FILE = Path(__file__).resolve().parent.parent / "dictionaries" / "typo" / "model_pairs.tsv"
 
 
-@pytest.fixture(scope="module")
-def engine():
-    return build_engine(EngineConfig(enabled=("typo",)))
-
-
-@pytest.fixture(scope="module")
-def typo(engine) -> TypoCheck:
-    check = next(c for c in engine.registry.checks if c.name == "typo")
-    assert isinstance(check, TypoCheck)
-    return check
-
-
-def pair_findings(engine, text: str) -> list[tuple[str, str | None]]:
-    result = engine.check(DraftInput(body=text))
+def pair_findings(typo_engine, text: str) -> list[tuple[str, str | None]]:
+    result = typo_engine.check(DraftInput(body=text))
     return [(text[f.start : f.end], f.suggestion) for f in result.findings if f.rule.startswith("typo.pair:")]
 
 
@@ -42,8 +29,8 @@ def pair_findings(engine, text: str) -> list[tuple[str, str | None]]:
         ("国家安全机关在工作中必需依靠人民的支持。", "必需", "必须"),
     ],
 )
-def test_the_model_decides_a_listed_pair_in_context(engine, text, wrong, right):
-    assert pair_findings(engine, text) == [(wrong, right)]
+def test_the_model_decides_a_listed_pair_in_context(typo_engine, text, wrong, right):
+    assert pair_findings(typo_engine, text) == [(wrong, right)]
 
 
 @pytest.mark.parametrize(
@@ -64,13 +51,13 @@ def test_the_model_decides_a_listed_pair_in_context(engine, text, wrong, right):
         "听取关于生态环境和资源保护检察工作情况的报告。",
     ],
 )
-def test_correct_use_is_left_alone(engine, text):
-    assert pair_findings(engine, text) == []
+def test_correct_use_is_left_alone(typo_engine, text):
+    assert pair_findings(typo_engine, text) == []
 
 
-def test_finding_says_why_and_cites_the_dictionary(engine):
+def test_finding_says_why_and_cites_the_dictionary(typo_engine):
     text = "当事人有依法获得赔偿的权力。"
-    finding = next(f for f in engine.check(DraftInput(body=text)).findings if f.rule.startswith("typo.pair:"))
+    finding = next(f for f in typo_engine.check(DraftInput(body=text)).findings if f.rule.startswith("typo.pair:"))
     assert finding.rule == "typo.pair:权力→权利"
     assert "现汉" in finding.explanation and "权利" in finding.message
 
