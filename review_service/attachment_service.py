@@ -10,8 +10,8 @@ from checks.attachments.errors import AttachmentError
 from checks.pipeline import verdict_of
 from review_service.check_service import get_check_engine
 from review_service.config import Settings
-from review_service.errors import ApiError
 from review_service.org_dictionary import Overlay
+from review_service.services.errors import DomainError
 
 if TYPE_CHECKING:  # the reader pulls in Presidio with spaCy: imported at the first upload, not at start-up
     from checks.attachments.check import AttachmentReport
@@ -27,7 +27,7 @@ def check_file(
     doc_type: DocType = DocType.OTHER,
     doc_date: dt.date | None = None,
 ) -> AttachmentReport:
-    """Raise ApiError with the attachment's stable code when the file cannot be read."""
+    """Raise DomainError with the attachment's stable code when the file cannot be read."""
     from checks.attachments.check import check_attachment
 
     try:
@@ -41,7 +41,7 @@ def check_file(
             limits=settings.attachment_limits(),
         )
     except AttachmentError as exc:
-        raise ApiError(exc.status, exc.code, exc.message, exc.message_en) from exc
+        raise DomainError(exc.status, exc.code, exc.message, exc.message_en) from exc
 
 
 def verdict(report: AttachmentReport) -> str:

@@ -21,9 +21,9 @@ from review_service import audit
 from review_service.attachment_service import check_file, safe_name, verdict
 from review_service.check_service import current_overlay, get_check_engine
 from review_service.config import Settings
-from review_service.errors import ApiError
 from review_service.models import Draft, DraftAttachment, User
 from review_service.org_dictionary import Overlay
+from review_service.services.errors import DomainError
 
 if TYPE_CHECKING:  # the readers pull in Presidio with spaCy: imported at the first upload, not at start-up
     from checks.attachments.check import AttachmentReport
@@ -57,9 +57,11 @@ def manifest(session: Session, draft: Draft) -> list[ManifestEntry]:
 
 def require_editable(draft: Draft, user: User) -> None:
     if draft.author_id != user.id:
-        raise ApiError(403, "not_author", "只有稿件作者可以增删附件", "Only the draft's author may change attachments")
+        raise DomainError(
+            403, "not_author", "只有稿件作者可以增删附件", "Only the draft's author may change attachments"
+        )
     if draft.status not in EDITABLE_STATUSES:
-        raise ApiError(
+        raise DomainError(
             409,
             "attachments_locked",
             "稿件已送审或已通过，附件不能再改动；如需修改请先退回",
@@ -70,7 +72,7 @@ def require_editable(draft: Draft, user: User) -> None:
 def attachment_of(session: Session, draft: Draft, attachment_id: int) -> DraftAttachment:
     attachment = session.get(DraftAttachment, attachment_id)
     if attachment is None or attachment.draft_id != draft.id:
-        raise ApiError(404, "attachment_not_found", "附件不存在", "Attachment not found")
+        raise DomainError(404, "attachment_not_found", "附件不存在", "Attachment not found")
     return attachment
 
 
@@ -109,9 +111,11 @@ def store(
     require_editable(draft, user)
     existing = attachments_of(session, draft)
     if any(a.name == name for a in existing):
-        raise ApiError(409, "attachment_exists", f"已有同名附件“{name}”，请先删除或改名", "An attachment has this name")
+        raise DomainError(
+            409, "attachment_exists", f"已有同名附件“{name}”，请先删除或改名", "An attachment has this name"
+        )
     if len(existing) >= MAX_ATTACHMENTS:
-        raise ApiError(
+        raise DomainError(
             409, "too_many_attachments", f"每篇稿件最多 {MAX_ATTACHMENTS} 个附件", "Too many attachments on this draft"
         )
     attachment = DraftAttachment(
@@ -159,7 +163,7 @@ def masked_copy(data: bytes, name: str, settings: Settings, overlay: Overlay | N
     try:
         return mask_attachment(get_check_engine(overlay), data, name, settings.attachment_limits())
     except AttachmentError as exc:
-        raise ApiError(exc.status, exc.code, exc.message, exc.message_en) from exc
+        raise DomainError(exc.status, exc.code, exc.message, exc.message_en) from exc
 
 
 def replace_with_masked(

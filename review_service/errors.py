@@ -12,19 +12,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from review_service.check_pool import CheckBusy, CheckProcessLost
 from review_service.rate_limit import RateLimited
+from review_service.services.errors import DomainError
 from review_service.text_limit import TextTooLong
 
 log = logging.getLogger(__name__)
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message_zh: str, message_en: str, details: object = None) -> None:
-        super().__init__(message_en)
-        self.status = status
-        self.code = code
-        self.message_zh = message_zh
-        self.message_en = message_en
-        self.details = details
 
 
 def error_body(code: str, zh: str, en: str, details: object = None) -> dict[str, object]:
@@ -98,8 +89,8 @@ def _validation_details(exc: RequestValidationError) -> tuple[str, str, str, lis
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+    @app.exception_handler(DomainError)
+    async def _api_error(_: Request, exc: DomainError) -> JSONResponse:
         return _json_error(exc.status, exc.code, exc.message_zh, exc.message_en, exc.details)
 
     @app.exception_handler(RateLimited)

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from review_service.config import Settings
 from review_service.db import unit_of_work
-from review_service.errors import ApiError
 from review_service.mailer import send_all
 from review_service.models import ApiToken, utcnow
 from review_service.notify import deliver
 from review_service.rate_limit import Limits
+from review_service.services.context import ServiceContext
+from review_service.services.errors import DomainError
 from review_service.tokens import find_active_token, may_hold
 
 
@@ -58,16 +59,16 @@ def require_scope(scope: str) -> Callable[..., ApiToken]:
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> ApiToken:
         if credentials is None or not credentials.credentials:
-            raise ApiError(401, "missing_token", "缺少 API 令牌", "Missing API token (Authorization: Bearer …)")
+            raise DomainError(401, "missing_token", "缺少 API 令牌", "Missing API token (Authorization: Bearer …)")
         record = find_active_token(session, token=credentials.credentials)
         if record is None:
-            raise ApiError(
+            raise DomainError(
                 401, "invalid_token", "API 令牌无效、已过期或已吊销", "API token is invalid, expired or revoked"
             )
         if scope not in record.scopes:
-            raise ApiError(403, "insufficient_scope", f"该令牌没有 {scope} 权限", f"Token lacks the '{scope}' scope")
+            raise DomainError(403, "insufficient_scope", f"该令牌没有 {scope} 权限", f"Token lacks the '{scope}' scope")
         if not may_hold(record.user, [scope]):  # issued before the rule, or its account changed role since
-            raise ApiError(
+            raise DomainError(
                 403,
                 "not_a_service_account",
                 "publish 权限仅限 CMS 服务账号，个人账号的令牌不能使用",
@@ -101,3 +102,11 @@ def _rate_limited_check_token(
 CheckToken = Annotated[ApiToken, Depends(_rate_limited_check_token)]
 DraftsToken = Annotated[ApiToken, Depends(require_scope("drafts"))]
 PublishToken = Annotated[ApiToken, Depends(require_scope("publish"))]
+
+
+def get_context(session: SessionDep, settings: SettingsDep) -> ServiceContext:
+    """The service context of this request's unit of work."""
+    return ServiceContext(session=session, settings=settings)
+
+
+ContextDep = Annotated[ServiceContext, Depends(get_context)]

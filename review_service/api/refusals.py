@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from review_service.errors import ApiError
+from review_service.services.errors import DomainError
 from workflows.refusals import Reason, Refusal
 
 STATUS = {
@@ -17,5 +17,5 @@ STATUS = {
 }
 
 
-def as_api_error(refusal: Refusal) -> ApiError:
-    return ApiError(STATUS.get(refusal.reason, 403), refusal.reason.value, refusal.message_zh, refusal.message_en)
+def as_api_error(refusal: Refusal) -> DomainError:
+    return DomainError(STATUS.get(refusal.reason, 403), refusal.reason.value, refusal.message_zh, refusal.message_en)

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from checks.attachments.spreadsheet import HIDDEN_LABELS
 from review_service import draft_attachments as service
-from review_service.errors import ApiError
 from review_service.models import Draft, DraftAttachment, User
+from review_service.services.errors import DomainError
 from review_service.web.finding_view import ordered
 
 KIND_LABELS = {
@@ -58,7 +58,7 @@ def attachment_rows(session: Session, draft: Draft, user: User) -> dict[str, Any
     try:
         service.require_editable(draft, user)
         editable = True
-    except ApiError:
+    except DomainError:
         editable = False
     rows = []
     for attachment in service.attachments_of(session, draft):

@@ -25,21 +25,21 @@ from review_service.archive.schemas import (
     RecheckRequest,
 )
 from review_service.drafts import settle
-from review_service.errors import ApiError
 from review_service.models import ArchiveDocument, RecheckRun, User
 from review_service.permissions import Action, may
 from review_service.schemas import DraftOut
+from review_service.services.errors import DomainError
 
 router = APIRouter(tags=["archive"])
 
 
-def _api_error(exc: ArchiveError) -> ApiError:
-    return ApiError(exc.status, exc.code, exc.message_zh, exc.message_en)
+def _api_error(exc: ArchiveError) -> DomainError:
+    return DomainError(exc.status, exc.code, exc.message_zh, exc.message_en)
 
 
 def _manager(user: User) -> None:
     if not may(user, Action.MANAGE_ARCHIVE):  # importing and re-checking the whole site
-        raise ApiError(
+        raise DomainError(
             403, "forbidden", "仅管理员或终审人员可导入或复查", "Only admins and final reviewers may do this"
         )
 

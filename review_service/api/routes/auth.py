@@ -11,11 +11,11 @@ from review_service.access import end_all_access
 from review_service.api.deps import LimitsDep, SessionDep, SettingsDep
 from review_service.api.routes.check import ERRORS
 from review_service.config import Settings
-from review_service.errors import ApiError
 from review_service.login_guard import LoginRefused, authenticate
 from review_service.models import User
 from review_service.passwords import hash_password
 from review_service.schemas import LoginRequest, LoginResponse, PasswordChange
+from review_service.services.errors import DomainError
 from review_service.tokens import issue_token
 
 router = APIRouter(tags=["auth"])
@@ -33,7 +33,7 @@ def _authenticate(session: SessionDep, settings: Settings, username: str, passwo
         )
     except LoginRefused as refused:
         session.commit()  # the failure counts even though this request fails
-        raise ApiError(refused.status, refused.code, refused.message_zh, refused.message_en) from refused
+        raise DomainError(refused.status, refused.code, refused.message_zh, refused.message_en) from refused
 
 
 def _client(request: Request) -> str | None:
@@ -47,7 +47,7 @@ def login(
     limits.login(_client(request), body.username)  # REVIEW_LOGIN_RATE_PER_MINUTE
     user = _authenticate(session, settings, body.username, body.password)
     if user.must_change_password:
-        raise ApiError(
+        raise DomainError(
             403, "password_change_required", "首次登录须先修改初始密码", "Change the one-time password first"
         )
     issued = issue_token(session, user=user, name="login", scopes=["drafts"], ttl=SESSION_TOKEN_TTL)
@@ -63,7 +63,7 @@ def change_password(
     limits.login(_client(request), body.username)
     user = _authenticate(session, settings, body.username, body.old_password)
     if body.new_password == body.old_password:
-        raise ApiError(422, "password_unchanged", "新密码不能与原密码相同", "The new password must differ")
+        raise DomainError(422, "password_unchanged", "新密码不能与原密码相同", "The new password must differ")
     session.commit()  # the new password's argon2 hash is computed with no transaction open
     new_hash = hash_password(body.new_password)
     user.password_hash = new_hash

@@ -17,7 +17,6 @@ from review_service.attachment_service import check_file as check_attachment_fil
 from review_service.attachment_service import safe_name, verdict
 from review_service.check_service import current_overlay, draft_from_request, get_check_engine, mask_draft, run_check
 from review_service.config import Settings
-from review_service.errors import ApiError
 from review_service.schemas import (
     CheckRequest,
     CheckResponse,
@@ -29,6 +28,7 @@ from review_service.schemas import (
     LocatedFindingOut,
     MaskResponse,
 )
+from review_service.services.errors import DomainError
 
 router = APIRouter(tags=["check"])
 ACTIVE_CONTENT = "active_content"
@@ -46,7 +46,7 @@ CHECK_ERRORS = {
 
 def _validate_text(text: str, settings: Settings) -> None:
     if not text.strip():
-        raise ApiError(422, "empty_text", "正文为空，无法审校", "The text is empty")
+        raise DomainError(422, "empty_text", "正文为空，无法审校", "The text is empty")
     text_limit.enforce(text, settings.max_text_chars)
 
 
@@ -60,7 +60,7 @@ def _validate(request: CheckRequest, settings: Settings) -> None:
     _validate_text(request.text, settings)
     refused = html_refusal(request.text) if request.format == "html" else None
     if refused is not None and refused.code == ACTIVE_CONTENT:
-        raise ApiError(422, refused.code, refused.message_zh, refused.message_en, {"offset": refused.offset})
+        raise DomainError(422, refused.code, refused.message_zh, refused.message_en, {"offset": refused.offset})
 
 
 @router.post("/check", response_model=CheckResponse, responses=CHECK_ERRORS, summary="审校一篇稿件")
@@ -107,7 +107,7 @@ def check_docx(
         content = read_docx(data)
     except DocxError as exc:
         status = 413 if exc.code == "docx_too_large" else 422
-        raise ApiError(status, exc.code, exc.message, exc.message_en) from exc
+        raise DomainError(status, exc.code, exc.message, exc.message_en) from exc
     text_limit.enforce(content.text, settings.max_text_chars)  # what was extracted, not the file size
     draft = DraftInput(body=content.text, title=content.title, channel=channel, doc_type=doc_type)
     result = run_check(draft, overlay, wait=False) if content.text.strip() else None

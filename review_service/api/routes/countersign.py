@@ -8,10 +8,10 @@ from review_service import countersign
 from review_service.api.deps import DraftsToken, SessionDep, SettingsDep
 from review_service.api.refusals import as_api_error
 from review_service.api.routes.drafts import ERRORS_409, DraftId, _load
-from review_service.errors import ApiError
 from review_service.models import Draft
 from review_service.permissions import Action, may
 from review_service.schemas import CountersignDecision, CountersignLinkOut, CountersignLinkRequest, CountersignView
+from review_service.services.errors import DomainError
 from workflows.refusals import Refusal
 
 router = APIRouter(tags=["countersign"])
@@ -24,8 +24,8 @@ LINK_STATUS = {
 }
 
 
-def _error(exc: countersign.LinkError) -> ApiError:
-    return ApiError(LINK_STATUS.get(exc.code, 403), exc.code, exc.zh, exc.en)
+def _error(exc: countersign.LinkError) -> DomainError:
+    return DomainError(LINK_STATUS.get(exc.code, 403), exc.code, exc.zh, exc.en)
 
 
 @router.post(
@@ -41,7 +41,7 @@ def create_link(
     draft = _load(session, draft_id, token.user)
     if not may(token.user, Action.ISSUE_COUNTERSIGN_LINK) or token.user.id == draft.author_id:
         # The link is a bearer credential: the author must never hold one for their own draft.
-        raise ApiError(
+        raise DomainError(
             403, "forbidden", "只有管理员（非作者）可以生成外单位会签链接", "Only an admin who is not the author"
         )
     try:

@@ -9,10 +9,10 @@ from review_service import drafts as service
 from review_service import org_dictionary
 from review_service.api.deps import DraftsToken, SessionDep
 from review_service.api.routes.drafts import ERRORS_409, DraftId, _load, _out
-from review_service.errors import ApiError
 from review_service.models import DictionaryEntry, User
 from review_service.permissions import Action, may
 from review_service.schemas import DictionaryEntryIn, DictionaryEntryOut, DraftOut, FalseAlarmRequest
+from review_service.services.errors import DomainError
 
 router = APIRouter(tags=["dictionary"])
 # Allow-listing is organisation-wide and permanent: only 终审 and admins (permissions), never political terms.
@@ -21,7 +21,7 @@ NEVER_ALLOWLISTED = ("term.political",)
 
 def _admin(user: User) -> None:
     if not may(user, Action.MAINTAIN_DICTIONARY):
-        raise ApiError(403, "forbidden", "仅管理员可以维护词库", "Only admins maintain the dictionary")
+        raise DomainError(403, "forbidden", "仅管理员可以维护词库", "Only admins maintain the dictionary")
 
 
 def _entry_out(entry: DictionaryEntry) -> DictionaryEntryOut:
@@ -35,8 +35,8 @@ def _entry_out(entry: DictionaryEntry) -> DictionaryEntryOut:
     )
 
 
-def _invalid(exc: org_dictionary.EntryError) -> ApiError:
-    return ApiError(422, "invalid_entry", f"词条不符合词库格式：{exc}", f"Invalid dictionary entry: {exc}")
+def _invalid(exc: org_dictionary.EntryError) -> DomainError:
+    return DomainError(422, "invalid_entry", f"词条不符合词库格式：{exc}", f"Invalid dictionary entry: {exc}")
 
 
 @router.get("/dictionary/entries", response_model=list[DictionaryEntryOut], summary="本单位词条列表")
@@ -61,7 +61,7 @@ def add_entry(body: DictionaryEntryIn, session: SessionDep, token: DraftsToken) 
 def _entry(session: SessionDep, entry_id: int) -> DictionaryEntry:
     entry = session.get(DictionaryEntry, entry_id)
     if entry is None or entry.retired_at is not None:
-        raise ApiError(404, "entry_not_found", "词条不存在或已停用", "Entry not found or retired")
+        raise DomainError(404, "entry_not_found", "词条不存在或已停用", "Entry not found or retired")
     return entry
 
 
@@ -74,7 +74,7 @@ def edit_entry(
     _admin(token.user)
     entry = _entry(session, entry_id)
     if body.kind != entry.kind:
-        raise ApiError(422, "kind_immutable", "词条类型不能修改", "An entry's kind cannot change")
+        raise DomainError(422, "kind_immutable", "词条类型不能修改", "An entry's kind cannot change")
     try:
         org_dictionary.update(
             session, user=token.user, entry=entry, text=body.text, data=body.data, enabled=body.enabled
@@ -103,7 +103,7 @@ def retire_entry(entry_id: DraftId, session: SessionDep, token: DraftsToken) -> 
 )
 def false_alarm(draft_id: DraftId, body: FalseAlarmRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
     if not may(token.user, Action.ALLOW_LIST_FALSE_ALARM):
-        raise ApiError(403, "forbidden", "仅终审人员或管理员可以把误报加入白名单", "Only final reviewers and admins")
+        raise DomainError(403, "forbidden", "仅终审人员或管理员可以把误报加入白名单", "Only final reviewers and admins")
     draft = _load(session, draft_id, token.user)
     version = service.latest_version(draft)
     finding = next(
@@ -115,9 +115,9 @@ def false_alarm(draft_id: DraftId, body: FalseAlarmRequest, session: SessionDep,
         None,
     )
     if finding is None:
-        raise ApiError(404, "finding_not_found", "当前版本没有该问题", "No such finding in the current version")
+        raise DomainError(404, "finding_not_found", "当前版本没有该问题", "No such finding in the current version")
     if not finding["category"].startswith(("typo", "term.")) or finding["category"] in NEVER_ALLOWLISTED:
-        raise ApiError(
+        raise DomainError(
             422,
             "not_allowable",
             "个人信息、涉密和格式类问题不能加入白名单",

@@ -18,7 +18,6 @@ from review_service.api.deps import DraftsToken, SessionDep, SettingsDep
 from review_service.api.refusals import as_api_error
 from review_service.api.routes.check import ERRORS
 from review_service.clock import today_beijing
-from review_service.errors import ApiError
 from review_service.models import AuditEntry, Draft, DraftVersion, User, utcnow
 from review_service.returns import last_return
 from review_service.schemas import (
@@ -35,6 +34,7 @@ from review_service.schemas import (
     WaiverRequest,
     WithdrawRequest,
 )
+from review_service.services.errors import DomainError
 from review_service.workflow_state import state_from_json
 from workflows.definition import Action
 from workflows.engine import unresolved_blocks
@@ -50,10 +50,10 @@ OPEN_STATUSES = ("draft", "in_review", "returned")
 
 def _content(body: DraftCreate | DraftUpdate) -> service.Content:
     if not body.body.strip():
-        raise ApiError(422, "empty_text", "正文为空", "The body is empty")
+        raise DomainError(422, "empty_text", "正文为空", "The body is empty")
     refused = html_refusal(body.body) if body.format == "html" else None
     if refused:
-        raise ApiError(422, refused.code, refused.message_zh, refused.message_en, {"offset": refused.offset})
+        raise DomainError(422, refused.code, refused.message_zh, refused.message_en, {"offset": refused.offset})
     metadata = body.metadata.model_dump(exclude_none=True) if body.metadata else {}
     return service.Content(body.title, body.body, body.summary, body.format, metadata)
 
@@ -63,7 +63,7 @@ def _load(session: Session, draft_id: int, user: User, *, lock: bool = False) ->
     draft = session.get(Draft, draft_id, with_for_update=lock or None, populate_existing=lock)
     spanning = session.info.get("spanning_roles", service.DEFAULT_SPANNING_ROLES)
     if draft is None or not service.can_see(user, draft, spanning):
-        raise ApiError(404, "draft_not_found", "稿件不存在或无权查看", "Draft not found")
+        raise DomainError(404, "draft_not_found", "稿件不存在或无权查看", "Draft not found")
     return draft
 
 
@@ -139,7 +139,7 @@ def create_draft(body: DraftCreate, session: SessionDep, token: DraftsToken) -> 
     try:
         author = service.author_for(session, caller=token.user, on_behalf_of=body.on_behalf_of)
     except service.AuthorRefused as refused:
-        raise ApiError(refused.status, refused.code, refused.message_zh, refused.message_en) from refused
+        raise DomainError(refused.status, refused.code, refused.message_zh, refused.message_en) from refused
     try:
         draft = service.create_draft(
             session,
@@ -154,11 +154,11 @@ def create_draft(body: DraftCreate, session: SessionDep, token: DraftsToken) -> 
             countersign=tuple(body.countersign),
         )
     except KeyError as exc:
-        raise ApiError(
+        raise DomainError(
             422, "unknown_workflow", "未知的审核流程或流程与发布渠道不符", f"Unknown workflow {exc}"
         ) from exc
     except service.CountersignError as exc:
-        raise ApiError(
+        raise DomainError(
             422,
             "invalid_countersign",
             f"会签部门须为系统中已有的、作者以外的部门：{'、'.join(exc.args[0])}",
@@ -212,7 +212,7 @@ def get_version(draft_id: DraftId, number: VersionNumber, session: SessionDep, t
     draft = _load(session, draft_id, token.user)
     version = next((v for v in draft.versions if v.number == number), None)
     if version is None:
-        raise ApiError(404, "version_not_found", "版本不存在", "Version not found")
+        raise DomainError(404, "version_not_found", "版本不存在", "Version not found")
     return _version_out(version)
 
 
@@ -227,7 +227,7 @@ def diff_versions(
     draft = _load(session, draft_id, token.user)
     by_number = {v.number: v for v in draft.versions}
     if from_version not in by_number or to_version not in by_number:
-        raise ApiError(404, "version_not_found", "版本不存在", "Version not found")
+        raise DomainError(404, "version_not_found", "版本不存在", "Version not found")
     a, b = by_number[from_version], by_number[to_version]
     lines = list(
         difflib.unified_diff(
@@ -247,7 +247,7 @@ def _act(session: Session, draft: Draft, user: User, action: Action, **kwargs: o
     except Refusal as refusal:
         raise as_api_error(refusal) from refusal
     except service.CheckPending as pending:
-        raise ApiError(409, pending.code, pending.message_zh, pending.message_en) from pending
+        raise DomainError(409, pending.code, pending.message_zh, pending.message_en) from pending
     service.settle(session)  # an edit's new version is checked after the commit
     return _out(draft, user)
 
@@ -278,7 +278,7 @@ def act(draft_id: DraftId, body: ActionRequest, session: SessionDep, token: Draf
     draft = _load(session, draft_id, token.user, lock=True)
     action = Action(body.action)
     if action is Action.EDIT and body.content is None:
-        raise ApiError(422, "content_required", "修改操作须提供修改后的内容", "An edit needs the new content")
+        raise DomainError(422, "content_required", "修改操作须提供修改后的内容", "An edit needs the new content")
     content = _content(body.content) if body.content is not None else None
     return _act(
         session,
@@ -300,7 +300,7 @@ def recheck(draft_id: DraftId, session: SessionDep, token: DraftsToken) -> Draft
     try:
         service.recheck_version(session, draft=draft, user=token.user)
     except service.RecheckRefused as refused:
-        raise ApiError(refused.status, refused.code, refused.message_zh, refused.message_en) from refused
+        raise DomainError(refused.status, refused.code, refused.message_zh, refused.message_en) from refused
     service.settle(session)
     return _out(draft, token.user)
 
@@ -318,7 +318,7 @@ def add_waiver(draft_id: DraftId, body: WaiverRequest, session: SessionDep, toke
             expected_revision=body.expected_revision,
         )
     except LookupError as exc:
-        raise ApiError(
+        raise DomainError(
             404, "finding_not_found", "当前版本没有该问题", "No such finding in the current version"
         ) from exc
     except Refusal as refusal:
@@ -366,9 +366,11 @@ def audit_export(
     to_date: Annotated[dt.date, Query(alias="to")],
 ) -> PlainTextResponse:
     if token.user.role not in ("admin", "reviewer3"):
-        raise ApiError(403, "forbidden", "仅管理员或终审人员可导出台账", "Only admins and final reviewers may export")
+        raise DomainError(
+            403, "forbidden", "仅管理员或终审人员可导出台账", "Only admins and final reviewers may export"
+        )
     if to_date < from_date or (to_date - from_date).days > 3660 or to_date.year >= 9999:
-        raise ApiError(
+        raise DomainError(
             422,
             "invalid_range",
             "日期区间无效（结束早于开始或超过十年）",

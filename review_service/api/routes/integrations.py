@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-from review_service.errors import ApiError
+from review_service.services.errors import DomainError
 
 WIDGET_DIR = Path(__file__).resolve().parents[3] / "integrations" / "js"
 router = APIRouter(prefix="/integrations/widget", tags=["integrations"], include_in_schema=False)
@@ -20,7 +20,9 @@ router = APIRouter(prefix="/integrations/widget", tags=["integrations"], include
 def _file(name: str, media_type: str) -> FileResponse:
     path = WIDGET_DIR / name
     if not path.is_file():
-        raise ApiError(404, "widget_not_installed", "未找到编辑器插件文件（integrations/js）", "Widget file not found")
+        raise DomainError(
+            404, "widget_not_installed", "未找到编辑器插件文件（integrations/js）", "Widget file not found"
+        )
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": "no-cache"})
 
 

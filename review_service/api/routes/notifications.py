@@ -9,8 +9,8 @@ from fastapi import APIRouter, Path, Query
 from review_service import notifications as service
 from review_service.api.deps import DraftsToken, SessionDep
 from review_service.api.routes.drafts import ERRORS_409, MAX_ID
-from review_service.errors import ApiError
 from review_service.schemas import NotificationList, NotificationOut
+from review_service.services.errors import DomainError
 
 router = APIRouter(tags=["notifications"])
 
@@ -39,5 +39,5 @@ def read_notification(
     try:
         note = service.mark_read(session, user=token.user, note_id=note_id)
     except LookupError as exc:
-        raise ApiError(404, "notification_not_found", "消息不存在", "Notification not found") from exc
+        raise DomainError(404, "notification_not_found", "消息不存在", "Notification not found") from exc
     return NotificationOut(**service.as_dict(note))

@@ -8,8 +8,8 @@ from fastapi import APIRouter
 
 from review_service.api.deps import PublishToken, SessionDep, SettingsDep
 from review_service.api.routes.check import ERRORS
-from review_service.errors import ApiError
 from review_service.schemas import EphemeralTokenOut, EphemeralTokenRequest
+from review_service.services.errors import DomainError
 from review_service.tokens import SERVICE_ROLE, issue_ephemeral_token
 
 router = APIRouter(tags=["tokens"])
@@ -28,9 +28,9 @@ def mint_ephemeral(
     # Only a CMS service account (role cms, scopes check and publish) mints: people use their own
     # tokens, and a token cannot hand out a scope it does not have itself.
     if "check" not in token.scopes:
-        raise ApiError(403, "insufficient_scope", "该令牌没有 check 权限", "Token lacks the 'check' scope")
+        raise DomainError(403, "insufficient_scope", "该令牌没有 check 权限", "Token lacks the 'check' scope")
     if token.user.role != SERVICE_ROLE:
-        raise ApiError(
+        raise DomainError(
             403,
             "not_a_service_account",
             "只有 CMS 服务账号可以签发短期令牌",
@@ -38,7 +38,7 @@ def mint_ephemeral(
         )
     subject = body.user.strip()
     if not subject or not subject.isprintable():
-        raise ApiError(422, "invalid_user", "用户名须为可打印字符", "The user name must be printable text")
+        raise DomainError(422, "invalid_user", "用户名须为可打印字符", "The user name must be printable text")
     seconds = min(body.ttl_seconds or settings.ephemeral_token_seconds, settings.ephemeral_token_seconds)
     issued = issue_ephemeral_token(session, issuer=token, subject=subject, ttl=dt.timedelta(seconds=seconds))
     assert issued.record.expires_at is not None

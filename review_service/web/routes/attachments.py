@@ -15,8 +15,8 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from review_service import draft_attachments as service
-from review_service.errors import ApiError
 from review_service.models import Draft
+from review_service.services.errors import DomainError
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.routes.draft_access import load_draft
 
@@ -35,11 +35,11 @@ def _loader(page: Page, draft_id: int) -> service.DraftLoader:
     return lambda lock: load_draft(page, draft_id, lock=lock)
 
 
-def error_text(exc: ApiError) -> str:
+def error_text(exc: DomainError) -> str:
     return f"操作未执行：{exc.message_zh}（错误代码 {exc.code}）"
 
 
-def _refused(page: Page, url: str, exc: ApiError) -> Response:
+def _refused(page: Page, url: str, exc: DomainError) -> Response:
     page.session.rollback()  # nothing half-stored
     return page.redirect(url, error_text(exc), "error")
 
@@ -61,7 +61,7 @@ def upload(draft_id: int, page: FormPageDep, data: FormDataDep) -> Response:
             data=content,
             settings=page.settings,
         )
-    except ApiError as exc:
+    except DomainError as exc:
         return _refused(page, url, exc)
     count = len(added.findings)
     found = f"发现 {count} 个问题" if count else "未发现问题"
@@ -76,7 +76,7 @@ def remove(draft_id: int, attachment_id: int, page: FormPageDep, data: FormDataD
         attachment = service.attachment_of(page.session, draft, _id(attachment_id))
         name = attachment.name
         service.remove(page.session, draft=draft, user=page.user, attachment=attachment)
-    except ApiError as exc:
+    except DomainError as exc:
         return _refused(page, url, exc)
     return page.redirect(url, f"已删除附件“{name}”")
 
@@ -92,7 +92,7 @@ def mask(draft_id: int, attachment_id: int, page: FormPageDep, data: FormDataDep
             attachment_id=_id(attachment_id),
             settings=page.settings,
         )
-    except ApiError as exc:
+    except DomainError as exc:
         return _refused(page, url, exc)
     left = len(masked.findings)
     rest = f"，仍有 {left} 个问题请核对" if left else ""
@@ -104,7 +104,7 @@ def download(draft_id: int, attachment_id: int, page: PageDep) -> Response:
     draft: Draft = load_draft(page, draft_id)
     try:
         attachment = service.attachment_of(page.session, draft, _id(attachment_id))
-    except ApiError as exc:
+    except DomainError as exc:
         return page.redirect(f"/drafts/{draft.id}#attachments", error_text(exc), "error")
     return Response(
         attachment.data,
