@@ -7,9 +7,9 @@ from typing import ClassVar
 import pytest
 
 from checks import Channel, DraftInput, Finding, Severity
-from checks.check import make_finding
 from checks.document import Document
 from checks.engine import CheckEngine
+from checks.hits import Hit
 from checks.pipeline import deduplicate, sort_findings, verdict_of
 from checks.registry import CheckRegistry
 from checks.segmenter import Segmenter
@@ -72,8 +72,7 @@ class _Shout:
         if idx < 0:
             return []
         return [
-            make_finding(doc, category="demo.shout", start=idx, end=idx + 2, severity=Severity.WARN,
-                         message="感叹号重复", suggestion="！", rule="demo", explanation="演示")
+            Hit(idx, idx + 2, "demo", "感叹号重复", "！", "演示", Severity.WARN).to_finding(doc, "demo.shout")
         ]  # fmt: skip
 
 
@@ -111,8 +110,7 @@ class _FlagsEveryCharacterPair:
     def run(self, doc: Document) -> list[Finding]:
         idx = doc.text.find("星都")
         return [
-            make_finding(doc, category=cat, start=idx, end=idx + 2, severity=Severity.WARN, message="m",
-                         suggestion=None, rule=cat, explanation="e")
+            Hit(idx, idx + 2, cat, "m", None, "e", Severity.WARN).to_finding(doc, cat)
             for cat in self.categories
         ] if idx >= 0 else []  # fmt: skip
 

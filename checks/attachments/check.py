@@ -19,6 +19,7 @@ from checks.attachments.spreadsheet import HIDDEN_LABELS
 from checks.document import Channel, DocType, DraftInput
 from checks.engine import CheckEngine
 from checks.finding import Finding, Severity
+from checks.hits import Hit
 from checks.pii.cells import CellChecker
 from checks.pii.check import PiiCheck
 from checks.pii.purpose import OPENING, Purpose, purpose_of
@@ -84,8 +85,7 @@ def check_attachment(
 
 def unsupported_finding(kind: str) -> Finding:
     label = TYPE_LABELS.get(kind, TYPE_LABELS["unknown"])
-    return Finding(
-        category=UNSUPPORTED,
+    return Hit(
         start=0,
         end=0,
         severity=Severity.WARN,
@@ -95,8 +95,7 @@ def unsupported_finding(kind: str) -> Finding:
         suggestion=None,
         rule=f"{UNSUPPORTED}:{kind}",
         explanation="按文件内容识别类型，而非按扩展名",
-        field=FIELD,
-    )
+    ).in_field(FIELD, UNSUPPORTED)
 
 
 def located_findings(

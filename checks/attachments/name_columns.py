@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from checks.attachments.extracted import Extracted, Piece
 from checks.finding import Finding, Severity
+from checks.hits import Hit
 from checks.pii.recognizers.person_name import NAME_COLUMNS
 
 CATEGORY = "pii.person_name"
@@ -64,8 +65,7 @@ def name_findings(
         start = cell.piece.start + (len(text) - len(text.lstrip()))
         value = text.strip()
         findings.append(
-            Finding(
-                category=CATEGORY,
+            Hit(
                 start=start,
                 end=start + len(value),
                 severity=severity,
@@ -73,8 +73,7 @@ def name_findings(
                 suggestion=mask(value),
                 rule=f"{CATEGORY}:name_column",
                 explanation=f"表头“{cell.header}”列中的人名",
-                field="attachment",
-            )
+            ).in_field("attachment", CATEGORY)
         )
     return findings
 

@@ -7,6 +7,7 @@ import re
 from checks.docx.parts import Comment
 from checks.docx.story import StoryReader
 from checks.finding import Finding, Severity
+from checks.hits import Hit
 
 QUOTE_LIMIT = 80  # characters of quoted hidden content in one explanation
 MAX_SAMPLES = 5
@@ -35,17 +36,7 @@ def quote(samples: list[str]) -> str:
 
 
 def finding(category: str, severity: Severity, message: str, rule: str, explanation: str) -> Finding:
-    return Finding(
-        category=category,
-        start=0,
-        end=0,
-        severity=severity,
-        message=message,
-        suggestion=None,
-        rule=rule,
-        explanation=explanation,
-        field="docx",
-    )
+    return Hit(0, 0, rule, message, None, explanation, severity).in_field("docx", category)
 
 
 def revisions_finding(reader: StoryReader) -> Finding:

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from checks.check import Scope, make_finding
+from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding, Severity
+from checks.hits import Hit
 from checks.normalize import fold_char
 
 CATEGORY = "format.doc_number"
@@ -162,19 +163,16 @@ class DocNumberCheck:
                 continue
             start = match.end("org") - len(org)
             found = doc.text[start : match.end()]
-            out.append(
-                make_finding(
-                    doc,
-                    category=CATEGORY,
-                    start=start,
-                    end=match.end(),
-                    severity=self.severity,
-                    message=self._message(found, issue),
-                    suggestion=issue.corrected,
-                    rule=issue.rule,
-                    explanation=self._explanation(found, issue),
-                )
+            hit = Hit(
+                start,
+                match.end(),
+                issue.rule,
+                self._message(found, issue),
+                issue.corrected,
+                self._explanation(found, issue),
+                self.severity,
             )
+            out.append(hit.to_finding(doc, CATEGORY))
         if doc.field == "body":
             finding = self._metadata_finding(doc)
             if finding is not None:
@@ -192,17 +190,16 @@ class DocNumberCheck:
         issue = assess(match, match.group("org"))
         if issue is None:
             return None
-        return Finding(
-            category=CATEGORY,
-            start=0,
-            end=0,
-            severity=self.severity,
-            message="元数据" + self._message(raw, issue),
-            suggestion=issue.corrected,
-            rule=issue.rule,
-            explanation=self._explanation(raw, issue) + "（元数据 doc_number）",
-            field="metadata",
+        hit = Hit(
+            0,
+            0,
+            issue.rule,
+            "元数据" + self._message(raw, issue),
+            issue.corrected,
+            self._explanation(raw, issue) + "（元数据 doc_number）",
+            self.severity,
         )
+        return hit.in_field("metadata", CATEGORY)
 
     @staticmethod
     def _message(found: str, issue: DocNumberIssue) -> str:

@@ -15,6 +15,7 @@ from typing import ClassVar
 from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding, Severity
+from checks.hits import Hit
 from checks.metadata import METADATA_LABELS, DocType, parse_date
 from checks.normalize import fold_char
 
@@ -106,14 +107,4 @@ class MetadataRequiredCheck:
 
 def _metadata_finding(category: str, *, rule: str, message: str, suggestion: str | None, explanation: str) -> Finding:
     """Metadata has no span in the text: offsets 0..0, field "metadata"."""
-    return Finding(
-        category=category,
-        start=0,
-        end=0,
-        severity=Severity.WARN,
-        message=message,
-        suggestion=suggestion,
-        rule=rule,
-        explanation=explanation,
-        field="metadata",
-    )
+    return Hit(0, 0, rule, message, suggestion, explanation, Severity.WARN).in_field("metadata", category)

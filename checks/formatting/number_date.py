@@ -33,8 +33,8 @@ from typing import ClassVar
 from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding, Severity
-from checks.formatting.hits import Hit
 from checks.formatting.textspans import SpanSet, inside, is_han, verbatim_spans
+from checks.hits import Hit
 
 CATEGORY = "format.number_date"
 _STANDARD = "GB/T 15835—2011《出版物上数字用法》"
@@ -115,11 +115,6 @@ def _valid(y: int, m: int, d: int) -> bool:
     return True
 
 
-def reference_date(doc: Document) -> dt.date:
-    """The date the text speaks from (one rule for every check: checks.clock.resolve_doc_date)."""
-    return doc.doc_date
-
-
 def full_year(short: int, around: int) -> int | None:
     """The four-digit year of a two-digit one, when exactly one century is plausible around ``around``."""
     before, after = _SHORT_YEAR_WINDOW
@@ -138,7 +133,7 @@ class NumberDateCheck:
 
     def run(self, doc: Document) -> list[Finding]:
         text = doc.text
-        when = reference_date(doc)
+        when = doc.doc_date
         within = list(self._mixed_within(text))
         # A year with a wrong zero inside a mixed date is reported once, by the date (its fix covers both).
         in_date = _Covered([(w.start, w.end) for w in within])

@@ -22,8 +22,8 @@ from typing import ClassVar
 from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding, Severity
-from checks.formatting.hits import Hit
-from checks.formatting.number_date import GBT_15835_2011, cn_small_to_int, int_to_cn_small, reference_date
+from checks.formatting.number_date import GBT_15835_2011, cn_small_to_int, int_to_cn_small
+from checks.hits import Hit
 
 CATEGORY = "format.number_date"
 NUMBERS = "GB/T 15835—2011《出版物上数字用法》"
@@ -55,7 +55,7 @@ class NumberUsageCheck:
     def run(self, doc: Document) -> list[Finding]:
         text = doc.text
         hits = list(_enumerations(text))
-        if reference_date(doc) >= GBT_15835_2011:
+        if doc.doc_date >= GBT_15835_2011:
             # a text written before the standard took effect is judged by the usage of its time
             hits += [*_stacked(text), *_decimal_yu(text), *_cn_pair_comma(text), *_mixed(text), *_year_ranges(text)]
         return [h.to_finding(doc, CATEGORY) for h in sorted(hits, key=lambda h: (h.start, h.end))]

@@ -17,8 +17,8 @@ from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding, Severity
 from checks.formatting.doc_number import doc_number_spans
-from checks.formatting.hits import Hit
 from checks.formatting.textspans import SpanSet, inside, is_chinese, is_han, verbatim_spans
+from checks.hits import Hit
 
 CATEGORY = "format.punctuation"
 _STANDARD = "GB/T 15834—2011《标点符号用法》"

@@ -23,9 +23,8 @@ from typing import ClassVar
 from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding
-from checks.formatting.hits import Hit
-from checks.formatting.number_date import reference_date
 from checks.formatting.textspans import inside, verbatim_spans
+from checks.hits import Hit
 
 CATEGORY = "format.punctuation"
 MARKS = "GB/T 15834—2011《标点符号用法》"
@@ -61,13 +60,13 @@ class PunctuationUsageCheck:
         text = doc.text
         skip = verbatim_spans(text)
         hits = list(_mojibake(text))
-        if reference_date(doc) >= GBT_15834_2011:  # older texts followed the usage of their time
+        if doc.doc_date >= GBT_15834_2011:  # older texts followed the usage of their time
             hits += [*_ranges(text, skip), *_nested_titles(text)]
         findings = [h.to_finding(doc, CATEGORY) for h in hits]
         if not (doc.draft.is_html and doc.field in HTML_FIELDS):
             # Normalization reads markup remnants of plain text as markup (so the other checks see clean prose);
             # they are located in the caller's text, where they would be published.
-            findings += [_source_finding(doc, h) for h in _markup(doc.source)]
+            findings += [h.in_field(doc.field, CATEGORY) for h in _markup(doc.source)]  # source offsets
         return sorted(findings, key=lambda f: (f.start, f.end))
 
 
@@ -107,21 +106,6 @@ def _nested_titles(text: str) -> Iterator[Hit]:
             f"{MARKS} 4.15（书名号）：书名号里边还要用书名号时，外面一层用双书名号，里边一层用单书名号"
             f"（匹配：“{shown}”）",
         )  # fmt: skip
-
-
-def _source_finding(doc: Document, hit: Hit) -> Finding:
-    """A finding whose offsets already point into the caller's text."""
-    return Finding(
-        category=CATEGORY,
-        start=hit.start,
-        end=hit.end,
-        severity=hit.severity,
-        message=hit.message,
-        suggestion=hit.suggestion,
-        rule=hit.rule,
-        explanation=hit.explanation,
-        field=doc.field,
-    )
 
 
 def _markup(text: str) -> Iterator[Hit]:

@@ -90,7 +90,7 @@ class CellChecker:
         for cell in cells:
             results.extend(self._results(text, cell))
         kept, _ = self.check.decide(text, results, public_names=False)  # no e-mail fits a number cell
-        return [Finding(**self.check.finding_fields(r, text[r.start : r.end])) for r in kept]
+        return [self.check.hit(r, text[r.start : r.end]).in_field("body", self.check.category(r)) for r in kept]
 
     def _results(self, text: str, cell: NumberCell) -> list[RecognizerResult]:
         candidates = self._candidates.get(text[cell.start : cell.end], ())

@@ -10,9 +10,9 @@ from typing import ClassVar
 
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
-from checks.check import make_finding
 from checks.document import Document
 from checks.finding import Finding, Severity
+from checks.hits import Hit
 from checks.pii import masking
 from checks.pii.contact_owner import Owner, is_free_mail, owner_of
 from checks.pii.nlp_engine import LANGUAGE, JiebaNlpEngine
@@ -145,9 +145,7 @@ class PiiCheck:
     @staticmethod
     def _office_mail_hint(doc: Document, result: RecognizerResult) -> Finding:
         """An office publishing a free personal mailbox: not a leak, but worth a hint."""
-        return make_finding(
-            doc,
-            category="pii.email",
+        return Hit(
             start=result.start,
             end=result.end,
             severity=Severity.INFO,
@@ -155,7 +153,7 @@ class PiiCheck:
             suggestion=None,
             rule="pii.email:office_free_mailbox",
             explanation="邮箱前有“咨询/监督/异议/联系”等对外联系用语或单位名称，属于单位的联系方式",
-        )
+        ).to_finding(doc, "pii.email")
 
     @staticmethod
     def _not_personal(text: str, result: RecognizerResult) -> bool:
@@ -169,9 +167,12 @@ class PiiCheck:
         return result.entity_type == "CN_PHONE" and bool(_OFFICE_NEAR.search(line_before))
 
     def _finding(self, doc: Document, result: RecognizerResult) -> Finding:
-        return make_finding(doc, **self.finding_fields(result, doc.source_text(result.start, result.end)))
+        return self.hit(result, doc.source_text(result.start, result.end)).to_finding(doc, self.category(result))
 
-    def finding_fields(self, result: RecognizerResult, source_value: str) -> dict:
+    def category(self, result: RecognizerResult) -> str:
+        return self.kinds[result.entity_type].category
+
+    def hit(self, result: RecognizerResult, source_value: str) -> Hit:
         """What a personal-data finding says about ``result`` (its span is the caller's to map)."""
         kind = self.kinds[result.entity_type]
         exp = result.analysis_explanation
@@ -188,16 +189,15 @@ class PiiCheck:
                 line for line in exp.textual_explanation.splitlines() if line and not line.startswith("Detected by")
             )
         parts.append(f"得分 {result.score:.2f}")
-        return {
-            "category": kind.category,
-            "start": result.start,
-            "end": result.end,
-            "severity": Severity.BLOCK,
-            "message": f"含有未脱敏的{kind.label}，公开发布前应删除或脱敏。",
-            "suggestion": kind.mask(source_value),
-            "rule": f"{kind.category}:{exp.pattern_name if exp and exp.pattern_name else 'default'}",
-            "explanation": "；".join(p for p in parts if p),
-        }
+        return Hit(
+            start=result.start,
+            end=result.end,
+            severity=Severity.BLOCK,
+            message=f"含有未脱敏的{kind.label}，公开发布前应删除或脱敏。",
+            suggestion=kind.mask(source_value),
+            rule=f"{kind.category}:{exp.pattern_name if exp and exp.pattern_name else 'default'}",
+            explanation="；".join(p for p in parts if p),
+        )
 
 
 def boost_by_row(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:

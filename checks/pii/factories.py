@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
 from checks.engine import CheckFactory, Resources
@@ -26,10 +29,12 @@ def load_surnames(resources: Resources) -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def build_analyzer(nlp_engine: JiebaNlpEngine, surnames: frozenset[str], segmenter: Segmenter) -> AnalyzerEngine:
+def build_analyzer(
+    nlp_engine: JiebaNlpEngine, surnames: frozenset[str], segmenter: Segmenter, today: Callable[[], dt.date]
+) -> AnalyzerEngine:
     """Only recognizers tested on Chinese text; Presidio's predefined ones are not loaded."""
     recognizers = [
-        ResidentIdRecognizer(),
+        ResidentIdRecognizer(today),
         MobileRecognizer(),
         LandlineRecognizer(),
         BankCardRecognizer(),
@@ -54,7 +59,9 @@ def build_pii_check(resources: Resources) -> PiiCheck:
     nlp_engine = JiebaNlpEngine(resources.segmenter)
     surnames = load_surnames(resources)
     style = NameMaskStyle(resources.config.name_mask_style)  # an unknown style fails here, at build time
-    return PiiCheck(build_analyzer(nlp_engine, surnames, resources.segmenter), nlp_engine, surnames, style)
+    return PiiCheck(
+        build_analyzer(nlp_engine, surnames, resources.segmenter, resources.config.today), nlp_engine, surnames, style
+    )
 
 
 FACTORIES: dict[str, CheckFactory] = {"pii": build_pii_check}

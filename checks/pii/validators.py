@@ -22,28 +22,28 @@ def id_check_char(first17: str) -> str:
     return _ID_CHECK_CHARS[total % 11]
 
 
-def _valid_birth_date(year: int, month: int, day: int, *, today: dt.date | None = None) -> bool:
+def _valid_birth_date(year: int, month: int, day: int, today: dt.date) -> bool:
     try:
         born = dt.date(year, month, day)
     except ValueError:
         return False
-    today = today or dt.date.today()
     return dt.date(1880, 1, 1) <= born <= today
 
 
-def is_valid_resident_id(value: str) -> bool:
-    """GB 11643-1999: region, birth date and the MOD 11-2 check character."""
+def is_valid_resident_id(value: str, today: dt.date) -> bool:
+    """GB 11643-1999: region, birth date (not after ``today``, the caller's date) and the MOD 11-2 check
+    character. Pure: the date comes from the engine's injected clock, never from the system clock."""
     number = compact(value).upper()
     if len(number) == 18:
         if not number[:17].isdigit() or number[0] not in _REGION_FIRST_DIGITS:
             return False
-        if not _valid_birth_date(int(number[6:10]), int(number[10:12]), int(number[12:14])):
+        if not _valid_birth_date(int(number[6:10]), int(number[10:12]), int(number[12:14]), today):
             return False
         return id_check_char(number[:17]) == number[17]
     if len(number) == 15:  # legacy first-generation ID: YYMMDD in 19xx, no check digit
         if not number.isdigit() or number[0] not in _REGION_FIRST_DIGITS:
             return False
-        return _valid_birth_date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
+        return _valid_birth_date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]), today)
     return False
 
 

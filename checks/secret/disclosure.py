@@ -14,9 +14,10 @@ import re
 from bisect import bisect_left
 from typing import ClassVar
 
-from checks.check import Scope, make_finding
+from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding, Severity
+from checks.hits import Hit
 from checks.metadata import Channel
 
 CATEGORY = "secret.disclosure"
@@ -58,8 +59,7 @@ class DisclosureCheck:
         if declared in ("不予公开", "依申请公开"):
             kind = _RULE_SUFFIX[declared]
             out.append(
-                Finding(
-                    category=CATEGORY,
+                Hit(
                     start=0,
                     end=0,
                     severity=Severity.BLOCK,
@@ -68,8 +68,7 @@ class DisclosureCheck:
                     rule=f"{CATEGORY}.metadata.{kind}",
                     explanation=f"元数据 disclosure=“{declared}”，发布渠道 {doc.channel.value} 为公开渠道；"
                     f"依据：{_BASIS[kind]}。无法自动修改：须改为主动公开（经审核）或撤回发布",
-                    field="metadata",
-                )
+                ).in_field("metadata", CATEGORY)
             )
         field_spans = []
         for match in _TEXT_FIELD.finditer(doc.text):
@@ -77,9 +76,7 @@ class DisclosureCheck:
             value = match.group("value")
             kind = _RULE_SUFFIX[value]
             out.append(
-                make_finding(
-                    doc,
-                    category=CATEGORY,
+                Hit(
                     start=match.start(),
                     end=match.end(),
                     severity=Severity.BLOCK,
@@ -88,7 +85,7 @@ class DisclosureCheck:
                     rule=f"{CATEGORY}.text.{kind}",
                     explanation=f"正文中的公开方式栏（匹配：“{match.group(0)}”），发布渠道 {doc.channel.value} "
                     f"为公开渠道；依据：{_BASIS[kind]}。无法自动修改：须核实公开属性",
-                )
+                ).to_finding(doc, CATEGORY)
             )
         # Field spans come from one regex scan: disjoint and in order, so only the last one opening
         # before a note's end can overlap it (one bisect per note instead of a pass over all fields).
@@ -102,9 +99,7 @@ class DisclosureCheck:
             kind = _RULE_SUFFIX[value]
             start = match.start() + len(match.group(0)) - len(match.group(0).lstrip(" \t"))
             out.append(
-                make_finding(
-                    doc,
-                    category=CATEGORY,
+                Hit(
                     start=start,
                     end=match.end(),
                     severity=Severity.BLOCK,
@@ -114,6 +109,6 @@ class DisclosureCheck:
                     explanation=f"公文附注说明本件的公开属性（匹配：“{match.group(0)}”；GB/T 9704—2012 7.3.4 附注，"
                     f"如“（此件公开发布）”），发布渠道 {doc.channel.value} 为公开渠道；依据：{_BASIS[kind]}。"
                     "无法自动修改：须核实公开属性",
-                )
+                ).to_finding(doc, CATEGORY)
             )
         return out

@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from checks.check import Scope, make_finding
+from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding, Severity
+from checks.hits import Hit
 from checks.secret.markers import MarkerDictionary, MarkerEntry
 from checks.spans import Disjoint
 
@@ -120,9 +121,7 @@ class SecretMarkingCheck:
             if not negatives.overlaps(c.start, c.end)
         ]
         return [
-            make_finding(
-                doc,
-                category=CATEGORY,
+            Hit(
                 start=c.start,
                 end=c.end,
                 severity=Severity.BLOCK,
@@ -130,7 +129,7 @@ class SecretMarkingCheck:
                 suggestion=None,
                 rule=c.rule,
                 explanation=c.explanation,
-            )
+            ).to_finding(doc, CATEGORY)
             for c in _without_overlaps(candidates)
         ]
 

@@ -6,12 +6,13 @@ the matchers' hits into findings that cite the dictionary entry and its source.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from checks.check import Scope, make_finding
+from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding, Severity
+from checks.hits import Hit
 from checks.terms.align import AlignHit, FormulationAligner
 from checks.terms.collocates import AttestedCollocates
 from checks.terms.collocation import CollocationRules
@@ -52,9 +53,7 @@ def _exact_finding(doc: Document, hit: ExactHit) -> Finding:
         message = entry.reason
         why = f"“{matched}”为不规范或禁用表述" + (f"，应为“{entry.suggestion}”" if entry.suggestion else "")
         suggestion = entry.suggestion
-    return make_finding(
-        doc,
-        category=rule.category,
+    return Hit(
         start=hit.start,
         end=hit.end,
         severity=rule.severity,
@@ -62,16 +61,14 @@ def _exact_finding(doc: Document, hit: ExactHit) -> Finding:
         suggestion=suggestion,
         rule=rule.rule_id,
         explanation=f"{why}（匹配：“{matched}”）；{rule.origin()}{note}",
-    )
+    ).to_finding(doc, rule.category)
 
 
 def _fuzzy_finding(doc: Document, hit: FuzzyHit) -> Finding:
     rule, entry = hit.rule, hit.rule.entry
     label = KIND_LABELS[entry.kind]
     change = hit.edit.describe()
-    return make_finding(
-        doc,
-        category=rule.category,
+    return Hit(
         start=hit.start,
         end=hit.end,
         severity=rule.severity,
@@ -79,16 +76,14 @@ def _fuzzy_finding(doc: Document, hit: FuzzyHit) -> Finding:
         suggestion=entry.text,
         rule=rule.rule_id,
         explanation=f"与规范写法“{entry.text}”相差一处（匹配：“{hit.written}”，{change}）；{rule.origin()}",
-    )
+    ).to_finding(doc, rule.category)
 
 
 def _align_finding(doc: Document, hit: AlignHit) -> Finding:
     rule, entry = hit.rule, hit.rule.entry
     label = KIND_LABELS[entry.kind]
     what = "不完整" if hit.op == "delete" else "有误"
-    return make_finding(
-        doc,
-        category=rule.category,
+    return Hit(
         start=hit.start,
         end=hit.end,
         severity=rule.severity,
@@ -97,7 +92,7 @@ def _align_finding(doc: Document, hit: AlignHit) -> Finding:
         rule=rule.rule_id,
         explanation=f"规范表述为“{entry.text}”，文中写作“{hit.written}”（{hit.describe()}）；"
         f"这一写法不见于正式文件（法律法规、党代会报告、政府工作报告语料）；{rule.origin()}",
-    )
+    ).to_finding(doc, rule.category)
 
 
 @dataclass(frozen=True)
@@ -122,20 +117,9 @@ class FormulationRules:
             hits += list(self.collocations.find(ctx))
         if self.collocates is not None:
             hits += list(self.collocates.find(ctx))
-        for hit in hits:
-            out.append(
-                make_finding(
-                    doc,
-                    category="term.political",
-                    start=hit.start,
-                    end=hit.end,
-                    severity=self.severity,
-                    message=hit.message,
-                    suggestion=hit.suggestion,
-                    rule=f"term.political.{hit.rule}",
-                    explanation=hit.explanation,
-                )
-            )
+        for hit in hits:  # the matchers name their rules within term.political; the check sets the severity
+            political = replace(hit, rule=f"term.political.{hit.rule}", severity=self.severity)
+            out.append(political.to_finding(doc, "term.political"))
         if self.aligner is not None:
             out += [_align_finding(doc, hit) for hit in self.aligner.find(ctx, shields)]
         return out
@@ -212,9 +196,7 @@ class PoliticalCheck:
             for hit in self.sovereignty.find(ctx):
                 regions = "、".join(hit.regions)
                 out.append(
-                    make_finding(
-                        doc,
-                        category="term.political",
+                    Hit(
                         start=hit.start,
                         end=hit.end,
                         severity=self.sovereignty_severity,
@@ -224,7 +206,7 @@ class PoliticalCheck:
                         explanation=f"列举“{hit.listed}”含{regions}，却统称为“{doc.text[hit.start : hit.end]}”；"
                         f"香港、澳门是中国的特别行政区，台湾是中国的一个省，不得称作国家；"
                         f"词表 sovereignty.yaml；来源：{source}",
-                    )
+                    ).to_finding(doc, "term.political")
                 )
         return out
 
@@ -267,17 +249,6 @@ class OutdatedCheck:
         out = [_exact_finding(doc, hit) for hit in self.exact.find(ctx, self.shield.spans(ctx))]
         if self.dated is not None:
             for hit in self.dated.find(ctx):
-                out.append(
-                    make_finding(
-                        doc,
-                        category="term.outdated",
-                        start=hit.start,
-                        end=hit.end,
-                        severity=self.dated_severity,
-                        message=hit.message,
-                        suggestion=hit.suggestion,
-                        rule=f"term.outdated.{hit.rule}",
-                        explanation=hit.explanation,
-                    )
-                )
+                dated = replace(hit, rule=f"term.outdated.{hit.rule}", severity=self.dated_severity)
+                out.append(dated.to_finding(doc, "term.outdated"))
         return out

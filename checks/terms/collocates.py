@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from checks.terms.collocation import QUOTES, CollocationHit
+from checks.hits import Hit
+from checks.terms.collocation import QUOTES
 from checks.terms.context import DocContext
 from checks.terms.schema import CollocatesFile, CollocationsFile, ConfusableSet, SlotCounts, Source
 
@@ -124,7 +125,7 @@ class AttestedCollocates:
         if not self._empty:
             self._automaton.make_automaton()
 
-    def find(self, ctx: DocContext) -> Iterator[CollocationHit]:
+    def find(self, ctx: DocContext) -> Iterator[Hit]:
         if self._empty:
             return
         text = ctx.text
@@ -139,7 +140,7 @@ class AttestedCollocates:
                     yield hit
                     break
 
-    def _slot_hit(self, ctx: DocContext, rule: SlotRule, start: int, end: int) -> CollocationHit | None:
+    def _slot_hit(self, ctx: DocContext, rule: SlotRule, start: int, end: int) -> Hit | None:
         text = ctx.text
         if rule.group.slot == "before":
             edge = start
@@ -173,7 +174,7 @@ class AttestedCollocates:
         ranked = sorted(rule.attested.items(), key=lambda x: -x[1])
         seen = "、".join(f"“{w}”{c}次" if c else f"“{w}”（词表所列）" for w, c in ranked)
         source = self.sources[rule.group.source].cite()
-        return CollocationHit(
+        return Hit(
             span[0],
             span[1],
             f"collocate.{rule.group.id}",
@@ -194,9 +195,9 @@ class AttestedCollocates:
             return True
         return any(text.startswith(h, end) for h in self._heads.get(key, ()))
 
-    def _swap_hit(self, swap: SwapRule, start: int, end: int) -> CollocationHit:
+    def _swap_hit(self, swap: SwapRule, start: int, end: int) -> Hit:
         seen = f"正式文件中写作“{swap.canonical}”{swap.count}次" if swap.count else f"规范表述为“{swap.canonical}”"
-        return CollocationHit(
+        return Hit(
             start,
             end,
             f"swap.{swap.entry_id}",

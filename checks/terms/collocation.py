@@ -15,26 +15,16 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import ahocorasick
 
+from checks.hits import Hit
 from checks.terms.context import DocContext
 from checks.terms.schema import CollocationFamily, CollocationsFile, Enumeration, Source
 
 QUOTES = "“”‘’\"'「」《》"
 SEPARATORS = "、，,和与及 \u3000" + QUOTES
 MAX_GAP = 3  # characters of separators between two items of a run
-
-
-@dataclass(frozen=True, slots=True)
-class CollocationHit:
-    start: int
-    end: int
-    rule: str
-    message: str
-    suggestion: str | None
-    explanation: str
 
 
 class CollocationRules:
@@ -59,7 +49,7 @@ class CollocationRules:
             sorted({w for m in f.members for w in m.words}, key=len, reverse=True) for f in self.families
         ]
 
-    def find(self, ctx: DocContext) -> Iterator[CollocationHit]:
+    def find(self, ctx: DocContext) -> Iterator[Hit]:
         if self._empty:
             return
         objects: list[tuple[int, int, int, int]] = []
@@ -82,7 +72,7 @@ class CollocationRules:
 
     def _collocation(
         self, ctx: DocContext, start: int, end: int, family: CollocationFamily, fi: int, mi: int
-    ) -> CollocationHit | None:
+    ) -> Hit | None:
         text = ctx.text
         member = family.members[mi]
         if family.slot == "before":
@@ -108,7 +98,7 @@ class CollocationRules:
         written = text[span[0] : span[1]]
         suggestion = right + written[len(word) :] if family.slot == "before" else written[: -len(word)] + right
         place = "动词" if family.slot == "before" else "中心语"
-        return CollocationHit(
+        return Hit(
             span[0],
             span[1],
             f"collocation.{family.id}",
@@ -126,7 +116,7 @@ class CollocationRules:
 
     # -- enumeration order -------------------------------------------------------------------------
 
-    def _order(self, ctx: DocContext, seq: Enumeration, found: list[tuple[int, int, int]]) -> Iterator[CollocationHit]:
+    def _order(self, ctx: DocContext, seq: Enumeration, found: list[tuple[int, int, int]]) -> Iterator[Hit]:
         text = ctx.text
         hits = _longest(found)
         runs: list[list[tuple[int, int, int]]] = []
@@ -149,7 +139,7 @@ class CollocationRules:
             written = text[start:end]
             suggestion = _reorder(text, run, seq.items)
             name = f"“{seq.name}”" if seq.name else "这一表述"
-            yield CollocationHit(
+            yield Hit(
                 start,
                 end,
                 f"order.{seq.id}",

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
 
+from checks.hits import Hit
 from checks.terms.context import DocContext
 from checks.terms.numerals import NUMBER, parse_number, same_style, to_chinese
 from checks.terms.schema import Anniversary, Congress, DatedFile, PlanPeriod, Session, Source
@@ -21,16 +21,6 @@ DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 _STUDY = "学习|贯彻|落实|领会|宣传|宣讲|践行"
 _CLAUSE = "[^。；！？\n]"
 SESSION_GRACE_DAYS = 30  # the weeks after a session, texts still report on the one before
-
-
-@dataclass(frozen=True, slots=True)
-class DatedHit:
-    start: int
-    end: int
-    rule: str  # rule id suffix
-    message: str
-    suggestion: str | None
-    explanation: str
 
 
 def _alternation(words: list[str]) -> str:
@@ -74,7 +64,7 @@ class DatedRules:
             rf"(?:规划)?(?:的)?(?P<tail>开局之年|起步之年|收官之年|时期|期间)?"
         )
 
-    def find(self, ctx: DocContext) -> Iterator[DatedHit]:
+    def find(self, ctx: DocContext) -> Iterator[Hit]:
         yield from self._find_anniversaries(ctx)
         yield from self._find_congresses(ctx)
         yield from self._find_sessions(ctx)
@@ -82,7 +72,7 @@ class DatedRules:
 
     # -- anniversaries -----------------------------------------------------------------------
 
-    def _find_anniversaries(self, ctx: DocContext) -> Iterator[DatedHit]:
+    def _find_anniversaries(self, ctx: DocContext) -> Iterator[Hit]:
         year = ctx.doc.doc_date.year
         for ann, pattern in self._anniversaries:
             for match in pattern.finditer(ctx.text):
@@ -94,7 +84,7 @@ class DatedRules:
                     continue
                 subject, num = match.group("subj"), match.group("num")
                 source = self.sources[ann.source]
-                yield DatedHit(
+                yield Hit(
                     match.start(),
                     match.end(),
                     f"anniversary.{ann.id}",
@@ -125,7 +115,7 @@ class DatedRules:
         held = [c for c in self.data.congresses if c.opened <= ctx.doc.doc_date]
         return held[-1] if held else None
 
-    def _find_congresses(self, ctx: DocContext) -> Iterator[DatedHit]:
+    def _find_congresses(self, ctx: DocContext) -> Iterator[Hit]:
         latest = self._latest(ctx)
         if latest is None or not self.data.congress_source:
             return
@@ -151,7 +141,7 @@ class DatedRules:
                         f"文稿日期为{today}，“{span}”属第{to_chinese(n)}届中央委员会，"
                         f"当前为第{to_chinese(latest.number)}届（{name}于{when.isoformat()}召开）"
                     )
-                yield DatedHit(
+                yield Hit(
                     match.start("span"),
                     match.end("span"),
                     f"{what}.latest",
@@ -170,7 +160,7 @@ class DatedRules:
 
     # -- the latest NPC or CPPCC session -------------------------------------------------------
 
-    def _find_sessions(self, ctx: DocContext) -> Iterator[DatedHit]:
+    def _find_sessions(self, ctx: DocContext) -> Iterator[Hit]:
         """学习贯彻十三届全国人大五次会议精神 in 2025: a session that was held, but is no longer the latest."""
         date = ctx.doc.doc_date
         if not self.sessions or self.session_source is None or (self.sessions_until and date > self.sessions_until):
@@ -190,7 +180,7 @@ class DatedRules:
             body = "全国政协" if match.group("body") == "政协" else "全国人大"
             name = f"{to_chinese(latest.term)}届{body}{to_chinese(latest.number)}次会议"
             span = match.group("span")
-            yield DatedHit(
+            yield Hit(
                 match.start("span"),
                 match.end("span"),
                 "session.latest",
@@ -206,7 +196,7 @@ class DatedRules:
     def _plan_for(self, year: int) -> PlanPeriod | None:
         return next((p for p in self.data.plans if p.start <= year <= p.end), None)
 
-    def _find_plans(self, ctx: DocContext) -> Iterator[DatedHit]:
+    def _find_plans(self, ctx: DocContext) -> Iterator[Hit]:
         for match in self._plan.finditer(ctx.text):
             if match.group("year"):
                 continue  # an explicit year is the writer's own statement about that year
@@ -227,7 +217,7 @@ class DatedRules:
             if suggestion and current:
                 facts += f"，{year}年属“{suggestion}”时期（{current.start}—{current.end}年）"
             source = self.sources[plan.source]
-            yield DatedHit(
+            yield Hit(
                 match.start("plan"),
                 match.end("plan"),
                 "plan.current",

@@ -17,10 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import ahocorasick
 
+from checks.hits import Hit
 from checks.terms.confusables import Confusables
 from checks.terms.context import DocContext
 from checks.terms.schema import CalendarFile, Holder, Post, Source
@@ -28,16 +28,6 @@ from checks.terms.schema import CalendarFile, Holder, Post, Source
 NAME_SLIP_MIN = 3
 SHORT_NAME = 2  # two-character names: a slip needs the conditions in the module docstring
 RARE_SHORT_TITLES = frozenset({"总理", "副总理", "委员长", "总书记"})  # after a name; 主席 has many holders
-
-
-@dataclass(frozen=True, slots=True)
-class LeaderHit:
-    start: int
-    end: int
-    rule: str
-    message: str
-    suggestion: str | None
-    explanation: str
 
 
 def _one_off(a: str, b: str) -> int | None:
@@ -77,7 +67,7 @@ class OfficeholderRules:
             self._automaton.add_word(key, (key, tuple(payload)))
         self._automaton.make_automaton()
 
-    def find(self, ctx: DocContext) -> Iterator[LeaderHit]:
+    def find(self, ctx: DocContext) -> Iterator[Hit]:
         text = ctx.text
         names: list[tuple[int, int, str]] = []
         titles: list[tuple[int, int, str]] = []
@@ -94,7 +84,7 @@ class OfficeholderRules:
 
     def _slips(
         self, ctx: DocContext, names: list[tuple[int, int, str]], titles: list[tuple[int, int, str]]
-    ) -> Iterator[LeaderHit]:
+    ) -> Iterator[Hit]:
         text = ctx.text
         title_spans = [(s, e) for s, e, _ in titles]  # disjoint and in order (``_longest``)
         title_starts = [s for s, _ in title_spans]
@@ -111,7 +101,7 @@ class OfficeholderRules:
                 if i is None or i == 0 or not _han(written) or written in self._titles:
                     continue
                 post = self._titles[title][0][0]
-                yield LeaderHit(
+                yield Hit(
                     start,
                     end + len(title),
                     "leader.title",
@@ -130,7 +120,7 @@ class OfficeholderRules:
         title: str,
         title_spans: list[tuple[int, int]],
         title_starts: list[int],
-    ) -> Iterator[LeaderHit]:
+    ) -> Iterator[Hit]:
         text = ctx.text
         for post, before in self._titles[title]:
             for holder in post.holders:
@@ -149,7 +139,7 @@ class OfficeholderRules:
                 if _overlaps_any(title_spans, title_starts, s, e):
                     continue
                 lo, hi = (start, e) if before else (s, end)
-                yield LeaderHit(
+                yield Hit(
                     lo,
                     hi,
                     "leader.name",
@@ -170,7 +160,7 @@ class OfficeholderRules:
 
     def _tenure(
         self, ctx: DocContext, names: list[tuple[int, int, str]], titles: list[tuple[int, int, str]]
-    ) -> Iterator[LeaderHit]:
+    ) -> Iterator[Hit]:
         text = ctx.text
         date = ctx.doc.doc_date
         by_start = {s: (e, t) for s, e, t in titles}
@@ -198,7 +188,7 @@ class OfficeholderRules:
                     (f"{title}{current[0]}" if before else f"{current[0]}{title}") if len(current) == 1 else None
                 )
                 now = "、".join(current) if current else "（无）"
-                yield LeaderHit(
+                yield Hit(
                     s,
                     e,
                     "leader.tenure",

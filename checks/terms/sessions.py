@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from checks.hits import Hit
 from checks.terms.context import DocContext
 from checks.terms.numerals import parse_number, to_chinese, years_in
 from checks.terms.schema import CalendarFile, Congress, Session, Source
@@ -51,16 +51,6 @@ _MONTH_NO_YEAR = re.compile(r"(?<![0-9０-９年])(?:[0-9０-９]{1,2}|[一二�
 TERM_PAST_AFTER = ("上", "期间", "通过", "审议通过", "选举", "以来", "闭幕后", "时")
 
 
-@dataclass(frozen=True, slots=True)
-class SessionHit:
-    start: int
-    end: int
-    rule: str
-    message: str
-    suggestion: str | None
-    explanation: str
-
-
 def _cn(n: int) -> str:
     return to_chinese(n)
 
@@ -90,7 +80,7 @@ class SessionRules:
             rf"(?:第?(?P<k>{_K})次(?:全体)?会议)?"
         )
 
-    def find(self, ctx: DocContext) -> Iterator[SessionHit]:
+    def find(self, ctx: DocContext) -> Iterator[Hit]:
         yield from self._naming(ctx)
         in_range = self.cal.known_from <= ctx.doc.doc_date <= self.cal.known_until
         yield from self._dates(ctx, in_range)
@@ -99,11 +89,11 @@ class SessionRules:
 
     # -- names ------------------------------------------------------------------------------------
 
-    def _naming(self, ctx: DocContext) -> Iterator[SessionHit]:
+    def _naming(self, ctx: DocContext) -> Iterator[Hit]:
         source = self.sources["cpc_plenums"].cite()
         for m in self._congress_plenum.finditer(ctx.text):
             right = f"{m.group('party') or ''}{m.group('n')}届{m.group('k')}中全会"
-            yield SessionHit(
+            yield Hit(
                 m.start(),
                 m.end(),
                 "session.plenum_by_congress",
@@ -114,7 +104,7 @@ class SessionRules:
             )
         for m in self._cpc_as_npc.finditer(ctx.text):
             right = m.group(0).replace("全国人民代表大会", "全国代表大会")
-            yield SessionHit(
+            yield Hit(
                 m.start(),
                 m.end(),
                 "session.cpc_congress_as_npc",
@@ -126,7 +116,7 @@ class SessionRules:
             body = m.group("body")
             term = f"{m.group('n')}届" if m.group("n") else ""
             right = f"{term}全国{body}{m.group('k')}次会议"
-            yield SessionHit(
+            yield Hit(
                 m.start(),
                 m.end(),
                 "session.npc_plenum",
@@ -157,7 +147,7 @@ class SessionRules:
         held = [c.number for c in self.congresses if c.opened <= ctx.doc.doc_date]
         return held[-1] if held else None
 
-    def _dates(self, ctx: DocContext, in_range: bool) -> Iterator[SessionHit]:
+    def _dates(self, ctx: DocContext, in_range: bool) -> Iterator[Hit]:
         """Meetings by date; only a session numbered past the fifth is judged outside the calendar's range."""
         date = ctx.doc.doc_date
         current = self._current_cc(ctx)
@@ -181,7 +171,7 @@ class SessionRules:
             else:
                 held = f"（{plenum.opened.isoformat()}召开）" if plenum else ""
                 what, rule = f"文稿日期 {date.isoformat()} 时“{m.group(0)}”尚未召开{held}", "session.plenum_not_held"
-            yield SessionHit(
+            yield Hit(
                 m.start(),
                 m.end(),
                 rule,
@@ -200,7 +190,7 @@ class SessionRules:
             if session is not None and session.opened <= date:
                 continue
             if k > SESSIONS_PER_TERM:
-                yield SessionHit(
+                yield Hit(
                     m.start(),
                     m.end(),
                     "session.session_never_held",
@@ -221,7 +211,7 @@ class SessionRules:
             else:
                 held = f"（{session.opened.isoformat()}开幕）" if session else ""
                 what, rule = f"文稿日期 {date.isoformat()} 时“{m.group(0)}”尚未召开{held}", "session.session_not_held"
-            yield SessionHit(
+            yield Hit(
                 m.start(),
                 m.end(),
                 rule,
@@ -237,7 +227,7 @@ class SessionRules:
                 continue
             if n == latest + 1 and not self._told_as_past(ctx, m.end()):
                 continue
-            yield SessionHit(
+            yield Hit(
                 m.start(),
                 m.end(),
                 "session.congress_not_held",
@@ -265,7 +255,7 @@ class SessionRules:
             return False
         return "今年" in sentence or bool(_MONTH_NO_YEAR.search(sentence))
 
-    def _past_terms(self, ctx: DocContext) -> Iterator[SessionHit]:
+    def _past_terms(self, ctx: DocContext) -> Iterator[Hit]:
         """十三届全国人大常委会 acting “近日” or 本届 in a 2025 text: the term ended when the next one met.
 
         Judged only where the sentence makes the term current: 今年 (or a month without a year) after the
@@ -301,7 +291,7 @@ class SessionRules:
                 continue
             start_row = table[(current, 1)]
             whole = "全国政协" if body == "政协" else "全国人大"
-            yield SessionHit(
+            yield Hit(
                 m.start(),
                 m.end(),
                 "session.term_not_current",

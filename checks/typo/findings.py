@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from checks.check import make_finding
 from checks.document import Document
 from checks.finding import Finding, Severity
+from checks.hits import Hit
 from checks.typo.corrector import Correction
 from checks.typo.idioms import IdiomHit
 from checks.typo.misspellings import MisspellingHit
@@ -18,9 +18,7 @@ CATEGORY = "typo"
 
 def misspelling_finding(doc: Document, hit: MisspellingHit, severity: Severity) -> Finding:
     entry = hit.entry
-    return make_finding(
-        doc,
-        category=CATEGORY,
+    return Hit(
         start=hit.start,
         end=hit.end,
         severity=severity,
@@ -28,15 +26,13 @@ def misspelling_finding(doc: Document, hit: MisspellingHit, severity: Severity) 
         suggestion=entry.right,
         rule=f"typo.misspelling:{entry.wrong}",
         explanation=f"易错词表条目“{entry.wrong}→{entry.right}”（来源：{entry.source}）",
-    )
+    ).to_finding(doc, CATEGORY)
 
 
 def usage_finding(doc: Document, hit: UsageHit, severity: Severity) -> Finding:
     rule = hit.rule
     context = doc.text[max(0, hit.start - 6) : hit.end + 6]
-    return make_finding(
-        doc,
-        category=CATEGORY,
+    return Hit(
         start=hit.start,
         end=hit.end,
         severity=severity,
@@ -44,15 +40,13 @@ def usage_finding(doc: Document, hit: UsageHit, severity: Severity) -> Finding:
         suggestion=rule.right,
         rule=f"typo.usage:{rule.id}",
         explanation=f"{rule.why}（依据：{rule.source}；语境：“{context}”）",
-    )
+    ).to_finding(doc, CATEGORY)
 
 
 def pair_finding(doc: Document, hit: PairHit, severity: Severity) -> Finding:
     pair = hit.pair
     context = doc.text[max(0, hit.start - 6) : hit.end + 6]
-    return make_finding(
-        doc,
-        category=CATEGORY,
+    return Hit(
         start=hit.start,
         end=hit.end,
         severity=severity,
@@ -63,13 +57,11 @@ def pair_finding(doc: Document, hit: PairHit, severity: Severity) -> Finding:
             f"{pair.why}（依据：{pair.source}）。在规范文本语料的语言模型中，此语境（“{context}”）下"
             f"“{pair.right}”的可能性远高于“{pair.wrong}”（对数概率差 {hit.gain:.1f}）"
         ),
-    )
+    ).to_finding(doc, CATEGORY)
 
 
 def idiom_finding(doc: Document, hit: IdiomHit, severity: Severity) -> Finding:
-    return make_finding(
-        doc,
-        category=CATEGORY,
+    return Hit(
         start=hit.start,
         end=hit.end,
         severity=severity,
@@ -81,14 +73,12 @@ def idiom_finding(doc: Document, hit: IdiomHit, severity: Severity) -> Finding:
             f"与“{hit.idiom[hit.pos - hit.start]}”易混；该写法不见于规范文本语料，"
             f"改后语言模型对数概率提高{hit.gain:.1f}"
         ),
-    )
+    ).to_finding(doc, CATEGORY)
 
 
 def nonword_finding(doc: Document, hit: NonWordHit, severity: Severity) -> Finding:
     written = doc.text[hit.start : hit.end]
-    return make_finding(
-        doc,
-        category=CATEGORY,
+    return Hit(
         start=hit.start,
         end=hit.end,
         severity=severity,
@@ -99,7 +89,7 @@ def nonword_finding(doc: Document, hit: NonWordHit, severity: Severity) -> Findi
             f"“{written}”不是词语，且“{hit.wrong}”与相邻字的组合不见于规范文本语料；“{hit.wrong}”与“{hit.right}”易混，"
             f"改后构成常用词“{hit.word}”，语言模型对数概率提高{hit.gain:.1f}"
         ),
-    )
+    ).to_finding(doc, CATEGORY)
 
 
 def correction_finding(
@@ -120,9 +110,7 @@ def correction_finding(
         f"改为“{c.right}”后，字符5元语言模型在该处的对数概率提高{c.gain:.1f}；{word_note}；"
         f"判定得分{c.score:.2f}（阈值{threshold:.2f}，语境：“{context}”）"
     )
-    return make_finding(
-        doc,
-        category=CATEGORY,
+    return Hit(
         start=c.pos,
         end=c.pos + 1,
         severity=severity,
@@ -130,4 +118,4 @@ def correction_finding(
         suggestion=c.right,
         rule=f"typo.char:{c.wrong}→{c.right}",
         explanation=explanation,
-    )
+    ).to_finding(doc, CATEGORY)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer
@@ -31,7 +33,8 @@ class ResidentIdRecognizer(PatternRecognizer):
         "居民身份",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, today: Callable[[], dt.date]) -> None:
+        self.today = today  # the engine's clock (EngineConfig.today): a birth date after it is no ID
         super().__init__(
             supported_entity=ENTITY,
             name="ResidentIdRecognizer",
@@ -42,6 +45,6 @@ class ResidentIdRecognizer(PatternRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         number = compact(pattern_text)
-        if not is_valid_resident_id(number):
+        if not is_valid_resident_id(number, self.today()):
             return False
         return True if len(number) == 18 else None
