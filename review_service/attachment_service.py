@@ -1,16 +1,14 @@
-"""Attachments: check an uploaded file with the process's engine and report findings with locations."""
+"""Attachments: check an uploaded file with the given engine and report findings with locations."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from checks import Channel, DocType
+from checks import Channel, CheckEngine, DocType
 from checks.attachments.errors import AttachmentError
 from checks.pipeline import verdict_of
-from review_service.check_service import get_check_engine
 from review_service.config import Settings
-from review_service.org_dictionary import Overlay
 from review_service.services.errors import DomainError
 
 if TYPE_CHECKING:  # the reader pulls in Presidio with spaCy: imported at the first upload, not at start-up
@@ -21,7 +19,7 @@ def check_file(
     data: bytes,
     name: str,
     settings: Settings,
-    overlay: Overlay | None,
+    engine: CheckEngine,
     *,
     channel: Channel = Channel.WEBSITE,
     doc_type: DocType = DocType.OTHER,
@@ -32,7 +30,7 @@ def check_file(
 
     try:
         return check_attachment(
-            get_check_engine(overlay),
+            engine,
             data,
             name,
             channel=channel,

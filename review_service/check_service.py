@@ -111,7 +111,11 @@ def apply_replacements(text: str, findings: list[Finding]) -> str:
 def mask_draft(
     draft: DraftInput, overlay: Overlay | None = None, *, wait: bool = True
 ) -> tuple[dict[str, str | None], list[Finding]]:
-    result = run_check(draft, overlay, wait=wait)
+    return masked_fields(draft, run_check(draft, overlay, wait=wait))
+
+
+def masked_fields(draft: DraftInput, result: CheckResult) -> tuple[dict[str, str | None], list[Finding]]:
+    """The draft's fields with each personal-data finding replaced by its suggestion (the masked form)."""
     pii = [f for f in result.findings if f.category.startswith(PII_PREFIX)]
     fields: dict[str, str | None] = {"body": draft.body, "title": draft.title, "summary": draft.summary}
     masked = {

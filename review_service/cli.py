@@ -131,10 +131,9 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 def _check(args: argparse.Namespace, settings: Settings) -> int:
     from checks import Channel, DocType, DraftInput
     from checks.docx_reader import DocxError
-    from checks.pipeline import finish
     from review_service import text_limit
-    from review_service.check_service import get_check_engine, run_check
     from review_service.org_dictionary import overlay_of
+    from review_service.services.check import PROCESS_CHECKER, check_with_hidden
 
     try:
         text, title, hidden = _read_input(args.file)
@@ -151,9 +150,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     draft = DraftInput(
         body=text, title=title, is_html=args.format == "html", channel=channel, doc_type=DocType(args.doc_type)
     )
-    result = run_check(draft, overlay)
-    if hidden:
-        result = finish([*result.findings, *hidden], get_check_engine(overlay).policy, channel, len(text))
+    result = check_with_hidden(PROCESS_CHECKER, draft, overlay, hidden)  # as the API's /check/docx answers
     if args.json:
         payload = {"findings": [f.to_dict() for f in result.findings], "verdict": result.verdict, "stats": result.stats}
         print(json.dumps(payload, ensure_ascii=False, indent=2))

@@ -85,7 +85,7 @@ def upload(
     name = safe_name(filename)
     overlay, channel, doc_type = current_overlay(session), Channel(draft.channel), DocType(draft.doc_type)
     session.rollback()  # checks never run inside a database transaction
-    report = check_file(data, name, settings, overlay, channel=channel, doc_type=doc_type)
+    report = check_file(data, name, settings, get_check_engine(overlay), channel=channel, doc_type=doc_type)
     return store(session, draft=load(True), user=user, name=name, data=data, report=report)
 
 
@@ -98,7 +98,7 @@ def mask(session: Session, *, load: DraftLoader, user: User, attachment_id: int,
     data, name = attachment.data, attachment.name
     session.rollback()  # checks never run inside a database transaction
     copy = masked_copy(data, name, settings, overlay)
-    report = check_file(copy.data, copy.name, settings, overlay, channel=channel, doc_type=doc_type)
+    report = check_file(copy.data, copy.name, settings, get_check_engine(overlay), channel=channel, doc_type=doc_type)
     draft = load(True)
     attachment = attachment_of(session, draft, attachment_id)
     return replace_with_masked(session, draft=draft, user=user, attachment=attachment, copy=copy, report=report)

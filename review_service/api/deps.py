@@ -16,6 +16,7 @@ from review_service.mailer import send_all
 from review_service.models import ApiToken, utcnow
 from review_service.notify import deliver
 from review_service.rate_limit import Limits
+from review_service.services.check import PROCESS_CHECKER, Checker
 from review_service.services.context import ServiceContext
 from review_service.services.errors import DomainError
 from review_service.tokens import find_active_token, may_hold
@@ -110,3 +111,11 @@ def get_context(session: SessionDep, settings: SettingsDep) -> ServiceContext:
 
 
 ContextDep = Annotated[ServiceContext, Depends(get_context)]
+
+
+def get_checker() -> Checker:
+    """This process's checker (engines built once per process); a test overrides it with its own engine."""
+    return PROCESS_CHECKER
+
+
+CheckerDep = Annotated[Checker, Depends(get_checker)]

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from review_service import check_pool
+from review_service.api.deps import get_checker
 from review_service.api.docs import install_docs
 from review_service.api.limits import UPLOAD_PATHS, BodySizeLimit
 from review_service.api.routes import (
@@ -28,7 +29,6 @@ from review_service.api.routes import (
     tokens,
 )
 from review_service.archive.recheck import start_resume_thread
-from review_service.check_service import get_check_engine
 from review_service.config import Settings, get_settings
 from review_service.db import upgrade
 from review_service.due_reminders import start_due_thread
@@ -48,14 +48,14 @@ def create_app(
     settings = settings or get_settings()
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(application: FastAPI) -> AsyncIterator[None]:
         if migrate:
             upgrade(settings)
         pool = check_processes or (check_pool.CheckPool.from_settings(settings) if settings.check_processes else None)
         if pool is not None:  # long checks leave this interpreter free for everyone else
             check_pool.install(pool)
-        if check_processes is None:
-            get_check_engine()  # load dictionaries and models before the first request
+        if check_processes is None:  # load dictionaries and models before the first request
+            application.dependency_overrides.get(get_checker, get_checker)().engine(None)  # what routes get
         # Re-send lost tasks; without a broker, run here the draft checks a stopped process left checking
         # (their heartbeat went stale), and finish the re-check runs it left running.
         stop_sweeper = start_sweeper(settings, batches=bool(settings.broker_url))

@@ -10,12 +10,11 @@ from fastapi import APIRouter, File, Form, UploadFile
 from checks import Channel, DocType, DraftInput
 from checks.docx_reader import DocxError, read_docx
 from checks.html_safety import html_refusal
-from checks.pipeline import finish, verdict_of
 from review_service import text_limit
-from review_service.api.deps import CheckToken, SessionDep, SettingsDep
+from review_service.api.deps import CheckerDep, CheckToken, SessionDep, SettingsDep
 from review_service.attachment_service import check_file as check_attachment_file
 from review_service.attachment_service import safe_name, verdict
-from review_service.check_service import current_overlay, draft_from_request, get_check_engine, mask_draft, run_check
+from review_service.check_service import current_overlay, draft_from_request
 from review_service.config import Settings
 from review_service.schemas import (
     CheckRequest,
@@ -28,6 +27,7 @@ from review_service.schemas import (
     LocatedFindingOut,
     MaskResponse,
 )
+from review_service.services.check import check_with_hidden, masked_draft
 from review_service.services.errors import DomainError
 
 router = APIRouter(tags=["check"])
@@ -64,23 +64,27 @@ def _validate(request: CheckRequest, settings: Settings) -> None:
 
 
 @router.post("/check", response_model=CheckResponse, responses=CHECK_ERRORS, summary="审校一篇稿件")
-def check(request: CheckRequest, settings: SettingsDep, session: SessionDep, _token: CheckToken) -> CheckResponse:
+def check(
+    request: CheckRequest, settings: SettingsDep, session: SessionDep, checker: CheckerDep, _token: CheckToken
+) -> CheckResponse:
     # Plain def: FastAPI runs it in the thread pool, so database waits never block the event loop.
     _validate(request, settings)
     overlay = current_overlay(session)
     session.commit()  # end the transaction: the check below holds no database lock
-    result = run_check(draft_from_request(request), overlay, wait=False)
+    result = checker.check(draft_from_request(request), overlay, wait=False)
     return CheckResponse(
         findings=[FindingOut.of(f) for f in result.findings], verdict=result.verdict, stats=result.stats
     )
 
 
 @router.post("/mask", response_model=MaskResponse, responses=CHECK_ERRORS, summary="对稿件中的个人信息脱敏")
-def mask(request: CheckRequest, settings: SettingsDep, session: SessionDep, _token: CheckToken) -> MaskResponse:
+def mask(
+    request: CheckRequest, settings: SettingsDep, session: SessionDep, checker: CheckerDep, _token: CheckToken
+) -> MaskResponse:
     _validate(request, settings)
     overlay = current_overlay(session)
     session.commit()  # end the transaction: the check below holds no database lock
-    masked, findings = mask_draft(draft_from_request(request), overlay, wait=False)
+    masked, findings = masked_draft(checker, draft_from_request(request), overlay, wait=False)
     return MaskResponse(
         text=masked["body"] or "",
         title=masked["title"],
@@ -95,6 +99,7 @@ def mask(request: CheckRequest, settings: SettingsDep, session: SessionDep, _tok
 def check_docx(
     settings: SettingsDep,
     session: SessionDep,
+    checker: CheckerDep,
     _token: CheckToken,
     file: Annotated[UploadFile, File(description=".docx file")],
     channel: Annotated[Channel, Form()] = Channel.WEBSITE,
@@ -110,14 +115,11 @@ def check_docx(
         raise DomainError(status, exc.code, exc.message, exc.message_en) from exc
     text_limit.enforce(content.text, settings.max_text_chars)  # what was extracted, not the file size
     draft = DraftInput(body=content.text, title=content.title, channel=channel, doc_type=doc_type)
-    result = run_check(draft, overlay, wait=False) if content.text.strip() else None
-    findings = list(result.findings) if result else []
-    engine = get_check_engine(overlay)
-    merged = finish([*findings, *content.hidden_findings], engine.policy, channel)
+    result = check_with_hidden(checker, draft, overlay, content.hidden_findings, wait=False)
     return DocxCheckResponse(
-        findings=[FindingOut.of(f) for f in merged.findings],
-        verdict=verdict_of(merged.findings),
-        stats={**(result.stats if result else {}), **merged.stats},
+        findings=[FindingOut.of(f) for f in result.findings],
+        verdict=result.verdict,
+        stats=result.stats,
         text=content.text,
         title=content.title,
     )
@@ -132,6 +134,7 @@ def check_docx(
 def check_file(
     settings: SettingsDep,
     session: SessionDep,
+    checker: CheckerDep,
     _token: CheckToken,
     file: Annotated[UploadFile, File(description="the attachment; its type is detected from the bytes")],
     channel: Annotated[Channel, Form()] = Channel.WEBSITE,
@@ -142,7 +145,8 @@ def check_file(
     session.commit()  # end the transaction: extracting and checking hold no database lock
     data = file.file.read(settings.attachment_max_bytes + 1)
     name = safe_name(file.filename)
-    report = check_attachment_file(data, name, settings, overlay, channel=channel, doc_type=doc_type, doc_date=doc_date)
+    engine = checker.engine(overlay)
+    report = check_attachment_file(data, name, settings, engine, channel=channel, doc_type=doc_type, doc_date=doc_date)
     findings = [LocatedFindingOut(**f.finding.to_dict(), location=f.location) for f in report.findings]
     counts: dict[str, int] = {}
     for located in report.findings:
