@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from checks import EngineConfig, build_engine
+from checks import CheckEngine
+from checks.registry import CheckRegistry
 from review_service import engines
 from review_service.api.deps import get_checker
 from review_service.api.main import create_app
@@ -18,9 +19,12 @@ TEXT = "联系电话：13800138000。依据陆府办函[2024]121号文件执行�
 
 
 @pytest.fixture(scope="module")
-def doc_number_only():
-    """An engine with one check: whatever the routes answer comes from it, not from the process's engine."""
-    return build_engine(EngineConfig(enabled=("format.doc_number",)))
+def doc_number_only(engine: CheckEngine) -> CheckEngine:
+    """An engine with one check (the session engine's, nothing rebuilt): whatever the routes answer comes
+    from it, not from the process's engine."""
+    return CheckEngine(
+        CheckRegistry(engine.registry.select(categories=["format.doc_number"])), engine.segmenter, engine.policy
+    )
 
 
 @pytest.fixture
