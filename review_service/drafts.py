@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true, update
 from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Session, selectinload
 
@@ -23,6 +23,7 @@ from review_service.config import Settings
 from review_service.db import unit_of_work
 from review_service.models import CheckRun, Comment, Department, Draft, DraftAttachment, DraftVersion, User, utcnow
 from review_service.notify import NOTIFIED_EVENTS
+from review_service.services.errors import DomainError
 from review_service.tasks.celery_app import TASK_CHECK_VERSION
 from review_service.tasks.check_tasks import check_version_now
 from review_service.tasks.enqueue import enqueue_after_commit
@@ -47,24 +48,67 @@ _CHECK_AFTER_COMMIT = "check_after_commit"
 log = logging.getLogger(__name__)
 
 
-class CountersignError(ValueError):
+class DraftNotFound(DomainError):
+    """No such draft, or the caller may not see it: the two answer alike, so ids reveal nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(404, "draft_not_found", "稿件不存在或无权查看", "Draft not found")
+
+
+class VersionNotFound(DomainError):
+    def __init__(self) -> None:
+        super().__init__(404, "version_not_found", "版本不存在", "Version not found")
+
+
+class FindingNotFound(DomainError):
+    def __init__(self, key: str) -> None:
+        super().__init__(404, "finding_not_found", "当前版本没有该问题", "No such finding in the current version")
+        self.key = key
+
+
+class UnknownWorkflow(DomainError):
+    """No workflow by that name, or it serves another channel (the internal channel has none)."""
+
+    def __init__(self, workflow: str | None, channel: str) -> None:
+        if workflow is None:
+            zh = f"“{channel}”渠道没有审核流程，稿件不能送审（内部渠道只做检查）"
+        else:
+            zh = "未知的审核流程或流程与发布渠道不符"
+        super().__init__(422, "unknown_workflow", zh, f"Unknown workflow '{workflow or channel}'")
+
+
+class CountersignError(DomainError):
     """会签 departments must be existing departments other than the author's own."""
 
+    def __init__(self, departments: list[str]) -> None:
+        super().__init__(
+            422,
+            "invalid_countersign",
+            f"会签部门须为系统中已有的、作者以外的部门：{'、'.join(departments)}",
+            "Countersign departments must exist and differ from the author's",
+        )
+        self.departments = departments
 
-class CheckPending(Exception):
+
+class CheckPending(DomainError):
     """The current version's check has not finished (or failed): no decision may rest on it yet."""
 
     def __init__(self, state: str) -> None:
-        self.state = state
         if state == "failed":
-            self.code, self.message_zh = "check_failed", "本版本自动审校失败，请点击“重新审校”后再操作"
-            self.message_en = (
-                "The automatic check of this version failed; click Re-check (POST /api/v1/drafts/<id>/recheck)"
+            super().__init__(
+                409,
+                "check_failed",
+                "本版本自动审校失败，请点击“重新审校”后再操作",
+                "The automatic check of this version failed; click Re-check (POST /api/v1/drafts/<id>/recheck)",
             )
         else:
-            self.code, self.message_zh = "check_pending", "本版本正在自动审校，请稍候再操作"
-            self.message_en = "The automatic check of this version is still running; retry shortly"
-        super().__init__(self.message_en)
+            super().__init__(
+                409,
+                "check_pending",
+                "本版本正在自动审校，请稍候再操作",
+                "The automatic check of this version is still running; retry shortly",
+            )
+        self.state = state
 
 
 NEEDS_CHECK = frozenset({Action.SUBMIT, Action.PASS, Action.APPROVE})
@@ -115,12 +159,11 @@ def actor_of(user: User) -> Actor:
     return Actor(user.id, frozenset({user.role}), user.department.name if user.department else None)
 
 
-class AuthorRefused(ValueError):
+class AuthorRefused(DomainError):
     """``on_behalf_of`` is missing, not allowed for this caller, or names no possible author."""
 
     def __init__(self, code: str, message_zh: str, message_en: str, status: int) -> None:
-        super().__init__(message_en)
-        self.code, self.message_zh, self.message_en, self.status = code, message_zh, message_en, status
+        super().__init__(status, code, message_zh, message_en)
 
 
 def author_for(session: Session, *, caller: User, on_behalf_of: str | None) -> User:
@@ -175,6 +218,15 @@ def can_see(user: User, draft: Draft, spanning_roles: frozenset[str] = DEFAULT_S
     if user.role in spanning_roles or user.spans_departments or draft.author_id == user.id:
         return True
     return draft.department_id is None or draft.department_id == user.department_id
+
+
+def visible_to(user: User, spanning_roles: frozenset[str] = DEFAULT_SPANNING_ROLES) -> ColumnElement[bool]:
+    """``can_see`` in SQL, so lists and counts page over visible drafts only."""
+    if user.role == SERVICE_ROLE:
+        return Draft.created_by_id == user.id
+    if user.role in spanning_roles or user.spans_departments:
+        return true()
+    return or_(Draft.author_id == user.id, Draft.department_id.is_(None), Draft.department_id == user.department_id)
 
 
 def finding_key(finding: dict[str, Any]) -> str:
@@ -353,7 +405,7 @@ def create_draft(
     text_limit.enforce(content.body, settings.max_text_chars if settings else text_limit.DEFAULT_MAX_TEXT_CHARS)
     definition = definitions().get(workflow or channel.value)
     if definition is None or definition.channel != channel.value:
-        raise KeyError(workflow or channel.value)
+        raise UnknownWorkflow(workflow, channel.value)
     own = author.department.name if author.department else None
     known = set(session.scalars(select(Department.name)))
     bad = [d for d in countersign if d not in known or d == own]
@@ -475,12 +527,11 @@ def confirm_published(session: Session, *, draft: Draft, user: User, content_has
     return True
 
 
-class RecheckRefused(ValueError):
+class RecheckRefused(DomainError):
     """A re-check was asked for where there is nothing to re-run, or by someone who may not."""
 
     def __init__(self, code: str, message_zh: str, message_en: str, status: int) -> None:
-        super().__init__(message_en)
-        self.code, self.message_zh, self.message_en, self.status = code, message_zh, message_en, status
+        super().__init__(status, code, message_zh, message_en)
 
 
 def recheck_version(session: Session, *, draft: Draft, user: User) -> CheckRun:
@@ -533,7 +584,7 @@ def waive_finding(
     facts = facts_for(draft)
     finding = next((f for f in facts.findings if f.key == key), None)
     if finding is None:
-        raise LookupError(key)
+        raise FindingNotFound(key)
     outcome = waive(
         definition_of(draft),
         state_from_json(draft.run_state),

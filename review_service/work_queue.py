@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from checks import Channel
@@ -52,13 +52,6 @@ def _latest_version_id() -> object:
     )
 
 
-def _visible(user: User, spanning_roles: frozenset[str]) -> object:
-    """``drafts.can_see`` in SQL (people only: a service account has no queue)."""
-    if user.role in spanning_roles or user.spans_departments:
-        return True
-    return or_(Draft.author_id == user.id, Draft.department_id.is_(None), Draft.department_id == user.department_id)
-
-
 def at_my_stages(
     session: Session, *, user: User, spanning_roles: frozenset[str], now: dt.datetime | None = None
 ) -> list[Waiting]:
@@ -81,7 +74,7 @@ def at_my_stages(
         )
         .join(DraftVersion, DraftVersion.id == latest)
         .outerjoin(CheckRun, CheckRun.version_id == DraftVersion.id)
-        .where(service.stages_of_role(user), _visible(user, spanning_roles))
+        .where(service.stages_of_role(user), service.visible_to(user, spanning_roles))
         .order_by(Draft.priority.desc(), Draft.id)
     ).all()
     actor = service.actor_of(user)

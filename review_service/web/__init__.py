@@ -7,14 +7,13 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from review_service.web.deps import CsrfRejected, Forbidden, LoginRequired, PasswordChangeRequired
-from review_service.web.render import render_template
+from review_service.web.refusals import error_page, install_domain_error_page
 from review_service.web.routes import admin, archive, attachments, auth, dashboard, drafts, messages, workspace
-from review_service.web.routes.draft_access import DraftNotFound
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -39,10 +38,6 @@ class PageSecurityHeaders(BaseHTTPMiddleware):
                 response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
-
-
-def _error_page(status: int, title: str, text: str) -> HTMLResponse:
-    return HTMLResponse(render_template("error.html", {"title": title, "text": text}), status_code=status)
 
 
 def install_web(app: FastAPI) -> None:
@@ -70,7 +65,7 @@ def install_web(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfRejected)
     async def _csrf(_: Request, __: CsrfRejected) -> Response:
-        return _error_page(403, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面刷新后重试。")
+        return error_page(403, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面刷新后重试。")
 
     json_validation_error = app.exception_handlers[RequestValidationError]
 
@@ -78,12 +73,10 @@ def install_web(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith("/api/"):
             return await json_validation_error(request, exc)
-        return _error_page(422, "地址或参数无效", "请求的地址或参数不符合要求，请从页面上的链接进入。")
+        return error_page(422, "地址或参数无效", "请求的地址或参数不符合要求，请从页面上的链接进入。")
 
-    @app.exception_handler(DraftNotFound)
-    async def _not_found(_: Request, __: DraftNotFound) -> Response:
-        return _error_page(404, "稿件不存在", "稿件不存在，或您无权查看（其他部门的稿件）。")
+    install_domain_error_page(app)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(_: Request, __: Forbidden) -> Response:
-        return _error_page(403, "无权访问", "您的角色不能使用此页面。")
+        return error_page(403, "无权访问", "您的角色不能使用此页面。")

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
-from review_service.api.deps import DraftsToken, SessionDep, SettingsDep
-from review_service.api.routes.drafts import ERRORS_409, DraftId, _out
+from review_service.api.deps import ContextDep, DraftsToken, SessionDep, SettingsDep
+from review_service.api.routes.drafts import ERRORS_409, DraftId, draft_out
 from review_service.archive import recheck as rechecks
 from review_service.archive.correction import get_document, open_correction_draft
 from review_service.archive.errors import ArchiveError, category_matches, validate_categories
@@ -165,7 +165,9 @@ def document_detail(document_id: DraftId, session: SessionDep, token: DraftsToke
     responses=ERRORS_409,
     summary="为已发布页面开更正稿",
 )
-def open_correction(document_id: DraftId, session: SessionDep, token: DraftsToken, response: Response) -> DraftOut:
+def open_correction(
+    document_id: DraftId, session: SessionDep, ctx: ContextDep, token: DraftsToken, response: Response
+) -> DraftOut:
     """201 with a new correction draft, or 200 with the one still open for this page."""
     try:
         draft, created = open_correction_draft(session, document_id=document_id, user=token.user)
@@ -174,7 +176,7 @@ def open_correction(document_id: DraftId, session: SessionDep, token: DraftsToke
     if not created:
         response.status_code = 200
     settle(session)  # a new correction's check runs after the commit
-    return _out(draft, token.user)
+    return draft_out(ctx, draft, token.user)
 
 
 def _run_here(settings, run_id: int) -> None:  # type: ignore[no-untyped-def]

@@ -9,15 +9,21 @@ from fastapi import APIRouter, File, Path, UploadFile
 from fastapi.responses import Response
 
 from review_service import draft_attachments as service
-from review_service.api.deps import DraftsToken, SessionDep, SettingsDep
+from review_service.api.deps import ContextDep, DraftsToken
 from review_service.api.routes.check import ERRORS
-from review_service.api.routes.drafts import MAX_ID, DraftId, _load
+from review_service.api.routes.drafts import MAX_ID, DraftId
 from review_service.models import DraftAttachment
 from review_service.schemas import AttachmentOut, LocatedFindingOut
+from review_service.services import drafts
+from review_service.services.context import ServiceContext
 
 router = APIRouter(tags=["drafts"])
 ERRORS_409 = {**ERRORS, 404: ERRORS[422], 409: ERRORS[422]}
 AttachmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="attachment id")]
+
+
+def _loader(ctx: ServiceContext, draft_id: int, token: DraftsToken) -> service.DraftLoader:
+    return lambda lock: drafts.load(ctx, token.user, draft_id, lock=lock)
 
 
 def attachment_out(attachment: DraftAttachment) -> AttachmentOut:
@@ -43,19 +49,18 @@ def attachment_out(attachment: DraftAttachment) -> AttachmentOut:
 )
 def upload_attachment(
     draft_id: DraftId,
-    session: SessionDep,
-    settings: SettingsDep,
+    ctx: ContextDep,
     token: DraftsToken,
     file: Annotated[UploadFile, File(description="the attachment; its type is detected from the bytes")],
 ) -> AttachmentOut:
-    data = file.file.read(settings.attachment_max_bytes + 1)
+    data = file.file.read(ctx.settings.attachment_max_bytes + 1)
     added = service.upload(
-        session,
-        load=lambda lock: _load(session, draft_id, token.user, lock=lock),
+        ctx.session,
+        load=_loader(ctx, draft_id, token),
         user=token.user,
         filename=file.filename,
         data=data,
-        settings=settings,
+        settings=ctx.settings,
     )
     return attachment_out(added)
 
@@ -63,9 +68,9 @@ def upload_attachment(
 @router.get(
     "/drafts/{draft_id}/attachments", response_model=list[AttachmentOut], responses=ERRORS_409, summary="附件列表"
 )
-def list_attachments(draft_id: DraftId, session: SessionDep, token: DraftsToken) -> list[AttachmentOut]:
-    draft = _load(session, draft_id, token.user)
-    return [attachment_out(a) for a in service.attachments_of(session, draft)]
+def list_attachments(draft_id: DraftId, ctx: ContextDep, token: DraftsToken) -> list[AttachmentOut]:
+    draft = drafts.load(ctx, token.user, draft_id)
+    return [attachment_out(a) for a in service.attachments_of(ctx.session, draft)]
 
 
 @router.get(
@@ -75,10 +80,10 @@ def list_attachments(draft_id: DraftId, session: SessionDep, token: DraftsToken)
     summary="下载附件原文件",
 )
 def download_attachment(
-    draft_id: DraftId, attachment_id: AttachmentId, session: SessionDep, token: DraftsToken
+    draft_id: DraftId, attachment_id: AttachmentId, ctx: ContextDep, token: DraftsToken
 ) -> Response:
-    draft = _load(session, draft_id, token.user)
-    attachment = service.attachment_of(session, draft, attachment_id)
+    draft = drafts.load(ctx, token.user, draft_id)
+    attachment = service.attachment_of(ctx.session, draft, attachment_id)
     return Response(
         attachment.data,
         media_type="application/octet-stream",
@@ -92,10 +97,10 @@ def download_attachment(
 @router.delete(
     "/drafts/{draft_id}/attachments/{attachment_id}", status_code=204, responses=ERRORS_409, summary="删除附件（作者）"
 )
-def delete_attachment(draft_id: DraftId, attachment_id: AttachmentId, session: SessionDep, token: DraftsToken) -> None:
-    draft = _load(session, draft_id, token.user, lock=True)
+def delete_attachment(draft_id: DraftId, attachment_id: AttachmentId, ctx: ContextDep, token: DraftsToken) -> None:
+    draft = drafts.load(ctx, token.user, draft_id, lock=True)
     service.remove(
-        session, draft=draft, user=token.user, attachment=service.attachment_of(session, draft, attachment_id)
+        ctx.session, draft=draft, user=token.user, attachment=service.attachment_of(ctx.session, draft, attachment_id)
     )
 
 
@@ -106,13 +111,13 @@ def delete_attachment(draft_id: DraftId, attachment_id: AttachmentId, session: S
     summary="一键脱敏：以脱敏副本替换表格附件（PDF、图片须在源文件中处理）",
 )
 def mask_attachment(
-    draft_id: DraftId, attachment_id: AttachmentId, session: SessionDep, settings: SettingsDep, token: DraftsToken
+    draft_id: DraftId, attachment_id: AttachmentId, ctx: ContextDep, token: DraftsToken
 ) -> AttachmentOut:
     masked = service.mask(
-        session,
-        load=lambda lock: _load(session, draft_id, token.user, lock=lock),
+        ctx.session,
+        load=_loader(ctx, draft_id, token),
         user=token.user,
         attachment_id=attachment_id,
-        settings=settings,
+        settings=ctx.settings,
     )
     return attachment_out(masked)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from review_service import countersign
-from review_service.api.deps import DraftsToken, SessionDep, SettingsDep
+from review_service.api.deps import ContextDep, DraftsToken, SessionDep, SettingsDep
 from review_service.api.refusals import as_api_error
-from review_service.api.routes.drafts import ERRORS_409, DraftId, _load
+from review_service.api.routes.drafts import ERRORS_409, DraftId
 from review_service.models import Draft
 from review_service.permissions import Action, may
 from review_service.schemas import CountersignDecision, CountersignLinkOut, CountersignLinkRequest, CountersignView
+from review_service.services import drafts
 from review_service.services.errors import DomainError
 from workflows.refusals import Refusal
 
@@ -36,9 +37,14 @@ def _error(exc: countersign.LinkError) -> DomainError:
     summary="生成外单位会签链接（一次性、限时）",
 )
 def create_link(
-    draft_id: DraftId, body: CountersignLinkRequest, session: SessionDep, settings: SettingsDep, token: DraftsToken
+    draft_id: DraftId,
+    body: CountersignLinkRequest,
+    session: SessionDep,
+    settings: SettingsDep,
+    ctx: ContextDep,
+    token: DraftsToken,
 ) -> CountersignLinkOut:
-    draft = _load(session, draft_id, token.user)
+    draft = drafts.load(ctx, token.user, draft_id)
     if not may(token.user, Action.ISSUE_COUNTERSIGN_LINK) or token.user.id == draft.author_id:
         # The link is a bearer credential: the author must never hold one for their own draft.
         raise DomainError(

@@ -7,11 +7,12 @@ from sqlalchemy import select
 
 from review_service import drafts as service
 from review_service import org_dictionary
-from review_service.api.deps import DraftsToken, SessionDep
-from review_service.api.routes.drafts import ERRORS_409, DraftId, _load, _out
+from review_service.api.deps import ContextDep, DraftsToken, SessionDep
+from review_service.api.routes.drafts import ERRORS_409, DraftId, draft_out
 from review_service.models import DictionaryEntry, User
 from review_service.permissions import Action, may
 from review_service.schemas import DictionaryEntryIn, DictionaryEntryOut, DraftOut, FalseAlarmRequest
+from review_service.services import drafts
 from review_service.services.errors import DomainError
 
 router = APIRouter(tags=["dictionary"])
@@ -101,10 +102,12 @@ def retire_entry(entry_id: DraftId, session: SessionDep, token: DraftsToken) -> 
     responses=ERRORS_409,
     summary="标记误报并加入本单位白名单",
 )
-def false_alarm(draft_id: DraftId, body: FalseAlarmRequest, session: SessionDep, token: DraftsToken) -> DraftOut:
+def false_alarm(
+    draft_id: DraftId, body: FalseAlarmRequest, session: SessionDep, ctx: ContextDep, token: DraftsToken
+) -> DraftOut:
     if not may(token.user, Action.ALLOW_LIST_FALSE_ALARM):
         raise DomainError(403, "forbidden", "仅终审人员或管理员可以把误报加入白名单", "Only final reviewers and admins")
-    draft = _load(session, draft_id, token.user)
+    draft = drafts.load(ctx, token.user, draft_id)
     version = service.latest_version(draft)
     finding = next(
         (
@@ -131,4 +134,4 @@ def false_alarm(draft_id: DraftId, body: FalseAlarmRequest, session: SessionDep,
         )
     except org_dictionary.EntryError as exc:
         raise _invalid(exc) from exc
-    return _out(draft, token.user)
+    return draft_out(ctx, draft, token.user)

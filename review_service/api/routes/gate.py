@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from review_service.api.deps import PublishToken, SessionDep, SettingsDep
+from review_service.api.deps import ContextDep, PublishToken, SettingsDep
 from review_service.api.routes.check import ERRORS
 from review_service.publish_gate import decide
 from review_service.schemas import ErrorMessage, GateRequest, GateResponse
@@ -20,10 +20,10 @@ def key_store(settings: SettingsDep) -> KeyStore:
 
 
 @router.post("/publish-gate", response_model=GateResponse, responses=ERRORS, summary="发布闸门：该内容能否发布")
-def publish_gate(body: GateRequest, session: SessionDep, settings: SettingsDep, token: PublishToken) -> GateResponse:
+def publish_gate(body: GateRequest, ctx: ContextDep, token: PublishToken) -> GateResponse:
     decision = decide(
-        session,
-        keys=key_store(settings),
+        ctx.session,
+        keys=key_store(ctx.settings),
         caller=token.user,
         channel=body.channel,
         title=body.title,

@@ -15,10 +15,12 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from review_service import draft_attachments as service
+from review_service.api.deps import ContextDep
 from review_service.models import Draft
-from review_service.services.errors import DomainError
+from review_service.services import drafts
+from review_service.services.context import ServiceContext
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
-from review_service.web.routes.draft_access import load_draft
+from review_service.web.refusals import back_on_refusal
 
 router = APIRouter()
 MAX_ID = 2**31 - 1
@@ -31,81 +33,68 @@ def _back(draft_id: int, data: Any) -> str:
     return f"/drafts/{draft_id}/edit#attachments" if page else f"/drafts/{draft_id}#attachments"
 
 
-def _loader(page: Page, draft_id: int) -> service.DraftLoader:
-    return lambda lock: load_draft(page, draft_id, lock=lock)
+def _loader(page: Page, ctx: ServiceContext, draft_id: int) -> service.DraftLoader:
+    return lambda lock: drafts.load(ctx, page.user, draft_id, lock=lock)
 
 
-def error_text(exc: DomainError) -> str:
-    return f"操作未执行：{exc.message_zh}（错误代码 {exc.code}）"
-
-
-def _refused(page: Page, url: str, exc: DomainError) -> Response:
-    page.session.rollback()  # nothing half-stored
-    return page.redirect(url, error_text(exc), "error")
+def _visible(page: Page, ctx: ServiceContext, draft_id: int, back: str, *, lock: bool = False) -> Draft:
+    """An unknown or hidden draft answers 404 first; past it, a refusal returns to ``back`` as a flash."""
+    draft = drafts.load(ctx, page.user, draft_id, lock=lock)
+    back_on_refusal(page, back)
+    return draft
 
 
 @router.post("/drafts/{draft_id}/attachments")
-def upload(draft_id: int, page: FormPageDep, data: FormDataDep) -> Response:
+def upload(draft_id: int, page: FormPageDep, ctx: ContextDep, data: FormDataDep) -> Response:
     url = _back(draft_id, data)
+    _visible(page, ctx, draft_id, url)
     file = data.get("file")
     if not isinstance(file, StarletteUpload) or not file.filename:
-        load_draft(page, draft_id)  # an unknown or hidden draft answers 404 first
         return page.redirect(url, "请选择要上传的附件文件", "error")
-    content = file.file.read(page.settings.attachment_max_bytes + 1)
-    try:
-        added = service.upload(
-            page.session,
-            load=_loader(page, draft_id),
-            user=page.user,
-            filename=file.filename,
-            data=content,
-            settings=page.settings,
-        )
-    except DomainError as exc:
-        return _refused(page, url, exc)
+    content = file.file.read(ctx.settings.attachment_max_bytes + 1)
+    added = service.upload(
+        ctx.session,
+        load=_loader(page, ctx, draft_id),
+        user=page.user,
+        filename=file.filename,
+        data=content,
+        settings=ctx.settings,
+    )
     count = len(added.findings)
     found = f"发现 {count} 个问题" if count else "未发现问题"
     return page.redirect(url, f"已上传附件“{added.name}”并完成审校：{found}（{VERDICT_LABELS[added.verdict]}）")
 
 
 @router.post("/drafts/{draft_id}/attachments/{attachment_id}/remove")
-def remove(draft_id: int, attachment_id: int, page: FormPageDep, data: FormDataDep) -> Response:
+def remove(draft_id: int, attachment_id: int, page: FormPageDep, ctx: ContextDep, data: FormDataDep) -> Response:
     url = _back(draft_id, data)
-    draft = load_draft(page, draft_id, lock=True)
-    try:
-        attachment = service.attachment_of(page.session, draft, _id(attachment_id))
-        name = attachment.name
-        service.remove(page.session, draft=draft, user=page.user, attachment=attachment)
-    except DomainError as exc:
-        return _refused(page, url, exc)
+    draft = _visible(page, ctx, draft_id, url, lock=True)
+    attachment = service.attachment_of(ctx.session, draft, _id(attachment_id))
+    name = attachment.name
+    service.remove(ctx.session, draft=draft, user=page.user, attachment=attachment)
     return page.redirect(url, f"已删除附件“{name}”")
 
 
 @router.post("/drafts/{draft_id}/attachments/{attachment_id}/mask")
-def mask(draft_id: int, attachment_id: int, page: FormPageDep, data: FormDataDep) -> Response:
+def mask(draft_id: int, attachment_id: int, page: FormPageDep, ctx: ContextDep, data: FormDataDep) -> Response:
     url = _back(draft_id, data)
-    try:
-        masked = service.mask(
-            page.session,
-            load=_loader(page, draft_id),
-            user=page.user,
-            attachment_id=_id(attachment_id),
-            settings=page.settings,
-        )
-    except DomainError as exc:
-        return _refused(page, url, exc)
+    _visible(page, ctx, draft_id, url)
+    masked = service.mask(
+        ctx.session,
+        load=_loader(page, ctx, draft_id),
+        user=page.user,
+        attachment_id=_id(attachment_id),
+        settings=ctx.settings,
+    )
     left = len(masked.findings)
     rest = f"，仍有 {left} 个问题请核对" if left else ""
     return page.redirect(url, f"已一键脱敏，附件已替换为脱敏副本“{masked.name}”{rest}")
 
 
 @router.get("/drafts/{draft_id}/attachments/{attachment_id}/content")
-def download(draft_id: int, attachment_id: int, page: PageDep) -> Response:
-    draft: Draft = load_draft(page, draft_id)
-    try:
-        attachment = service.attachment_of(page.session, draft, _id(attachment_id))
-    except DomainError as exc:
-        return page.redirect(f"/drafts/{draft.id}#attachments", error_text(exc), "error")
+def download(draft_id: int, attachment_id: int, page: PageDep, ctx: ContextDep) -> Response:
+    draft = _visible(page, ctx, draft_id, f"/drafts/{draft_id}#attachments")
+    attachment = service.attachment_of(ctx.session, draft, _id(attachment_id))
     return Response(
         attachment.data,
         media_type="application/octet-stream",

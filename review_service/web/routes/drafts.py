@@ -1,4 +1,8 @@
-"""The reviewer's side: the queue, a draft with findings, diff, comments and history, and decisions."""
+"""The reviewer's side: the queue, a draft with findings, diff, comments and history, and decisions.
+
+Thin: what a person may see and do is ``services.drafts``'s to decide; a refusal comes back to the
+draft page as a flash (``web.refusals``).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,15 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import func, or_, select
 
-from review_service import drafts as service
-from review_service import reports, work_queue
-from review_service.models import AuditEntry, Comment, Draft, DraftVersion, User, utcnow
-from review_service.returns import LastReturn, last_return
+from review_service import drafts as domain
+from review_service import reports
+from review_service.api.deps import ContextDep
+from review_service.models import Draft, DraftVersion
+from review_service.services import draft_views
+from review_service.services import drafts as service
+from review_service.services.context import ServiceContext
 from review_service.signoff_pdf import PdfUnavailable, render_signoff_pdf
-from review_service.stage_times import ENTERS_STAGE
 from review_service.web.attachment_view import attachment_rows
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.diffs import diff_rows
@@ -23,14 +28,13 @@ from review_service.web.final_copy import final_docx, final_text
 from review_service.web.finding_view import block_requirement, grouped, ordered
 from review_service.web.forms import METADATA_FIELDS, parse_int
 from review_service.web.highlight import category_label, quoted, segments
+from review_service.web.refusals import back_on_refusal
 from review_service.web.render import local_today
 from review_service.web.rich_view import marked_html
-from review_service.web.routes.draft_access import load_draft, refusal_text
 from review_service.work_queue import Waiting
 from review_service.workflow_state import state_from_json
 from workflows.definition import Action
-from workflows.engine import active_stages, unresolved_blocks, waive
-from workflows.refusals import Refusal
+from workflows.engine import active_stages, unresolved_blocks
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -62,81 +66,30 @@ EVENT_LABELS = {
 }
 
 
-def summary_rows(page: Page, drafts: list[Draft]) -> list[dict[str, Any]]:
-    """Lines for a list page: when each draft started waiting is read in one query for all of them."""
-    since = _waiting_since_all(page, drafts)
-    return [summary_row(page, d, since.get(d.id)) for d in drafts]
+def summary_rows(ctx: ServiceContext, drafts: list[Draft]) -> list[dict[str, Any]]:
+    """Lines for a list page: the shared draft summary, plus names and since when each draft waits."""
+    summaries = [draft_views.summarize(ctx, d) for d in drafts]
+    since = service.waiting_since(ctx, drafts)
+    names = service.display_names(ctx, [s.claimed_by for s in summaries])
+    return [
+        {
+            "draft": s.draft,
+            "title": s.title,
+            "stage_label": s.stage_label or "",
+            "claimed_by": _name(names, s.claimed_by),
+            "blocking": s.blocking,
+            "overdue": s.overdue,
+            "waiting_since": since.get(s.draft.id),
+            "author": s.draft.author.display_name or s.draft.author.username,
+        }
+        for s in summaries
+    ]
 
 
-def _waiting_since_all(page: Page, drafts: list[Draft]) -> dict[int, dt.datetime]:
-    if not drafts:
-        return {}
-    rows = page.session.execute(
-        select(AuditEntry.draft_id, AuditEntry.kind, func.max(AuditEntry.at))
-        .where(AuditEntry.draft_id.in_([d.id for d in drafts]), AuditEntry.kind.in_((*ENTERS_STAGE, "returned")))
-        .group_by(AuditEntry.draft_id, AuditEntry.kind)
-    ).all()
-    status = {d.id: d.status for d in drafts}
-    out: dict[int, dt.datetime] = {}
-    for draft_id, kind, at in rows:
-        relevant = kind == "returned" if status[draft_id] == "returned" else kind in ENTERS_STAGE
-        if relevant and (draft_id not in out or at > out[draft_id]):
-            out[draft_id] = at
-    return out
-
-
-def summary_row(page: Page, draft: Draft, waiting_since: dt.datetime | None = None) -> dict[str, Any]:
-    """One line of a queue or list, with everything the reviewer sorts and filters by."""
-    state = state_from_json(draft.run_state)
-    version = service.latest_version(draft)
-    claim = state.active_claim(utcnow())
-    definition = service.definition_of(draft)
-    today = local_today()
-    return {
-        "draft": draft,
-        "title": version.title,
-        "stage_label": definition.stage(draft.stage).label if draft.stage else "",
-        "claimed_by": _name(page, claim.actor) if claim else "",
-        "blocking": len(unresolved_blocks(state, service.facts_for(draft))),
-        "overdue": bool(
-            draft.due_date and draft.due_date < today and draft.status in ("draft", "in_review", "returned")
-        ),
-        "waiting_since": waiting_since or _waiting_since(page, draft),
-        "author": draft.author.display_name or draft.author.username,
-    }
-
-
-def _waiting_since(page: Page, draft: Draft) -> dt.datetime | None:
-    """Since the draft reached its current stage (or came back to its author), not its last touch."""
-    kinds = ("returned",) if draft.status == "returned" else ENTERS_STAGE
-    at = page.session.scalar(
-        select(AuditEntry.at)
-        .where(AuditEntry.draft_id == draft.id, AuditEntry.kind.in_(kinds))
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    )
-    return at or draft.updated_at
-
-
-def returned_to_me(page: Page, limit: int) -> list[Draft]:
-    return list(
-        page.session.scalars(
-            service.with_versions(
-                select(Draft)
-                .where(Draft.author_id == page.user.id, Draft.status == "returned")
-                .order_by(Draft.id)
-                .limit(limit)
-            )
-        )
-    )
-
-
-def drafts_by_id(page: Page, ids: list[int]) -> list[Draft]:
-    """Whole drafts (versions, check runs, authors in one go) for one page of ids, in that order."""
-    if not ids:
-        return []
-    loaded = {d.id: d for d in page.session.scalars(service.with_versions(select(Draft).where(Draft.id.in_(ids))))}
-    return [loaded[i] for i in ids if i in loaded]
+def _name(names: dict[int, str], user_id: int | None) -> str:
+    if user_id is None:
+        return ""
+    return names.get(user_id, f"#{user_id}")
 
 
 def filtered(
@@ -152,16 +105,10 @@ def filtered(
     ]
 
 
-def _name(page: Page, user_id: int | None) -> str:
-    if user_id is None:
-        return ""
-    user = page.session.get(User, user_id)
-    return (user.display_name or user.username) if user else f"#{user_id}"
-
-
 @router.get("/queue")
 def queue(
     page: PageDep,
+    ctx: ContextDep,
     channel: Annotated[str, Query(max_length=20)] = "",
     stage: Annotated[str, Query(max_length=40)] = "",
     overdue: Annotated[str, Query(max_length=5)] = "",
@@ -176,11 +123,10 @@ def queue(
     pages = max(1, -(-len(matching) // PAGE_SIZE))
     number = min(page_number, pages)
     shown = matching[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-    rows = summary_rows(page, drafts_by_id(page, [w.id for w in shown]))
+    rows = summary_rows(ctx, service.by_ids(ctx, [w.id for w in shown]))
     claimed_ids = [w.id for w in at_stages if not w.mine]
-    claimed = summary_rows(page, drafts_by_id(page, claimed_ids[:PAGE_SIZE]))
-    returned_total = work_queue.returned_count(page.session, user=page.user)
-    returned = summary_rows(page, returned_to_me(page, PAGE_SIZE))
+    claimed = summary_rows(ctx, service.by_ids(ctx, claimed_ids[:PAGE_SIZE]))
+    returned = summary_rows(ctx, service.returned_to(ctx, page.user, PAGE_SIZE))
     filters = {"channel": channel, "stage": stage, "overdue": overdue, "q": q}
     kept = {k: v for k, v in filters.items() if v}
     return page.render(
@@ -198,31 +144,27 @@ def queue(
         claimed=claimed,
         claimed_total=len(claimed_ids),
         returned=returned,
-        returned_total=returned_total,
+        returned_total=service.returned_count(ctx, page.user),
     )
 
 
 @router.get("/drafts")
 def draft_list(
     page: PageDep,
+    ctx: ContextDep,
     status: Annotated[str, Query(max_length=20)] = "",
     mine: Annotated[str, Query(max_length=5)] = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
     """Newest first, one page at a time (LIMIT/OFFSET on the visible drafts)."""
-    query = select(Draft).order_by(Draft.id.desc())
-    if status:
-        query = query.where(Draft.status == status)
-    if mine == "1":
-        query = query.where(Draft.author_id == page.user.id)
-    user = page.user
-    if not (user.role in page.spanning_roles or user.spans_departments):
-        # The same rule as drafts.can_see, in SQL, so paging counts visible drafts only.
-        query = query.where(
-            or_(Draft.author_id == user.id, Draft.department_id.is_(None), Draft.department_id == user.department_id)
-        )
-    query = service.with_versions(query.offset((page_number - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
-    drafts = [d for d in page.session.scalars(query) if service.can_see(page.user, d, page.spanning_roles)]
+    drafts = service.visible_drafts(
+        ctx,
+        page.user,
+        status=status or None,
+        authored=mine == "1",
+        offset=(page_number - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE + 1,
+    )
     kept = {k: v for k, v in {"status": status, "mine": mine if mine == "1" else ""}.items() if v}
     paging = {
         "number": page_number,
@@ -231,30 +173,11 @@ def draft_list(
     }
     return page.render(
         "drafts.html",
-        rows=summary_rows(page, drafts[:PAGE_SIZE]),
+        rows=summary_rows(ctx, drafts[:PAGE_SIZE]),
         status=status,
         mine=mine == "1",
         paging=paging,
     )
-
-
-def _waivable(draft: Draft, page: Page, key: str, facts: Any) -> bool:
-    """Ask the workflow itself (a dry run) so the button appears exactly when the server would accept."""
-    finding = next((f for f in facts.findings if f.key == key), None)
-    if finding is None or finding.severity != "block":
-        return False
-    try:
-        waive(
-            service.definition_of(draft),
-            state_from_json(draft.run_state),
-            service.actor_of(page.user),
-            finding,
-            "dry run",
-            facts,
-        )
-    except Refusal:
-        return False
-    return True
 
 
 def _label(definition: Any, data: dict[str, Any] | None) -> str:
@@ -282,63 +205,64 @@ def _pick(versions: list[DraftVersion], number: int | None, fallback: DraftVersi
 def draft_page(
     draft_id: int,
     page: PageDep,
+    ctx: ContextDep,
     from_version: Annotated[int | None, Query(alias="from", ge=1, le=2**31 - 1)] = None,
     to_version: Annotated[int | None, Query(alias="to", ge=1, le=2**31 - 1)] = None,
     confirm_submit: Annotated[str, Query(max_length=1)] = "",
 ) -> Response:
-    draft = load_draft(page, draft_id)
+    draft = service.load(ctx, page.user, draft_id)
     state = state_from_json(draft.run_state)
-    version = service.latest_version(draft)
-    run = version.check_run
-    findings = ordered(
-        [{**f, "key": service.finding_key(f), "quote": quoted(version, f)} for f in (run.findings if run else [])]
-    )
-    facts = service.facts_for(draft)
-    definition = service.definition_of(draft)
+    version = domain.latest_version(draft)
+    findings = ordered([{**f, "quote": quoted(version, f)} for f in draft_views.findings_of(version)])
+    facts = domain.facts_for(draft)
+    definition = domain.definition_of(draft)
     waived = {w.finding_key: w for w in state.waivers if w.content_hash == version.content_hash}
     open_blocks = {f.key for f in unresolved_blocks(state, facts)}
+    waivable = service.waivable_keys(draft, page.user)
     for f in findings:
         f["waiver"] = waived.get(f["key"])
-        f["waivable"] = f["waiver"] is None and _waivable(draft, page, f["key"], facts)
+        f["waivable"] = f["waiver"] is None and f["key"] in waivable
         if f["key"] in open_blocks:
             f["requirement"] = block_requirement(definition, f["category"], facts.public_channel)
-    actions = service.actions_for(draft, page.user)
-    returned = last_return(page.session, draft)
+    actions = domain.actions_for(draft, page.user)
+    returned = service.return_of(ctx, draft)
     decided = {d.stage: d for d in state.decisions if d.content_hash == version.content_hash}
+    comments = service.comments(ctx, draft)
+    history = service.history(ctx, draft)
+    names = service.display_names(
+        ctx, [*(d.actor for d in decided.values()), *(c.author_id for c in comments), *(h.actor_id for h in history)]
+    )
     stages = [
         {
             "label": s.label,
             "key": s.key,
             "done": s.key in decided,
-            "actor": _name(page, decided[s.key].actor) if s.key in decided else "",
+            "actor": _name(names, decided[s.key].actor) if s.key in decided else "",
             "current": s.key == draft.stage,
         }
         for s in active_stages(definition, state)
     ]
-    comments = page.session.scalars(select(Comment).where(Comment.draft_id == draft.id).order_by(Comment.id)).all()
-    history = page.session.scalars(
-        select(AuditEntry).where(AuditEntry.draft_id == draft.id).order_by(AuditEntry.id)
-    ).all()
     versions = draft.versions
     newer = _pick(versions, to_version, version)
     older = _pick(versions, from_version, next((v for v in reversed(versions) if v.number < newer.number), None))
     at_final = draft.stage == definition.final_stage.key
+    approved = service.approved_version(draft)
     return page.render(
         "draft.html",
         draft=draft,
         version=version,
-        row=summary_row(page, draft),
-        check_state=service.check_state(draft),
+        row=summary_rows(ctx, [draft])[0],
+        check_state=domain.check_state(draft),
         findings=findings,
         groups=grouped(findings),
         blocks=[f for f in findings if f.get("requirement")],
         final_label=definition.final_stage.label,
         final_blocked=at_final and Action.RETURN in actions and Action.APPROVE not in actions and bool(open_blocks),
         last_return=returned,
-        unchanged_since_return=_unchanged_since_return(draft, returned),
+        unchanged_since_return=service.unchanged_since_return(ctx, draft),
         confirm_submit=confirm_submit == "1",
-        approved_content=_approved_version(draft) is not None,
-        final_text=final_text(version) if _approved_version(draft) else "",
+        approved_content=approved is not None,
+        final_text=final_text(version) if approved else "",
         segments={
             name: segments(getattr(version, name) or "", findings, name) for name in ("title", "summary", "body")
         },
@@ -349,9 +273,9 @@ def draft_page(
         can_withdraw=Action.WITHDRAW in actions,
         is_author=draft.author_id == page.user.id,
         stages=stages,
-        comments=[(c, _name(page, c.author_id)) for c in comments],
+        comments=[(c, _name(names, c.author_id)) for c in comments],
         history=[
-            (h, _name(page, h.actor_id), EVENT_LABELS.get(h.kind, h.kind), _label(definition, h.data)) for h in history
+            (h, _name(names, h.actor_id), EVENT_LABELS.get(h.kind, h.kind), _label(definition, h.data)) for h in history
         ],
         diff=diff_rows(version_lines(older), version_lines(newer)) if older and newer else [],
         diff_from=older,
@@ -359,122 +283,96 @@ def draft_page(
         metadata=[(label, (version.meta or {}).get(name)) for name, label in METADATA_FIELDS],
         versions=versions,
         rich_body=marked_html(version.body, findings) if version.body_format == "html" else None,
-        attachments=attachment_rows(page.session, draft, page.user),
+        attachments=attachment_rows(ctx.session, draft, page.user),
     )
 
 
-def _unchanged_since_return(draft: Draft, returned: LastReturn | None) -> bool:
-    """The author is about to resubmit exactly what was returned."""
-    return (
-        draft.status == "returned"
-        and returned is not None
-        and returned.version is not None
-        and service.latest_version(draft).number <= returned.version
-    )
-
-
-def _decide(page: Page, draft: Draft, action: Action, comment: str | None, revision: int | None) -> Response:
-    try:
-        service.act(
-            page.session, draft=draft, user=page.user, action=action, comment=comment, expected_revision=revision
-        )
-    except Refusal as refusal:
-        page.session.rollback()
-        return page.redirect(f"/drafts/{draft.id}", refusal_text(refusal), "error")
-    except service.CheckPending as pending:
-        return page.redirect(f"/drafts/{draft.id}", f"操作未执行：{pending.message_zh}", "error")
-    label = {
-        "pass": "已校对通过",
-        "approve": "已审核通过",
-        "return": "已退回",
-        "claim": "已认领",
-        "release": "已放弃认领",
-        "submit": "已提交审核",
-        "withdraw": "已撤回，稿件回到草稿状态",
-    }[action.value]
-    return page.redirect(f"/drafts/{draft.id}", label)
+DONE = {
+    Action.PASS: "已校对通过",
+    Action.APPROVE: "已审核通过",
+    Action.RETURN: "已退回",
+    Action.CLAIM: "已认领",
+    Action.RELEASE: "已放弃认领",
+    Action.SUBMIT: "已提交审核",
+    Action.WITHDRAW: "已撤回，稿件回到草稿状态",
+}
 
 
 def _form_int(data: Any, name: str) -> int | None:
     return parse_int(data.get(name), lo=0, hi=2**31 - 1)
 
 
+def _load_for_change(page: Page, ctx: ServiceContext, draft_id: int, *, lock: bool = True) -> Draft:
+    """The draft, locked; from here a refusal returns to its page as a flash."""
+    draft = service.load(ctx, page.user, draft_id, lock=lock)
+    back_on_refusal(page, f"/drafts/{draft.id}")
+    return draft
+
+
 @router.post("/drafts/{draft_id}/act")
-def act(draft_id: int, page: FormPageDep, data: FormDataDep) -> Response:
-    draft = load_draft(page, draft_id, lock=True)
+def act(draft_id: int, page: FormPageDep, ctx: ContextDep, data: FormDataDep) -> Response:
+    draft = _load_for_change(page, ctx, draft_id)
     raw = data.get("action")
-    allowed = {a.value for a in (*STAGE_ACTIONS, Action.SUBMIT, Action.WITHDRAW)}
-    if not isinstance(raw, str) or raw not in allowed:
+    if not isinstance(raw, str) or raw not in DONE:
         return page.redirect(f"/drafts/{draft.id}", "未知的操作", "error")
+    action = Action(raw)
     comment = data.get("comment")
     comment = comment.strip()[:5000] if isinstance(comment, str) and comment.strip() else None
-    unchanged = raw == "submit" and _unchanged_since_return(draft, last_return(page.session, draft))
+    unchanged = action is Action.SUBMIT and service.unchanged_since_return(ctx, draft)
     if unchanged and data.get("confirm") != "1":
         return page.redirect(f"/drafts/{draft.id}?confirm_submit=1#actions")
-    return _decide(page, draft, Action(raw), comment, _form_int(data, "expected_revision"))
+    service.act(
+        ctx,
+        draft=draft,
+        user=page.user,
+        action=action,
+        comment=comment,
+        expected_revision=_form_int(data, "expected_revision"),
+    )
+    return page.redirect(f"/drafts/{draft.id}", DONE[action])
 
 
 @router.post("/drafts/{draft_id}/waive")
-def waive_finding(draft_id: int, page: FormPageDep, data: FormDataDep) -> Response:
-    draft = load_draft(page, draft_id, lock=True)
+def waive_finding(draft_id: int, page: FormPageDep, ctx: ContextDep, data: FormDataDep) -> Response:
+    draft = _load_for_change(page, ctx, draft_id)
     key = data.get("finding_key")
     reason = data.get("reason")
     if not isinstance(key, str) or not isinstance(reason, str) or not reason.strip():
         return page.redirect(f"/drafts/{draft.id}", "豁免须填写理由", "error")
-    try:
-        service.waive_finding(
-            page.session,
-            draft=draft,
-            user=page.user,
-            key=key,
-            reason=reason.strip()[:2000],
-            expected_revision=_form_int(data, "expected_revision"),
-        )
-    except LookupError:
-        return page.redirect(f"/drafts/{draft.id}", "当前版本没有该问题", "error")
-    except service.CheckPending as pending:
-        return page.redirect(f"/drafts/{draft.id}", f"操作未执行：{pending.message_zh}", "error")
-    except Refusal as refusal:
-        page.session.rollback()
-        return page.redirect(f"/drafts/{draft.id}", refusal_text(refusal), "error")
+    service.waive_finding(
+        ctx,
+        draft=draft,
+        user=page.user,
+        key=key,
+        reason=reason.strip()[:2000],
+        expected_revision=_form_int(data, "expected_revision"),
+    )
     return page.redirect(f"/drafts/{draft.id}", "已豁免该问题并记录理由")
 
 
 @router.post("/drafts/{draft_id}/recheck")
-def recheck(draft_id: int, page: FormPageDep) -> Response:
+def recheck(draft_id: int, page: FormPageDep, ctx: ContextDep) -> Response:
     """重新审校 after a failed automatic check (the only way out of that state besides a new version)."""
-    draft = load_draft(page, draft_id, lock=True)
-    try:
-        service.recheck_version(page.session, draft=draft, user=page.user)
-    except service.RecheckRefused as refused:
-        return page.redirect(f"/drafts/{draft.id}", f"操作未执行：{refused.message_zh}", "error")
+    draft = _load_for_change(page, ctx, draft_id)
+    service.recheck(ctx, draft=draft, user=page.user)
     return page.redirect(f"/drafts/{draft.id}", "已重新提交自动审校")
 
 
 @router.post("/drafts/{draft_id}/comment")
-def comment(draft_id: int, page: FormPageDep, data: FormDataDep) -> Response:
-    draft = load_draft(page, draft_id)
+def comment(draft_id: int, page: FormPageDep, ctx: ContextDep, data: FormDataDep) -> Response:
+    draft = _load_for_change(page, ctx, draft_id, lock=False)
     body = data.get("body")
     if not isinstance(body, str) or not body.strip():
         return page.redirect(f"/drafts/{draft.id}", "意见不能为空", "error")
-    service.add_comment(page.session, draft=draft, user=page.user, body=body.strip()[:5000])
+    service.comment(ctx, draft=draft, user=page.user, body=body.strip()[:5000])
     return page.redirect(f"/drafts/{draft.id}#comments", "意见已发表")
 
 
-def _approved_version(draft: Draft) -> DraftVersion | None:
-    """The version the workflow approved, while the draft stands approved or published."""
-    version = service.latest_version(draft)
-    state = state_from_json(draft.run_state)
-    if draft.status in ("approved", "published") and state.content_hash == version.content_hash:
-        return version
-    return None
-
-
 @router.get("/drafts/{draft_id}/final.{kind}")
-def download_final(draft_id: int, kind: str, page: PageDep) -> Response:
+def download_final(draft_id: int, kind: str, page: PageDep, ctx: ContextDep) -> Response:
     """下载定稿: exactly the approved content, as .txt or .docx."""
-    draft = load_draft(page, draft_id)
-    version = _approved_version(draft)
+    draft = service.load(ctx, page.user, draft_id)
+    version = service.approved_version(draft)
     if version is None or kind not in ("txt", "docx"):
         return page.redirect(f"/drafts/{draft.id}", "只有终审通过的稿件可以下载定稿", "error")
     name = f"draft-{draft.id}-v{version.number}.{kind}"
@@ -486,24 +384,24 @@ def download_final(draft_id: int, kind: str, page: PageDep) -> Response:
 
 
 @router.get("/drafts/{draft_id}/signoff")
-def signoff(draft_id: int, page: PageDep) -> Response:
-    draft = load_draft(page, draft_id)
+def signoff(draft_id: int, page: PageDep, ctx: ContextDep) -> Response:
+    draft = service.load(ctx, page.user, draft_id)
     # The sheet is a self-contained printable file with its own inline style and no script.
     policy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'"
     return HTMLResponse(
         reports.signoff_html(
-            page.session, draft, organisation=page.settings.org_name, pdf_href=f"/drafts/{draft.id}/signoff.pdf"
+            ctx.session, draft, organisation=ctx.settings.org_name, pdf_href=f"/drafts/{draft.id}/signoff.pdf"
         ),
         headers={"Content-Security-Policy": policy},
     )
 
 
 @router.get("/drafts/{draft_id}/signoff.pdf")
-def signoff_pdf(draft_id: int, page: PageDep) -> Response:
+def signoff_pdf(draft_id: int, page: PageDep, ctx: ContextDep) -> Response:
     """The same sheet as a PDF made on the server (A4, signature boxes), for filing: Chromium, else reportlab."""
-    draft = load_draft(page, draft_id)
-    sheet = reports.signoff_sheet(page.session, draft, organisation=page.settings.org_name)
-    page.session.commit()  # printing takes a few seconds: hold no transaction meanwhile
+    draft = service.load(ctx, page.user, draft_id)
+    sheet = reports.signoff_sheet(ctx.session, draft, organisation=ctx.settings.org_name)
+    ctx.session.commit()  # printing takes a few seconds: hold no transaction meanwhile
     try:
         data, _ = render_signoff_pdf(sheet, reports.render_signoff_html(sheet))
     except PdfUnavailable as unavailable:

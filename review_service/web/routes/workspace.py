@@ -11,22 +11,25 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from checks import Channel, DocType
 from checks.docx_reader import DocxError, read_docx
 from checks.finding import Finding
-from review_service import drafts as service
+from review_service import drafts as domain
+from review_service.api.deps import ContextDep
 from review_service.check_service import apply_replacements, current_overlay, mask_draft, run_check
 from review_service.models import Draft
 from review_service.org_dictionary import Overlay
 from review_service.returns import last_return
+from review_service.services import drafts as service
+from review_service.services.context import ServiceContext
+from review_service.services.errors import DomainError
 from review_service.web.attachment_view import attachment_rows
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.docx_import import from_docx
 from review_service.web.finding_view import grouped, ordered
 from review_service.web.forms import DISCLOSURE_CHOICES, METADATA_FIELDS, DraftForm
 from review_service.web.highlight import category_label, quoted, segments
+from review_service.web.refusals import back_on_refusal, refusal_text
 from review_service.web.rich_view import editable_html, marked_html
-from review_service.web.routes.draft_access import load_draft, refusal_text
 from review_service.web.sealed_findings import scope_of, seal, unseal
 from workflows.definition import Action
-from workflows.refusals import Refusal
 
 router = APIRouter()
 MAX_DOCX_BYTES = 20_000_000
@@ -46,11 +49,7 @@ def _findings(page: Page, form: DraftForm) -> list[Finding]:
 
 def _mode(draft: Draft | None, page: Page) -> str:
     """new: a fresh draft; author: a new version by the author; proofread: a proofreader's edit."""
-    if draft is None:
-        return "new"
-    if Action.EDIT in service.actions_for(draft, page.user):
-        return "proofread"
-    return "author"
+    return service.editing_mode(draft, page.user)
 
 
 def _render(
@@ -66,7 +65,7 @@ def _render(
     verdict = None
     if form.body.strip() and not (errors or []):
         result = run_check(form.to_input(), _overlay_outside_transaction(page))
-        findings = ordered([{**f.to_dict(), "key": service.finding_key(f.to_dict())} for f in result.findings])
+        findings = ordered([{**f.to_dict(), "key": domain.finding_key(f.to_dict())} for f in result.findings])
         for f in findings:
             f["quote"] = quoted(form, f)
         verdict = result.verdict
@@ -101,7 +100,7 @@ def _render(
 
 
 def _form_of(draft: Draft) -> DraftForm:
-    version = service.latest_version(draft)
+    version = domain.latest_version(draft)
     meta = {name: str(version.meta.get(name, "")) for name, _ in METADATA_FIELDS}
     return DraftForm(
         title=version.title,
@@ -124,7 +123,7 @@ def _form_of_draft(page: Page, draft: Draft) -> DraftForm:
     return form.with_fields(
         file_findings=seal(
             page.settings.data_dir,
-            service.latest_version(draft).file_findings or [],
+            domain.latest_version(draft).file_findings or [],
             scope_of(draft.id, page.user.id),
         )
     )
@@ -136,10 +135,10 @@ def workspace(page: PageDep) -> Response:
 
 
 @router.get("/drafts/{draft_id}/edit")
-def edit_draft(draft_id: int, page: PageDep) -> Response:
-    draft = load_draft(page, draft_id)
-    if _mode(draft, page) == "author" and draft.author_id != page.user.id:
-        return page.redirect(f"/drafts/{draft.id}", "只有作者或当前环节的校对人员可以修改稿件", "error")
+def edit_draft(draft_id: int, page: PageDep, ctx: ContextDep) -> Response:
+    draft = service.load(ctx, page.user, draft_id)
+    back_on_refusal(page, f"/drafts/{draft.id}")
+    service.require_editor(draft, page.user)
     return _render(page, _form_of_draft(page, draft), draft=draft)
 
 
@@ -160,12 +159,12 @@ def _apply(page: Page, form: DraftForm, wanted: Any) -> tuple[DraftForm, int]:
     return form.with_fields(**changes, metadata=metadata), len(findings)
 
 
-def _save(page: Page, form: DraftForm, draft: Draft | None, *, submit: bool) -> Response:
+def _save(page: Page, ctx: ServiceContext, form: DraftForm, draft: Draft | None, *, submit: bool) -> Response:
     content = form.to_content()
     try:
         if draft is None:
-            draft = service.create_draft(
-                page.session,
+            draft = service.create(
+                ctx,
                 user=page.user,
                 content=content,
                 channel=Channel(form.channel),
@@ -177,61 +176,58 @@ def _save(page: Page, form: DraftForm, draft: Draft | None, *, submit: bool) -> 
             message = f"已保存为稿件 #{draft.id} 第 1 版"
         elif _mode(draft, page) == "proofread":
             service.act(
-                page.session,
+                ctx,
                 draft=draft,
                 user=page.user,
                 action=Action.EDIT,
                 content=content,
                 expected_revision=form.expected_revision,
             )
-            message = f"已保存校对修改（第 {service.latest_version(draft).number} 版）"
+            message = f"已保存校对修改（第 {domain.latest_version(draft).number} 版）"
         else:
             service.save_version(
-                page.session, draft=draft, user=page.user, content=content, expected_revision=form.expected_revision
+                ctx, draft=draft, user=page.user, content=content, expected_revision=form.expected_revision
             )
-            message = f"已保存第 {service.latest_version(draft).number} 版"
+            message = f"已保存第 {domain.latest_version(draft).number} 版"
         # the version's check (after this commit) reads these and merges them into its findings
         hidden = unseal(page.settings.data_dir, form.file_findings, scope_of(form.draft_id, page.user.id))
-        service.latest_version(draft).file_findings = hidden or None
+        domain.latest_version(draft).file_findings = hidden or None
         if submit:
-            service.settle(page.session)  # the saved version is checked after this commit, before submitting
-            try:
-                service.act(page.session, draft=draft, user=page.user, action=Action.SUBMIT)
-                message += "，并已提交审核"
-            except service.CheckPending as pending:  # the version stays saved; submit once checked
-                message += f"；{pending.message_zh}，暂未提交"
-    except Refusal as refusal:
-        page.session.rollback()
-        return _render(page, form, draft=_reload(page, form), errors=[refusal_text(refusal)], status_code=409)
-    except KeyError:
-        page.session.rollback()
-        text = f"“{form.channel}”渠道没有审核流程，稿件不能送审（内部渠道只做检查）"
-        return _render(page, form, draft=_reload(page, form), errors=[text], status_code=422)
-    except service.CountersignError as exc:
-        page.session.rollback()
-        text = f"会签部门须为系统中已有的、作者以外的部门：{'、'.join(exc.args[0])}"
-        return _render(page, form, draft=_reload(page, form), errors=[text], status_code=422)
+            service.settle(ctx)  # the saved version is checked after this commit, before submitting
+            message += _submitted(ctx, draft, page)
+    except DomainError as exc:  # the form stays on screen with what was typed, and the refusal above it
+        ctx.session.rollback()
+        return _render(page, form, draft=_reload(page, ctx, form), errors=[refusal_text(exc)], status_code=exc.status)
     return page.redirect(f"/drafts/{draft.id}", message)
 
 
-def _reload(page: Page, form: DraftForm) -> Draft | None:
-    return load_draft(page, form.draft_id) if form.draft_id else None
+def _submitted(ctx: ServiceContext, draft: Draft, page: Page) -> str:
+    """Submit right after saving; a version still being checked stays saved, to submit once checked."""
+    try:
+        service.act(ctx, draft=draft, user=page.user, action=Action.SUBMIT)
+    except domain.CheckPending as pending:
+        return f"；{pending.message_zh}，暂未提交"
+    return "，并已提交审核"
+
+
+def _reload(page: Page, ctx: ServiceContext, form: DraftForm) -> Draft | None:
+    return service.load(ctx, page.user, form.draft_id) if form.draft_id else None
 
 
 @router.post("/workspace")
-def workspace_action(page: FormPageDep, data: FormDataDep) -> Response:
+def workspace_action(page: FormPageDep, ctx: ContextDep, data: FormDataDep) -> Response:
     form = DraftForm.from_form(data, max_chars=page.settings.max_text_chars)
     op = str(data.get("op") or "check")[:200]
     if op == "upload_docx":
         return _load_docx(page, form, data.get("file"))
-    draft = _reload(page, form)
+    draft = _reload(page, ctx, form)
     saving = op in ("save", "save_submit")
     errors = form.errors(max_chars=page.settings.max_text_chars, for_saving=saving)
     if errors:
         return _render(page, form, draft=draft, errors=errors, status_code=422)
     if op.startswith("apply:"):
         key = op.removeprefix("apply:")
-        form, count = _apply(page, form, lambda f: service.finding_key(f.to_dict()) == key)
+        form, count = _apply(page, form, lambda f: domain.finding_key(f.to_dict()) == key)
         page.flashes.append({"level": "ok", "text": f"已采纳 {count} 处建议" if count else "该问题已不存在，未作修改"})
     elif op.startswith("apply_rule:"):
         rule = op.removeprefix("apply_rule:")
@@ -246,7 +242,7 @@ def workspace_action(page: FormPageDep, data: FormDataDep) -> Response:
         form = form.with_fields(title=masked["title"] or "", summary=masked["summary"] or "", body=masked["body"] or "")
         page.flashes.append({"level": "ok", "text": f"已对 {len(pii)} 处个人信息脱敏"})
     elif saving:
-        return _save(page, form, draft, submit=op == "save_submit")
+        return _save(page, ctx, form, draft, submit=op == "save_submit")
     return _render(page, form, draft=draft)
 
 

@@ -1,0 +1,48 @@
+"""The pages' one answer to a ``DomainError``: a flash and a redirect back, or an error page.
+
+A route that acts from a page names where a refusal returns to (``back_on_refusal``) once the draft
+is loaded; the refusal then comes back as a flash on that page (post/redirect/get), and the unit of
+work has rolled back. Anywhere else (a link to a draft one may not see) the answer is an error page
+with the status and the Chinese message. The API's handler answers the same errors as JSON.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from review_service.services.errors import DomainError
+from review_service.web.deps import Page, set_flash
+from review_service.web.render import render_template
+
+TITLES = {403: "无权操作", 404: "内容不存在", 409: "操作未执行", 413: "文件过大", 422: "请求无效"}
+
+
+def refusal_text(exc: DomainError) -> str:
+    """How a refusal reads on a page: the Chinese message and the stable code to quote to support."""
+    return f"操作未执行：{exc.message_zh}（错误代码 {exc.code}）"
+
+
+def back_on_refusal(page: Page, url: str) -> None:
+    """From here on, a refusal of this request returns to ``url`` with a flash message."""
+    page.request.state.back_on_refusal = url
+
+
+def error_page(status: int, title: str, text: str) -> HTMLResponse:
+    return HTMLResponse(render_template("error.html", {"title": title, "text": text}), status_code=status)
+
+
+def install_domain_error_page(app: FastAPI) -> None:
+    """Pages get a flash or a page; ``/api/`` paths keep the API's JSON handler (installed first)."""
+    json_handler = app.exception_handlers[DomainError]
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(request: Request, exc: DomainError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return await json_handler(request, exc)
+        back = getattr(request.state, "back_on_refusal", None)
+        if back is not None:
+            response = RedirectResponse(back, status_code=303)
+            set_flash(response, refusal_text(exc), "error")
+            return response
+        return error_page(exc.status, TITLES.get(exc.status, "操作未执行"), f"{exc.message_zh}。")
