@@ -139,3 +139,83 @@ def test_overlap_filters_of_the_political_check_equal_their_plain_definitions():
             if all(f.end <= k.start or k.end <= f.start or f.field != k.field for k in kept):
                 kept.append(f)
         assert _first_of_overlapping(findings) == kept
+
+
+def test_han_index_and_is_han_equal_their_plain_definitions():
+    from checks.formatting.textspans import HanIndex, is_han
+
+    ranges = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
+    edges = [c + d for lo, hi in ranges for c in (lo, hi) for d in (-1, 0, 1)]
+    for ch in ["", *map(chr, edges), "a", "，", "〇", "\U00030000"]:
+        assert is_han(ch) == (bool(ch) and any(lo <= ord(ch) <= hi for lo, hi in ranges))
+    rng = random.Random(19)
+    text = "".join(rng.choice("ab(),中文\U00020001\n") for _ in range(400))
+    han = HanIndex(text)
+    for start in range(0, 410, 3):
+        for end in range(start, min(start + 40, 412)):
+            assert han.any_between(start, end) == any(is_han(ch) for ch in text[start:end])
+
+
+def test_punctuation_overlap_test_equals_its_plain_definition():
+    from checks.formatting.punctuation import _overlapped
+    from checks.hits import Hit
+
+    rng = random.Random(23)
+    for _ in range(200):
+        hits = []
+        for _ in range(rng.randint(0, 20)):
+            start = rng.randint(0, 60)
+            end = start + rng.randint(0, 8)
+            parts = (Hit(start, start + 1, "p", "", None, ""),) if rng.random() < 0.5 else ()
+            hits.append(Hit(start, end, "r", "", None, "", parts=parts))
+        plain = [bool(h.parts) and any(o is not h and o.start < h.end and h.start < o.end for o in hits) for h in hits]
+        assert _overlapped(hits) == plain
+
+
+def test_enumeration_longest_spans_equal_their_plain_definition():
+    from checks.terms.collocation import _longest as longest_items
+
+    rng = random.Random(29)
+    for _ in range(200):
+        spans = [(s, s + rng.randint(1, 6), rng.randint(0, 3)) for s in (rng.randint(0, 60) for _ in range(25))]
+        kept: list[tuple[int, int, int]] = []
+        for span in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
+            if all(span[1] <= k[0] or k[1] <= span[0] for k in kept):
+                kept.append(span)
+        assert longest_items(spans) == sorted(kept)
+
+
+def test_address_walk_back_finds_the_token_as_the_full_token_scan_did(segmenter):
+    import re
+
+    from checks.pii.nlp_engine import JiebaNlpEngine
+    from checks.pii.recognizers.address import _EXTEND_POS, _MAX_PREFIX, _STOP_TOKENS, AddressRecognizer
+
+    text = "家住陆丰市东海街道人民路12号3栋502房，" * 5 + "他 住在 广州市天河区 体育西路 3号 1201室。" * 5
+    doc = build_document("body", text, DraftInput(body=text), segmenter)
+    artifacts = JiebaNlpEngine(segmenter).artifacts(doc.tokens)
+    tokens = list(zip(artifacts.tokens, artifacts.tokens_indices, artifacts.pos, strict=True))
+    for anchor in range(len(text) + 1):
+        index = next((i for i, (w, s, _) in enumerate(tokens) if s <= anchor < s + len(w)), None)
+        plain = anchor
+        if index is not None:
+            plain = tokens[index][1]
+            for word, token_start, tag in reversed(tokens[:index]):
+                if anchor - token_start > _MAX_PREFIX or word in _STOP_TOKENS:
+                    break
+                if not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", word) or tag not in _EXTEND_POS:
+                    break
+                plain = token_start
+        assert AddressRecognizer._extend_back(text, anchor, artifacts) == plain
+
+
+def test_context_keywords_equal_presidios(segmenter):
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
+    from checks.pii.nlp_engine import JiebaNlpArtifacts, JiebaNlpEngine
+
+    engine = JiebaNlpEngine(segmenter)
+    lemmas = ["的", "A:b", "，。", "", "be", "-PRON-", "Hello", "x:y:z", ":", "王小明", "—", "a-b", "住址：", "12:30"]
+    text = "联系人：王小明，电话 13812345678；E-mail: Wang@Example.com。家住 A:b 路 3 号，的、了…"
+    lemmas += [t.word for t in segmenter.tokens(text)]
+    assert JiebaNlpArtifacts.set_keywords(engine, lemmas, "zh") == NlpArtifacts.set_keywords(engine, lemmas, "zh")

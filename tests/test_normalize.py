@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checks.normalize import normalize, normalize_html_field
+from checks.normalize import fold_char, normalize, normalize_html_field
 
 
 @pytest.mark.parametrize(
@@ -79,3 +79,51 @@ def test_html_comments_and_attributes_are_fields_of_their_own():
     assert attribute.text.split("\n") == ["提示文字", "https://x.example/a", "x", "图片说明"]
     at = attribute.text.index("图片说明")
     assert source[slice(*attribute.to_source(at, at + 4))] == "图片说明"
+
+
+def _per_character(source: str, *, crlf: bool) -> tuple[str, list[int], list[int]]:
+    """The plain definition: fold each character alone; with ``crlf``, a \\n right after \\r joins its span."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(source):
+        folded = fold_char(ch)
+        if not folded:
+            continue
+        if crlf and ch == "\n" and source[i - 1 : i] == "\r" and chars and chars[-1] == "\n" and ends[-1] == i:
+            ends[-1] = i + 1
+            continue
+        chars.append(folded)
+        starts.append(i)
+        ends.append(i + 1)
+    return "".join(chars), starts, ends
+
+
+_TRICKY = st.text(alphabet=st.sampled_from(list("a1。中 \r\n\t<>&;\u3000\u00a0\u200b\ufeff\u2060１Ａｚ")), max_size=60)
+
+
+@given(_TRICKY)
+def test_plain_text_folded_in_runs_equals_folding_each_character(source):
+    norm = normalize(source, is_html=False)
+    text, starts, ends = _per_character(source, crlf=True)
+    assert (norm.text, list(norm.source_starts), list(norm.source_ends)) == (text, starts, ends)
+
+
+@given(_TRICKY)
+def test_html_text_folded_in_runs_equals_folding_each_character(source):
+    from checks.html_model import parse_html
+
+    expected: tuple[list[str], list[int], list[int]] = ([], [], [])
+    for piece in parse_html(source).pieces:
+        for i, ch in enumerate(piece.text):
+            folded = fold_char(ch)
+            if folded:
+                expected[0].append(folded)
+                expected[1].append(piece.start + i if piece.exact else piece.start)
+                expected[2].append(piece.start + i + 1 if piece.exact else piece.end)
+    norm = normalize(source, is_html=True)
+    assert (norm.text, list(norm.source_starts), list(norm.source_ends)) == (
+        "".join(expected[0]),
+        expected[1],
+        expected[2],
+    )

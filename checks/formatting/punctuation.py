@@ -10,6 +10,7 @@ unpaired mark has no automatic fix because only the editor knows where its partn
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -17,7 +18,7 @@ from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding, Severity
 from checks.formatting.doc_number import doc_number_spans
-from checks.formatting.textspans import SpanSet, inside, is_chinese, is_han, verbatim_spans
+from checks.formatting.textspans import HanIndex, SpanSet, inside, is_chinese, is_han, verbatim_spans
 from checks.hits import Hit
 
 CATEGORY = "format.punctuation"
@@ -76,7 +77,8 @@ class PunctuationCheck:
             *self._half_quotes(text, skip),
             *self._pairs(text, skip),
         ]
-        hits = [p for h in hits for p in ((h,) if _keep_whole(doc, h, hits) else h.parts)]
+        overlapped = _overlapped(hits)
+        hits = [p for h, o in zip(hits, overlapped, strict=True) for p in ((h,) if _keep_whole(doc, h, o) else h.parts)]
         seen: set[tuple[int, int]] = set()
         out: list[Finding] = []
         for hit in sorted(hits, key=lambda h: (h.start, h.end)):
@@ -169,6 +171,7 @@ class PunctuationCheck:
         """Pair marks within each paragraph first; a full-width mark left over may pair across
         paragraphs (a quoted article of an amendment, a title wrapped by <br>), in document order."""
         leftovers: list[tuple[int, str]] = []
+        han = HanIndex(text)
         for start, end in _paragraphs(text):
             stacks: dict[str, list[tuple[int, str]]] = {"paren": [], "book": [], "quote": []}
             for i in range(start, end):
@@ -184,7 +187,7 @@ class PunctuationCheck:
                 elif stacks[kind]:
                     o, oc = stacks[kind].pop()
                     if kind == "paren":
-                        yield from _paren_pair(text, o, oc, i, ch)
+                        yield from _paren_pair(text, o, oc, i, ch, han)
                 else:
                     leftovers.append((i, ch))
             leftovers.extend(mark for stack in stacks.values() for mark in stack)
@@ -225,7 +228,7 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
         pos += len(line) + 1
 
 
-def _paren_pair(text: str, o: int, oc: str, c: int, cc: str) -> Iterator[Hit]:
+def _paren_pair(text: str, o: int, oc: str, c: int, cc: str, han: HanIndex) -> Iterator[Hit]:
     """A matched pair of parentheses: mixed widths, or half-width around Chinese."""
     if oc == "（" and cc == "）":
         return
@@ -240,7 +243,7 @@ def _paren_pair(text: str, o: int, oc: str, c: int, cc: str) -> Iterator[Hit]:
             f"{_STANDARD}：中文文本的括号为全角“（）”，一对括号不能一半全角一半半角（匹配：“{text[o : c + 1]}”）",
         )
         return
-    chinese = any(is_han(ch) for ch in text[o + 1 : c])
+    chinese = han.any_between(o + 1, c)
     if chinese or is_chinese(text[o - 1 : o]) or is_han(text[c + 1 : c + 2]):
         context = text[max(0, o - 3) : c + 4]
         parts = tuple(_halfwidth_hit(pos, pos + 1, mark, context) for pos, mark in ((o, oc), (c, cc)))
@@ -260,13 +263,42 @@ def _paren_pair(text: str, o: int, oc: str, c: int, cc: str) -> Iterator[Hit]:
         )
 
 
-def _keep_whole(doc: Document, hit: Hit, hits: list[Hit]) -> bool:
+def _keep_whole(doc: Document, hit: Hit, overlapped: bool) -> bool:
     """A span-rewriting hit stays whole unless markup or another finding sits inside its span."""
     if not hit.parts:
         return True
-    if any(o is not hit and o.start < hit.end and hit.start < o.end for o in hits):
+    if overlapped:
         return False
     return _same_source_run(doc, hit.start, hit.end)
+
+
+def _overlapped(hits: list[Hit]) -> list[bool]:
+    """For each span-rewriting hit (one with parts), whether another hit overlaps it; False for the rest.
+
+    One sort and a bisect per such hit, where asking every other hit took time quadratic in the
+    number of hits (a text of many “(一)” has as many pairs as marks).
+    """
+    order = sorted(range(len(hits)), key=lambda k: hits[k].start)
+    starts = [hits[k].start for k in order]
+    ends_max: list[int] = []  # the furthest end among the hits up to each place in ``order``
+    for k in order:
+        ends_max.append(max(ends_max[-1], hits[k].end) if ends_max else hits[k].end)
+    out = [False] * len(hits)
+    for k, hit in enumerate(hits):
+        if not hit.parts:
+            continue
+        before = bisect_left(starts, hit.start)  # hits starting earlier overlap when they reach past its start
+        if before and ends_max[before - 1] > hit.start:
+            out[k] = True
+            continue
+        j = before
+        while j < len(order) and starts[j] < hit.end:  # hits starting inside it (or with it)
+            o = hits[order[j]]
+            if o is not hit and hit.start < o.end:
+                out[k] = True
+                break
+            j += 1
+    return out
 
 
 def _same_source_run(doc: Document, start: int, end: int) -> bool:

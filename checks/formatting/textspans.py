@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
-_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
+_HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_HAN = re.compile(f"[{_HAN_CLASS}]")
 # Chinese punctuation that may sit right before or after a mark in Chinese prose.
 CJK_PUNCT = frozenset("，。、；：！？“”‘’（）《》〈〉【】〔〕「」『』…—～·")
 
@@ -23,11 +24,13 @@ _VERBATIM = re.compile(
 
 
 def is_han(ch: str) -> bool:
-    """A Chinese character (CJK unified ideographs and extensions)."""
-    if not ch:
-        return False
-    code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _HAN_RANGES)
+    """A Chinese character (CJK unified ideographs and extensions); ``ch`` is one character or ''."""
+    return (
+        "\u4e00" <= ch <= "\u9fff"
+        or "\u3400" <= ch <= "\u4dbf"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\U00020000" <= ch <= "\U0002fa1f"
+    )
 
 
 def is_chinese(ch: str) -> bool:
@@ -38,6 +41,24 @@ def is_chinese(ch: str) -> bool:
 def verbatim_spans(text: str) -> list[tuple[int, int]]:
     """Spans that are copied verbatim (URLs, e-mail, paths, inline code), not prose."""
     return [m.span() for m in _VERBATIM.finditer(text)]
+
+
+class HanIndex:
+    """Where a text's Chinese characters are, asked "any between these offsets?" in logarithmic time.
+
+    Scanning the span for every question (a bracket pair's contents, nested many deep) took time
+    quadratic in the text; the positions are found once, on the first question.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._positions: list[int] | None = None
+
+    def any_between(self, start: int, end: int) -> bool:
+        if self._positions is None:
+            self._positions = [m.start() for m in _HAN.finditer(self._text)]
+        i = bisect_left(self._positions, start)
+        return i < len(self._positions) and self._positions[i] < end
 
 
 class SpanSet:

@@ -14,6 +14,7 @@ from checks.segmenter import Segmenter, Token
 
 LANGUAGE = "zh"
 _PUNCT = frozenset("，。、；：？！“”‘’（）《》〈〉【】〔〕…—·,.;:?!()[]{}<>\"'/\\|-_=+*&^%$#@~` \n\t")
+_PUNCT_CHARS = "".join(sorted(_PUNCT))  # a word made only of these is punctuation (str.strip leaves nothing)
 _STOPWORDS = frozenset(
     [
         "的",
@@ -58,6 +59,22 @@ class JiebaNlpArtifacts(NlpArtifacts):
             language=LANGUAGE,
         )
         self.pos = [t.pos for t in tokens]
+
+    @staticmethod
+    def set_keywords(nlp_engine: NlpEngine | None, lemmas: Sequence[str], language: str) -> list[str]:
+        """Presidio's keywords (lemmas that are neither stopwords nor punctuation, lower-cased, split at
+        ":"), the same list built in one pass: Presidio's three passes and two method calls per token
+        were a third of the PII check's time on a long text."""
+        if not nlp_engine:
+            return []
+        if type(nlp_engine) is not JiebaNlpEngine:  # another engine: its own stopwords and punctuation
+            return NlpArtifacts.set_keywords(nlp_engine, list(lemmas), language)
+        kept = [
+            k.lower()
+            for k in lemmas
+            if k not in _STOPWORDS and (not k or k.strip(_PUNCT_CHARS)) and k != "-PRON-" and k != "be"
+        ]
+        return [part for k in kept for part in (k.split(":") if ":" in k else (k,))]
 
 
 class JiebaNlpEngine(NlpEngine):

@@ -13,6 +13,7 @@ One automaton over every object and item, built once; the checks read only the h
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterator
 
@@ -171,8 +172,19 @@ def _reorder(text: str, run: list[tuple[int, int, int]], items: list[str]) -> st
 
 
 def _longest(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Longest first, then leftmost: each span is kept unless it overlaps one already kept.
+
+    The kept spans are disjoint, so a new span need only be compared with its two neighbours in
+    start order (a bisection), where comparing it with every kept span was quadratic in the hits.
+    """
+    starts: list[int] = []
     kept: list[tuple[int, int, int]] = []
     for span in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
-        if all(span[1] <= k[0] or k[1] <= span[0] for k in kept):
-            kept.append(span)
-    return sorted(kept)
+        i = bisect.bisect_left(starts, span[0])
+        if i > 0 and kept[i - 1][1] > span[0]:
+            continue
+        if i < len(kept) and kept[i][0] < span[1]:
+            continue
+        starts.insert(i, span[0])
+        kept.insert(i, span)
+    return kept

@@ -138,7 +138,7 @@ class DocContext:
         boundary = rules.boundary or ("token" if end - start <= 3 else "none")
         if boundary == "token" and not self.aligned(start, end):
             return True
-        if any(text[:start].endswith(w) for w in rules.except_before):
+        if any(text.endswith(w, 0, start) for w in rules.except_before):
             return True
         if any(text.startswith(w, end) for w in rules.except_after):
             return True

@@ -142,6 +142,8 @@ class FuzzyMatcher:
         for end_idx, (key, payload) in self._automaton.iter(text):
             for idx, side in payload:
                 for start, end in self._windows(idx, side, end_idx - len(key) + 1, end_idx + 1, len(text)):
+                    if edits.get((idx, text[start:end]), True) is None:
+                        continue  # this window's text is no slip of the rule, wherever it stands
                     if (idx, start, end) in seen:
                         continue
                     seen.add((idx, start, end))

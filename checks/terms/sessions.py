@@ -274,7 +274,7 @@ class SessionRules:
             sentence = ctx.sentence_text(m.start())
             if any(w in sentence for w in TERM_PAST_MARKERS) or self._ahead(ctx, m.start()):
                 continue
-            if text[: m.start()].endswith(HISTORICAL_PREFIXES) or ctx.in_quotes(m.start(), m.end()):
+            if text.endswith(HISTORICAL_PREFIXES, 0, m.start()) or ctx.in_quotes(m.start(), m.end()):
                 continue
             successor = table.get((n + 1, 1))  # a term before the table's first ended before the table begins
             ended = successor.opened.year if successor else min(row.opened.year for row in table.values())

@@ -8,6 +8,7 @@ personal context word (家住、住址). Office addresses (办公地址、受理
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -43,6 +44,7 @@ _ROOM_LEVEL = re.compile(r"(?:栋|幢|座|号楼|单元)[^，。]*?(?:\d+(?:室|
 _EXTEND_POS = frozenset(("ns", "n", "nz", "nt", "m", "x", "eng", "s", "f", "ng", "nr", "j", "l"))
 _STOP_TOKENS = frozenset("的 在 住 为 于 是 了 和 与 及 到 向 对 从 位于 家住 住址 现住 地址 住所".split())
 _MAX_PREFIX = 30
+_PLACE_TOKEN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 
 
 class AddressRecognizer(EntityRecognizer):
@@ -84,19 +86,25 @@ class AddressRecognizer(EntityRecognizer):
 
     @staticmethod
     def _extend_back(text: str, anchor: int, artifacts: NlpArtifacts | None) -> int:
-        """Walk back over place-name tokens (陆丰市/东海/街道/龙山) to where the address begins."""
+        """Walk back over place-name tokens (陆丰市/东海/街道/龙山) to where the address begins.
+
+        The token holding ``anchor`` is found by bisection over the token starts: listing the tokens
+        for every address tail took time quadratic in a long text.
+        """
         if artifacts is None:
             return max(0, anchor - 8)
+        words, starts = artifacts.tokens, artifacts.tokens_indices
         pos = getattr(artifacts, "pos", None) or []
-        tokens = list(zip(artifacts.tokens, artifacts.tokens_indices, pos, strict=False))
-        index = next((i for i, (w, s, _) in enumerate(tokens) if s <= anchor < s + len(w)), None)
-        if index is None:
+        count = min(len(words), len(starts), len(pos))
+        index = bisect_right(starts, anchor, 0, count) - 1
+        if index < 0 or not anchor < starts[index] + len(words[index]):
             return anchor
-        start = tokens[index][1]
-        for word, token_start, tag in reversed(tokens[:index]):
+        start = starts[index]
+        for i in range(index - 1, -1, -1):
+            word, token_start, tag = words[i], starts[i], pos[i]
             if anchor - token_start > _MAX_PREFIX or word in _STOP_TOKENS:
                 break
-            if not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", word) or tag not in _EXTEND_POS:
+            if not _PLACE_TOKEN.fullmatch(word) or tag not in _EXTEND_POS:
                 break
             start = token_start
         return start
