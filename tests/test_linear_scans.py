@@ -219,3 +219,21 @@ def test_context_keywords_equal_presidios(segmenter):
     text = "联系人：王小明，电话 13812345678；E-mail: Wang@Example.com。家住 A:b 路 3 号，的、了…"
     lemmas += [t.word for t in segmenter.tokens(text)]
     assert JiebaNlpArtifacts.set_keywords(engine, lemmas, "zh") == NlpArtifacts.set_keywords(engine, lemmas, "zh")
+
+
+def test_word_automaton_finds_what_a_plain_automaton_finds():
+    import ahocorasick
+
+    from checks.automaton import WordAutomaton
+
+    rng = random.Random(31)
+    alphabet = "王小明的中国人民共和abc-]^\\"
+    for _ in range(100):
+        items = [("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))), k) for k in range(30)]
+        plain = ahocorasick.Automaton()
+        for word, value in items:
+            plain.add_word(word, value)
+        plain.make_automaton()
+        text = "".join(rng.choice(alphabet + "，x1 \n") for _ in range(300))
+        assert list(WordAutomaton(items).iter(text)) == list(plain.iter(text))
+    assert list(WordAutomaton([]).iter("王小明")) == []

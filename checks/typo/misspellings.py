@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick
-
+from checks.automaton import WordAutomaton
 from checks.typo.disjoint import keep_disjoint
 
 
@@ -38,11 +37,7 @@ ALIGN_BELOW = 4
 class MisspellingList:
     def __init__(self, entries: Sequence[Misspelling]) -> None:
         self.entries = tuple(entries)
-        self._automaton = ahocorasick.Automaton()
-        for entry in self.entries:
-            self._automaton.add_word(entry.wrong, entry)
-        if self.entries:
-            self._automaton.make_automaton()
+        self._automaton = WordAutomaton((entry.wrong, entry) for entry in self.entries)
 
     @classmethod
     def load(cls, path: Path) -> MisspellingList:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 
-import ahocorasick
 import numpy as np
 
+from checks.automaton import WordAutomaton
 from checks.segmenter import Token
 from checks.typo.protect_patterns import (
     AFTER_ASCII,
@@ -38,15 +38,8 @@ class AllowList:
     """Aho-Corasick automaton over the shipped allow lists (places, well-known persons, idioms)."""
 
     def __init__(self, names: Iterable[str]) -> None:
-        self._automaton = ahocorasick.Automaton()
-        count = 0
-        for name in names:
-            if len(name) >= 2:
-                self._automaton.add_word(name, len(name))
-                count += 1
-        self.size = count
-        if count:
-            self._automaton.make_automaton()
+        self._automaton = WordAutomaton((name, len(name)) for name in names if len(name) >= 2)
+        self.size = self._automaton.size
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         if not self.size:
