@@ -12,8 +12,6 @@ results on language are unchanged and the time stays linear.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 
 MAX_RUN = 200
@@ -90,22 +88,22 @@ class PosHmm:
         path.reverse()
         return path
 
-    def words(self, chars: str) -> Iterator[tuple[str, str]]:
+    def words(self, chars: str) -> list[tuple[str, str]]:
         """(word, tag) pairs for a run of Chinese characters, as ``jieba.posseg`` cuts them."""
         if len(chars) > MAX_RUN:
-            for ch in chars:
-                yield ch, ""  # the caller tags single characters from its dictionary
-            return
+            return [(ch, "") for ch in chars]  # the caller tags single characters from its dictionary
         path = [self.states[i] for i in self.decode(chars)]
+        out: list[tuple[str, str]] = []
         begin = nexti = 0
         for i, (position, tag) in enumerate(path):
             if position == "B":
                 begin = i
             elif position == "E":
-                yield chars[begin : i + 1], tag
+                out.append((chars[begin : i + 1], tag))
                 nexti = i + 1
             elif position == "S":
-                yield chars[i], tag
+                out.append((chars[i], tag))
                 nexti = i + 1
         if nexti < len(chars):
-            yield chars[nexti:], path[nexti][1]
+            out.append((chars[nexti:], path[nexti][1]))
+        return out

@@ -8,9 +8,10 @@ jieba's public tokenizer methods so that the HMM decoder is the linear-time one 
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from math import log
 from pathlib import Path
@@ -86,12 +87,10 @@ class Segmenter:
         self._hmm = cache.get("pos-hmm", [], PosHmm)
 
     def tokens(self, text: str) -> list[Token]:
-        out: list[Token] = []
-        pos = 0
-        for word, tag in self._cut(text):
-            out.append(Token(word, tag, pos))
-            pos += len(word)
-        return out
+        cut = _Cut()
+        self._cut(text, cut)
+        starts = itertools.accumulate(map(len, cut.words), initial=0)
+        return list(map(Token, cut.words, cut.tags, starts))
 
     def dictionary_tag(self, word: str, min_freq: int = 5) -> str | None:
         """The POS tag of a common dictionary word, or None for rare or unknown strings (most names)."""
@@ -112,21 +111,27 @@ class Segmenter:
         self._jieba.user_word_tag_tab = {}
         self._logp.clear()
 
-    def _cut(self, text: str) -> Iterator[tuple[str, str]]:
-        """``jieba.posseg.POSTokenizer.cut(text, HMM=True)``, pair for pair."""
+    def _cut(self, text: str, cut: _Cut) -> None:
+        """``jieba.posseg.POSTokenizer.cut(text, HMM=True)``, pair for pair, added to ``cut``.
+
+        Words and tags go to two flat lists (no chain of generators to resume and no pair to allocate
+        for every token: a long text makes hundreds of thousands).
+        """
+        words, tags = cut.words, cut.tags
         for block in _HAN_BLOCK.split(text):
             if not block:
                 continue
             if _HAN_BLOCK.match(block):
-                yield from self._cut_block(block)
+                self._cut_block(block, cut)
                 continue
             for part in _SPACE.split(block):
                 if _SPACE.match(part):
-                    yield part, "x"
+                    words.append(part)
+                    tags.append("x")
                     continue
                 latin = bool(_LATIN.match(part))  # jieba tests the whole part here, not the character
-                for ch in part:
-                    yield ch, "m" if _NUMBER.match(ch) else "eng" if latin else "x"
+                words.extend(part)
+                tags.extend("m" if _NUMBER.match(ch) else "eng" if latin else "x" for ch in part)
 
     def _route(self, block: str) -> list[int]:
         """For each position, the last index of the word the dictionary cut takes there.
@@ -167,7 +172,7 @@ class Segmenter:
             best[k], last[k] = top, top_end
         return last
 
-    def _cut_block(self, block: str) -> Iterator[tuple[str, str]]:
+    def _cut_block(self, block: str, cut: _Cut) -> None:
         tags = self._tags
         route = self._route(block)
         x, n, run_start = 0, len(block), 0
@@ -175,27 +180,45 @@ class Segmenter:
             y = route[x] + 1
             if y - x > 1:
                 if run_start < x:
-                    yield from self._cut_unknown(block[run_start:x])
-                yield block[x:y], tags.get(block[x:y], "x")
+                    self._cut_unknown(block[run_start:x], cut)
+                word = block[x:y]
+                cut.words.append(word)
+                cut.tags.append(tags.get(word, "x"))
                 run_start = y
             x = y
         if run_start < n:
-            yield from self._cut_unknown(block[run_start:])
+            self._cut_unknown(block[run_start:], cut)
 
-    def _cut_unknown(self, run: str) -> Iterator[tuple[str, str]]:
+    def _cut_unknown(self, run: str, cut: _Cut) -> None:
         """A run of single-character dictionary words: the HMM guesses words unless the run is a word."""
         tags = self._tags
         if len(run) == 1 or self._freq.get(run):
-            for ch in run:
-                yield ch, tags.get(ch, "x")
+            cut.words.extend(run)
+            cut.tags.extend(tags.get(ch, "x") for ch in run)
             return
         for part in _HAN_RUN.split(run):
             if not part:
                 continue
             if _HAN_RUN.match(part):
-                for word, tag in self._hmm.words(part):
-                    yield word, tag or tags.get(word, "x")
+                guessed = cut.hmm.get(part)
+                if guessed is None:
+                    guessed = cut.hmm[part] = self._hmm.words(part)
+                cut.words.extend(word for word, _ in guessed)
+                cut.tags.extend(tag or tags.get(word, "x") for word, tag in guessed)
                 continue
             for piece in _LATIN_OR_NUMBER.split(part):
                 if piece:
-                    yield piece, "m" if _NUMBER.match(piece) else "eng" if _LATIN.match(piece) else "x"
+                    cut.words.append(piece)
+                    cut.tags.append("m" if _NUMBER.match(piece) else "eng" if _LATIN.match(piece) else "x")
+
+
+class _Cut:
+    """What one text's cut has produced so far: words and their tags, and the HMM's answer for each run
+    of unknown characters met (a text repeats its names and numbers: each run is decoded once per text)."""
+
+    __slots__ = ("hmm", "tags", "words")
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.tags: list[str] = []
+        self.hmm: dict[str, list[tuple[str, str]]] = {}

@@ -213,3 +213,27 @@ def test_breaks_word_with_token_ends_matches_the_scan_from_the_start(typo_engine
     for start in range(0, len(doc.text) - 4, 7):
         hit = NonWordHit(start, start + 2 + start % 3, start, "甲", "乙", "甲乙", 0.0)
         assert layer.breaks_word(hit, doc.tokens, ends) == layer.breaks_word(hit, doc.tokens)
+
+
+@pytest.mark.parametrize("text", [*SLIP_TEXTS, "prose"])
+def test_token_levels_and_cjk_mask_equal_the_per_token_and_per_character_definitions(typo_engine, typo, text):
+    from checks.segmenter import Token
+    from checks.typo.symbols import cjk_mask, is_cjk
+
+    text = prose() if text == "prose" else text
+    doc = build_document("body", text, DraftInput(body=text), typo_engine.segmenter)
+    word = np.zeros(len(doc.text), dtype=np.int64)
+    single = np.zeros(len(doc.text), dtype=np.int64)
+    for token in doc.tokens:
+        (word if len(token.word) >= 2 else single)[token.start : token.end] = typo.words.bucket(token.word)
+    levels = typo.token_levels(doc.text, doc.tokens)  # the tokens tile the text: the vectorised path
+    assert np.array_equal(levels[0], word) and np.array_equal(levels[1], single)
+    some = [t for k, t in enumerate(doc.tokens) if k % 3] + [Token("王", "nr", 0)]  # gaps and overlaps: the loop
+    loop = typo.token_levels(doc.text, some)
+    word[:] = 0
+    single[:] = 0
+    for token in some:
+        (word if len(token.word) >= 2 else single)[token.start : token.end] = typo.words.bucket(token.word)
+    assert np.array_equal(loop[0], word) and np.array_equal(loop[1], single)
+    mixed = doc.text + "a１\U00020001\u3400\u4dbf\u9fff\ua000"
+    assert cjk_mask(mixed).tolist() == [is_cjk(ch) for ch in mixed]

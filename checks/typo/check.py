@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -31,7 +32,7 @@ from checks.typo.nonwords import NonWordHit
 from checks.typo.pairs import PairHit
 from checks.typo.protect import book_title_spans, listed_mask, token_mask
 from checks.typo.quoted_errors import quoted_error_spans
-from checks.typo.symbols import is_cjk
+from checks.typo.symbols import cjk_mask
 from checks.typo.usage import UsageHit
 from checks.typo.words import FREQ_THRESHOLDS, WordLookup
 
@@ -95,7 +96,7 @@ class TypoCheck:
             listed[hit.start : hit.end] = True
         for start, end in quoted_error_spans(text):
             listed[start:end] = True
-        cjk = np.fromiter((is_cjk(ch) for ch in text), dtype=bool, count=len(text))
+        cjk = cjk_mask(text)
         free = cjk & ~listed
         return free & ~guessed, free & guessed
 
@@ -106,7 +107,7 @@ class TypoCheck:
 
     def _prepare(self, text: str, tokens: Sequence[Token]) -> tuple[list[MisspellingHit], Area, np.ndarray]:
         starts = frozenset(t.start for t in tokens)
-        ends = frozenset(t.end for t in tokens)
+        ends = frozenset(t.start + len(t.word) for t in tokens)
         in_title = np.zeros(len(text) + 1, dtype=bool)  # book titles and quoted errors, character by character
         for s, e in book_title_spans(text) + quoted_error_spans(text):
             in_title[s:e] = True
@@ -120,9 +121,20 @@ class TypoCheck:
         """Per character: how common its multi-character token is, and how common it is as a one-character word."""
         word = np.zeros(len(text), dtype=np.int64)
         single = np.zeros(len(text), dtype=np.int64)
+        bucket = self.words.bucket
+        lengths = [len(t.word) for t in tokens]
+        if _tile(tokens, lengths, len(text)):
+            # Each level is its token's, repeated over its characters (one numpy call, not one per token).
+            counts = np.array(lengths, dtype=np.int64)
+            levels = np.fromiter((bucket(t.word) for t in tokens), dtype=np.int64, count=len(tokens))
+            per_char = np.repeat(levels, counts)
+            long = np.repeat(counts >= 2, counts)
+            word[long] = per_char[long]
+            single[~long] = per_char[~long]
+            return word, single
         for token in tokens:
             target = word if len(token.word) >= 2 else single
-            target[token.start : token.end] = self.words.bucket(token.word)
+            target[token.start : token.end] = bucket(token.word)
         return word, single
 
     def analyze(self, text: str, tokens: Sequence[Token], threshold: float | None = None) -> Analysis:
@@ -163,6 +175,14 @@ class TypoCheck:
         threshold = self.model.scorer.threshold
         findings += [correction_finding(doc, c, self.words, threshold, severity) for c in result.corrections]
         return sorted(findings, key=lambda f: (f.start, f.end))
+
+
+def _tile(tokens: Sequence[Token], lengths: list[int], size: int) -> bool:
+    """Whether ``tokens`` (of these word lengths) cover the ``size`` characters one after another, as the
+    segmenter's do."""
+    return sum(lengths) == size and all(
+        t.start == pos for t, pos in zip(tokens, itertools.accumulate(lengths, initial=0), strict=False)
+    )
 
 
 def _hide(mask: np.ndarray, spans: Iterable[tuple[int, int]]) -> None:

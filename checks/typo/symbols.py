@@ -53,3 +53,13 @@ def clean_for_model(text: str) -> str:
 def is_cjk(ch: str) -> bool:
     code = ord(ch)
     return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2FA1F
+
+
+def cjk_mask(text: str) -> np.ndarray:
+    """``is_cjk`` of every character of ``text`` at once."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    return (
+        ((codes >= 0x4E00) & (codes <= 0x9FFF))
+        | ((codes >= 0x3400) & (codes <= 0x4DBF))
+        | ((codes >= 0x20000) & (codes <= 0x2FA1F))
+    )

@@ -72,7 +72,7 @@ def _tag_in(token: Token | None, prefixes: tuple[str, ...]) -> bool:
 class TokenIndex:
     def __init__(self, tokens: Sequence[Token]) -> None:
         self._by_start = {t.start: t for t in tokens}
-        self._by_end = {t.end: t for t in tokens}
+        self._by_end = {t.start + len(t.word): t for t in tokens}
 
     def starting_at(self, offset: int) -> Token | None:
         return self._by_start.get(offset)
@@ -157,11 +157,12 @@ class UsageRules:
         # A rule reads LOOK characters each side and the tags of the two neighbouring tokens: an occurrence in a
         # context met before gets the same answer (repeated lines cost one decision, not one per copy).
         decided: dict[tuple[str, str, str, str | None, str | None], UsageRule | None] = {}
+        ending_at, starting_at = index.ending_at, index.starting_at
         for last, group in self._automaton.iter(text):
             end = last + 1
             start = end - len(group[0].wrong)
             key = (group[0].wrong, text[max(0, start - LOOK) : start], text[end : end + LOOK],
-                   _tag(index.ending_at(start)), _tag(index.starting_at(end)))  # fmt: skip
+                   _tag(ending_at(start)), _tag(starting_at(end)))  # fmt: skip
             if key not in decided:
                 decided[key] = next((r for r in group if r.holds(text, start, end, index)), None)
             rule = decided[key]
