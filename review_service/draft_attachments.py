@@ -55,6 +55,11 @@ def manifest(session: Session, draft: Draft) -> list[ManifestEntry]:
     return [ManifestEntry(a.name, a.sha256) for a in attachments_of(session, draft)]
 
 
+def may_change(draft: Draft, user: User) -> bool:
+    """Whether this user may add, remove or mask the draft's attachments now."""
+    return draft.author_id == user.id and draft.status in EDITABLE_STATUSES
+
+
 def require_editable(draft: Draft, user: User) -> None:
     if draft.author_id != user.id:
         raise DomainError(

@@ -86,6 +86,16 @@ def view(ctx: ServiceContext, draft: Draft, user: User) -> DraftView:
     )
 
 
+def stage_label(draft: Draft, key: object) -> str:
+    """The label of a stage named in a ledger row; a stage the workflow no longer has keeps its key."""
+    if not key:
+        return ""
+    try:
+        return domain.definition_of(draft).stage(str(key)).label
+    except KeyError:
+        return str(key)
+
+
 def findings_of(version: DraftVersion) -> list[dict[str, Any]]:
     """The version's findings, each with the stable key waivers and buttons refer to."""
     run = version.check_run

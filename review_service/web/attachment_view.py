@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from checks.attachments.spreadsheet import HIDDEN_LABELS
 from review_service import draft_attachments as service
 from review_service.models import Draft, DraftAttachment, User
-from review_service.services.errors import DomainError
 from review_service.web.finding_view import ordered
 
 KIND_LABELS = {
@@ -55,11 +54,7 @@ def size_text(size: int) -> str:
 
 def attachment_rows(session: Session, draft: Draft, user: User) -> dict[str, Any]:
     """The list with findings, plus whether this user may change it now (the service's own rule)."""
-    try:
-        service.require_editable(draft, user)
-        editable = True
-    except DomainError:
-        editable = False
+    editable = service.may_change(draft, user)
     rows = []
     for attachment in service.attachments_of(session, draft):
         rows.append(_row(attachment, editable))

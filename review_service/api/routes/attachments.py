@@ -8,22 +8,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Path, UploadFile
 from fastapi.responses import Response
 
-from review_service import draft_attachments as service
 from review_service.api.deps import ContextDep, DraftsToken
 from review_service.api.routes.check import ERRORS
 from review_service.api.routes.drafts import MAX_ID, DraftId
 from review_service.models import DraftAttachment
 from review_service.schemas import AttachmentOut, LocatedFindingOut
-from review_service.services import drafts
-from review_service.services.context import ServiceContext
+from review_service.services import attachments
 
 router = APIRouter(tags=["drafts"])
 ERRORS_409 = {**ERRORS, 404: ERRORS[422], 409: ERRORS[422]}
 AttachmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="attachment id")]
-
-
-def _loader(ctx: ServiceContext, draft_id: int, token: DraftsToken) -> service.DraftLoader:
-    return lambda lock: drafts.load(ctx, token.user, draft_id, lock=lock)
 
 
 def attachment_out(attachment: DraftAttachment) -> AttachmentOut:
@@ -54,23 +48,14 @@ def upload_attachment(
     file: Annotated[UploadFile, File(description="the attachment; its type is detected from the bytes")],
 ) -> AttachmentOut:
     data = file.file.read(ctx.settings.attachment_max_bytes + 1)
-    added = service.upload(
-        ctx.session,
-        load=_loader(ctx, draft_id, token),
-        user=token.user,
-        filename=file.filename,
-        data=data,
-        settings=ctx.settings,
-    )
-    return attachment_out(added)
+    return attachment_out(attachments.upload(ctx, token.user, draft_id, filename=file.filename, data=data))
 
 
 @router.get(
     "/drafts/{draft_id}/attachments", response_model=list[AttachmentOut], responses=ERRORS_409, summary="附件列表"
 )
 def list_attachments(draft_id: DraftId, ctx: ContextDep, token: DraftsToken) -> list[AttachmentOut]:
-    draft = drafts.load(ctx, token.user, draft_id)
-    return [attachment_out(a) for a in service.attachments_of(ctx.session, draft)]
+    return [attachment_out(a) for a in attachments.listing(ctx, token.user, draft_id)]
 
 
 @router.get(
@@ -82,8 +67,7 @@ def list_attachments(draft_id: DraftId, ctx: ContextDep, token: DraftsToken) -> 
 def download_attachment(
     draft_id: DraftId, attachment_id: AttachmentId, ctx: ContextDep, token: DraftsToken
 ) -> Response:
-    draft = drafts.load(ctx, token.user, draft_id)
-    attachment = service.attachment_of(ctx.session, draft, attachment_id)
+    attachment = attachments.one(ctx, token.user, draft_id, attachment_id)
     return Response(
         attachment.data,
         media_type="application/octet-stream",
@@ -98,10 +82,7 @@ def download_attachment(
     "/drafts/{draft_id}/attachments/{attachment_id}", status_code=204, responses=ERRORS_409, summary="删除附件（作者）"
 )
 def delete_attachment(draft_id: DraftId, attachment_id: AttachmentId, ctx: ContextDep, token: DraftsToken) -> None:
-    draft = drafts.load(ctx, token.user, draft_id, lock=True)
-    service.remove(
-        ctx.session, draft=draft, user=token.user, attachment=service.attachment_of(ctx.session, draft, attachment_id)
-    )
+    attachments.remove(ctx, token.user, draft_id, attachment_id)
 
 
 @router.post(
@@ -113,11 +94,4 @@ def delete_attachment(draft_id: DraftId, attachment_id: AttachmentId, ctx: Conte
 def mask_attachment(
     draft_id: DraftId, attachment_id: AttachmentId, ctx: ContextDep, token: DraftsToken
 ) -> AttachmentOut:
-    masked = service.mask(
-        ctx.session,
-        load=_loader(ctx, draft_id, token),
-        user=token.user,
-        attachment_id=attachment_id,
-        settings=ctx.settings,
-    )
-    return attachment_out(masked)
+    return attachment_out(attachments.mask(ctx, token.user, draft_id, attachment_id))

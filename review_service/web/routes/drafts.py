@@ -180,16 +180,6 @@ def draft_list(
     )
 
 
-def _label(definition: Any, data: dict[str, Any] | None) -> str:
-    key = (data or {}).get("stage")
-    if not key:
-        return ""
-    try:
-        return definition.stage(key).label
-    except KeyError:
-        return str(key)
-
-
 def version_lines(version: DraftVersion) -> list[str]:
     """What a reviewer compares: title, summary, every metadata field (公开方式 matters), then the body."""
     lines = [f"标题：{version.title}", f"摘要：{version.summary or ''}"]
@@ -275,7 +265,13 @@ def draft_page(
         stages=stages,
         comments=[(c, _name(names, c.author_id)) for c in comments],
         history=[
-            (h, _name(names, h.actor_id), EVENT_LABELS.get(h.kind, h.kind), _label(definition, h.data)) for h in history
+            (
+                h,
+                _name(names, h.actor_id),
+                EVENT_LABELS.get(h.kind, h.kind),
+                draft_views.stage_label(draft, (h.data or {}).get("stage")),
+            )
+            for h in history
         ],
         diff=diff_rows(version_lines(older), version_lines(newer)) if older and newer else [],
         diff_from=older,
