@@ -28,10 +28,6 @@ from workflows.engine import Outcome, waive
 from workflows.refusals import Refusal
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integer columns: anything else is simply not found
-# what a person decides on the draft page (besides saving a version): a stage's decisions and the author's
-PAGE_ACTIONS = frozenset(
-    {Action.CLAIM, Action.RELEASE, Action.PASS, Action.APPROVE, Action.RETURN, Action.SUBMIT, Action.WITHDRAW}
-)
 
 
 # --- loading and listing ----------------------------------------------------------------------------
@@ -161,15 +157,6 @@ def approved_version(draft: Draft) -> DraftVersion | None:
     if draft.status in ("approved", "published") and state.content_hash == version.content_hash:
         return version
     return None
-
-
-def approved_or_refuse(draft: Draft) -> DraftVersion:
-    version = approved_version(draft)
-    if version is None:
-        raise DomainError(
-            409, "not_approved", "只有终审通过的稿件可以下载定稿", "Only an approved draft has a final copy"
-        )
-    return version
 
 
 def editing_mode(draft: Draft | None, user: User) -> str:
