@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from review_service.clock import aware_or_none as _aware
 from review_service.models import ApiToken, User, utcnow
+from review_service.permissions import Role
+from review_service.services.errors import DomainError
 
 SCOPES = ("check", "drafts", "publish")
-SERVICE_ROLE = "cms"
+SERVICE_ROLE = Role.CMS.value
 TOKEN_PREFIX = "rvs_"
 EPHEMERAL_PREFIX = "ephemeral:"
 
@@ -39,20 +41,40 @@ def ensure_service_account(session: Session, *, username: str) -> User:
     return user
 
 
-class PublishScopeRefused(ValueError):
+class ScopeRefused(DomainError):
+    """A token asked for scopes its account may not hold."""
+
+    code = ""
+    message_zh = ""
+    message_en = ""
+
+    def __init__(self) -> None:
+        super().__init__(422, type(self).code, type(self).message_zh, type(self).message_en)
+
+
+class PublishScopeRefused(ScopeRefused):
     """Only a service account (role ``cms``) may hold ``publish``: a person acts as themselves."""
 
     code = "publish_needs_service_account"
     message_zh = "publish 权限只能授予 CMS 服务账号（角色 cms），不能授予个人账号"
     message_en = "Only a CMS service account (role cms) may hold the publish scope"
 
-    def __init__(self) -> None:
-        super().__init__(self.message_en)
+
+class PersonTokenRefused(ScopeRefused):
+    """An administrator may give a person only a ``check`` token: ``drafts`` comes from their own login."""
+
+    code = "person_token_check_only"
+    message_zh = "为个人账号只能生成 check 令牌；drafts 权限由本人登录获得，publish 仅限系统账号。"
+    message_en = "A person's token may only have the check scope; drafts come from their own login"
+
+
+def is_service_account(user: User) -> bool:
+    return user.role == Role.CMS
 
 
 def may_hold(user: User, scopes: list[str] | tuple[str, ...]) -> bool:
     """The one rule, checked where tokens are issued (CLI, API, web) and again where they are used."""
-    return "publish" not in scopes or user.role == SERVICE_ROLE
+    return "publish" not in scopes or is_service_account(user)
 
 
 def issue_token(session: Session, *, user: User, name: str, scopes: list[str], ttl: dt.timedelta | None) -> IssuedToken:
@@ -76,6 +98,46 @@ def issue_token(session: Session, *, user: User, name: str, scopes: list[str], t
     return IssuedToken(token, record)
 
 
+def issue_login_token(session: Session, *, user: User, ttl: dt.timedelta) -> IssuedToken:
+    """A person's own login token: scope ``drafts``, to act on drafts as themselves."""
+    return issue_token(session, user=user, name="login", scopes=["drafts"], ttl=ttl)
+
+
+def admin_token_refusal(owner: User, scopes: list[str]) -> ScopeRefused | None:
+    """Why an administrator may not issue these scopes for this account (None: they may)."""
+    if not is_service_account(owner) and set(scopes) - {"check"}:
+        return PersonTokenRefused()
+    return PublishScopeRefused() if not may_hold(owner, scopes) else None
+
+
+def issue_admin_token(
+    session: Session, *, owner: User, name: str, scopes: list[str], ttl: dt.timedelta | None
+) -> IssuedToken:
+    """A token an administrator issues for an account in the web admin.
+
+    A person gets ``check`` only: they act on drafts as themselves through their own login, so an
+    administrator must never hold a ``drafts`` (or ``publish``) token in their name.
+    """
+    refusal = admin_token_refusal(owner, scopes)
+    if refusal is not None:
+        raise refusal
+    return issue_token(session, user=owner, name=name, scopes=scopes, ttl=ttl)
+
+
+def require_minter(issuer: ApiToken) -> None:
+    """Only a CMS service account's token with ``check`` mints browser tokens: people use their own
+    tokens, and a token cannot hand out a scope it does not have itself."""
+    if "check" not in issuer.scopes:
+        raise DomainError(403, "insufficient_scope", "该令牌没有 check 权限", "Token lacks the 'check' scope")
+    if not is_service_account(issuer.user):
+        raise DomainError(
+            403,
+            "not_a_service_account",
+            "只有 CMS 服务账号可以签发短期令牌",
+            "Only a CMS service account may mint browser tokens",
+        )
+
+
 def issue_ephemeral_token(session: Session, *, issuer: ApiToken, subject: str, ttl: dt.timedelta) -> IssuedToken:
     """A check-only browser token for one end user of a CMS, owned by the CMS account that asked.
 
@@ -84,6 +146,7 @@ def issue_ephemeral_token(session: Session, *, issuer: ApiToken, subject: str, t
     stops working as soon as the token that minted it is revoked or expires (``find_active_token``).
     It never outlives the issuing token. The account's expired browser tokens are purged on the way.
     """
+    require_minter(issuer)
     now = utcnow()
     expired = session.scalars(
         select(ApiToken).where(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Any
 from urllib.parse import quote, unquote
 
@@ -17,6 +18,7 @@ from review_service.api.deps import SessionDep, SettingsDep
 from review_service.config import Settings
 from review_service.models import User, WebSession
 from review_service.notifications import unread_count
+from review_service.services.context import ServiceContext
 from review_service.sessions import COOKIE, csrf_ok, find_session
 from review_service.web.render import render_template
 from review_service.work_queue import Waiting
@@ -58,6 +60,11 @@ class Page:
     @property
     def spanning_roles(self) -> frozenset[str]:
         return self.settings.spanning_role_set
+
+    @cached_property
+    def ctx(self) -> ServiceContext:
+        """The service context of this request's unit of work."""
+        return ServiceContext(self.session, self.settings)
 
     def at_my_stages(self) -> list[Waiting]:
         """Drafts at my role's stages, as light rows, worked out once per request (badge and queue share it)."""

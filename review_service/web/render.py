@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from review_service.clock import BEIJING, now_utc, today_beijing
+from review_service.permissions import Action, may
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LOCAL = BEIJING
@@ -96,6 +97,8 @@ def environment() -> Environment:
         severity_labels=SEVERITY_LABELS,
         doc_type_labels=DOC_TYPE_LABELS,
         action_labels=ACTION_LABELS,
+        may=may,  # pages show links by the same rule the routes decide by
+        Action=Action,
     )
     return env
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 import secrets
 from typing import Annotated
@@ -10,19 +9,16 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from review_service import audit
-from review_service.access import end_all_access
-from review_service.api.deps import LimitsDep, SessionDep, SettingsDep
-from review_service.login_guard import LoginRefused, authenticate
-from review_service.passwords import hash_password
+from review_service.api.deps import ContextDep, LimitsDep
 from review_service.rate_limit import RateLimited
-from review_service.sessions import COOKIE, end_session, purge_expired, start_session
+from review_service.services import people
+from review_service.services.errors import DomainError
+from review_service.sessions import COOKIE
 from review_service.web.deps import FormLoginDep, LoginDep, PageDep
 from review_service.web.render import render_template
 
 router = APIRouter()
 LOGIN_CSRF = "rs_login_csrf"
-MIN_PASSWORD = 8
 
 
 def _safe_next(value: str | None) -> str:
@@ -59,8 +55,7 @@ def login_form(request: Request) -> Response:
 @router.post("/login")
 def login(
     request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
+    ctx: ContextDep,
     limits: LimitsDep,
     username: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=500)] = "",
@@ -77,19 +72,10 @@ def login(
         response.headers["Retry-After"] = str(limited.retry_after)
         return response
     try:
-        user = authenticate(
-            session,
-            username=username.strip(),
-            password=password,
-            max_failures=settings.login_max_failures,
-            lockout=dt.timedelta(minutes=settings.login_lockout_minutes),
-        )
-    except LoginRefused as refused:
-        # Returning normally commits the failure count; an exception would roll it back.
+        user, secret = people.log_in_for_browser(ctx, username=username, password=password)
+    except DomainError as refused:  # the failure count is committed already
         return _login_page(request, error=refused.message_zh, username=username, status=refused.status, next_path=next)
-    purge_expired(session, user=user)
-    secret, _ = start_session(session, user=user, hours=settings.session_hours)
-    audit.append(session, kind="login", actor_id=user.id, data={"via": "web"})
+    settings = ctx.settings
     target = "/password" if user.must_change_password else _safe_next(next)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
@@ -106,22 +92,18 @@ def login(
 
 
 @router.post("/logout")
-def logout(session: SessionDep, login: FormLoginDep) -> Response:
-    end_session(session, record=login)
-    audit.append(session, kind="logout", actor_id=login.user_id, data={})
+def logout(ctx: ContextDep, login: FormLoginDep) -> Response:
+    people.log_out(ctx, login=login)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
 
 
-def _new_password_problem(old: str, new: str, confirm: str) -> str | None:
-    if len(new) < MIN_PASSWORD:
-        return f"新密码至少 {MIN_PASSWORD} 位。"
-    if new != confirm:
-        return "两次输入的新密码不一致。"
-    if new == old:
-        return "新密码不能与原密码相同。"
-    return None
+def _problem(refused: DomainError) -> str:
+    """The password form's wording: a wrong old password is named as such."""
+    if refused.code == "wrong_credentials":
+        return "原密码不正确。"
+    return refused.message_zh if refused.code == "account_locked" else f"{refused.message_zh}。"
 
 
 def _password_page(request: Request, login: LoginDep, *, error: str | None = None, status: int = 200) -> Response:
@@ -148,8 +130,7 @@ def password_form(request: Request, login: LoginDep) -> Response:
 @router.post("/password")
 def change_password(
     request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
+    ctx: ContextDep,
     limits: LimitsDep,
     login: FormLoginDep,
     old_password: Annotated[str, Form(max_length=500)] = "",
@@ -157,7 +138,6 @@ def change_password(
     confirm: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     user = login.user
-    error = None
     try:
         limits.login(request.client.host if request.client else None, user.username)
     except RateLimited as limited:
@@ -165,32 +145,15 @@ def change_password(
         response.headers["Retry-After"] = str(limited.retry_after)
         return response
     try:  # the old password is guessed against the same lock-out as the login form
-        authenticate(
-            session,
-            username=user.username,
-            password=old_password,
-            max_failures=settings.login_max_failures,
-            lockout=dt.timedelta(minutes=settings.login_lockout_minutes),
-        )
-    except LoginRefused as refused:
-        error = "原密码不正确。" if refused.code == "wrong_credentials" else refused.message_zh
-    error = error or _new_password_problem(old_password, new_password, confirm)
-    if error:
-        return _password_page(request, login, error=error, status=422)
-    session.commit()  # the new password's argon2 hash is computed with no transaction open
-    new_hash = hash_password(new_password)
-    user.password_hash = new_hash
-    user.must_change_password = False
-    revoked = end_all_access(session, user=user, keep=login)  # other browsers and every API token
-    audit.append(session, kind="password_changed", actor_id=user.id, data={"via": "web", "tokens_revoked": revoked})
-    response = RedirectResponse("/", status_code=303)
-    return response
+        people.change_password(
+            ctx, username=user.username, old_password=old_password,
+            new_password=new_password, confirm=confirm, min_length=people.MIN_WEB_PASSWORD, keep=login, via="web",
+        )  # fmt: skip
+    except DomainError as refused:
+        return _password_page(request, login, error=_problem(refused), status=422)
+    return RedirectResponse("/", status_code=303)
 
 
 @router.get("/")
 def home(page: PageDep) -> Response:
-    if page.user.role == "editor":
-        return page.redirect("/workspace")
-    if page.user.role == "admin":
-        return page.redirect("/dashboard")
-    return page.redirect("/queue")
+    return page.redirect(people.landing_path(page.user))
