@@ -18,15 +18,26 @@ from sqlalchemy.orm import Session
 
 from review_service import drafts as service
 from review_service.models import CountersignLink, Draft, User, utcnow
+from review_service.services.errors import DomainError
 from workflows.definition import Action
 from workflows.engine import Outcome
 from workflows.state import Actor
 
+STATUS = {
+    "link_invalid": 404,
+    "link_used": 410,
+    "link_expired": 410,
+    "not_a_countersign_department": 422,
+    "content_changed": 409,
+}
 
-class LinkError(ValueError):
+
+class LinkError(DomainError, ValueError):
+    """Why a countersign link cannot be made, opened or signed with."""
+
     def __init__(self, code: str, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.code, self.zh, self.en = code, zh, en
+        super().__init__(STATUS.get(code, 403), code, zh, en)
+        self.zh, self.en = zh, en
 
 
 def _secret(data_dir: Path) -> bytes:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from checks.categories import PUBLIC_CATEGORIES
+from review_service.services.errors import DomainError
 
 
-class ArchiveError(ValueError):
+class ArchiveError(DomainError, ValueError):
+    """A domain error of the archive (bad import input, unknown page or run); 422 unless told."""
+
     def __init__(self, code: str, message_zh: str, message_en: str, *, status: int = 422) -> None:
-        super().__init__(f"{code}: {message_en}")
-        self.code = code
-        self.message_zh = message_zh
-        self.message_en = message_en
-        self.status = status
+        super().__init__(status, code, message_zh, message_en)
 
     def line(self, lang: str = "zh") -> str:
         """One line for the command line, in its language (review_service.cli_lang); the code in both."""

@@ -264,8 +264,3 @@ def add_department(ctx: ServiceContext, *, actor: User, name: str) -> Department
     department = department_named(ctx.session, name=name)
     audit.append(ctx.session, kind="department_created", actor_id=actor.id, data={"name": name})
     return department
-
-
-def set_mail_notifications(ctx: ServiceContext, *, user: User, wanted: bool) -> None:
-    """A person turns notification mail on or off for themselves."""
-    user.email_notifications = wanted

@@ -37,8 +37,7 @@ def _users_page(page: Page, *, shown_secret: dict[str, str] | None = None, statu
 
 
 def _refused(page: Page, refused: DomainError) -> None:
-    """Show every problem the refusal names on the re-rendered form; nothing it started is kept."""
-    page.session.rollback()
+    """Show every problem the refusal names on the re-rendered form (a refusal changes nothing)."""
     page.flashes.extend({"level": "error", "text": text} for text in refused.details or [refused.message_zh])
 
 
@@ -207,6 +206,5 @@ def edit_entry(entry_id: int, page: FormPageDep, data: FormDataDep) -> Response:
             data=_entry_data(kind, data), enabled=_field(data, "enabled", 5) == "on",
         )  # fmt: skip
     except DomainError as refused:
-        page.session.rollback()
         return page.redirect("/admin/dictionary", refused.message_zh, "error")
     return page.redirect("/admin/dictionary", f"已修改词条“{entry.text}”")

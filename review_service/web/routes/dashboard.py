@@ -2,38 +2,35 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse, Response
 
-from review_service import dashboard, reports
+from review_service.permissions import Action, may
+from review_service.services import dashboard
+from review_service.services.errors import DomainError
 from review_service.web.charts import stacked_bars
-from review_service.web.deps import PageDep
+from review_service.web.deps import Forbidden, PageDep
 from review_service.web.highlight import CATEGORY_GROUPS
-from review_service.web.render import local_today
 
 router = APIRouter()
-LEDGER_ROLES = ("admin", "reviewer3")
 
 
 @router.get("/dashboard")
 def dashboard_page(page: PageDep) -> Response:
-    stages, statuses = dashboard.drafts_per_stage(page.session)
-    weeks = dashboard.findings_per_week(page.session)
-    today = local_today()
+    view = dashboard.overview(page.ctx, user=page.user)
     return page.render(
         "dashboard.html",
-        stages=sorted(stages.items()),
-        statuses=statuses,
-        chart=stacked_bars(weeks, CATEGORY_GROUPS),
-        weeks=weeks,
+        stages=view.stages,
+        statuses=view.statuses,
+        chart=stacked_bars(view.weeks, CATEGORY_GROUPS),
+        weeks=view.weeks,
         groups=CATEGORY_GROUPS,
-        stage_times=dashboard.time_per_stage(page.session),
-        can_export=page.user.role in LEDGER_ROLES,
-        default_from=today.replace(month=1, day=1).isoformat(),
-        default_to=today.isoformat(),
+        stage_times=view.stage_times,
+        can_export=view.can_export,
+        default_from=view.default_from.isoformat(),
+        default_to=view.default_to.isoformat(),
     )
 
 
@@ -43,16 +40,14 @@ def ledger(
     from_date: Annotated[str, Query(alias="from", max_length=10)] = "",
     to_date: Annotated[str, Query(alias="to", max_length=10)] = "",
 ) -> Response:
-    page.require_role(*LEDGER_ROLES)
+    if not may(page.user, Action.EXPORT_LEDGER):
+        raise Forbidden()
     try:
-        start, end = dt.date.fromisoformat(from_date), dt.date.fromisoformat(to_date)
-    except ValueError:
-        return page.redirect("/dashboard", "导出台账须填写有效的起止日期", "error")
-    if end < start or (end - start).days > 3660 or end.year >= 9999:
-        return page.redirect("/dashboard", "日期区间无效（结束早于开始或超过十年）", "error")
-    body = reports.ledger_csv(page.session, start=start, end=end)
+        ledger = dashboard.ledger(page.ctx, user=page.user, from_date=from_date, to_date=to_date)
+    except DomainError as refused:
+        return page.redirect("/dashboard", refused.message_zh, "error")
     return PlainTextResponse(
-        "\ufeff" + body,
+        "\ufeff" + ledger.csv,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="ledger-{start}-{end}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="ledger-{ledger.start}-{ledger.end}.csv"'},
     )
