@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Annotated, Any
 from urllib.parse import quote, unquote
 
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from review_service import work_queue
-from review_service.api.deps import SessionDep, SettingsDep
+from review_service.api.deps import ContextDep, SessionDep, SettingsDep
 from review_service.config import Settings
 from review_service.models import User, WebSession
 from review_service.notifications import unread_count
@@ -56,15 +55,18 @@ class Page:
     login: WebSession
     flashes: list[dict[str, str]] = field(default_factory=list)
     _queue: list[Waiting] | None = field(default=None, repr=False)
+    _ctx: ServiceContext | None = field(default=None, repr=False)
 
     @property
     def spanning_roles(self) -> frozenset[str]:
         return self.settings.spanning_role_set
 
-    @cached_property
+    @property
     def ctx(self) -> ServiceContext:
-        """The service context of this request's unit of work."""
-        return ServiceContext(self.session, self.settings)
+        """The service context of this request's unit of work (the one ``ContextDep`` gives its routes)."""
+        if self._ctx is None:
+            self._ctx = ServiceContext(self.session, self.settings)
+        return self._ctx
 
     def at_my_stages(self) -> list[Waiting]:
         """Drafts at my role's stages, as light rows, worked out once per request (badge and queue share it)."""
@@ -138,11 +140,11 @@ def _login_of(request: Request, session: Session) -> WebSession:
     return record
 
 
-def get_page(request: Request, session: SessionDep, settings: SettingsDep) -> Page:
+def get_page(request: Request, session: SessionDep, settings: SettingsDep, ctx: ContextDep) -> Page:
     record = _login_of(request, session)
     if record.user.must_change_password:
         raise PasswordChangeRequired()
-    return Page(request, session, settings, record.user, record)
+    return Page(request, session, settings, record.user, record, _ctx=ctx)
 
 
 def get_login(request: Request, session: SessionDep) -> WebSession:
