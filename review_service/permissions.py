@@ -10,6 +10,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Protocol
 
+from review_service.services.errors import DomainError
+
 
 class Role(StrEnum):
     EDITOR = "editor"
@@ -48,6 +50,17 @@ class HasRole(Protocol):
 def may(user: HasRole, action: Action) -> bool:
     """Whether this person's role allows the action (an unknown role allows nothing)."""
     return user.role in ALLOWED[action]
+
+
+def require(user: HasRole, action: Action, message_zh: str, message_en: str) -> None:
+    """Refuse with ``403 forbidden`` (and the action's own wording) unless ``may(user, action)``."""
+    if not may(user, action):
+        raise DomainError(403, "forbidden", message_zh, message_en)
+
+
+def is_service_account(user: HasRole) -> bool:
+    """A CMS's account (role ``cms``): it may hold ``publish`` and mint browser tokens, never act as a person."""
+    return user.role == Role.CMS
 
 
 def roles_that_may(action: Action) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from review_service.clock import aware_or_none as _aware
 from review_service.models import ApiToken, User, utcnow
-from review_service.permissions import Role
+from review_service.permissions import Role, is_service_account
 from review_service.services.errors import DomainError
 
 SCOPES = ("check", "drafts", "publish")
@@ -66,10 +66,6 @@ class PersonTokenRefused(ScopeRefused):
     code = "person_token_check_only"
     message_zh = "为个人账号只能生成 check 令牌；drafts 权限由本人登录获得，publish 仅限系统账号。"
     message_en = "A person's token may only have the check scope; drafts come from their own login"
-
-
-def is_service_account(user: User) -> bool:
-    return user.role == Role.CMS
 
 
 def may_hold(user: User, scopes: list[str] | tuple[str, ...]) -> bool:

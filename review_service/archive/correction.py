@@ -9,6 +9,7 @@ from review_service import audit
 from review_service.archive.errors import ArchiveError
 from review_service.drafts import DEFAULT_SPANNING_ROLES, Content, can_see, create_draft
 from review_service.models import ArchiveDocument, Draft, User
+from review_service.permissions import is_service_account
 
 # A correction still being worked on is reused; once approved, a new finding needs a new correction.
 OPEN_STATUSES = ("draft", "in_review", "returned")
@@ -22,7 +23,9 @@ def get_document(session: Session, document_id: int, *, lock: bool = False) -> A
     return doc
 
 
-def open_correction_draft(session: Session, *, document_id: int, user: User) -> tuple[Draft, bool]:
+def open_correction_draft(
+    session: Session, *, document_id: int, user: User, spanning_roles: frozenset[str] = DEFAULT_SPANNING_ROLES
+) -> tuple[Draft, bool]:
     """The page's open correction draft, or a new one with the published content (and ``True``).
 
     The draft starts as the published text, so the editor fixes the findings in a new version and
@@ -30,13 +33,12 @@ def open_correction_draft(session: Session, *, document_id: int, user: User) -> 
     ``correction_draft_id`` link the two, and the audit log records who opened it.
     """
     doc = get_document(session, document_id, lock=True)
-    if user.role == "cms":
+    if is_service_account(user):
         raise ArchiveError("forbidden", "服务账号不能开更正稿", "Service accounts cannot open corrections", status=403)
     if doc.correction_draft_id is not None:
         existing = session.get(Draft, doc.correction_draft_id)
         if existing is not None and existing.status in OPEN_STATUSES:
-            spanning = session.info.get("spanning_roles", DEFAULT_SPANNING_ROLES)
-            if not can_see(user, existing, spanning):  # the same visibility as any draft: say nothing of it
+            if not can_see(user, existing, spanning_roles):  # the same visibility as any draft: say nothing of it
                 raise ArchiveError(
                     "correction_in_progress",
                     "该页面已有其他部门正在处理的更正稿，请与该部门联系",

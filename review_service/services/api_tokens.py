@@ -13,10 +13,9 @@ from sqlalchemy import select
 
 from review_service import audit
 from review_service.models import ApiToken, User, utcnow
-from review_service.permissions import Action
+from review_service.permissions import Action, require
 from review_service.services.context import ServiceContext
 from review_service.services.errors import DomainError
-from review_service.services.people import require
 from review_service.tokens import (
     SCOPES,
     IssuedToken,

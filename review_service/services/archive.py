@@ -19,9 +19,8 @@ from review_service.archive.importer import ImportResult, import_pages, page_fro
 from review_service.archive.report import Row, document_path, rows_for, to_csv, to_html
 from review_service.archive.schemas import DocumentDetail, DocumentOut, RecheckOut
 from review_service.models import ArchiveDocument, Draft, RecheckRun, User
-from review_service.permissions import Action
+from review_service.permissions import Action, require
 from review_service.services.context import ServiceContext
-from review_service.services.people import require
 
 API_RUNS = "/api/v1/archive/rechecks"
 MAX_ID = 2**31
@@ -133,7 +132,7 @@ def open_correction(ctx: ServiceContext, *, actor: User, document_id: int) -> tu
     """The page's open correction draft, or a new one (``True``) that goes through its workflow."""
     if not 0 < document_id < MAX_ID:
         raise _no_document()
-    return open_correction_draft(ctx.session, document_id=document_id, user=actor)
+    return open_correction_draft(ctx.session, document_id=document_id, user=actor, spanning_roles=ctx.spanning_roles)
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,9 @@ from sqlalchemy import select
 from review_service import drafts as draft_rules
 from review_service import org_dictionary
 from review_service.models import DictionaryEntry, Draft, User
-from review_service.permissions import Action
+from review_service.permissions import Action, require
 from review_service.services.context import ServiceContext
 from review_service.services.errors import DomainError
-from review_service.services.people import require
 
 # Allow-listing is organisation-wide and permanent: only typo and term findings, never political terms.
 ALLOWABLE_PREFIXES = ("typo", "term.")

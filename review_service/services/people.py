@@ -17,7 +17,7 @@ from review_service.login_guard import LoginRefused, locked_usernames, unlock
 from review_service.login_guard import authenticate as check_password
 from review_service.models import Department, User, WebSession
 from review_service.passwords import hash_password, one_time_password
-from review_service.permissions import Action, Role, may, roles_that_may
+from review_service.permissions import Action, Role, require, roles_that_may
 from review_service.services.context import ServiceContext
 from review_service.services.errors import DomainError
 from review_service.sessions import end_session, purge_expired, start_session
@@ -27,12 +27,6 @@ from review_service.users import ROLES, clean_email, create_user, department_nam
 LOGIN_TOKEN_TTL = dt.timedelta(hours=8)
 MIN_WEB_PASSWORD = 8  # the API's request schema asks for 10
 MAX_ID = 2**31
-
-
-def require(user: User, action: Action, message_zh: str, message_en: str) -> None:
-    """Refuse with ``403 forbidden`` unless ``may(user, action)``."""
-    if not may(user, action):
-        raise DomainError(403, "forbidden", message_zh, message_en)
 
 
 def _admin(actor: User) -> None:
