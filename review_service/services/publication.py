@@ -31,7 +31,7 @@ def confirm_published(ctx: ServiceContext, *, draft_id: int, user: User, receipt
     """The same receipt again changes nothing (idempotent); the draft's status becomes ``published``."""
     draft = ctx.session.get(Draft, draft_id, with_for_update=True, populate_existing=True)
     if draft is None:
-        raise DomainError(404, "draft_not_found", "稿件不存在", "Draft not found")
+        raise domain.DraftNotFound()
     try:
         payload = verify_receipt(receipt, keys.jwks())
     except ReceiptError as exc:
