@@ -19,7 +19,8 @@ from review_service.returns import LastReturn, last_return
 from review_service.services.context import ServiceContext
 from review_service.workflow_state import state_from_json
 from workflows.definition import Action
-from workflows.engine import unresolved_blocks
+from workflows.engine import active_stages, unresolved_blocks, waive
+from workflows.refusals import Refusal
 
 OPEN_STATUSES = ("draft", "in_review", "returned")  # a due date can still be missed
 
@@ -94,6 +95,95 @@ def stage_label(draft: Draft, key: object) -> str:
         return domain.definition_of(draft).stage(str(key)).label
     except KeyError:
         return str(key)
+
+
+@dataclass(frozen=True)
+class StageProgress:
+    key: str
+    label: str
+    done: bool  # decided on the current content
+    actor: int | None  # who decided it
+    current: bool
+
+
+@dataclass(frozen=True)
+class DraftReview:
+    """The draft page's model: the view, and each finding with its waiver and whether it is still open
+    and this person could waive it, the stages' progress, and what the final stage waits for."""
+
+    view: DraftView
+    findings: list[dict[str, Any]]  # a finding dict plus key, waiver, waivable, open
+    stages: list[StageProgress]
+    final_blocked: bool  # at the final stage, the person may return but not approve: open blocks remain
+    approved: DraftVersion | None  # the approved content, while the draft stands approved or published
+    unchanged_since_return: bool  # the author is about to resubmit exactly what was returned
+
+
+def waivable_keys(draft: Draft, user: User) -> set[str]:
+    """The block findings this user could waive now: the workflow itself is asked (a dry run), so a
+    waive button appears exactly when the server would accept."""
+    facts = domain.facts_for(draft)
+    state = state_from_json(draft.run_state)
+    keys = set()
+    for finding in facts.findings:
+        if finding.severity != "block":
+            continue
+        try:
+            waive(domain.definition_of(draft), state, domain.actor_of(user), finding, "dry run", facts)
+        except Refusal:
+            continue
+        keys.add(finding.key)
+    return keys
+
+
+def approved_version(draft: Draft) -> DraftVersion | None:
+    """The version the workflow approved, while the draft stands approved or published."""
+    version = domain.latest_version(draft)
+    state = state_from_json(draft.run_state)
+    if draft.status in ("approved", "published") and state.content_hash == version.content_hash:
+        return version
+    return None
+
+
+def returned_unchanged(draft: Draft, returned: LastReturn | None) -> bool:
+    return (
+        draft.status == "returned"
+        and returned is not None
+        and returned.version is not None
+        and domain.latest_version(draft).number <= returned.version
+    )
+
+
+def review(ctx: ServiceContext, draft: Draft, user: User) -> DraftReview:
+    shown = view(ctx, draft, user)
+    version = shown.summary.version
+    state = state_from_json(draft.run_state)
+    definition = domain.definition_of(draft)
+    waived = {w.finding_key: w for w in state.waivers if w.content_hash == version.content_hash}
+    open_blocks = {f.key for f in unresolved_blocks(state, domain.facts_for(draft))}
+    waivable = waivable_keys(draft, user)
+    findings = []
+    for f in findings_of(version):
+        waiver = waived.get(f["key"])
+        is_open, may_waive = f["key"] in open_blocks, waiver is None and f["key"] in waivable
+        findings.append({**f, "waiver": waiver, "waivable": may_waive, "open": is_open})
+    decided = {d.stage: d for d in state.decisions if d.content_hash == version.content_hash}
+    stages = [
+        StageProgress(
+            s.key, s.label, s.key in decided, decided[s.key].actor if s.key in decided else None, s.key == draft.stage
+        )
+        for s in active_stages(definition, state)
+    ]
+    actions = shown.actions
+    at_final = draft.stage == definition.final_stage.key
+    return DraftReview(
+        view=shown,
+        findings=findings,
+        stages=stages,
+        final_blocked=at_final and Action.RETURN in actions and Action.APPROVE not in actions and bool(open_blocks),
+        approved=approved_version(draft),
+        unchanged_since_return=returned_unchanged(draft, shown.last_return),
+    )
 
 
 def findings_of(version: DraftVersion) -> list[dict[str, Any]]:

@@ -19,13 +19,12 @@ from review_service import drafts as domain
 from review_service import work_queue
 from review_service.models import AuditEntry, Comment, Draft, DraftVersion, User
 from review_service.returns import LastReturn, last_return
+from review_service.services import draft_views
 from review_service.services.context import ServiceContext
 from review_service.services.errors import DomainError, workflow_refusals
 from review_service.stage_times import ENTERS_STAGE
-from review_service.workflow_state import state_from_json
 from workflows.definition import Action
-from workflows.engine import Outcome, waive
-from workflows.refusals import Refusal
+from workflows.engine import Outcome
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integer columns: anything else is simply not found
 
@@ -133,32 +132,6 @@ def waiting_since(ctx: ServiceContext, drafts: list[Draft]) -> dict[int, dt.date
 # --- what the rules say about a draft, for the pages -------------------------------------------------
 
 
-def waivable_keys(draft: Draft, user: User) -> set[str]:
-    """The block findings this user could waive now: the workflow itself is asked (a dry run), so a
-    waive button appears exactly when the server would accept."""
-    facts = domain.facts_for(draft)
-    state = state_from_json(draft.run_state)
-    keys = set()
-    for finding in facts.findings:
-        if finding.severity != "block":
-            continue
-        try:
-            waive(domain.definition_of(draft), state, domain.actor_of(user), finding, "dry run", facts)
-        except Refusal:
-            continue
-        keys.add(finding.key)
-    return keys
-
-
-def approved_version(draft: Draft) -> DraftVersion | None:
-    """The version the workflow approved, while the draft stands approved or published."""
-    version = domain.latest_version(draft)
-    state = state_from_json(draft.run_state)
-    if draft.status in ("approved", "published") and state.content_hash == version.content_hash:
-        return version
-    return None
-
-
 def editing_mode(draft: Draft | None, user: User) -> str:
     """new: a fresh draft; proofread: a proofreader's edit at their stage; author: a new version."""
     if draft is None:
@@ -181,13 +154,7 @@ def require_editor(draft: Draft, user: User) -> None:
 
 def unchanged_since_return(ctx: ServiceContext, draft: Draft) -> bool:
     """The author is about to resubmit exactly what was returned."""
-    returned = last_return(ctx.session, draft)
-    return (
-        draft.status == "returned"
-        and returned is not None
-        and returned.version is not None
-        and domain.latest_version(draft).number <= returned.version
-    )
+    return draft_views.returned_unchanged(draft, last_return(ctx.session, draft))
 
 
 def return_of(ctx: ServiceContext, draft: Draft) -> LastReturn | None:

@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
+from checks import Channel
 from review_service import drafts as domain
 from review_service import reports
 from review_service.api.deps import ContextDep
@@ -32,9 +33,7 @@ from review_service.web.refusals import back_on_refusal
 from review_service.web.render import local_today
 from review_service.web.rich_view import marked_html
 from review_service.work_queue import Waiting
-from review_service.workflow_state import state_from_json
 from workflows.definition import Action
-from workflows.engine import active_stages, unresolved_blocks
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -201,58 +200,39 @@ def draft_page(
     confirm_submit: Annotated[str, Query(max_length=1)] = "",
 ) -> Response:
     draft = service.load(ctx, page.user, draft_id)
-    state = state_from_json(draft.run_state)
-    version = domain.latest_version(draft)
-    findings = ordered([{**f, "quote": quoted(version, f)} for f in draft_views.findings_of(version)])
-    facts = domain.facts_for(draft)
+    review = draft_views.review(ctx, draft, page.user)
+    version = review.view.summary.version
     definition = domain.definition_of(draft)
-    waived = {w.finding_key: w for w in state.waivers if w.content_hash == version.content_hash}
-    open_blocks = {f.key for f in unresolved_blocks(state, facts)}
-    waivable = service.waivable_keys(draft, page.user)
+    public = Channel(draft.channel).is_public
+    findings = ordered([{**f, "quote": quoted(version, f)} for f in review.findings])
     for f in findings:
-        f["waiver"] = waived.get(f["key"])
-        f["waivable"] = f["waiver"] is None and f["key"] in waivable
-        if f["key"] in open_blocks:
-            f["requirement"] = block_requirement(definition, f["category"], facts.public_channel)
-    actions = domain.actions_for(draft, page.user)
-    returned = service.return_of(ctx, draft)
-    decided = {d.stage: d for d in state.decisions if d.content_hash == version.content_hash}
+        if f["open"]:
+            f["requirement"] = block_requirement(definition, f["category"], public)
     comments = service.comments(ctx, draft)
     history = service.history(ctx, draft)
     names = service.display_names(
-        ctx, [*(d.actor for d in decided.values()), *(c.author_id for c in comments), *(h.actor_id for h in history)]
+        ctx, [*(s.actor for s in review.stages), *(c.author_id for c in comments), *(h.actor_id for h in history)]
     )
-    stages = [
-        {
-            "label": s.label,
-            "key": s.key,
-            "done": s.key in decided,
-            "actor": _name(names, decided[s.key].actor) if s.key in decided else "",
-            "current": s.key == draft.stage,
-        }
-        for s in active_stages(definition, state)
-    ]
+    actions = review.view.actions
     versions = draft.versions
     newer = _pick(versions, to_version, version)
     older = _pick(versions, from_version, next((v for v in reversed(versions) if v.number < newer.number), None))
-    at_final = draft.stage == definition.final_stage.key
-    approved = service.approved_version(draft)
     return page.render(
         "draft.html",
         draft=draft,
         version=version,
         row=summary_rows(ctx, [draft])[0],
-        check_state=domain.check_state(draft),
+        check_state=review.view.check_state,
         findings=findings,
         groups=grouped(findings),
         blocks=[f for f in findings if f.get("requirement")],
         final_label=definition.final_stage.label,
-        final_blocked=at_final and Action.RETURN in actions and Action.APPROVE not in actions and bool(open_blocks),
-        last_return=returned,
-        unchanged_since_return=service.unchanged_since_return(ctx, draft),
+        final_blocked=review.final_blocked,
+        last_return=review.view.last_return,
+        unchanged_since_return=review.unchanged_since_return,
         confirm_submit=confirm_submit == "1",
-        approved_content=approved is not None,
-        final_text=final_text(version) if approved else "",
+        approved_content=review.approved is not None,
+        final_text=final_text(version) if review.approved else "",
         segments={
             name: segments(getattr(version, name) or "", findings, name) for name in ("title", "summary", "body")
         },
@@ -262,7 +242,10 @@ def draft_page(
         can_submit=Action.SUBMIT in actions,
         can_withdraw=Action.WITHDRAW in actions,
         is_author=draft.author_id == page.user.id,
-        stages=stages,
+        stages=[
+            {"label": s.label, "key": s.key, "done": s.done, "actor": _name(names, s.actor), "current": s.current}
+            for s in review.stages
+        ],
         comments=[(c, _name(names, c.author_id)) for c in comments],
         history=[
             (
@@ -368,7 +351,7 @@ def comment(draft_id: int, page: FormPageDep, ctx: ContextDep, data: FormDataDep
 def download_final(draft_id: int, kind: str, page: PageDep, ctx: ContextDep) -> Response:
     """下载定稿: exactly the approved content, as .txt or .docx."""
     draft = service.load(ctx, page.user, draft_id)
-    version = service.approved_version(draft)
+    version = draft_views.approved_version(draft)
     if version is None or kind not in ("txt", "docx"):
         return page.redirect(f"/drafts/{draft.id}", "只有终审通过的稿件可以下载定稿", "error")
     name = f"draft-{draft.id}-v{version.number}.{kind}"
