@@ -22,7 +22,7 @@ for _name, _value in TEST_SETTINGS.items():
 # process, a browser or minutes (`-m "not (pg or redis or browser or slow)"`). Tiers follow from where
 # a test lives and what it uses, so a new test lands in the right tier without a decorator.
 BROWSER_DIRS = ("tests/browser/", "integrations/js/tests/")
-PG_FIXTURES = {"postgres_server", "postgres_url"}
+PG_FIXTURES = {"postgres_server", "postgres_url", "postgres_schema", "postgres_migrated_url"}
 # Modules whose tests start processes of their own (the service, the CLI, a worker, the Compose file's
 # services) or walk whole data sets: correct and needed, but not for the edit-test loop.
 SLOW_MODULES = {

@@ -106,5 +106,24 @@ def postgres_server():
 
 @pytest.fixture()
 def postgres_url(postgres_server) -> str:
-    """A real PostgreSQL database of its own for each test (one server for the whole run)."""
+    """A real, empty PostgreSQL database of its own for each test (one server for the whole run): for tests
+    of the migrations themselves. A test that only needs the schema takes ``postgres_migrated_url``."""
     return postgres_server.new_database()
+
+
+@pytest.fixture(scope="session")
+def postgres_schema(postgres_server, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A PostgreSQL template database migrated to head once per run (by the real migrations, as on SQLite)."""
+    data_dir = tmp_path_factory.mktemp("pg-schema")
+
+    def migrate(url: str) -> None:  # Alembic's env.py connects without a pool: nothing stays connected
+        _real_upgrade(alembic_config(Settings(data_dir=data_dir, database_url=url)), "head")
+
+    return postgres_server.make_template("review_schema", migrate)
+
+
+@pytest.fixture()
+def postgres_migrated_url(postgres_server, postgres_schema: str) -> str:
+    """A real PostgreSQL database of its own, already at the head revision: a copy of ``postgres_schema``
+    (CREATE DATABASE … TEMPLATE, a file copy in the server) instead of a migration run per test."""
+    return postgres_server.new_database(template=postgres_schema)

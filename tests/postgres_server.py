@@ -1,4 +1,9 @@
-"""A throwaway PostgreSQL server for the test session (real server, loopback only)."""
+"""A throwaway PostgreSQL server for the test session (real server, loopback only).
+
+Each test gets a database of its own: empty (``new_database()``), or a copy of a template database that the
+run migrated once (``new_database(template=...)``, ``CREATE DATABASE … TEMPLATE``): a file copy inside the
+server, instead of running every migration again for each test module.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,10 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+import psycopg
 
 
 def _bin(name: str) -> str:
@@ -61,14 +69,35 @@ class PostgresServer:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.3)
-        return f"postgresql+psycopg://review@127.0.0.1:{self.port}/review_test"
+        return self.url("review_test")
 
-    def new_database(self) -> str:
-        """A fresh, empty database on the same server, so tests never see each other's rows."""
+    def url(self, name: str) -> str:
+        return f"postgresql+psycopg://review@127.0.0.1:{self.port}/{name}"
+
+    def _admin(self, *statements: str) -> None:
+        """Run statements on the maintenance database (CREATE/ALTER DATABASE cannot run in a transaction)."""
+        with psycopg.connect(host="127.0.0.1", port=self.port, user="review", dbname="postgres", autocommit=True) as db:
+            for statement in statements:
+                db.execute(statement)
+
+    def new_database(self, template: str | None = None) -> str:
+        """A fresh database on the same server, so tests never see each other's rows: empty, or a copy of
+        ``template`` (a database made by ``make_template``)."""
         self._count = getattr(self, "_count", 0) + 1
         name = f"review_test_{self._count}"
-        self._run(_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "review", name)
-        return f"postgresql+psycopg://review@127.0.0.1:{self.port}/{name}"
+        self._admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        return self.url(name)
+
+    def make_template(self, name: str, fill: Callable[[str], None]) -> str:
+        """Create database ``name``, let ``fill`` build it through its URL (e.g. migrate it), then freeze it.
+
+        ``fill`` must leave no connection open (CREATE DATABASE … TEMPLATE refuses a template in use);
+        afterwards the template takes no connections at all, so no test can change what later copies get.
+        """
+        self._admin(f'CREATE DATABASE "{name}"')
+        fill(self.url(name))
+        self._admin(f'ALTER DATABASE "{name}" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false')
+        return name
 
     def stop(self) -> None:
         try:

@@ -30,8 +30,8 @@ LINES = [
 ]
 
 
-def test_parallel_batches_on_postgres_count_every_page_once(postgres_url, tmp_path):
-    settings = make_settings(tmp_path, database_url=postgres_url, recheck_batch_size=1)
+def test_parallel_batches_on_postgres_count_every_page_once(postgres_migrated_url, tmp_path):
+    settings = make_settings(tmp_path, database_url=postgres_migrated_url, recheck_batch_size=1)
     upgrade(settings)
     with unit_of_work(settings) as session:
         import_pages(session, pages_from_lines(LINES, max_chars=10_000))
@@ -49,8 +49,8 @@ def test_parallel_batches_on_postgres_count_every_page_once(postgres_url, tmp_pa
         assert sorted(r.title for r in rows_for(session, run)) == ["公告1", "公告3", "公告5", "公告7"]
 
 
-def test_migration_0006_downgrades_and_upgrades_on_postgres(postgres_url, tmp_path):
-    settings = make_settings(tmp_path, database_url=postgres_url)
+def test_migration_0006_downgrades_and_upgrades_on_postgres(postgres_migrated_url, tmp_path):
+    settings = make_settings(tmp_path, database_url=postgres_migrated_url)
     upgrade(settings)
     command.downgrade(alembic_config(settings), "0005")
     tables = set(inspect(create_engine(settings.sqlalchemy_url)).get_table_names())
@@ -59,14 +59,14 @@ def test_migration_0006_downgrades_and_upgrades_on_postgres(postgres_url, tmp_pa
     command.check(alembic_config(settings))
 
 
-def test_two_editors_opening_a_correction_at_once_get_one_draft(postgres_url, tmp_path):
+def test_two_editors_opening_a_correction_at_once_get_one_draft(postgres_migrated_url, tmp_path):
     from fastapi.testclient import TestClient
 
     from review_service.api.main import create_app
     from review_service.models import Draft
     from tests.workflow_helpers import make_people
 
-    settings = make_settings(tmp_path, database_url=postgres_url)
+    settings = make_settings(tmp_path, database_url=postgres_migrated_url)
     people = make_people(settings)
     with unit_of_work(settings) as session:
         import_pages(session, pages_from_lines(LINES[:1], max_chars=10_000))

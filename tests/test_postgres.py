@@ -17,8 +17,10 @@ TITLE, BODY = "关于召开会议的通知", "各单位：定于下周召开安�
 
 
 @pytest.fixture(scope="module")
-def pg_env(postgres_server, tmp_path_factory):
-    settings = make_settings(tmp_path_factory.mktemp("pg"), database_url=postgres_server.new_database())
+def pg_env(postgres_server, postgres_schema, tmp_path_factory):
+    settings = make_settings(
+        tmp_path_factory.mktemp("pg"), database_url=postgres_server.new_database(template=postgres_schema)
+    )
     people = make_people(settings)
     with TestClient(create_app(settings)) as client:
         yield client, people, settings

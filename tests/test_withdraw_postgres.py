@@ -21,8 +21,10 @@ STEPS = [("proof1", "pass"), ("proof2", "pass"), ("proof3", "pass"), ("rev1", "a
 
 
 @pytest.fixture(scope="module")
-def pg_env(postgres_server, tmp_path_factory):
-    settings = make_settings(tmp_path_factory.mktemp("pg-withdraw"), database_url=postgres_server.new_database())
+def pg_env(postgres_server, postgres_schema, tmp_path_factory):
+    settings = make_settings(
+        tmp_path_factory.mktemp("pg-withdraw"), database_url=postgres_server.new_database(template=postgres_schema)
+    )
     people = make_people(settings)
     with TestClient(create_app(settings)) as client:
         yield client, people, settings
