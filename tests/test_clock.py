@@ -37,8 +37,7 @@ def test_the_date_a_text_speaks_from_given_then_written_then_published_then_toda
     assert resolve_doc_date(None, meta(), today=lambda: TODAY) == TODAY
 
 
-def test_every_document_of_a_draft_carries_the_one_resolved_date() -> None:
-    engine = build_engine(EngineConfig(enabled=("format.number_date",)))
+def test_every_document_of_a_draft_carries_the_one_resolved_date(engine) -> None:
     draft = DraftInput(body="正文", title="标题", summary="摘要", metadata=meta(published_date="2019-07-01"))
     documents = build_documents(draft, engine.segmenter, today=lambda: TODAY)
     assert {d.doc_date for d in documents} == {dt.date(2019, 7, 1)}

@@ -9,7 +9,7 @@ import pytest
 
 from checks.check import Check
 from checks.document import DraftInput, build_document
-from checks.engine import CheckEngine, EngineConfig, build_engine
+from checks.engine import CheckEngine
 from checks.finding import Finding, Severity
 from checks.formatting.doc_number import DocNumberCheck, trim_org
 from checks.formatting.number_date import (
@@ -27,8 +27,8 @@ FORMAT_CHECKS = ("format.doc_number", "format.punctuation", "format.number_date"
 
 
 @pytest.fixture(scope="module")
-def engine() -> CheckEngine:
-    return build_engine(EngineConfig(enabled=FORMAT_CHECKS))
+def engine(engine_of) -> CheckEngine:
+    return engine_of(*FORMAT_CHECKS)
 
 
 def run_check(engine: CheckEngine, check: Check, text: str, **draft: Any) -> list[Finding]:

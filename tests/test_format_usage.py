@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 from checks import DraftInput
-from checks.engine import CheckEngine, EngineConfig, build_engine
+from checks.engine import CheckEngine
 
 NESTED = "format.punctuation.nested_title"
 NESTED_HEADINGS = "一、总则\n（一）范围\n（二）原则\n二、职责\n（一）甲\n"
 
 
 @pytest.fixture(scope="module")
-def engine() -> CheckEngine:
-    return build_engine(EngineConfig(enabled=("format.number_usage", "format.punctuation_usage")))
+def engine(engine_of) -> CheckEngine:
+    return engine_of("format.number_usage", "format.punctuation_usage")
 
 
 def found(engine: CheckEngine, text: str) -> list[tuple[str, str | None, str]]:
@@ -67,8 +67,8 @@ def test_usage_negative(engine: CheckEngine, text: str) -> None:
     assert found(engine, text) == []
 
 
-def test_enumeration_skips_and_repeats() -> None:
-    engine = build_engine(EngineConfig(enabled=("format.number_usage",)))
+def test_enumeration_skips_and_repeats(engine_of) -> None:
+    engine = engine_of("format.number_usage")
     text = NESTED_HEADINGS + "（三）乙\n四、附则\n1. 甲\n2. 乙\n2. 丙\n53. 丁\n55. 戊"
     got = [(text[f.start : f.end], f.suggestion) for f in engine.check(DraftInput(body=text)).findings]
     assert got == [("三", None), ("四", None), ("2", None), ("53", None), ("55", None)]
@@ -76,8 +76,8 @@ def test_enumeration_skips_and_repeats() -> None:
     assert "应为“三”" in messages[1] and "跳号" in messages[1] and "重复" in messages[2]
 
 
-def test_enumerations_that_run_on_or_restart_are_fine() -> None:
-    engine = build_engine(EngineConfig(enabled=("format.number_usage",)))
+def test_enumerations_that_run_on_or_restart_are_fine(engine_of) -> None:
+    engine = engine_of("format.number_usage")
     text = NESTED_HEADINGS + "（二）乙\n三、附则\n1. 甲\n2. 乙\n3. 丙\n1. 另一个清单\n2. 继续"
     assert list(engine.check(DraftInput(body=text)).findings) == []
 
@@ -95,8 +95,8 @@ def test_html_entities_in_an_html_body_are_not_remnants(engine: CheckEngine) -> 
     assert list(engine.check(DraftInput(body=html, is_html=True)).findings) == []
 
 
-def test_a_skip_is_a_hint_and_a_repeat_a_warning() -> None:
-    engine = build_engine(EngineConfig(enabled=("format.number_usage",)))
+def test_a_skip_is_a_hint_and_a_repeat_a_warning(engine_of) -> None:
+    engine = engine_of("format.number_usage")
     findings = engine.check(DraftInput(body="一、总则\n二、职责\n四、附则\n四、其他")).findings
     assert [(f.severity.value, f.message[:4]) for f in findings] == [("info", "序号跳号"), ("warn", "序号重复")]
 

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 import checks.terms.context as context_module
-from checks import DraftInput, EngineConfig, build_engine
+from checks import DraftInput
 from checks.document import build_document
 from checks.pii.contact_owner import Owner, owner_of
 from checks.terms.context import DocContext
@@ -21,8 +21,8 @@ from checks.terms.exact import ExactHit, _inside_longer, _longest
 
 
 @pytest.fixture(scope="module")
-def segmenter():
-    return build_engine(EngineConfig(enabled=("term.banned",))).segmenter
+def segmenter(engine):
+    return engine.segmenter
 
 
 def _context(text: str, segmenter) -> DocContext:

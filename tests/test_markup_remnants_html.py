@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks import DraftInput, EngineConfig, build_engine
+from checks import DraftInput
 
 BODY = (
     '<p data-block-key="a1">请联系经办人，办理相关手续。</p>'
@@ -10,8 +10,7 @@ BODY = (
 )
 
 
-def test_an_html_draft_has_no_markup_remnant_findings_but_plain_text_and_titles_do() -> None:
-    engine = build_engine(EngineConfig())
+def test_an_html_draft_has_no_markup_remnant_findings_but_plain_text_and_titles_do(engine) -> None:
     html = engine.check(DraftInput(body=BODY, title="通知", is_html=True))
     assert not [f for f in html.findings if f.rule.endswith("markup_remnant")]
     plain = engine.check(DraftInput(body="请联系经办人，<b>办理</b>相关手续。", title="通知"))

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from checks.document import DraftInput, build_document
-from checks.engine import CheckEngine, EngineConfig, build_engine
+from checks.engine import CheckEngine
 from checks.finding import Finding, Severity
 from checks.formatting.metadata_required import REQUIRED_FOR_NORMATIVE, MetadataRequiredCheck, iso_date
 from checks.metadata import METADATA_LABELS, Channel, DocType, Metadata
@@ -26,8 +26,8 @@ TITLE = "陆丰市城市道路管理办法"
 
 
 @pytest.fixture(scope="module")
-def engine() -> CheckEngine:
-    return build_engine(EngineConfig(enabled=("metadata.missing",)))
+def engine(engine_of) -> CheckEngine:
+    return engine_of("metadata.missing")
 
 
 def run_check(engine: CheckEngine, draft: DraftInput) -> list[Finding]:

@@ -20,8 +20,8 @@ from checks.secret.marking import SecretMarkingCheck
 
 
 @pytest.fixture(scope="module")
-def engine() -> CheckEngine:
-    return build_engine(EngineConfig(enabled=tuple(FACTORIES)))
+def engine(engine_of) -> CheckEngine:
+    return engine_of(*FACTORIES)
 
 
 @pytest.fixture(scope="module")

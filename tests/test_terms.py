@@ -21,8 +21,8 @@ TODAY = "2024-06-15"
 
 
 @pytest.fixture(scope="module")
-def engine() -> CheckEngine:
-    return build_engine(EngineConfig(enabled=tuple(FACTORIES)))
+def engine(engine_of) -> CheckEngine:
+    return engine_of(*FACTORIES)
 
 
 def findings(engine: CheckEngine, text: str, doc_date: str = TODAY) -> list[Finding]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from checks import CheckEngine, DraftInput, EngineConfig, build_engine
+from checks import CheckEngine, DraftInput
 from checks.document import build_document
 from checks.terms.collocates import AttestedCollocates
 from checks.terms.context import DocContext
@@ -25,8 +25,8 @@ TERMS = REPO / "dictionaries" / "terms"
 
 
 @pytest.fixture(scope="module")
-def engine() -> CheckEngine:
-    return build_engine(EngineConfig(enabled=tuple(FACTORIES)))
+def engine(engine_of) -> CheckEngine:
+    return engine_of(*FACTORIES)
 
 
 def political(engine: CheckEngine, text: str, doc_date: str = "2025-06-01") -> list[tuple[str, str | None, str]]:

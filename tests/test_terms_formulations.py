@@ -7,14 +7,14 @@ import datetime as dt
 
 import pytest
 
-from checks import CheckEngine, DraftInput, EngineConfig, Severity, build_engine
+from checks import CheckEngine, DraftInput, Severity
 from checks.terms.align import variants
 from checks.terms.factories import FACTORIES
 
 
 @pytest.fixture(scope="module")
-def engine() -> CheckEngine:
-    return build_engine(EngineConfig(enabled=tuple(FACTORIES)))
+def engine(engine_of) -> CheckEngine:
+    return engine_of(*FACTORIES)
 
 
 def political(engine: CheckEngine, text: str, doc_date: str) -> list[tuple[str, str | None, Severity]]:
