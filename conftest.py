@@ -19,27 +19,11 @@ for _name, _value in TEST_SETTINGS.items():
 
 
 # Test tiers. `make test` runs every tier; `make test-fast` leaves out the ones that need a server
-# process, a browser or minutes (`-m "not (pg or redis or browser or slow)"`). Tiers follow from where
-# a test lives and what it uses, so a new test lands in the right tier without a decorator.
+# process, a browser or minutes (`-m "not (pg or redis or browser or slow)"`). Three tiers follow from where
+# a test lives and what it uses, so a new test lands in them without a decorator; `slow` (processes of
+# its own: the service, the CLI, check processes; whole dev sets) is marked in the module or on the test.
 BROWSER_DIRS = ("tests/browser/", "integrations/js/tests/")
 PG_FIXTURES = {"postgres_server", "postgres_url", "postgres_schema", "postgres_migrated_url"}
-# Modules whose tests start processes of their own (the service, the CLI, a worker, the Compose file's
-# services) or walk whole data sets: correct and needed, but not for the edit-test loop.
-SLOW_MODULES = {
-    "integrations/python/tests/test_client_live.py",
-    "tests/test_archive_import.py",
-    "tests/test_attachments_ocr.py",
-    "tests/test_cli.py",
-    "tests/test_cli_lang.py",
-    "tests/test_compose.py",
-    "tests/test_first_run.py",
-    "tests/test_offline_and_deps.py",
-    "tests/test_review_loop_cli.py",
-    "tests/test_schemathesis.py",
-    "tests/test_terms_devset.py",
-    "tests/test_terms_formulations_devset.py",
-    "tests/test_typo_offline.py",
-}
 
 
 def pytest_configure(config) -> None:  # type: ignore[no-untyped-def]
@@ -65,5 +49,3 @@ def pytest_collection_modifyitems(config, items) -> None:  # type: ignore[no-unt
         module = getattr(item, "module", None)
         if module is not None and (hasattr(module, "RedisServer") or hasattr(module, "CeleryWorker")):
             item.add_marker(pytest.mark.redis)
-        if path in SLOW_MODULES:
-            item.add_marker(pytest.mark.slow)

@@ -18,6 +18,9 @@ from review_service.models import ArchiveDocument
 from tests.api_helpers import make_settings
 from tests.docx_factory import make_docx, para
 
+# Slow tier (`make test` runs it, `make test-fast` does not): runs the command line as processes of their own.
+pytestmark = pytest.mark.slow
+
 CLI = [sys.executable, "-m", "review_service.cli", "archive"]
 GOOD = {
     "url": "https://www.example.gov.cn/a/1.html",

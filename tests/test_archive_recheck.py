@@ -199,6 +199,7 @@ def test_without_a_broker_the_sweep_runs_overdue_work_here_and_gives_up_on_poiso
     assert r.status_code == 409 and r.json()["code"] == "check_failed"
 
 
+@pytest.mark.slow  # the CLI as processes
 def test_cli_recheck_in_process_draws_progress_and_writes_both_reports(env, tmp_path):
     _, _, settings = env
     out = subprocess.run(
@@ -342,6 +343,7 @@ def test_the_shipped_digest_covers_third_party_versions_and_pycorrector_data(mon
         impact.shipped_digest.cache_clear()
 
 
+@pytest.mark.slow  # the CLI as processes
 def test_cli_report_links_to_the_service_and_unknown_categories_are_truncated(env, tmp_path):
     client, people, settings = env
     run = recheck(client, people["rev3"])

@@ -15,6 +15,9 @@ from checks.attachments.limits import AttachmentLimits
 from tests import attachment_factory as af
 from tests.factories import resident_id
 
+# Slow tier (`make test` runs it, `make test-fast` does not): OCR of whole scans, seconds a page.
+pytestmark = pytest.mark.slow
+
 ID = resident_id("44152119900101123")
 LINES = ["关于困难群众救助的公示", f"申请人：王秀英 身份证号{ID}", "联系电话：13800138000"]
 ROOT = Path(__file__).resolve().parent.parent

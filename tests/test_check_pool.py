@@ -23,6 +23,9 @@ from review_service.check_service import engine_key, get_check_engine
 from tests.api_helpers import make_settings, mint_token
 from tests.workflow_helpers import make_people
 
+# Slow tier (`make test` runs it, `make test-fast` does not): starts check processes, each building its own engine.
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).parent / "data"
 MIN_CHARS = 1000
 LONG = ("申请人王小明，身份证号码110101199003074514，联系电话13800138000。再接再励，" * 40)[:3000]

@@ -15,6 +15,9 @@ import pytest
 
 from tests.factories import resident_id
 
+# Slow tier (`make test` runs it, `make test-fast` does not): the CLI and the service as processes.
+pytestmark = pytest.mark.slow
+
 CLI = [sys.executable, "-m", "review_service.cli"]
 ID = resident_id("44152119900101123")
 

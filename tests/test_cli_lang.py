@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Slow tier (`make test` runs it, `make test-fast` does not): runs the command line as processes of their own.
+pytestmark = pytest.mark.slow
+
 CLI = [sys.executable, "-m", "review_service.cli"]
 BLOCKED = "申请人电话13800138000，请联系。\n"
 

@@ -14,6 +14,9 @@ import pytest
 
 from review_service.first_run import SECRETS_FILE, write_secrets
 
+# Slow tier (`make test` runs it, `make test-fast` does not): starts the service as a process of its own.
+pytestmark = pytest.mark.slow
+
 
 def test_the_file_is_mode_600_even_when_one_existed(tmp_path):
     old = tmp_path / SECRETS_FILE

@@ -110,6 +110,7 @@ def _cli(args: list[str], data_dir, style: str, stdin: str) -> subprocess.Comple
     )  # fmt: skip
 
 
+@pytest.mark.slow  # the CLI as processes
 def test_cli_check_follows_the_setting_and_refuses_a_bad_one(tmp_path):
     out = _cli(["check", "-"], tmp_path, "surname", LIST)
     assert out.returncode == 0, out.stderr

@@ -11,6 +11,9 @@ import pytest
 from checks import DraftInput, build_engine
 from checks.pii.recognizers import email
 
+# Slow tier (`make test` runs it, `make test-fast` does not): fresh interpreters that import and build everything.
+pytestmark = pytest.mark.slow
+
 
 class NetworkBlocked(RuntimeError):
     pass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from review_service.config import Settings
@@ -11,6 +12,9 @@ from review_service.db import unit_of_work
 from review_service.models import Notification, User
 from review_service.users import create_user
 from tests.test_cli import run_cli
+
+# Slow tier (`make test` runs it, `make test-fast` does not): runs the command line as processes of their own.
+pytestmark = pytest.mark.slow
 
 
 def test_user_create_with_email_stores_it_and_still_ends_with_the_password(tmp_path):

@@ -60,6 +60,7 @@ def sample_texts() -> list[str]:
     return [t for t in texts if t]
 
 
+@pytest.mark.slow  # jieba's own cutter over the dev sets
 def test_same_tokens_and_tags_as_jieba_on_real_drafts(segmenter: Segmenter, reference: Reference) -> None:
     texts = sample_texts()
     assert len(texts) > 200
@@ -67,6 +68,7 @@ def test_same_tokens_and_tags_as_jieba_on_real_drafts(segmenter: Segmenter, refe
         assert ours(segmenter, text) == jieba_cut(reference, text), text[:40]
 
 
+@pytest.mark.slow  # jieba's own cutter, 400 texts
 def test_same_tokens_as_jieba_on_random_character_soup(segmenter: Segmenter, reference: Reference) -> None:
     rng = random.Random(11)
     alphabet = "的王是在李明华x1 .。，\n\r\t&#+_ａ１abc国務"

@@ -20,6 +20,9 @@ import pytest
 
 from review_service.first_run import SECRETS_FILE
 
+# Slow tier (`make test` runs it, `make test-fast` does not): starts `review-service serve` and its check processes.
+pytestmark = pytest.mark.slow
+
 READY = "check engine ready in the API process"
 TEXT = "申请人王小明，联系电话13800138000，身份证号码110101199003074514。再接再励。"
 DEADLINE_S = 300

@@ -10,6 +10,9 @@ import pytest
 
 from bench.terms_quality import DEFAULT_DEVSET, SCOPE, build_engine, match, predict
 
+# Slow tier (`make test` runs it, `make test-fast` does not): walks the whole term dev set.
+pytestmark = pytest.mark.slow
+
 KEYS = {
     "id",
     "channel",

@@ -13,6 +13,9 @@ import pytest
 from bench.quality import Score
 from bench.terms_quality import build_engine, match, predict
 
+# Slow tier (`make test` runs it, `make test-fast` does not): walks the whole formulations dev set.
+pytestmark = pytest.mark.slow
+
 DEVSET = Path(__file__).resolve().parent / "data" / "terms_formulations_devset.jsonl"
 CLASSES = range(1, 7)
 

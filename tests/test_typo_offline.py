@@ -6,7 +6,12 @@ import socket
 import subprocess
 import sys
 
+import pytest
+
 from checks import DraftInput, EngineConfig, build_engine
+
+# Slow tier (`make test` runs it, `make test-fast` does not): fresh interpreters that build the typo model.
+pytestmark = pytest.mark.slow
 
 
 def test_typo_check_builds_and_runs_with_the_network_blocked(monkeypatch):

@@ -21,6 +21,9 @@ from review_client import (
 )
 from review_client.receipts import verify_receipt
 
+# Slow tier (`make test` runs it, `make test-fast` does not): starts the service as a process of its own.
+pytestmark = pytest.mark.slow
+
 TITLE = "关于开展安全生产大检查的通知"
 BODY = "<p>各镇人民政府、街道办事处：</p><p>为切实做好安全生产工作，现就有关事项通知如下。</p>"
 STEPS = [("proof1", "pass"), ("proof2", "pass"), ("proof3", "pass"), ("rev1", "approve"), ("rev2", "approve")]
