@@ -239,13 +239,13 @@ def test_archive_recheck_fans_out_over_the_bulk_queue(stack, tmp_path):
     env = {**os.environ, "REVIEW_DATA_DIR": str(settings.data_dir), "REVIEW_BROKER_URL": redis.url}
     env["REVIEW_RECHECK_BATCH_SIZE"] = "10"
     cli = [sys.executable, "-m", "review_service.cli", "archive"]
-    subprocess.run([*cli, "import", str(source)], env=env, check=True, capture_output=True, timeout=60)
+    subprocess.run([*cli, "import", str(source)], env=env, check=True, capture_output=True, timeout=EVENT_LIMIT_S)
     out = subprocess.run(
         [*cli, "recheck", "--category", "pii", "--out", str(tmp_path)],
         env=env,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=EVENT_LIMIT_S,
     )
     assert out.returncode == 0, out.stderr
     assert "需检查 60 篇（由任务队列分发给 worker）" in out.stdout
