@@ -12,7 +12,7 @@ from review_service import countersign as links
 from review_service.models import CountersignLink, Draft, DraftVersion, User
 from review_service.permissions import Action, may
 from review_service.services.context import ServiceContext
-from review_service.services.errors import DomainError
+from review_service.services.errors import DomainError, workflow_refusals
 from workflows.engine import Outcome
 
 
@@ -52,12 +52,13 @@ def sign(
     comment: str | None,
 ) -> Outcome:
     """Approve or return for the link's department; the content must be what the signer viewed."""
-    return links.sign_with_link(
-        ctx.session,
-        data_dir=ctx.settings.data_dir,
-        token=token,
-        approve=approve,
-        content_hash=content_hash,
-        signer_name=signer_name,
-        comment=comment,
-    )
+    with workflow_refusals():
+        return links.sign_with_link(
+            ctx.session,
+            data_dir=ctx.settings.data_dir,
+            token=token,
+            approve=approve,
+            content_hash=content_hash,
+            signer_name=signer_name,
+            comment=comment,
+        )

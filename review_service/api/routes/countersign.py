@@ -5,11 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from review_service.api.deps import ContextDep, DraftsToken
-from review_service.api.refusals import as_api_error
 from review_service.api.routes.drafts import ERRORS_409, DraftId
 from review_service.schemas import CountersignDecision, CountersignLinkOut, CountersignLinkRequest, CountersignView
 from review_service.services import countersign, drafts
-from workflows.refusals import Refusal
 
 router = APIRouter(tags=["countersign"])
 
@@ -47,15 +45,12 @@ def view(link: str, ctx: ContextDep) -> CountersignView:
 
 @router.post("/countersign/{link}", responses=ERRORS_409, summary="通过会签链接签署")
 def sign(link: str, body: CountersignDecision, ctx: ContextDep) -> dict[str, str]:
-    try:
-        outcome = countersign.sign(
-            ctx,
-            token=link,
-            approve=body.decision == "approve",
-            content_hash=body.content_hash,
-            signer_name=body.signer_name,
-            comment=body.comment,
-        )
-    except Refusal as refusal:
-        raise as_api_error(refusal) from refusal
+    outcome = countersign.sign(
+        ctx,
+        token=link,
+        approve=body.decision == "approve",
+        content_hash=body.content_hash,
+        signer_name=body.signer_name,
+        comment=body.comment,
+    )
     return {"status": outcome.state.status.value, "stage": outcome.state.stage or ""}
