@@ -85,7 +85,7 @@ def create_user(
 
 def ensure_first_admin(session: Session) -> str | None:
     """Create the admin account on first run; return its one-time password (None if it exists)."""
-    if session.scalar(select(func.count()).select_from(User).where(User.role == "admin")):
+    if session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN.value)):
         return None
-    _, password = create_user(session, username="admin", role="admin", display_name="系统管理员")
+    _, password = create_user(session, username="admin", role=Role.ADMIN.value, display_name="系统管理员")
     return password
