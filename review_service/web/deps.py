@@ -17,6 +17,7 @@ from review_service.api.deps import ContextDep, SessionDep, SettingsDep
 from review_service.config import Settings
 from review_service.models import User, WebSession
 from review_service.notifications import unread_count
+from review_service.permissions import Action, may
 from review_service.services.context import ServiceContext
 from review_service.sessions import COOKIE, csrf_ok, find_session
 from review_service.web.render import render_template
@@ -105,8 +106,9 @@ class Page:
             set_flash(response, message, level)
         return response
 
-    def require_role(self, *roles: str) -> None:
-        if self.user.role not in roles:
+    def require(self, action: Action) -> None:
+        """The page exists but this person may not use it: ``may(user, action)`` decides."""
+        if not may(self.user, action):
             raise Forbidden()
 
 

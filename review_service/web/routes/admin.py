@@ -7,11 +7,11 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from review_service.permissions import Action, may
+from review_service.permissions import Action
 from review_service.services import api_tokens, people
 from review_service.services import dictionary as org_dictionary
 from review_service.services.errors import DomainError
-from review_service.web.deps import Forbidden, FormDataDep, FormPageDep, Page, PageDep
+from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.forms import parse_int
 from review_service.workflow_state import definitions
 
@@ -21,11 +21,6 @@ router = APIRouter(prefix="/admin")
 def _field(data: Any, name: str, limit: int = 200) -> str:
     value = data.get(name)
     return value.strip()[:limit] if isinstance(value, str) else ""
-
-
-def _admin(page: Page) -> None:
-    if not may(page.user, Action.MANAGE_PEOPLE):
-        raise Forbidden()
 
 
 def _users_page(page: Page, *, shown_secret: dict[str, str] | None = None, status_code: int = 200) -> Response:
@@ -43,19 +38,19 @@ def _refused(page: Page, refused: DomainError) -> None:
 
 @router.get("")
 def admin_home(page: PageDep) -> Response:
-    _admin(page)
+    page.require(Action.MANAGE_PEOPLE)
     return page.redirect("/admin/users")
 
 
 @router.get("/users")
 def users(page: PageDep) -> Response:
-    _admin(page)
+    page.require(Action.MANAGE_PEOPLE)
     return _users_page(page)
 
 
 @router.post("/users")
 def add_user(page: FormPageDep, data: FormDataDep) -> Response:
-    _admin(page)
+    page.require(Action.MANAGE_PEOPLE)
     username = _field(data, "username", 80)
     try:
         _, secret = people.add_person(
@@ -71,7 +66,7 @@ def add_user(page: FormPageDep, data: FormDataDep) -> Response:
 
 @router.post("/users/{user_id}")
 def edit_user(user_id: int, page: FormPageDep, data: FormDataDep) -> Response:
-    _admin(page)
+    page.require(Action.MANAGE_PEOPLE)
     op = _field(data, "op", 20)
     try:
         if op == "reset_password":
@@ -89,7 +84,7 @@ def edit_user(user_id: int, page: FormPageDep, data: FormDataDep) -> Response:
 
 @router.post("/departments")
 def add_department(page: FormPageDep, data: FormDataDep) -> Response:
-    _admin(page)
+    page.require(Action.MANAGE_PEOPLE)
     name = _field(data, "name", 120)
     try:
         people.add_department(page.ctx, actor=page.user, name=name)
@@ -108,13 +103,13 @@ def _tokens_page(page: Page, *, shown_secret: dict[str, str] | None = None, stat
 
 @router.get("/tokens")
 def tokens(page: PageDep) -> Response:
-    _admin(page)
+    page.require(Action.MANAGE_PEOPLE)
     return _tokens_page(page)
 
 
 @router.post("/tokens")
 def add_token(page: FormPageDep, data: FormDataDep) -> Response:
-    _admin(page)
+    page.require(Action.MANAGE_PEOPLE)
     try:
         owner, issued = api_tokens.issue(
             page.ctx, actor=page.user, username=_field(data, "username", 80), name=_field(data, "name", 120),
@@ -131,7 +126,7 @@ def add_token(page: FormPageDep, data: FormDataDep) -> Response:
 
 @router.post("/tokens/{token_id}/revoke")
 def revoke(token_id: int, page: FormPageDep) -> Response:
-    _admin(page)
+    page.require(Action.MANAGE_PEOPLE)
     try:
         record = api_tokens.revoke(page.ctx, actor=page.user, token_id=token_id)
     except DomainError as refused:
@@ -141,7 +136,7 @@ def revoke(token_id: int, page: FormPageDep) -> Response:
 
 @router.get("/workflows")
 def workflows(page: PageDep) -> Response:
-    _admin(page)
+    page.require(Action.MANAGE_PEOPLE)
     return page.render("admin_workflows.html", definitions=sorted(definitions().values(), key=lambda d: d.name))
 
 
@@ -157,7 +152,7 @@ def _dictionary_page(page: Page, status_code: int = 200) -> Response:
 
 @router.get("/dictionary")
 def dictionary(page: PageDep) -> Response:
-    _admin(page)
+    page.require(Action.MANAGE_PEOPLE)
     return _dictionary_page(page)
 
 
@@ -181,7 +176,7 @@ def _entry_data(kind: str, data: Any) -> dict[str, Any]:
 
 @router.post("/dictionary")
 def add_entry(page: FormPageDep, data: FormDataDep) -> Response:
-    _admin(page)
+    page.require(Action.MANAGE_PEOPLE)
     kind = _field(data, "kind", 20)
     try:
         entry = org_dictionary.add(
@@ -195,7 +190,7 @@ def add_entry(page: FormPageDep, data: FormDataDep) -> Response:
 
 @router.post("/dictionary/{entry_id}")
 def edit_entry(entry_id: int, page: FormPageDep, data: FormDataDep) -> Response:
-    _admin(page)
+    page.require(Action.MANAGE_PEOPLE)
     try:
         if _field(data, "op", 10) == "retire":
             entry = org_dictionary.retire(page.ctx, actor=page.user, entry_id=entry_id)

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse, Response
 
-from review_service.permissions import Action, may
+from review_service.permissions import Action
 from review_service.services import dashboard
 from review_service.services.errors import DomainError
 from review_service.web.charts import stacked_bars
-from review_service.web.deps import Forbidden, PageDep
+from review_service.web.deps import PageDep
 from review_service.web.highlight import CATEGORY_GROUPS
 
 router = APIRouter()
@@ -40,8 +40,7 @@ def ledger(
     from_date: Annotated[str, Query(alias="from", max_length=10)] = "",
     to_date: Annotated[str, Query(alias="to", max_length=10)] = "",
 ) -> Response:
-    if not may(page.user, Action.EXPORT_LEDGER):
-        raise Forbidden()
+    page.require(Action.EXPORT_LEDGER)
     try:
         ledger = dashboard.ledger(page.ctx, user=page.user, from_date=from_date, to_date=to_date)
     except DomainError as refused:
