@@ -122,7 +122,12 @@ def report_sighan(check: TypoCheck, segmenter: Segmenter, curve: bool) -> None:
     rows = []
     for src, tgt in pairs:
         rows.append((src, tgt, changes_of(check, build_document("body", src, draft, segmenter))))
-    print(f"\nSIGHAN-2015 test ({len(pairs)} sentences), shipped threshold {check.model.scorer.threshold}:")
+    scorer, register = check.model.scorer, check.model.register
+    everyday = sum(bool(register.everyday(src).any()) for src, _ in pairs) if register is not None else 0
+    print(
+        f"\nSIGHAN-2015 test ({len(pairs)} sentences), shipped threshold {scorer.threshold} "
+        f"({scorer.everyday_threshold} in everyday writing; {everyday} sentences judged everyday):"
+    )
     print("  " + sentence_metrics(rows).line())
     if not curve:
         return

@@ -10,6 +10,8 @@ Writes, deterministically (same inputs → byte-identical outputs):
 - ``misspellings.tsv`` curated wrong → right words and idioms
 - ``protected.txt``   place names that a correction must never touch
 - ``heldout.tsv``     the corpus documents kept OUT of the model (false-alarm measurement: dev and test)
+- ``register.json``   per-character ratios that tell everyday writing from formal prose, and the cutoff
+- ``scorer.json``     the fitted scorer, its threshold and its lower threshold for everyday writing
 
 Only the laws and the 1954–2017 reports feed the model (the 新闻联播 transcripts may be used to measure,
 never to build). The product reads only these outputs, never the shared folder.
@@ -54,6 +56,7 @@ from checks.typo.model import (  # noqa: E402
 from checks.typo.ngram_hash import MAX_ORDER, sliding_windows, split_fingerprint, suffix_hashes  # noqa: E402
 from checks.typo.protect import AllowList  # noqa: E402
 from checks.typo.protect_patterns import NUMERALS  # noqa: E402
+from checks.typo.register import REGISTER_FILE, RegisterModel, bigrams  # noqa: E402
 from checks.typo.scorer import Scorer  # noqa: E402
 from checks.typo.symbols import BOUNDARY, clean_for_model, encode, is_cjk  # noqa: E402
 from checks.typo.words import WordLookup  # noqa: E402
@@ -413,6 +416,74 @@ def write_idioms(idioms: list[str], path: Path) -> None:
             fh.write(idiom + "\n")
 
 
+# --- register: everyday writing or formal prose ------------------------------------------------------
+REGISTER_MIN_COUNT = {1: 3, 2: 10}  # characters (bigrams) seen fewer times in all the texts together are not rated
+REGISTER_SMOOTHING = 0.5
+REGISTER_CLIP = 4.0  # one rare character may not decide a paragraph
+REGISTER_MIN_CHARS = 8  # a shorter line (a heading, a list of names) is too short to judge: formal
+REGISTER_CUTOFFS = tuple(round(x, 1) for x in np.arange(-1.0, 2.01, 0.1))
+EVERYDAY_RECALL = 0.95  # share of held-out essay characters the cutoff must still judge everyday
+DEV_EVERYDAY_MAX = 0.001  # share of each dev corpus's characters it may judge everyday
+FORMAL_CORPORA = ("laws", "government_work_reports_1954_2017", "cpc_congress_reports_1_to_17")
+
+
+def register_units(text: str) -> list[str]:
+    """What a ratio is kept for: CJK characters and adjacent CJK pairs."""
+    return [ch for ch in text if is_cjk(ch)] + [b for b in bigrams(text) if is_cjk(b[0]) and is_cjk(b[1])]
+
+
+def register_ratios(everyday: list[str], formal: list[list[str]]) -> dict[str, float]:
+    """Per character and bigram, the smoothed log-ratio of its frequency in everyday writing to that in formal prose;
+    the formal frequency is the mean over the formal corpora, so the laws (most of the text) do not make every
+    word of a report (我们, 同志们) look informal."""
+    ce = Counter(u for t in everyday for u in register_units(t))
+    cfs = [Counter(u for t in texts for u in register_units(t)) for texts in formal]
+    seen = Counter(ce)
+    for c in cfs:
+        seen.update(c)
+    vocab = sorted(u for u, n in seen.items() if n >= REGISTER_MIN_COUNT[len(u)])
+    k, size = REGISTER_SMOOTHING, len(vocab)
+    ne, nfs = sum(ce[u] for u in vocab), [sum(c[u] for u in vocab) for c in cfs]
+    out = {}
+    for u in vocab:
+        formal_freq = float(np.mean([(c[u] + k) / (n + k * size) for c, n in zip(cfs, nfs, strict=True)]))
+        ratio = float(np.log((ce[u] + k) / (ne + k * size)) - np.log(formal_freq))
+        out[u] = max(-REGISTER_CLIP, min(REGISTER_CLIP, ratio))
+    return out
+
+
+def everyday_share(model: RegisterModel, texts: list[str]) -> float:
+    chars = sum(len(t) for t in texts) or 1
+    return sum(int(model.everyday(t).sum()) for t in texts) / chars
+
+
+def build_register(
+    docs: list[CorpusDoc], train14: list[SighanSentence], train15: list[SighanSentence]
+) -> RegisterModel:
+    """Everyday = the SIGHAN training essays (corrected), formal = the prose the model is built from. The cutoff:
+    the highest that still judges EVERYDAY_RECALL of the characters of essays held out from the ratios (every other
+    one) everyday, and at most DEV_EVERYDAY_MAX of each dev corpus (none of it is in the ratios)."""
+    essays = [s.corrected for s in train14 + train15]
+    formal = [[d.text for d in docs if d.split == "train" and d.corpus == c] for c in FORMAL_CORPORA]
+    dev = [[p for d in docs if d.split == "dev" and d.corpus == c for p in d.text.split("\n")] for c in FORMAL_CORPORA]
+    half = RegisterModel(register_ratios(essays[::2], formal), 0.0, REGISTER_MIN_CHARS)
+    chosen = None
+    for cutoff in REGISTER_CUTOFFS:
+        trial = replace(half, cutoff=cutoff)
+        essay_share, dev_share = everyday_share(trial, essays[1::2]), max(everyday_share(trial, d) for d in dev)
+        print(f"  register cutoff {cutoff:.1f}: held-out essays {essay_share:.3f}, dev prose {dev_share:.4f} everyday")
+        if essay_share >= EVERYDAY_RECALL and dev_share <= DEV_EVERYDAY_MAX:
+            chosen = cutoff
+    if chosen is None:
+        raise SystemExit("no register cutoff separates the essays from the dev prose")
+    note = (
+        f"cutoff {chosen}: the highest judging >= {EVERYDAY_RECALL:.0%} of held-out SIGHAN training essay characters "
+        f"everyday and <= {DEV_EVERYDAY_MAX:.1%} of the characters of each dev corpus"
+    )
+    print("register:", note)
+    return RegisterModel(register_ratios(essays, formal), chosen, REGISTER_MIN_CHARS, note)
+
+
 # --- scorer ---------------------------------------------------------------------------------------------
 def fit_scorer(docs: list[CorpusDoc], train15: list[SighanSentence], segmenter: Segmenter) -> None:
     """Fit the logistic scorer on SIGHAN-2015 training sentences + held-out dev prose; choose the threshold.
@@ -427,6 +498,7 @@ def fit_scorer(docs: list[CorpusDoc], train15: list[SighanSentence], segmenter: 
         misspellings=MisspellingList.load(OUT / MISSPELLINGS_FILE),
         allow_list=AllowList(read_names(OUT / PROTECTED_FILE) + read_names(OUT / IDIOMS_FILE)),
         scorer=placeholder,
+        register=RegisterModel.load(OUT / REGISTER_FILE),
     )
     check = TypoCheck(model, WordLookup(segmenter.dictionary_tag), surnames)
     # every erroneous sentence, plus its corrected form as a clean sentence (the test set mixes both)
@@ -450,12 +522,22 @@ def fit_scorer(docs: list[CorpusDoc], train15: list[SighanSentence], segmenter: 
     for point in points:
         mark = "  <- chosen" if point is chosen else ""
         print(f"  T={point.threshold:5.2f} {point.sighan.line()} dev FA/10k={point.false_alarms_per_10k:.2f}{mark}")
+    everyday_points = tuning.curve(check, items, oof, tuning.THRESHOLDS, formal=chosen.threshold)
+    everyday = tuning.choose_everyday(everyday_points, chosen.threshold)
+    for point in everyday_points:
+        mark = "  <- chosen" if point is everyday else ""
+        line = f"{point.sighan.line()} dev FA/10k={point.false_alarms_per_10k:.2f}{mark}"
+        print(f"  everyday T={point.threshold:5.2f} {line}")
     note = (
         f"threshold {chosen.threshold}: the lowest with dev-prose false alarms <= {tuning.FA_TARGET_PER_10K}/10k and "
         f"SIGHAN-2015-train correction precision >= {tuning.PRECISION_TARGET} (out-of-fold); "
+        f"in everyday writing {everyday.threshold}: the highest within one standard error of the best "
+        f"SIGHAN-2015-train correction F1 (out-of-fold) with the same dev-prose false-alarm bound; "
         f"suspicious_below keeps {tuning.SUSPICIOUS_QUANTILE:.0%} of the training corrections"
     )
-    scorer = Scorer(fitted.mean, fitted.scale, fitted.weights, fitted.bias, chosen.threshold, bound, note)
+    scorer = Scorer(
+        fitted.mean, fitted.scale, fitted.weights, fitted.bias, chosen.threshold, bound, note, everyday.threshold
+    )
     (OUT / SCORER_FILE).write_text(scorer.to_json(), encoding="utf-8")
     print("scorer:", note)
 
@@ -479,6 +561,7 @@ def main(argv: list[str]) -> int:
     write_protected(build_protected(data, lambda w: segmenter.dictionary_tag(w, 50), wrong_forms), OUT / PROTECTED_FILE)
     write_idioms(build_idioms(data, set(wrong_forms)), OUT / IDIOMS_FILE)
     write_confusion(build_confusion(data, train14, train15), OUT / CONFUSION_FILE)
+    (OUT / REGISTER_FILE).write_text(build_register(docs, train14, train15).to_json(), encoding="utf-8")
     if "--skip-lm" not in argv:
         texts = [d.text for d in docs if d.split == "train"] + [s.corrected for s in train14] * SIGHAN_LM_WEIGHT
         print(f"language model from {len(texts):,} texts")

@@ -92,7 +92,7 @@ def test_the_corrector_with_its_shortcuts_decides_as_the_plain_definition(typo_e
     cands = features.local_candidates(
         text, area, c.lm, c.confusion, c.words, suspicious_below=c.scorer.suspicious_below
     )
-    plain = c.decide(text, cands, c.scorer.score(cands.features), threshold)
+    plain = c.decide(text, cands, c.scorer.score(cands.features), c.limits(area, threshold))
     assert c.scored(text, area, threshold) == plain
 
 

@@ -115,7 +115,12 @@ class TypoCheck:
         if "misspelling" not in self.enabled:
             hits = []
         touchable, guessed = self._masks(text, tokens, hits)
-        return hits, Area(touchable, *self.token_levels(text, tokens)), guessed
+        register = self.model.register
+        everyday = register.everyday(text, ignore=in_title[: len(text)]) if register is not None else None
+        if everyday is not None:
+            # in everyday writing a segmenter's name guess is mostly a garbled word (名天, 民居): not protected
+            touchable = touchable | (guessed & everyday)
+        return hits, Area(touchable, *self.token_levels(text, tokens), everyday), guessed
 
     def token_levels(self, text: str, tokens: Sequence[Token]) -> tuple[np.ndarray, np.ndarray]:
         """Per character: how common its multi-character token is, and how common it is as a one-character word."""
@@ -172,8 +177,7 @@ class TypoCheck:
         findings += [pair_finding(doc, hit, severity) for hit in result.pairs]
         findings += [idiom_finding(doc, hit, severity) for hit in result.idioms]
         findings += [nonword_finding(doc, hit, severity) for hit in result.nonwords]
-        threshold = self.model.scorer.threshold
-        findings += [correction_finding(doc, c, self.words, threshold, severity) for c in result.corrections]
+        findings += [correction_finding(doc, c, self.words, severity) for c in result.corrections]
         return sorted(findings, key=lambda f: (f.start, f.end))
 
 

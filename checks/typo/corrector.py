@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -28,6 +28,10 @@ class Correction:
     confusion: Confusion
     orig_word: int  # dictionary-frequency bucket of the best word covering the position, before …
     cand_word: int  # … and after the change
+    threshold: float  # the score it had to reach there (lower in everyday writing)
+
+
+Limit = float | np.ndarray  # one threshold, or one per character
 
 
 class Corrector:
@@ -42,21 +46,32 @@ class Corrector:
         bound = options.get("suspicious_below", self.scorer.suspicious_below)
         return candidates(text, area, self.lm, self.confusion, self.words, suspicious_below=bound)
 
-    def correct(self, text: str, area: Area, threshold: float | None = None) -> list[Correction]:
+    def limits(self, area: Area, threshold: Limit | None = None) -> Limit:
+        """The threshold to reach at each character: the scorer's, lowered to its everyday-writing threshold in
+        paragraphs of everyday writing; an explicit ``threshold`` (when measuring a curve) applies everywhere."""
+        if threshold is not None:
+            return threshold
+        lower = self.scorer.everyday_threshold
+        if lower is None or area.everyday is None or not area.everyday.any():
+            return self.scorer.threshold
+        return np.where(area.everyday, lower, self.scorer.threshold)
+
+    def correct(self, text: str, area: Area, threshold: Limit | None = None) -> list[Correction]:
         first = self.scored(text, area, threshold)
         return first + self.second_pass(text, area, first, threshold)
 
-    def scored(self, text: str, area: Area, threshold: float | None = None) -> list[Correction]:
+    def scored(self, text: str, area: Area, threshold: Limit | None = None) -> list[Correction]:
         """``decide`` over ``candidates``, scoring each distinct context once and copying only what passes."""
-        limit = self.scorer.threshold if threshold is None else threshold
+        limits = self.limits(area, threshold)
+        lowest = float(np.min(limits))  # context groups span paragraphs: prune with the lowest, decide per position
         rows, groups = grouped_candidates(
             text, area, self.lm, self.confusion, self.words,
-            suspicious_below=self.scorer.suspicious_below, hopeful=lambda f: self.may_pass(f, limit),
+            suspicious_below=self.scorer.suspicious_below, hopeful=lambda f: self.may_pass(f, lowest),
         )  # fmt: skip
         scores = self.scorer.score(rows.features)
-        passing = np.flatnonzero(scores >= limit)
+        passing = np.flatnonzero(scores >= lowest)
         cands = expand(rows.take(passing), groups)
-        return self.decide(text, cands, self.scorer.score(cands.features), threshold)
+        return self.decide(text, cands, self.scorer.score(cands.features), limits)
 
     def may_pass(self, features: np.ndarray, limit: float) -> np.ndarray:
         """Rows whose score could reach ``limit`` for some dictionary answer: the score is linear in the two word
@@ -70,7 +85,7 @@ class Corrector:
         return best >= limit - 1e-9  # rounding of a sum is not the sum of roundings
 
     def second_pass(
-        self, text: str, area: Area, first: list[Correction], threshold: float | None = None
+        self, text: str, area: Area, first: list[Correction], threshold: Limit | None = None
     ) -> list[Correction]:
         """Neighbours of accepted corrections, rescored in the corrected context.
 
@@ -86,14 +101,15 @@ class Corrector:
         for c in first:
             near[c.pos] = False
         fixed = "".join(chars)
-        return self.scored(fixed, Area(area.touchable & near, area.token_level, area.char_level), threshold)
+        return self.scored(fixed, replace(area, touchable=area.touchable & near), threshold)
 
     def decide(
-        self, text: str, cands: Candidates, scores: np.ndarray, threshold: float | None = None
+        self, text: str, cands: Candidates, scores: np.ndarray, threshold: Limit | None = None
     ) -> list[Correction]:
         limit = self.scorer.threshold if threshold is None else threshold
+        need = limit[cands.pos] if isinstance(limit, np.ndarray) else np.full(len(cands), limit)
         best: dict[int, int] = {}
-        for k in np.flatnonzero(scores >= limit).tolist():
+        for k in np.flatnonzero(scores >= need).tolist():
             pos = int(cands.pos[k])
             if pos not in best or scores[k] > scores[best[pos]]:
                 best[pos] = k
@@ -104,7 +120,7 @@ class Corrector:
             out.append(
                 Correction(
                     pos, wrong, right, float(scores[k]), float(cands.gain[k]), confusion,
-                    int(cands.features[k, _ORIG_WORD]), int(cands.features[k, _CAND_WORD]),
+                    int(cands.features[k, _ORIG_WORD]), int(cands.features[k, _CAND_WORD]), float(need[k]),
                 )
             )  # fmt: skip
         return out

@@ -60,6 +60,7 @@ class Area:
     touchable: np.ndarray  # bool per character
     token_level: np.ndarray  # int per character: frequency bucket of its multi-character token, else 0
     char_level: np.ndarray  # int per character: frequency bucket of a one-character token as a word, else 0
+    everyday: np.ndarray | None = None  # bool per character: in a paragraph of everyday (not formal) writing
 
 
 @dataclass(frozen=True)

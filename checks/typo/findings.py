@@ -92,9 +92,7 @@ def nonword_finding(doc: Document, hit: NonWordHit, severity: Severity) -> Findi
     ).to_finding(doc, CATEGORY)
 
 
-def correction_finding(
-    doc: Document, c: Correction, words: WordLookup, threshold: float, severity: Severity
-) -> Finding:
+def correction_finding(doc: Document, c: Correction, words: WordLookup, severity: Severity) -> Finding:
     """One wrong character; the explanation names the confusion, the model gain, the word it makes, the score."""
     text = doc.text
     _, word_after = words.best_word(text, c.pos, c.right)
@@ -108,7 +106,7 @@ def correction_finding(
     explanation = (
         f"“{c.wrong}”与“{c.right}”{c.confusion.describe()}；"
         f"改为“{c.right}”后，字符5元语言模型在该处的对数概率提高{c.gain:.1f}；{word_note}；"
-        f"判定得分{c.score:.2f}（阈值{threshold:.2f}，语境：“{context}”）"
+        f"判定得分{c.score:.2f}（阈值{c.threshold:.2f}，语境：“{context}”）"
     )
     return Hit(
         start=c.pos,

@@ -11,6 +11,7 @@ from checks.typo.lm import CharLM
 from checks.typo.misspellings import MisspellingList
 from checks.typo.protect import AllowList
 from checks.typo.protect_patterns import NUMERALS
+from checks.typo.register import REGISTER_FILE, RegisterModel
 from checks.typo.scorer import Scorer
 
 LM_FILE = "lm.npz"
@@ -28,6 +29,7 @@ class TypoModel:
     misspellings: MisspellingList
     allow_list: AllowList
     scorer: Scorer
+    register: RegisterModel | None = None  # None: every paragraph is judged formal
 
 
 def read_names(path: Path) -> list[str]:
@@ -49,4 +51,5 @@ def build_model(folder: Path, *, confusion_counts: str = "all") -> TypoModel:
         misspellings=MisspellingList.load(folder / MISSPELLINGS_FILE),
         allow_list=AllowList(read_names(folder / PROTECTED_FILE) + read_names(folder / IDIOMS_FILE)),
         scorer=Scorer.load(folder / SCORER_FILE),
+        register=RegisterModel.load(folder / REGISTER_FILE),
     )

@@ -9,7 +9,7 @@ recall for false alarms on formal prose.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,7 @@ class Scorer:
     threshold: float
     suspicious_below: float | None = None
     note: str = ""
+    everyday_threshold: float | None = None  # the threshold in paragraphs of everyday writing (checks/typo/register.py)
 
     @classmethod
     def load(cls, path: Path) -> Scorer:
@@ -40,6 +41,7 @@ class Scorer:
             float(data["threshold"]),
             data.get("suspicious_below"),
             data.get("note", ""),
+            data.get("everyday_threshold"),
         )
 
     def to_json(self) -> str:
@@ -51,6 +53,7 @@ class Scorer:
             "bias": round(self.bias, 6),
             "threshold": self.threshold,
             "suspicious_below": self.suspicious_below,
+            "everyday_threshold": self.everyday_threshold,
             "note": self.note,
         }
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
@@ -63,9 +66,7 @@ class Scorer:
         return (((features - self.mean) / self.scale) * self.weights).sum(axis=1) + self.bias
 
     def with_threshold(self, threshold: float) -> Scorer:
-        return Scorer(
-            self.mean, self.scale, self.weights, self.bias, threshold, self.suspicious_below, self.note
-        )  # fmt: skip
+        return replace(self, threshold=threshold)
 
 
 def fit_logistic(

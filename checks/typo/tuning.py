@@ -13,6 +13,7 @@ import numpy as np
 
 from checks.segmenter import Segmenter
 from checks.typo.check import TypoCheck
+from checks.typo.corrector import Limit
 from checks.typo.evaluation import Changes, Metrics, sentence_metrics
 from checks.typo.features import FEATURES, Area, Candidates
 from checks.typo.scorer import Scorer, fit_logistic
@@ -109,8 +110,15 @@ def fit(items: Sequence[TuningItem], *, folds: int = 2) -> tuple[Scorer, list[np
     return fit_logistic(*stack(items)), scores
 
 
+def limits(item: TuningItem, threshold: float, everyday: float | None) -> Limit:
+    """``threshold`` everywhere, or ``everyday`` in the item's paragraphs of everyday writing."""
+    if everyday is None or item.area.everyday is None or not item.area.everyday.any():
+        return threshold
+    return np.where(item.area.everyday, everyday, threshold)
+
+
 def predictions(
-    check: TypoCheck, item: TuningItem, scores: np.ndarray, threshold: float, second_pass: bool = True
+    check: TypoCheck, item: TuningItem, scores: np.ndarray, threshold: Limit, second_pass: bool = True
 ) -> Changes:
     """What the check would change at ``threshold`` (the second pass rescoring with ``check``'s scorer)."""
     changes = dict(item.fixed)
@@ -136,14 +144,17 @@ def curve(
     thresholds: Iterable[float],
     *,
     second_pass: bool = True,
+    formal: float | None = None,
 ) -> list[CurvePoint]:
-    """Metrics per threshold; the second pass rescoring uses ``check``'s own (fitted) scorer."""
+    """Metrics per threshold; the second pass rescoring uses ``check``'s own (fitted) scorer. With ``formal``, the
+    thresholds are tried in everyday writing only and ``formal`` holds in the other paragraphs."""
     clean_chars = sum(len(it.text) for it in items if it.target is None) or 1
     points = []
     for t in thresholds:
         rows, alarms = [], 0
         for it, s in zip(items, scores, strict=True):
-            changes = predictions(check, it, s, t, second_pass)
+            limit = t if formal is None else limits(it, formal, t)
+            changes = predictions(check, it, s, limit, second_pass)
             if it.target is None:
                 alarms += len(changes)
             else:
@@ -157,3 +168,15 @@ def choose(points: Sequence[CurvePoint]) -> CurvePoint:
         if point.false_alarms_per_10k <= FA_TARGET_PER_10K and point.sighan.correction[0] >= PRECISION_TARGET:
             return point
     return max(points, key=lambda p: p.threshold)
+
+
+def choose_everyday(points: Sequence[CurvePoint], formal: float) -> CurvePoint:
+    """The everyday-writing threshold, among those at or below the formal one that keep the dev-prose false alarms
+    within the same target: the highest whose SIGHAN-training correction F1 is within one standard error of the best
+    (the one-standard-error rule: the F1 curve is flat near its top, and a higher threshold is the safer choice)."""
+    allowed = [p for p in points if p.threshold == formal or (
+        p.threshold < formal and p.false_alarms_per_10k <= FA_TARGET_PER_10K)]  # fmt: skip
+    best = max(allowed, key=lambda p: p.sighan.correction[2])
+    f1 = best.sighan.correction[2]
+    standard_error = float(np.sqrt(f1 * (1 - f1) / max(best.sighan.with_errors, 1)))
+    return max((p for p in allowed if p.sighan.correction[2] >= f1 - standard_error), key=lambda p: p.threshold)
