@@ -21,34 +21,37 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import event as orm_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from review_service.config import Settings
 from review_service.models import AuditCheckpoint, AuditEntry, utcnow
+from review_service.services.context import FileLine, ServiceContext
 from review_service.signing import KeyStore, b64url_decode, canonical_json
 
 log = logging.getLogger(__name__)
 KIND = "audit_checkpoint"
 VERSION = 1
 MAX_ROWS = 5000  # rows listed per checkpoint; a longer stretch gets several checkpoints
-_FILE_PENDING = "audit_checkpoints_to_file"
 
 
 def checkpoint_file(settings: Settings) -> Path:
     return settings.audit_checkpoint_file or settings.data_dir / "audit-checkpoints.jsonl"
 
 
-def record(session: Session, *, reason: str) -> list[AuditCheckpoint]:
+def record(ctx: ServiceContext, *, reason: str) -> list[AuditCheckpoint]:
     """Sign the rows written since the last checkpoint; call after the audit row, in its transaction.
 
     Writers are already serialized by ``audit.append`` (PostgreSQL advisory lock, SQLite's write
-    lock), so checkpoints follow the chain in order. Without settings (a bare session) nothing is signed.
-    """
-    settings = session.info.get("settings")
-    if settings is None:
-        return []
+    lock), so checkpoints follow the chain in order."""
+    made = _sign(ctx, reason=reason)
+    ctx.session.flush()
+    return made
+
+
+def _sign(ctx: ServiceContext, *, reason: str) -> list[AuditCheckpoint]:
+    """Add the checkpoints to the session without flushing it (this runs inside a flush's hook too)."""
+    session, settings = ctx.session, ctx.settings
     last = session.scalar(select(AuditCheckpoint).order_by(AuditCheckpoint.last_row_id.desc()).limit(1))
     since = last.last_row_id if last is not None else 0
     made: list[AuditCheckpoint] = []
@@ -73,48 +76,33 @@ def record(session: Session, *, reason: str) -> list[AuditCheckpoint]:
         document = keys.sign(payload)
         checkpoint = AuditCheckpoint(at=now, last_row_id=rows[-1].id, head=rows[-1].hash, document=document)
         session.add(checkpoint)
-        session.flush()
-        _after_commit(session, settings, document)
+        # A checkpoint leaves the database only once committed: a rolled-back one never existed.
+        ctx.outbox.files.append(FileLine(checkpoint_file(settings), document))
+        if settings.webhook_url and settings.webhook_checkpoints:
+            ctx.outbox.notifications.append({"event": KIND, "checkpoint": document})
         made.append(checkpoint)
         since = rows[-1].id
         if len(rows) < MAX_ROWS:
             return made
 
 
-def record_if_due(session: Session) -> None:
-    """The periodic checkpoint: when none was made for REVIEW_AUDIT_CHECKPOINT_MINUTES (0 = never)."""
-    settings = session.info.get("settings")
-    if settings is None or settings.audit_checkpoint_minutes <= 0:
+def record_if_due(ctx: ServiceContext) -> None:
+    """The periodic checkpoint: when none was made for REVIEW_AUDIT_CHECKPOINT_MINUTES (0 = never).
+
+    The unit of work calls it after each flush that wrote audit rows (``services.unit_of_work``)."""
+    if ctx.settings.audit_checkpoint_minutes <= 0:
         return
-    last_at = session.scalar(select(AuditCheckpoint.at).order_by(AuditCheckpoint.id.desc()).limit(1))
-    if last_at is not None and last_at.tzinfo is None:
-        last_at = last_at.replace(tzinfo=dt.UTC)
-    if last_at is None or utcnow() - last_at >= dt.timedelta(minutes=settings.audit_checkpoint_minutes):
-        record(session, reason="periodic")
+    last_at = ctx.session.scalar(select(AuditCheckpoint.at).order_by(AuditCheckpoint.id.desc()).limit(1))
+    if last_at is None or utcnow() - last_at >= dt.timedelta(minutes=ctx.settings.audit_checkpoint_minutes):
+        _sign(ctx, reason="periodic")
 
 
-def _after_commit(session: Session, settings: Settings, document: dict[str, Any]) -> None:
-    """A checkpoint leaves the database only once committed: a rolled-back one never existed."""
-    pending = session.info.get(_FILE_PENDING)
-    if pending is None:
-        pending = session.info[_FILE_PENDING] = []
-        orm_event.listen(session, "after_commit", _write_pending, once=True)
-        orm_event.listen(session, "after_rollback", _drop_pending, once=True)
-    pending.append((settings, document))
-    if settings.webhook_url and settings.webhook_checkpoints:
-        session.info.setdefault("notifications", []).append({"event": KIND, "checkpoint": document})
-
-
-def _write_pending(session: Session) -> None:
-    for settings, document in session.info.pop(_FILE_PENDING, []):
-        try:
-            append_to_file(checkpoint_file(settings), document)
-        except OSError:  # the database copy exists; the next checkpoint's rows overlap nothing lost
-            log.exception("could not append the audit checkpoint to its file")
-
-
-def _drop_pending(session: Session) -> None:
-    session.info.pop(_FILE_PENDING, None)
+def write_line(line: FileLine) -> None:
+    """After commit: append the checkpoint to its file; the database copy exists if this fails."""
+    try:
+        append_to_file(line.path, line.document)
+    except OSError:  # the next checkpoint's rows overlap nothing lost
+        log.exception("could not append the audit checkpoint to its file")
 
 
 def append_to_file(path: Path, document: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from checks.finding import Finding
 from checks.pipeline import CheckResult
 from review_service import check_pool, engines, org_dictionary
 from review_service.clock import today_beijing
-from review_service.config import get_settings
+from review_service.config import Settings, get_settings
 from review_service.org_dictionary import Overlay
 from review_service.schemas import CheckRequest
 
@@ -54,10 +54,9 @@ def get_check_engine(overlay: Overlay | None = None) -> CheckEngine:
     return engines.engine_for(engine_key(overlay))
 
 
-def current_overlay(session: Session) -> Overlay | None:
-    """The organisation's dictionary, read in the unit of work that opened ``session`` (db.unit_of_work)."""
-    settings = session.info.get("settings")
-    return org_dictionary.overlay(session, settings.data_dir) if settings is not None else None
+def current_overlay(session: Session, settings: Settings) -> Overlay:
+    """The organisation's dictionary as of this transaction: every check applies it (API, web, CLI, workers)."""
+    return org_dictionary.overlay(session, settings.data_dir)
 
 
 def draft_from_request(request: CheckRequest) -> DraftInput:

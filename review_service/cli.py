@@ -50,9 +50,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import func, select
 
     from review_service.api.main import create_app
-    from review_service.db import unit_of_work, upgrade
+    from review_service.db import upgrade
     from review_service.first_run import write_secrets
     from review_service.models import ApiToken
+    from review_service.services.unit_of_work import unit_of_work
     from review_service.signing import KeyStore
     from review_service.tokens import ensure_service_account, issue_token
     from review_service.users import ensure_first_admin
@@ -61,7 +62,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     KeyStore(settings.data_dir / "keys").ensure()
     host, port = args.host or settings.host, args.port or settings.port
     first_token = None
-    with unit_of_work(settings) as session:
+    with unit_of_work(settings) as ctx:
+        session = ctx.session
         admin_password = ensure_first_admin(session)
         if not session.scalar(select(func.count()).select_from(ApiToken)):
             user = ensure_service_account(session, username="default-cms")
@@ -171,7 +173,8 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _token_create(args: argparse.Namespace, settings: Settings) -> int:
-    from review_service.db import unit_of_work, upgrade
+    from review_service.db import upgrade
+    from review_service.services.unit_of_work import unit_of_work
     from review_service.tokens import SCOPES, PublishScopeRefused, ensure_service_account, issue_token
 
     scopes = sorted({s.strip() for part in args.scope for s in part.split(",") if s.strip()}) or ["check"]
@@ -193,7 +196,8 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
     upgrade(settings)
     ttl = dt.timedelta(days=days)
     try:
-        with unit_of_work(settings) as session:
+        with unit_of_work(settings) as ctx:
+            session = ctx.session
             user = ensure_service_account(session, username=args.name)
             issued = issue_token(session, user=user, name=args.name, scopes=scopes, ttl=ttl)
             expires = issued.record.expires_at
@@ -208,25 +212,29 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
-    from review_service.db import unit_of_work, upgrade
+    from review_service.db import upgrade
+    from review_service.services.unit_of_work import unit_of_work
     from review_service.tokens import TOKEN_PREFIX, revoke_token
 
     upgrade(settings)
     prefix = args.token[: len(TOKEN_PREFIX) + 6]
-    with unit_of_work(settings) as session:
+    with unit_of_work(settings) as ctx:
+        session = ctx.session
         count = revoke_token(session, prefix=prefix)
     print(_say(args, f"已吊销 {count} 个令牌", f"revoked {count} token(s)"))
     return 0 if count else 1
 
 
 def _user_create(args: argparse.Namespace, settings: Settings) -> int:
-    from review_service.db import unit_of_work, upgrade
+    from review_service.db import upgrade
+    from review_service.services.unit_of_work import unit_of_work
     from review_service.users import create_user, new_password
 
     upgrade(settings)
     prepared = new_password()  # hashed before the transaction, so a running server never waits on argon2
     try:
-        with unit_of_work(settings) as session:
+        with unit_of_work(settings) as ctx:
+            session = ctx.session
             _, password = create_user(
                 session,
                 username=args.username,
@@ -252,12 +260,14 @@ def _user_unlock(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
     from review_service import audit
-    from review_service.db import unit_of_work, upgrade
+    from review_service.db import upgrade
     from review_service.login_guard import unlock
     from review_service.models import User
+    from review_service.services.unit_of_work import unit_of_work
 
     upgrade(settings)
-    with unit_of_work(settings) as session:
+    with unit_of_work(settings) as ctx:
+        session = ctx.session
         user = session.scalar(select(User).where(User.username == args.username))
         if user is None:
             print(
@@ -311,7 +321,8 @@ def _receipt_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
     from review_service import audit, audit_checkpoints
-    from review_service.db import unit_of_work, upgrade
+    from review_service.db import upgrade
+    from review_service.services.unit_of_work import unit_of_work
     from review_service.signing import KeyStore
 
     upgrade(settings)
@@ -323,7 +334,8 @@ def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
         print(_say(args, f"无法读取密钥集：{exc}", f"cannot read the key set: {exc}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     jwks = jwks or KeyStore(settings.data_dir / "keys").jwks()
-    with unit_of_work(settings) as session:
+    with unit_of_work(settings) as ctx:
+        session = ctx.session
         in_database = audit_checkpoints.stored_documents(session)
         result = audit.verify(session, checkpoint=args.checkpoint, signed=[*in_database, *from_file], jwks=jwks)
     for note in unreadable:
@@ -351,11 +363,12 @@ def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 def _audit_checkpoint(args: argparse.Namespace, settings: Settings) -> int:
     from review_service import audit_checkpoints
-    from review_service.db import unit_of_work, upgrade
+    from review_service.db import upgrade
+    from review_service.services.unit_of_work import unit_of_work
 
     upgrade(settings)
-    with unit_of_work(settings) as session:
-        made = audit_checkpoints.record(session, reason="manual")
+    with unit_of_work(settings) as ctx:
+        made = audit_checkpoints.record(ctx, reason="manual")
         last = made[-1].last_row_id if made else None
     if last:
         print(_say(args, f"已签署检查点，覆盖至第 {last} 条", f"signed checkpoint up to row {last}"))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from review_service import drafts as service
 from review_service.models import CountersignLink, Draft, User, utcnow
+from review_service.services.context import ServiceContext
 from review_service.services.errors import DomainError
 from workflows.definition import Action
 from workflows.engine import Outcome
@@ -89,16 +90,16 @@ def open_link(session: Session, *, data_dir: Path, token: str) -> CountersignLin
 
 
 def sign_with_link(
-    session: Session,
+    ctx: ServiceContext,
     *,
-    data_dir: Path,
     token: str,
     approve: bool,
     signer_name: str,
     comment: str | None,
     content_hash: str,
 ) -> Outcome:
-    link = open_link(session, data_dir=data_dir, token=token)
+    session = ctx.session
+    link = open_link(session, data_dir=ctx.settings.data_dir, token=token)
     draft = session.get(Draft, link.draft_id)
     assert draft is not None
     if content_hash != service.latest_version(draft).content_hash:
@@ -111,7 +112,7 @@ def sign_with_link(
     session.add(signer)
     session.flush()
     outcome = service.act(
-        session,
+        ctx,
         draft=draft,
         user=signer,
         action=Action.APPROVE if approve else Action.RETURN,

@@ -47,9 +47,12 @@ def session_factory(settings: Settings) -> sessionmaker[Session]:
 
 @contextmanager
 def unit_of_work(settings: Settings) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any error."""
+    """One bare transaction: commit on success, roll back on any error.
+
+    For bookkeeping rows (a check run's state, a heartbeat, a batch's progress) and for tests'
+    fixtures. Service work goes through ``services.unit_of_work``, whose context carries the
+    settings, the clock and the outbox (jobs, notifications, mail) explicitly."""
     session = session_factory(settings)()
-    session.info["settings"] = settings
     try:
         yield session
         session.commit()

@@ -23,6 +23,7 @@ from review_service.check_service import current_overlay, get_check_engine
 from review_service.config import Settings
 from review_service.models import Draft, DraftAttachment, User
 from review_service.org_dictionary import Overlay
+from review_service.services.context import ServiceContext
 from review_service.services.errors import DomainError
 
 if TYPE_CHECKING:  # the readers pull in Presidio with spaCy: imported at the first upload, not at start-up
@@ -81,38 +82,39 @@ def attachment_of(session: Session, draft: Draft, attachment_id: int) -> DraftAt
     return attachment
 
 
-def upload(
-    session: Session, *, load: DraftLoader, user: User, filename: str | None, data: bytes, settings: Settings
-) -> DraftAttachment:
+def upload(ctx: ServiceContext, *, load: DraftLoader, user: User, filename: str | None, data: bytes) -> DraftAttachment:
     """Check the file outside any transaction (it may take seconds), then store it under the draft's lock."""
+    session, settings = ctx.session, ctx.settings
     draft = load(False)
     require_editable(draft, user)
     name = safe_name(filename)
-    overlay, channel, doc_type = current_overlay(session), Channel(draft.channel), DocType(draft.doc_type)
+    overlay, channel, doc_type = current_overlay(session, settings), Channel(draft.channel), DocType(draft.doc_type)
     session.rollback()  # checks never run inside a database transaction
     report = check_file(data, name, settings, get_check_engine(overlay), channel=channel, doc_type=doc_type)
-    return store(session, draft=load(True), user=user, name=name, data=data, report=report)
+    return store(ctx, draft=load(True), user=user, name=name, data=data, report=report)
 
 
-def mask(session: Session, *, load: DraftLoader, user: User, attachment_id: int, settings: Settings) -> DraftAttachment:
+def mask(ctx: ServiceContext, *, load: DraftLoader, user: User, attachment_id: int) -> DraftAttachment:
     """一键脱敏: the masked copy is made and checked outside any transaction, then replaces the original."""
+    session, settings = ctx.session, ctx.settings
     draft = load(False)
     require_editable(draft, user)
     attachment = attachment_of(session, draft, attachment_id)
-    overlay, channel, doc_type = current_overlay(session), Channel(draft.channel), DocType(draft.doc_type)
+    overlay, channel, doc_type = current_overlay(session, settings), Channel(draft.channel), DocType(draft.doc_type)
     data, name = attachment.data, attachment.name
     session.rollback()  # checks never run inside a database transaction
     copy = masked_copy(data, name, settings, overlay)
     report = check_file(copy.data, copy.name, settings, get_check_engine(overlay), channel=channel, doc_type=doc_type)
     draft = load(True)
     attachment = attachment_of(session, draft, attachment_id)
-    return replace_with_masked(session, draft=draft, user=user, attachment=attachment, copy=copy, report=report)
+    return replace_with_masked(ctx, draft=draft, user=user, attachment=attachment, copy=copy, report=report)
 
 
 def store(
-    session: Session, *, draft: Draft, user: User, name: str, data: bytes, report: AttachmentReport
+    ctx: ServiceContext, *, draft: Draft, user: User, name: str, data: bytes, report: AttachmentReport
 ) -> DraftAttachment:
     """Add a checked file; the caller ran the check before opening the transaction."""
+    session = ctx.session
     require_editable(draft, user)
     existing = attachments_of(session, draft)
     if any(a.name == name for a in existing):
@@ -137,7 +139,7 @@ def store(
     )
     session.add(attachment)
     session.flush()
-    _new_content_version(session, draft, user)
+    _new_content_version(ctx, draft, user)
     audit.append(
         session,
         kind="attachment_add",
@@ -148,7 +150,8 @@ def store(
     return attachment
 
 
-def remove(session: Session, *, draft: Draft, user: User, attachment: DraftAttachment) -> None:
+def remove(ctx: ServiceContext, *, draft: Draft, user: User, attachment: DraftAttachment) -> None:
+    session = ctx.session
     require_editable(draft, user)
     audit.append(
         session,
@@ -159,7 +162,7 @@ def remove(session: Session, *, draft: Draft, user: User, attachment: DraftAttac
     )
     session.delete(attachment)
     session.flush()
-    _new_content_version(session, draft, user)
+    _new_content_version(ctx, draft, user)
 
 
 def masked_copy(data: bytes, name: str, settings: Settings, overlay: Overlay | None) -> MaskedCopy:
@@ -172,7 +175,7 @@ def masked_copy(data: bytes, name: str, settings: Settings, overlay: Overlay | N
 
 
 def replace_with_masked(
-    session: Session,
+    ctx: ServiceContext,
     *,
     draft: Draft,
     user: User,
@@ -181,6 +184,7 @@ def replace_with_masked(
     report: AttachmentReport,
 ) -> DraftAttachment:
     """The masked copy takes the original's place (the unmasked bytes must not stay publishable)."""
+    session = ctx.session
     require_editable(draft, user)
     original = attachment.sha256
     attachment.name = copy.name
@@ -193,7 +197,7 @@ def replace_with_masked(
     attachment.text_chars = len(report.text)
     attachment.masked_from = original
     session.flush()
-    _new_content_version(session, draft, user)
+    _new_content_version(ctx, draft, user)
     audit.append(
         session,
         kind="attachment_mask",
@@ -204,12 +208,12 @@ def replace_with_masked(
     return attachment
 
 
-def _new_content_version(session: Session, draft: Draft, user: User) -> None:
+def _new_content_version(ctx: ServiceContext, draft: Draft, user: User) -> None:
     """Attachments are part of the content: a changed set is a new version with a new content hash."""
     from review_service import drafts
 
     current = drafts.content_of(drafts.latest_version(draft))
-    drafts.save_version(session, draft=draft, user=user, content=current, expected_revision=None)
+    drafts.save_version(ctx, draft=draft, user=user, content=current, expected_revision=None)
 
 
 def findings_json(report: AttachmentReport) -> list[dict]:

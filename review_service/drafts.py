@@ -13,23 +13,29 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true, update
-from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Session, selectinload
 
 from checks import Channel, DocType
 from checks.canonical import content_hash
-from review_service import audit, text_limit
-from review_service.config import Settings
-from review_service.db import unit_of_work
+from review_service import audit, check_runs, jobs, text_limit
+from review_service.check_runs import RunState
+from review_service.draft_facts import (
+    DEFAULT_SPANNING_ROLES,
+    actor_of,
+    can_see,
+    definition_of,
+    facts_for,
+    finding_key,
+    latest_version,
+)
 from review_service.models import CheckRun, Comment, Department, Draft, DraftAttachment, DraftVersion, User, utcnow
+from review_service.notifications import after_transition
 from review_service.notify import NOTIFIED_EVENTS
+from review_service.services.context import ServiceContext
 from review_service.services.errors import DomainError
-from review_service.tasks.celery_app import TASK_CHECK_VERSION
-from review_service.tasks.check_tasks import check_version_now
-from review_service.tasks.enqueue import enqueue_after_commit
 from review_service.tokens import SERVICE_ROLE
 from review_service.workflow_state import definitions, state_from_json, state_to_json
-from workflows.definition import Action, StageKind, WorkflowDefinition
+from workflows.definition import Action, StageKind
 from workflows.engine import (
     COUNTERSIGN_ROLES,
     Outcome,
@@ -41,10 +47,18 @@ from workflows.engine import (
     waive,
 )
 from workflows.refusals import Reason, Refusal
-from workflows.state import Actor, Event, Facts, FindingRef, RunState
+from workflows.state import Actor, Event
+from workflows.state import RunState as WorkflowState
 
-DEFAULT_SPANNING_ROLES = frozenset(("admin",))
-_CHECK_AFTER_COMMIT = "check_after_commit"
+__all__ = [  # the views drafts' callers read here, defined with the facts the engine is told
+    "DEFAULT_SPANNING_ROLES",
+    "actor_of",
+    "can_see",
+    "definition_of",
+    "facts_for",
+    "finding_key",
+    "latest_version",
+]
 log = logging.getLogger(__name__)
 
 
@@ -116,9 +130,8 @@ NEEDS_CHECK = frozenset({Action.SUBMIT, Action.PASS, Action.APPROVE})
 AUTHOR_ACTIONS = frozenset({Action.SUBMIT, Action.WITHDRAW})
 
 
-def check_state(draft: Draft) -> str:
-    run = latest_version(draft).check_run
-    return run.state if run else "done"
+def check_state(draft: Draft) -> RunState:
+    return check_runs.state_of(latest_version(draft))
 
 
 @dataclass(frozen=True)
@@ -153,10 +166,6 @@ def attachment_manifest(session: Session, draft: Draft) -> tuple[tuple[str, str]
 
 def content_of(version: DraftVersion) -> Content:
     return Content(version.title, version.body, version.summary, version.body_format, dict(version.meta or {}))
-
-
-def actor_of(user: User) -> Actor:
-    return Actor(user.id, frozenset({user.role}), user.department.name if user.department else None)
 
 
 class AuthorRefused(DomainError):
@@ -208,18 +217,6 @@ def proxied_author(draft: Draft, user: User) -> User | None:
     return None
 
 
-def can_see(user: User, draft: Draft, spanning_roles: frozenset[str] = DEFAULT_SPANNING_ROLES) -> bool:
-    """Own department's drafts, unless the role (REVIEW_SPANNING_ROLES) or the user spans all.
-
-    A draft whose author belongs to no department is the whole organisation's: otherwise nobody
-    could review it."""
-    if user.role == SERVICE_ROLE:  # a CMS account sees what it created, nothing else
-        return draft.created_by_id == user.id
-    if user.role in spanning_roles or user.spans_departments or draft.author_id == user.id:
-        return True
-    return draft.department_id is None or draft.department_id == user.department_id
-
-
 def visible_to(user: User, spanning_roles: frozenset[str] = DEFAULT_SPANNING_ROLES) -> ColumnElement[bool]:
     """``can_see`` in SQL, so lists and counts page over visible drafts only."""
     if user.role == SERVICE_ROLE:
@@ -229,89 +226,25 @@ def visible_to(user: User, spanning_roles: frozenset[str] = DEFAULT_SPANNING_ROL
     return or_(Draft.author_id == user.id, Draft.department_id.is_(None), Draft.department_id == user.department_id)
 
 
-def finding_key(finding: dict[str, Any]) -> str:
-    return f"{finding['field']}:{finding['category']}:{finding['start']}:{finding['end']}:{finding['rule']}"
-
-
-def definition_of(draft: Draft) -> WorkflowDefinition:
-    return definitions()[draft.workflow]
-
-
-def latest_version(draft: Draft) -> DraftVersion:
-    return draft.versions[-1]
-
-
-def facts_for(draft: Draft, now: dt.datetime | None = None) -> Facts:
-    version = latest_version(draft)
-    run = version.check_run
-    findings = tuple(FindingRef(finding_key(f), f["category"], f["severity"]) for f in (run.findings if run else []))
-    return Facts(version.content_hash, findings, Channel(draft.channel).is_public, now or utcnow())
-
-
-def _check_version(session: Session, version: DraftVersion) -> CheckRun:
-    """Start the version's check once this unit of work commits: in a worker when a broker is set,
-    else in this process right after the commit. Never inside the transaction: SQLite has one
-    writer, and a long check must not stall everyone else's requests."""
-    run = CheckRun(version_id=version.id, state="checking", enqueued_at=utcnow())
-    session.add(run)
-    session.flush()
-    _start_check_after_commit(session, version.id)
+def _check_version(ctx: ServiceContext, version: DraftVersion) -> CheckRun:
+    """Start the version's check once this unit of work commits (``jobs.dispatch``): in a worker when
+    a broker is set, else in this process right after the commit. Never inside the transaction:
+    SQLite has one writer, and a long check must not stall everyone else's requests."""
+    run = check_runs.open_run(ctx.session, version)
+    jobs.dispatch(ctx, jobs.CHECK_VERSION, version.id)
     return run
 
 
-def _start_check_after_commit(session: Session, version_id: int) -> None:
-    settings = session.info.get("settings")
-    if settings is not None and settings.broker_url:
-        enqueue_after_commit(session, TASK_CHECK_VERSION, version_id)
-        return
-    pending = session.info.get(_CHECK_AFTER_COMMIT)
-    if pending is None:
-        pending = session.info[_CHECK_AFTER_COMMIT] = []
-        orm_event.listen(session, "after_commit", _run_checks_after_commit, once=True)
-        orm_event.listen(session, "after_rollback", _drop_checks_after_commit, once=True)
-    pending.append(version_id)
-
-
-def _run_checks_after_commit(session: Session) -> None:
-    """Each check reads its input in a short transaction, runs with none open, stores in another."""
-    pending = session.info.pop(_CHECK_AFTER_COMMIT, [])
-    settings = session.info.get("settings")
-    if settings is None:  # a bare session (no settings): nobody could store the result
-        return
-    for version_id in pending:
-        try:
-            check_version_now(settings, version_id)
-        except Exception as exc:  # no worker will retry it here: say so, the 重新审校 button re-runs it
-            log.exception("check of version %s did not finish", version_id)
-            _mark_failed(settings, version_id, f"{type(exc).__name__}: {exc}")
-
-
-def _mark_failed(settings: Settings, version_id: int, error: str) -> None:
-    try:
-        with unit_of_work(settings) as session:
-            session.execute(
-                update(CheckRun)
-                .where(CheckRun.version_id == version_id, CheckRun.state == "checking")
-                .values(state="failed", error=error[:2000], finished_at=utcnow())
-            )
-    except Exception:  # the database itself is away: the run stays checking; `review-service sweep` finds it
-        log.exception("could not mark the check of version %s failed", version_id)
-
-
-def _drop_checks_after_commit(session: Session) -> None:
-    session.info.pop(_CHECK_AFTER_COMMIT, None)
-
-
-def settle(session: Session) -> None:
+def settle(ctx: ServiceContext) -> None:
     """Commit the unit of work now, so the checks it started run (embedded mode) before the answer
     is built; objects reload on their next access and show the finished check."""
-    session.commit()
-    session.expire_all()
+    ctx.session.commit()
+    ctx.session.expire_all()
 
 
-def _new_version(session: Session, *, draft: Draft, user: User, content: Content) -> DraftVersion:
-    settings = session.info.get("settings")
-    text_limit.enforce(content.body, settings.max_text_chars if settings else text_limit.DEFAULT_MAX_TEXT_CHARS)
+def _new_version(ctx: ServiceContext, *, draft: Draft, user: User, content: Content) -> DraftVersion:
+    session = ctx.session
+    text_limit.enforce(content.body, ctx.settings.max_text_chars)
     number = (draft.versions[-1].number + 1) if draft.versions else 1
     version = DraftVersion(
         draft_id=draft.id,
@@ -327,23 +260,23 @@ def _new_version(session: Session, *, draft: Draft, user: User, content: Content
     session.add(version)
     session.flush()
     draft.versions.append(version)
-    _check_version(session, version)
+    _check_version(ctx, version)
     session.refresh(version)
     return version
 
 
-def pending_notifications(session: Session) -> list[dict[str, Any]]:
-    """Events to announce once this unit of work has committed (see review_service.notify)."""
-    return session.info.setdefault("notifications", [])
-
-
 def _audit_events(
-    session: Session, draft: Draft, events: tuple[Event, ...] | list[Event], version: int, via: int | None = None
+    ctx: ServiceContext,
+    draft: Draft,
+    events: tuple[Event, ...] | list[Event],
+    version: int,
+    via: int | None = None,
 ) -> None:
-    """One audit row per event; ``via`` names the CMS account that acted for the author."""
+    """One audit row per event, and a webhook event after commit for those the organisation is told of;
+    ``via`` names the CMS account that acted for the author."""
     for event in events:
         if event.kind in NOTIFIED_EVENTS:
-            pending_notifications(session).append(
+            ctx.outbox.notifications.append(
                 {
                     "event": event.kind,
                     "draft_id": draft.id,
@@ -353,7 +286,7 @@ def _audit_events(
                 }
             )
         audit.append(
-            session,
+            ctx.session,
             kind=event.kind,
             actor_id=event.actor,
             draft_id=draft.id,
@@ -367,7 +300,7 @@ def _audit_events(
         )
 
 
-def _store(session: Session, draft: Draft, old_revision: int, state: RunState) -> None:
+def _store(session: Session, draft: Draft, old_revision: int, state: WorkflowState) -> None:
     """Write the new run state only if nobody else changed the draft since we read it."""
     result = session.execute(
         update(Draft)
@@ -387,7 +320,7 @@ def _store(session: Session, draft: Draft, old_revision: int, state: RunState) -
 
 
 def create_draft(
-    session: Session,
+    ctx: ServiceContext,
     *,
     user: User,
     content: Content,
@@ -400,9 +333,9 @@ def create_draft(
     author: User | None = None,
 ) -> Draft:
     """``user`` creates it; ``author`` (default: the user) wrote it and is bound by separation of duties."""
+    session = ctx.session
     author = author or user
-    settings = session.info.get("settings")
-    text_limit.enforce(content.body, settings.max_text_chars if settings else text_limit.DEFAULT_MAX_TEXT_CHARS)
+    text_limit.enforce(content.body, ctx.settings.max_text_chars)
     definition = definitions().get(workflow or channel.value)
     if definition is None or definition.channel != channel.value:
         raise UnknownWorkflow(workflow, channel.value)
@@ -428,7 +361,7 @@ def create_draft(
     )
     session.add(draft)
     session.flush()
-    version = _new_version(session, draft=draft, user=author, content=content)
+    version = _new_version(ctx, draft=draft, user=author, content=content)
     data: dict[str, Any] = {"content_hash": version.content_hash}
     if author.id != user.id:
         data["author"] = author.id  # created by a CMS account on the author's behalf
@@ -441,9 +374,10 @@ def _metadata_changed(draft: Draft, content: Content) -> bool:
 
 
 def save_version(
-    session: Session, *, draft: Draft, user: User, content: Content, expected_revision: int | None
+    ctx: ServiceContext, *, draft: Draft, user: User, content: Content, expected_revision: int | None
 ) -> Draft:
     """The author saves a new version (before submission, after a return, or after approval)."""
+    session = ctx.session
     state = state_from_json(draft.run_state)
     if expected_revision is not None and expected_revision != draft.revision:
         raise Refusal(Reason.STALE)
@@ -459,15 +393,15 @@ def save_version(
     )
     old_revision = draft.revision
     before = (draft.status, draft.stage)
-    version = _new_version(session, draft=draft, user=stand_in or user, content=content)
+    version = _new_version(ctx, draft=draft, user=stand_in or user, content=content)
     _store(session, draft, old_revision, outcome.state)
-    _audit_events(session, draft, outcome.events, version.number, via=user.id if stand_in else None)
-    _notify(session, draft, before, outcome.events)
+    _audit_events(ctx, draft, outcome.events, version.number, via=user.id if stand_in else None)
+    after_transition(ctx, draft=draft, before=before, events=outcome.events)
     return draft
 
 
 def act(
-    session: Session,
+    ctx: ServiceContext,
     *,
     draft: Draft,
     user: User,
@@ -478,8 +412,9 @@ def act(
     actor: Actor | None = None,
 ) -> Outcome:
     """Apply one workflow action; a proofreader's ``edit`` carries the new content."""
+    session = ctx.session
     state = state_from_json(draft.run_state)
-    if action in NEEDS_CHECK and check_state(draft) != "done":
+    if action in NEEDS_CHECK and check_state(draft) != RunState.DONE:
         raise CheckPending(check_state(draft))
     new_hash = content.hash if content is not None else None
     stand_in = proxied_author(draft, user) if action in AUTHOR_ACTIONS and actor is None else None
@@ -498,32 +433,26 @@ def act(
     before = (draft.status, draft.stage)
     version_number = latest_version(draft).number
     if action is Action.EDIT and content is not None:
-        version_number = _new_version(session, draft=draft, user=user, content=content).number
+        version_number = _new_version(ctx, draft=draft, user=user, content=content).number
     _store(session, draft, old_revision, outcome.state)
     if comment and action is not Action.CLAIM:
         session.add(Comment(draft_id=draft.id, version_number=version_number, author_id=user.id, body=comment))
-    _audit_events(session, draft, outcome.events, version_number, via=user.id if stand_in else None)
-    _notify(session, draft, before, outcome.events)
+    _audit_events(ctx, draft, outcome.events, version_number, via=user.id if stand_in else None)
+    after_transition(ctx, draft=draft, before=before, events=outcome.events)
     return outcome
 
 
-def _notify(session: Session, draft: Draft, before: tuple[str, str | None], events: tuple[Event, ...]) -> None:
-    from review_service.notifications import after_transition  # it builds on this module
-
-    after_transition(session, draft=draft, before=before, events=events)
-
-
-def confirm_published(session: Session, *, draft: Draft, user: User, content_hash: str) -> bool:
+def confirm_published(ctx: ServiceContext, *, draft: Draft, user: User, content_hash: str) -> bool:
     """A CMS published this exact content: the draft becomes 已发布. False when already recorded."""
     outcome = confirm_publication(state_from_json(draft.run_state), actor_of(user), content_hash)
     if outcome is None:
         return False
     old_revision = draft.revision
     before = (draft.status, draft.stage)
-    _store(session, draft, old_revision, outcome.state)
+    _store(ctx.session, draft, old_revision, outcome.state)
     draft.published_at = utcnow()
-    _audit_events(session, draft, outcome.events, latest_version(draft).number)
-    _notify(session, draft, before, outcome.events)
+    _audit_events(ctx, draft, outcome.events, latest_version(draft).number)
+    after_transition(ctx, draft=draft, before=before, events=outcome.events)
     return True
 
 
@@ -534,16 +463,17 @@ class RecheckRefused(DomainError):
         super().__init__(status, code, message_zh, message_en)
 
 
-def recheck_version(session: Session, *, draft: Draft, user: User) -> CheckRun:
+def recheck_version(ctx: ServiceContext, *, draft: Draft, user: User) -> CheckRun:
     """Re-run the current version's failed check (the 重新审校 button); audited.
 
     The author, or anyone who may act on the draft's current stage, may ask. The failed run goes
     back to ``checking`` with a fresh attempt count: with a broker it is sent after commit, else
     it runs here. Raises ``RecheckRefused`` when the check has not failed or the user may not.
     """
+    session = ctx.session
     version = latest_version(draft)
     run = version.check_run
-    if run is None or run.state != "failed":
+    if run is None or run.state != RunState.FAILED:
         raise RecheckRefused(
             "check_not_failed",
             "本版本的自动审校没有失败，无需重新审校",
@@ -560,11 +490,7 @@ def recheck_version(session: Session, *, draft: Draft, user: User) -> CheckRun:
             "Only the author or the current stage may re-run it",
             403,
         )
-    previous_error = run.error
-    run.state, run.error, run.verdict, run.findings, run.stats = "checking", None, None, [], {}
-    run.attempts, run.started_at, run.finished_at, run.worker = 0, None, None, None
-    run.enqueued_at = utcnow()
-    session.flush()
+    previous_error = check_runs.rerun(session, run)
     audit.append(
         session,
         kind="check_rerun",
@@ -572,14 +498,14 @@ def recheck_version(session: Session, *, draft: Draft, user: User) -> CheckRun:
         draft_id=draft.id,
         data={"version": version.number, "previous_error": (previous_error or "")[:500]},
     )
-    _start_check_after_commit(session, version.id)  # failing again marks it failed: the button stays
+    jobs.dispatch(ctx, jobs.CHECK_VERSION, version.id)  # failing again marks it failed: the button stays
     session.flush()
     session.refresh(run)
     return run
 
 
 def waive_finding(
-    session: Session, *, draft: Draft, user: User, key: str, reason: str, expected_revision: int | None
+    ctx: ServiceContext, *, draft: Draft, user: User, key: str, reason: str, expected_revision: int | None
 ) -> Outcome:
     facts = facts_for(draft)
     finding = next((f for f in facts.findings if f.key == key), None)
@@ -595,8 +521,8 @@ def waive_finding(
         expected_revision=expected_revision,
     )
     old_revision = draft.revision
-    _store(session, draft, old_revision, outcome.state)
-    _audit_events(session, draft, outcome.events, latest_version(draft).number)
+    _store(ctx.session, draft, old_revision, outcome.state)
+    _audit_events(ctx, draft, outcome.events, latest_version(draft).number)
     return outcome
 
 
@@ -618,7 +544,7 @@ def actions_for(draft: Draft, user: User) -> tuple[Action, ...]:
     )
     if stand_in is not None:
         actions = tuple(a for a in actions if a in AUTHOR_ACTIONS)
-    if check_state(draft) != "done":
+    if check_state(draft) != RunState.DONE:
         actions = tuple(a for a in actions if a not in NEEDS_CHECK)
     return actions
 

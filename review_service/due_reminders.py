@@ -1,4 +1,4 @@
-"""Run the due-date sweep (due_soon / overdue messages) in its own unit of work, then send its mail."""
+"""Run the due-date sweep (due_soon / overdue messages) in its own unit of work, which sends its mail."""
 
 from __future__ import annotations
 
@@ -8,20 +8,15 @@ import threading
 from collections.abc import Callable
 
 from review_service.config import Settings
-from review_service.db import unit_of_work
-from review_service.mailer import send_all
 from review_service.notifications import DueSweep, sweep_due
+from review_service.services.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 
 
 def run_due_sweep(settings: Settings, *, now: dt.datetime | None = None) -> DueSweep:
-    with unit_of_work(settings) as session:
-        session.info["spanning_roles"] = settings.spanning_role_set
-        result = sweep_due(session, hours=settings.due_soon_hours, now=now)
-        mail = session.info.pop("mail", [])
-    send_all(settings, mail)
-    return result
+    with unit_of_work(settings) as ctx:
+        return sweep_due(ctx, hours=settings.due_soon_hours, now=now)
 
 
 def start_due_thread(settings: Settings) -> Callable[[], None]:

@@ -17,10 +17,31 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from checks.canonical import FORM_VERSION
-from review_service.clock import now_utc
+from review_service.clock import aware, now_utc
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes in and out, whatever the database keeps.
+
+    PostgreSQL stores ``timestamptz``; SQLite has no time zones and keeps the UTC wall time, so a
+    value read back is naive there: it gets its UTC zone here, once, instead of in every reader."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        value = aware(value).astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        return aware(value).astimezone(dt.UTC) if value is not None else None
 
 
 class Base(DeclarativeBase):
@@ -47,7 +68,7 @@ class User(Base):
     email_notifications: Mapped[bool] = mapped_column(default=True)  # each person may turn mail off
 
     department: Mapped[Department | None] = relationship()
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
@@ -63,10 +84,10 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(String(16), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[list[str]] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
@@ -102,9 +123,9 @@ class Draft(Base):
     due_date: Mapped[dt.date | None] = mapped_column(Date, default=None)
     priority: Mapped[int] = mapped_column(Integer, default=0)
     archive_document_id: Mapped[int | None] = mapped_column(Integer, default=None)  # a correction of this page
-    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    published_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -131,7 +152,7 @@ class DraftVersion(Base):
     # text), found when it was read; merged into this version's check run
     file_findings: Mapped[list | None] = mapped_column(JSON, default=None)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
     draft: Mapped[Draft] = relationship(back_populates="versions")
     check_run: Mapped[CheckRun | None] = relationship(back_populates="version", uselist=False)
@@ -148,10 +169,10 @@ class CheckRun(Base):
     verdict: Mapped[str | None] = mapped_column(String(10), default=None)
     findings: Mapped[list] = mapped_column(JSON, default=list)
     stats: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    enqueued_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    enqueued_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     worker: Mapped[str | None] = mapped_column(String(120), default=None)  # host:pid:engine-builds
@@ -167,7 +188,7 @@ class Comment(Base):
     version_number: Mapped[int] = mapped_column(Integer)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
     author: Mapped[User] = relationship()
 
@@ -179,7 +200,7 @@ class AuditEntry(Base):
     __table_args__ = (Index("ix_audit_log_draft_kind", "draft_id", "kind"),)  # since when a draft waits
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     actor_id: Mapped[int | None] = mapped_column(Integer, default=None)
     kind: Mapped[str] = mapped_column(String(40), index=True)
     draft_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
@@ -195,7 +216,7 @@ class AuditCheckpoint(Base):
     __tablename__ = "audit_checkpoints"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     last_row_id: Mapped[int] = mapped_column(Integer, index=True)
     head: Mapped[str] = mapped_column(String(64))
     document: Mapped[dict] = mapped_column(JSON)
@@ -211,8 +232,8 @@ class CountersignLink(Base):
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
     department: Mapped[str] = mapped_column(String(120))
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
     signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
 
 
@@ -227,9 +248,9 @@ class DictionaryEntry(Base):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     enabled: Mapped[bool] = mapped_column(default=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    retired_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class LoginThrottle(Base):
@@ -240,8 +261,8 @@ class LoginThrottle(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(200), unique=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 class WebSession(Base):
@@ -253,9 +274,9 @@ class WebSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
 
     user: Mapped[User] = relationship()
 
@@ -269,7 +290,7 @@ class DictionarySnapshot(Base):
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     shipped: Mapped[str] = mapped_column(String(64))
     entries: Mapped[list] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
 
 class ArchiveDocument(Base):
@@ -285,8 +306,8 @@ class ArchiveDocument(Base):
     published_at: Mapped[dt.date] = mapped_column(Date, index=True)
     department: Mapped[str | None] = mapped_column(String(120), default=None, index=True)
     content_hash: Mapped[str] = mapped_column(String(80))
-    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    checked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
     checked_hash: Mapped[str | None] = mapped_column(String(80), default=None)
     snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("dictionary_snapshots.id"), default=None)
     verdict: Mapped[str | None] = mapped_column(String(10), default=None)
@@ -302,9 +323,9 @@ class RecheckRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     state: Mapped[str] = mapped_column(String(20), index=True)  # running | done
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
     since: Mapped[dt.date | None] = mapped_column(Date, default=None)
     categories: Mapped[list] = mapped_column(JSON, default=list)
     mode: Mapped[str] = mapped_column(String(20))  # full | incremental
@@ -327,9 +348,9 @@ class RecheckBatch(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("recheck_runs.id", ondelete="CASCADE"))
     document_ids: Mapped[list] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(20))  # queued | done | failed
-    enqueued_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    enqueued_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, default=None)
 
@@ -348,8 +369,8 @@ class Notification(Base):
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), default=None, index=True)
     title: Mapped[str] = mapped_column(Text)
     message: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    read_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
     dedupe: Mapped[str | None] = mapped_column(String(120), default=None, unique=True)
 
 
@@ -371,4 +392,4 @@ class DraftAttachment(Base):
     text_chars: Mapped[int] = mapped_column(Integer, default=0)
     masked_from: Mapped[str | None] = mapped_column(String(64), default=None)  # sha256 of the unmasked original
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())

@@ -1,8 +1,8 @@
 """消息: tell people when a draft waits for them, came back, was approved or published, or is due.
 
 Messages are rows written in the same unit of work as the transition that caused them (so a
-rolled-back decision tells nobody); mail for them is queued on the session and sent by the caller
-after commit (see ``pending_mail`` and review_service.mailer). Reminders (``due_soon``,
+rolled-back decision tells nobody); mail for them goes into the unit of work's outbox and is sent
+after commit (review_service.mailer). Reminders (``due_soon``,
 ``overdue``) come from ``sweep_due``, once per draft, due date and person.
 """
 
@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from review_service import drafts as service
+from review_service import draft_facts as service
 from review_service.clock import BEIJING
 from review_service.config import Settings
 from review_service.mailer import Mail
 from review_service.models import Draft, Notification, User, utcnow
+from review_service.services.context import ServiceContext
 from review_service.workflow_state import state_from_json
 from workflows.definition import Action, StageKind
 from workflows.engine import COUNTERSIGN_ROLES, available_actions
@@ -50,11 +51,6 @@ OPEN_STATUSES = ("draft", "in_review", "returned")
 STAGE_WORK = frozenset((Action.PASS, Action.EDIT, Action.APPROVE, Action.RETURN, Action.CLAIM))
 
 
-def pending_mail(session: Session) -> list[Mail]:
-    """Mail to send once this unit of work has committed."""
-    return session.info.setdefault("mail", [])
-
-
 def _link(settings: Settings | None, draft_id: int | None) -> str:
     if draft_id is None:
         return ""
@@ -63,7 +59,7 @@ def _link(settings: Settings | None, draft_id: int | None) -> str:
 
 
 def notify(
-    session: Session,
+    ctx: ServiceContext,
     *,
     user: User,
     kind: str,
@@ -74,6 +70,7 @@ def notify(
     now: dt.datetime | None = None,
 ) -> Notification | None:
     """Write one message (None when ``dedupe`` says it exists) and queue its mail if the person wants it."""
+    session = ctx.session
     if kind not in KINDS:
         raise ValueError(kind)
     if dedupe is not None and session.scalar(select(Notification.id).where(Notification.dedupe == dedupe)):
@@ -90,15 +87,14 @@ def notify(
     session.add(note)
     session.flush()
     if user.email and user.email_notifications and user.is_active:
-        settings = session.info.get("settings")
-        link = _link(settings, note.draft_id)
+        link = _link(ctx.settings, note.draft_id)
         body = f"{message}\n\n稿件：{title}\n" + (f"查看：{link}\n" if link else "")
         body += "\n——发布前审校服务（可在“消息”页面关闭邮件提醒）"
-        pending_mail(session).append(Mail(user.email, f"【{KIND_LABELS[kind]}】{title}"[:200], body))
+        ctx.outbox.mail.append(Mail(user.email, f"【{KIND_LABELS[kind]}】{title}"[:200], body))
     return note
 
 
-def stage_actors(session: Session, draft: Draft) -> list[User]:
+def stage_actors(ctx: ServiceContext, draft: Draft) -> list[User]:
     """Everyone who may act on the draft's current stage now (the workflow's own rules decide)."""
     if draft.status != "in_review" or not draft.stage:
         return []
@@ -111,10 +107,9 @@ def stage_actors(session: Session, draft: Draft) -> list[User]:
         query = query.where(User.role.in_(sorted(COUNTERSIGN_ROLES)))
     else:
         query = query.where(User.role == stage.role)
-    spanning = session.info.get("spanning_roles", service.DEFAULT_SPANNING_ROLES)
     out = []
-    for user in session.scalars(query.order_by(User.id)):
-        if not service.can_see(user, draft, spanning):
+    for user in ctx.session.scalars(query.order_by(User.id)):
+        if not service.can_see(user, draft, ctx.spanning_roles):
             continue
         if set(available_actions(definition, state, service.actor_of(user), facts)) & STAGE_WORK:
             out.append(user)
@@ -136,9 +131,10 @@ def _name(session: Session, user_id: int | None) -> str:
 
 
 def after_transition(
-    session: Session, *, draft: Draft, before: tuple[str, str | None], events: Iterable[Any]
+    ctx: ServiceContext, *, draft: Draft, before: tuple[str, str | None], events: Iterable[Any]
 ) -> list[Notification]:
     """Messages for one committed-together transition: ``before`` is (status, stage) before it."""
+    session = ctx.session
     title = service.latest_version(draft).title
     out: list[Notification | None] = []
     author = draft.author
@@ -148,7 +144,7 @@ def after_transition(
             reason = (event.comment or "").strip()
             out.append(
                 notify(
-                    session,
+                    ctx,
                     user=author,
                     kind="returned",
                     draft=draft,
@@ -159,7 +155,7 @@ def after_transition(
         elif event.kind == "workflow_approved":
             out.append(
                 notify(
-                    session,
+                    ctx,
                     user=author,
                     kind="approved",
                     draft=draft,
@@ -173,7 +169,7 @@ def after_transition(
                 label = _stage_label(draft, event.stage)
                 out.append(
                     notify(
-                        session,
+                        ctx,
                         user=claimer,
                         kind="withdrawn",
                         draft=draft,
@@ -183,7 +179,7 @@ def after_transition(
                 )
         elif event.kind == "published":
             out.append(
-                notify(session, user=author, kind="published", draft=draft, title=title, message="稿件已由网站发布。")
+                notify(ctx, user=author, kind="published", draft=draft, title=title, message="稿件已由网站发布。")
             )
     moved = (draft.status, draft.stage) != before and draft.status == "in_review"
     if moved:
@@ -195,13 +191,13 @@ def after_transition(
             if countersign
             else f"稿件已进入{stage.label}环节，等待您处理。"
         )
-        for user in stage_actors(session, draft):
-            out.append(notify(session, user=user, kind=kind, draft=draft, title=title, message=text))
+        for user in stage_actors(ctx, draft):
+            out.append(notify(ctx, user=user, kind=kind, draft=draft, title=title, message=text))
     return [n for n in out if n is not None]
 
 
 def as_dict(note: Notification) -> dict[str, Any]:
-    created = note.created_at if note.created_at.tzinfo else note.created_at.replace(tzinfo=dt.UTC)
+    created = note.created_at
     return {
         "id": note.id,
         "kind": note.kind,
@@ -269,8 +265,9 @@ class DueSweep:
     overdue: int
 
 
-def sweep_due(session: Session, *, hours: int, now: dt.datetime | None = None) -> DueSweep:
+def sweep_due(ctx: ServiceContext, *, hours: int, now: dt.datetime | None = None) -> DueSweep:
     """Remind whoever holds each open draft (its stage's people, or the author) once per due date."""
+    session = ctx.session
     now = now or utcnow()
     counts = {"due_soon": 0, "overdue": 0}
     drafts = session.scalars(
@@ -285,11 +282,11 @@ def sweep_due(session: Session, *, hours: int, now: dt.datetime | None = None) -
             kind, text = "due_soon", f"稿件将于 {draft.due_date} 到期，请及时处理。"
         else:
             continue
-        people = stage_actors(session, draft) if draft.status == "in_review" else [draft.author]
+        people = stage_actors(ctx, draft) if draft.status == "in_review" else [draft.author]
         title = service.latest_version(draft).title
         for user in people:
             note = notify(
-                session,
+                ctx,
                 user=user,
                 kind=kind,
                 draft=draft,

@@ -13,6 +13,7 @@ from checks.canonical import FORM_VERSION, content_hash
 from review_service import audit, audit_checkpoints
 from review_service.draft_attachments import manifest
 from review_service.models import Draft, DraftVersion, User, utcnow
+from review_service.services.context import ServiceContext
 from review_service.signing import RECEIPT_TTL, KeyStore
 from review_service.workflow_state import definitions, state_from_json
 
@@ -30,7 +31,7 @@ class GateDecision:
 
 
 def decide(
-    session: Session,
+    ctx: ServiceContext,
     *,
     keys: KeyStore,
     caller: User,
@@ -41,6 +42,7 @@ def decide(
     body_format: str,
     attachments: list[tuple[str, str]] | None = None,
 ) -> GateDecision:
+    session = ctx.session
     listed = [{"name": name, "sha256": sha256} for name, sha256 in attachments or []]
     digest = content_hash(title=title, body=body, summary=summary, body_format=body_format, attachments=listed)
     legacy = content_hash(title=title, body=body, summary=summary, body_format=body_format, form_version=2)
@@ -56,9 +58,9 @@ def decide(
         draft_id=decision.draft_id,
         data={"channel": channel.value, "content_hash": digest, "reason": decision.reason},
     )
-    audit_checkpoints.record(session, reason="gate_decision")  # signed head, kept outside the database too
+    audit_checkpoints.record(ctx, reason="gate_decision")  # signed head, kept outside the database too
     if decision.allow:
-        session.info.setdefault("notifications", []).append(
+        ctx.outbox.notifications.append(
             {
                 "event": "gate_allow",
                 "draft_id": decision.draft_id,

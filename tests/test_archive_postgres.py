@@ -13,6 +13,7 @@ from review_service.archive.recheck import queued_batches, run_batch, start_rech
 from review_service.archive.report import rows_for
 from review_service.db import alembic_config, unit_of_work, upgrade
 from review_service.models import RecheckRun
+from review_service.services.unit_of_work import unit_of_work as service_unit
 from tests.api_helpers import make_settings
 
 LINES = [
@@ -35,8 +36,8 @@ def test_parallel_batches_on_postgres_count_every_page_once(postgres_migrated_ur
     upgrade(settings)
     with unit_of_work(settings) as session:
         import_pages(session, pages_from_lines(LINES, max_chars=10_000))
-    with unit_of_work(settings) as session:
-        run_id = start_recheck(session, settings=settings, full=True).id
+    with service_unit(settings) as ctx:
+        run_id = start_recheck(ctx, full=True).id
     with unit_of_work(settings) as session:
         batches = queued_batches(session, run_id)
     assert len(batches) == 8

@@ -26,7 +26,8 @@ from review_service.models import (
     RecheckBatch,
     RecheckRun,
 )
-from review_service.tasks.sweep import sweep
+from review_service.services.unit_of_work import unit_of_work as service_unit
+from review_service.sweep import sweep
 from tests.api_helpers import make_settings
 from tests.workflow_helpers import make_people
 
@@ -182,8 +183,8 @@ def test_an_editor_opens_a_correction_draft_that_goes_through_the_workflow(env):
 
 def test_without_a_broker_the_sweep_runs_overdue_work_here_and_gives_up_on_poison(env):
     client, people, settings = env
-    with unit_of_work(settings) as session:
-        run_id = start_recheck(session, settings=settings.model_copy(update={"recheck_batch_size": 3})).id
+    with service_unit(settings.model_copy(update={"recheck_batch_size": 3})) as ctx:
+        run_id = start_recheck(ctx).id
     swept = sweep(settings, overdue=dt.timedelta(0))
     assert len(swept.batches) == 3
     with unit_of_work(settings) as session:
@@ -247,8 +248,10 @@ def wait_run_done(client, person, run_id, timeout=60.0):  # type: ignore[no-unty
 
 def test_an_embedded_run_interrupted_by_a_restart_is_resumed_at_start(env):
     _client, people, settings = env
-    with unit_of_work(settings) as session:  # as the API does, before its background task could run
-        run_id = start_recheck(session, settings=settings.model_copy(update={"recheck_batch_size": 3})).id
+    with service_unit(
+        settings.model_copy(update={"recheck_batch_size": 3})
+    ) as ctx:  # as the API does, before its background task could run
+        run_id = start_recheck(ctx).id
     with unit_of_work(settings) as session:  # the first batch had started when the process died
         batch = session.scalar(select(RecheckBatch).where(RecheckBatch.run_id == run_id).order_by(RecheckBatch.id))
         batch.attempts, batch.started_at = 1, dt.datetime.now(dt.UTC)

@@ -89,7 +89,7 @@ def test_a_long_check_does_not_stall_a_reviewer(env, monkeypatch):
 
 
 def test_a_draft_is_stored_first_and_checked_after_the_commit(env, monkeypatch):
-    from review_service.tasks import check_tasks
+    from review_service import check_runs as check_tasks
 
     client, people, _, draft_id = env
     held = Held(check_tasks.run_check)

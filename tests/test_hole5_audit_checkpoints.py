@@ -23,6 +23,7 @@ from review_service.api.main import create_app
 from review_service.cli import build_parser
 from review_service.db import unit_of_work
 from review_service.models import AuditCheckpoint, AuditEntry
+from review_service.services.unit_of_work import unit_of_work as service_unit
 from review_service.signing import KeyStore
 from tests.api_helpers import make_settings
 from tests.workflow_helpers import make_people
@@ -179,7 +180,8 @@ def test_the_command_line_reads_the_checkpoints_by_default(env, capsys):
 def test_a_checkpoint_is_signed_periodically_while_rows_are_written(tmp_path):
     settings = make_settings(tmp_path, audit_checkpoint_minutes=10)
     make_people(settings)
-    with unit_of_work(settings) as session:
+    with service_unit(settings) as ctx:  # the unit of work keeps the checkpoints due while it writes rows
+        session = ctx.session
         audit.append(session, kind="test", actor_id=None)
         count = session.scalar(select(func.count()).select_from(AuditCheckpoint))
         audit.append(session, kind="test", actor_id=None)  # within the interval: no new one

@@ -35,13 +35,14 @@ def test_notify_due_reminds_the_author_of_an_overdue_draft(tmp_path):
     from checks import Channel, DocType
     from review_service import drafts
     from review_service.db import upgrade
+    from review_service.services.unit_of_work import unit_of_work as service_unit
 
     settings = Settings(data_dir=tmp_path)
     upgrade(settings)
-    with unit_of_work(settings) as session:
-        author, _ = create_user(session, username="author", role="editor", password="pw-author-123")
+    with service_unit(settings) as ctx:
+        author, _ = create_user(ctx.session, username="author", role="editor", password="pw-author-123")
         drafts.create_draft(
-            session,
+            ctx,
             user=author,
             content=drafts.Content("标题", "正文内容。"),
             channel=Channel.WEBSITE,

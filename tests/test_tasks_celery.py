@@ -21,9 +21,10 @@ from sqlalchemy import select
 
 from review_service.api.main import create_app
 from review_service.db import unit_of_work
+from review_service.jobs import CHECK_VERSION, QUEUE_CHECKS, send
 from review_service.models import CheckRun, DraftVersion
-from review_service.tasks.celery_app import QUEUE_CHECKS, TASK_CHECK_VERSION, enqueue
-from review_service.tasks.sweep import sweep
+from review_service.services.context import Job
+from review_service.sweep import sweep
 from tests.api_helpers import make_settings, mint_token
 from tests.redis_celery import CeleryWorker, RedisServer, _free_port
 from tests.workflow_helpers import make_people
@@ -213,7 +214,7 @@ def test_duplicate_deliveries_change_nothing(stack):
     draft = create(client, people["editor"], BODY + "丙")
     first = wait_done(settings, draft["id"])
     for _ in range(3):
-        assert enqueue(settings, TASK_CHECK_VERSION, first.version_id)
+        assert send(settings, Job(CHECK_VERSION, first.version_id))
     marker = create(client, people["editor"], BODY + "丁")  # same queue, one process: done after the duplicates
     wait_done(settings, marker["id"])
     again = run_of(settings, draft["id"])

@@ -8,12 +8,12 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from review_service import check_runs
+from review_service import sweep as sweep_module
 from review_service.db import unit_of_work, upgrade
+from review_service.heartbeat import CHECK_HEARTBEAT_SECONDS, CHECK_STALE_SECONDS, check_grace, heartbeat
 from review_service.models import CheckRun, utcnow
-from review_service.tasks import check_tasks
-from review_service.tasks import sweep as sweep_module
-from review_service.tasks.heartbeat import CHECK_HEARTBEAT_SECONDS, CHECK_STALE_SECONDS, heartbeat
-from review_service.tasks.sweep import check_grace, lost, sweep
+from review_service.sweep import lost, sweep
 from tests.api_helpers import make_settings
 from tests.test_tasks_sweep import CUTOFF, Row, ago
 from tests.workflow_helpers import make_people
@@ -51,7 +51,7 @@ def env(tmp_path, monkeypatch):
     upgrade(settings)
     people = make_people(settings)
     sent: list[tuple[str, int]] = []
-    monkeypatch.setattr(sweep_module, "enqueue", lambda _s, task, arg: sent.append((task, arg)) or True)
+    monkeypatch.setattr(sweep_module, "dispatch", lambda _ctx, task, arg: sent.append((task, arg)))
     return settings, people, sent
 
 
@@ -124,14 +124,14 @@ def test_the_worker_beats_while_it_checks(env, monkeypatch):
     settings, people, _sent = env
     (version_id,) = add_runs(settings, people, (5, None))
     seen: list[int] = []
-    real = check_tasks.heartbeat
+    real = check_runs.heartbeat
 
     def recording(settings_, run_id, interval=None):  # type: ignore[no-untyped-def]
         seen.append(run_id)
         return real(settings_, run_id, interval)
 
-    monkeypatch.setattr(check_tasks, "heartbeat", recording)
-    assert check_tasks.check_version_now(settings, version_id) == "done"
+    monkeypatch.setattr(check_runs, "heartbeat", recording)
+    assert check_runs.check_version_now(settings, version_id) == "done"
     with unit_of_work(settings) as session:
         run = session.scalar(select(CheckRun).where(CheckRun.version_id == version_id))
         assert seen == [run.id] and run.state == "done"

@@ -6,11 +6,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from review_service import check_runs as check_tasks
 from review_service.api.main import create_app
+from review_service.check_runs import check_version_now
 from review_service.db import unit_of_work
 from review_service.models import AuditEntry, CheckRun, DraftVersion
-from review_service.tasks import check_tasks
-from review_service.tasks.check_tasks import check_version_now
+from review_service.services.unit_of_work import unit_of_work as service_unit
 from tests.api_helpers import make_settings
 from tests.workflow_helpers import make_people
 
@@ -80,11 +81,12 @@ def test_with_a_broker_the_rerun_is_queued_again(env, monkeypatch):
     draft_id = new_draft(client, people["editor"])
     version_id = set_run(settings, draft_id, state="failed", error="x", attempts=3)
     sent = []
-    monkeypatch.setattr("review_service.tasks.enqueue.enqueue", lambda s, task, arg: sent.append((task, arg)))
+    monkeypatch.setattr("review_service.jobs.send", lambda s, job: sent.append((job.task, job.arg)))
     broker = settings.model_copy(update={"broker_url": "redis://127.0.0.1:1/0"})
-    with unit_of_work(broker) as session:
+    with service_unit(broker) as ctx:
+        session = ctx.session
         draft, user = session.get(Draft, draft_id), session.get(User, people["editor"].user_id)
-        run = drafts.recheck_version(session, draft=draft, user=user)
+        run = drafts.recheck_version(ctx, draft=draft, user=user)
         assert (run.state, run.attempts, run.error) == ("checking", 0, None)
         assert sent == []  # only after commit
     assert sent == [("review.check_version", version_id)]

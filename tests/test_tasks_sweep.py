@@ -8,14 +8,15 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
+from review_service import sweep as sweep_module
 from review_service.archive import recheck as recheck_module
 from review_service.archive.impact import current_snapshot
 from review_service.archive.recheck import run_batch
 from review_service.clock import use_clock
 from review_service.db import unit_of_work, upgrade
+from review_service.heartbeat import STARTED_GRACE_FACTOR, started_grace
 from review_service.models import ArchiveDocument, RecheckBatch, RecheckRun, utcnow
-from review_service.tasks import sweep as sweep_module
-from review_service.tasks.sweep import STARTED_GRACE_FACTOR, lost, started_grace, sweep
+from review_service.sweep import lost, sweep
 from tests.api_helpers import make_settings
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
@@ -66,7 +67,7 @@ def bulk(tmp_path, monkeypatch):
     settings = make_settings(tmp_path, broker_url="redis://127.0.0.1:1/0", check_overdue_seconds=120)
     upgrade(settings)
     sent: list[tuple[str, int]] = []
-    monkeypatch.setattr(sweep_module, "enqueue", lambda _s, task, arg: sent.append((task, arg)) or True)
+    monkeypatch.setattr(sweep_module, "dispatch", lambda _ctx, task, arg: sent.append((task, arg)))
     with unit_of_work(settings) as session:
         snapshot = current_snapshot(session)
         run = RecheckRun(state="running", mode="full", snapshot_id=snapshot.id, categories=[], batches=6, total=6)

@@ -11,14 +11,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from review_service.config import Settings
-from review_service.db import unit_of_work
-from review_service.mailer import send_all
 from review_service.models import ApiToken, utcnow
-from review_service.notify import deliver
 from review_service.rate_limit import Limits
 from review_service.services.check import PROCESS_CHECKER, Checker
 from review_service.services.context import ServiceContext
 from review_service.services.errors import DomainError
+from review_service.services.unit_of_work import deliver_outbox, unit_of_work
 from review_service.tokens import find_active_token, may_hold
 
 
@@ -29,27 +27,22 @@ def get_app_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
-def _announce(settings: Settings, session: Session) -> None:
-    notifications = session.info.pop("notifications", [])
-    mail = session.info.pop("mail", [])
-    if not session.info.pop("committed", False):
-        return
-    if notifications:
-        deliver(settings, notifications)
-    if mail:
-        send_all(settings, mail)
+def get_context(settings: SettingsDep, background: BackgroundTasks) -> Iterator[ServiceContext]:
+    """The request's unit of work: committed before the response; what it released is sent after it."""
+    with unit_of_work(settings, send=False) as ctx:
+        # Runs after the response, hence after the commit; a rolled-back unit released nothing.
+        background.add_task(deliver_outbox, settings, ctx.outbox)
+        yield ctx
 
 
-def get_session(settings: SettingsDep, background: BackgroundTasks) -> Iterator[Session]:
-    with unit_of_work(settings) as session:
-        # Runs after the response, hence after the commit below; a rolled-back unit announces nothing.
-        background.add_task(_announce, settings, session)
-        session.info["spanning_roles"] = settings.spanning_role_set
-        yield session
-    session.info["committed"] = True
+ContextDep = Annotated[ServiceContext, Depends(get_context, scope="function")]  # commit before the response
 
 
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]  # commit before the response
+def get_session(ctx: ContextDep) -> Session:
+    return ctx.session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 _bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer rvs_…`")
 
@@ -77,8 +70,6 @@ def require_scope(scope: str) -> Callable[..., ApiToken]:
             )
         now = utcnow()
         last = record.last_used_at
-        if last is not None and last.tzinfo is None:
-            last = last.replace(tzinfo=dt.UTC)
         if last is None or now - last > LAST_USED_RESOLUTION:
             record.last_used_at = now  # throttled: a busy CMS token must not serialize on this row
         return record
@@ -103,14 +94,6 @@ def _rate_limited_check_token(
 CheckToken = Annotated[ApiToken, Depends(_rate_limited_check_token)]
 DraftsToken = Annotated[ApiToken, Depends(require_scope("drafts"))]
 PublishToken = Annotated[ApiToken, Depends(require_scope("publish"))]
-
-
-def get_context(session: SessionDep, settings: SettingsDep) -> ServiceContext:
-    """The service context of this request's unit of work."""
-    return ServiceContext(session=session, settings=settings)
-
-
-ContextDep = Annotated[ServiceContext, Depends(get_context)]
 
 
 def get_checker() -> Checker:

@@ -34,7 +34,7 @@ from review_service.db import upgrade
 from review_service.due_reminders import start_due_thread
 from review_service.errors import install_error_handlers
 from review_service.rate_limit import Limits, shared_store
-from review_service.tasks.sweep import start_sweeper
+from review_service.sweep import start_sweeper
 from review_service.web import install_web
 
 API_PREFIX = "/api/v1"

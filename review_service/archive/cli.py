@@ -88,7 +88,8 @@ def render_bar(p, width: int = 30) -> str:  # type: ignore[no-untyped-def]
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from review_service.archive.importer import import_pages, read_folder, read_jsonl
-    from review_service.db import unit_of_work, upgrade
+    from review_service.db import upgrade
+    from review_service.services.unit_of_work import unit_of_work
 
     path = Path(args.path)
     try:
@@ -108,7 +109,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         print(exc.line(_lang(args)), file=sys.stderr)
         return EXIT_BAD_INPUT
     upgrade(settings)
-    with unit_of_work(settings) as session:
+    with unit_of_work(settings) as ctx:
+        session = ctx.session
         result = import_pages(session, pages)
     counts = (result.added, result.updated, result.unchanged)
     print(
@@ -125,11 +127,12 @@ def _write_report(
 ) -> tuple[Path, Path, int]:
     from review_service.archive.recheck import failures, get_run
     from review_service.archive.report import rows_for, to_csv, to_html
-    from review_service.db import unit_of_work
+    from review_service.services.unit_of_work import unit_of_work
 
     folder = out or settings.data_dir / "reports"
     folder.mkdir(parents=True, exist_ok=True)
-    with unit_of_work(settings) as session:
+    with unit_of_work(settings) as ctx:
+        session = ctx.session
         run = get_run(session, run_id)
         rows = rows_for(session, run)
         html_text = to_html(run, rows, base_url=base_url or service_url(settings), failed=failures(session, run_id))
@@ -142,21 +145,23 @@ def _write_report(
 
 def _progress(settings: Settings, run_id: int):  # type: ignore[no-untyped-def]
     from review_service.archive.recheck import failures, get_run, progress
-    from review_service.db import unit_of_work
+    from review_service.services.unit_of_work import unit_of_work
 
-    with unit_of_work(settings) as session:
+    with unit_of_work(settings) as ctx:
+        session = ctx.session
         return progress(get_run(session, run_id), failed=failures(session, run_id))
 
 
 def _recheck(args: argparse.Namespace, settings: Settings) -> int:
     from review_service.archive.recheck import run_in_process, start_recheck
-    from review_service.db import unit_of_work, upgrade
-    from review_service.tasks.sweep import sweep
+    from review_service.db import upgrade
+    from review_service.services.unit_of_work import unit_of_work
+    from review_service.sweep import sweep
 
     upgrade(settings)
     try:
-        with unit_of_work(settings) as session:
-            run = start_recheck(session, settings=settings, since=args.since, categories=args.category, full=args.all)
+        with unit_of_work(settings) as ctx:
+            run = start_recheck(ctx, since=args.since, categories=args.category, full=args.all)
             run_id = run.id
     except ArchiveError as exc:
         print(exc.line(_lang(args)), file=sys.stderr)

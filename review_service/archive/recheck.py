@@ -21,13 +21,12 @@ from checks import Channel, DocType, DraftInput, Metadata
 from review_service.archive.errors import ArchiveError, validate_categories
 from review_service.archive.impact import Impact, current_snapshot, impact_between, mentions
 from review_service.check_service import current_overlay, run_check
-from review_service.clock import aware_or_none as _aware
 from review_service.config import Settings
 from review_service.db import unit_of_work
+from review_service.heartbeat import started_grace
+from review_service.jobs import RECHECK_BATCH, dispatch
 from review_service.models import ArchiveDocument, DictionarySnapshot, RecheckBatch, RecheckRun, utcnow
-from review_service.tasks.celery_app import TASK_RECHECK_BATCH
-from review_service.tasks.enqueue import enqueue_after_commit
-from review_service.tasks.sweep import started_grace
+from review_service.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
 
@@ -76,15 +75,17 @@ def plan(session: Session, *, since: dt.date | None, full: bool) -> Plan:
 
 
 def start_recheck(
-    session: Session,
+    ctx: ServiceContext,
     *,
-    settings: Settings,
     since: dt.date | None = None,
     categories: list[str] | tuple[str, ...] = (),
     full: bool = False,
     user_id: int | None = None,
 ) -> RecheckRun:
-    """Create the run and its batches; with a broker the batches are sent when the caller commits."""
+    """Create the run and its batches; with a broker the batches are sent when the caller commits.
+
+    Without one the caller runs them after the commit (``run_in_process``), reporting progress."""
+    session, settings = ctx.session, ctx.settings
     wanted = validate_categories(list(categories))
     chosen = plan(session, since=since, full=full)
     size = settings.recheck_batch_size
@@ -111,7 +112,7 @@ def start_recheck(
         session.add(batch)
         session.flush()
         if settings.broker_url:
-            enqueue_after_commit(session, TASK_RECHECK_BATCH, batch.id)
+            dispatch(ctx, RECHECK_BATCH, batch.id)
     return run
 
 
@@ -139,7 +140,7 @@ def _input(doc: ArchiveDocument) -> DraftInput:
 
 def _busy(batch: RecheckBatch, settings: Settings, now: dt.datetime) -> bool:
     """Another delivery started this batch and its heartbeat is fresh (and the sweep did not re-send it since)."""
-    started, sent = _aware(batch.started_at), _aware(batch.enqueued_at)
+    started, sent = batch.started_at, batch.enqueued_at
     if not batch.attempts or started is None:
         return False
     if sent is not None and sent > started:  # re-sent by the sweep after that start went quiet
@@ -148,7 +149,7 @@ def _busy(batch: RecheckBatch, settings: Settings, now: dt.datetime) -> bool:
 
 
 def _heartbeat(settings: Settings, batch_id: int) -> None:
-    """Tell the sweep this batch is still being worked on (see tasks/sweep.py)."""
+    """Tell the sweep this batch is still being worked on (see sweep.py)."""
     with unit_of_work(settings) as session:
         session.execute(
             update(RecheckBatch)
@@ -181,7 +182,7 @@ def run_batch(settings: Settings, batch_id: int, *, worker: str | None, force: b
             return "failed"
         docs = list(session.scalars(select(ArchiveDocument).where(ArchiveDocument.id.in_(batch.document_ids))))
         inputs = [(d.id, d.content_hash, _input(d)) for d in docs]
-        overlay = current_overlay(session)
+        overlay = current_overlay(session, settings)
         snapshot_id = session.get(RecheckRun, batch.run_id).snapshot_id
     results = []
     failed: dict[str, str] = {}
@@ -315,10 +316,6 @@ def progress(run: RecheckRun, now: dt.datetime | None = None, failed: Failures |
     now = now or utcnow()
     started = run.started_at or run.created_at
     end = run.finished_at or now
-    if started.tzinfo is None:
-        started = started.replace(tzinfo=dt.UTC)
-    if end.tzinfo is None:
-        end = end.replace(tzinfo=dt.UTC)
     elapsed = max((end - started).total_seconds(), 0.0)
     rate = run.done / elapsed if elapsed > 0 and run.done else None
     eta = (run.total - run.done) / rate if rate and run.state != "done" else (0.0 if run.state == "done" else None)

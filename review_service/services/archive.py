@@ -132,7 +132,7 @@ def open_correction(ctx: ServiceContext, *, actor: User, document_id: int) -> tu
     """The page's open correction draft, or a new one (``True``) that goes through its workflow."""
     if not 0 < document_id < MAX_ID:
         raise _no_document()
-    return open_correction_draft(ctx.session, document_id=document_id, user=actor, spanning_roles=ctx.spanning_roles)
+    return open_correction_draft(ctx, document_id=document_id, user=actor)
 
 
 @dataclass(frozen=True)
@@ -204,9 +204,7 @@ def start_recheck(
     ctx: ServiceContext, *, actor: User, since: dt.date | None, categories: list[str], full: bool
 ) -> Started:
     _manager(actor)
-    run = rechecks.start_recheck(
-        ctx.session, settings=ctx.settings, since=since, categories=categories, full=full, user_id=actor.id
-    )
+    run = rechecks.start_recheck(ctx, since=since, categories=categories, full=full, user_id=actor.id)
     return Started(run, run_here=not ctx.settings.broker_url and bool(run.batches))
 
 

@@ -32,12 +32,11 @@ def upload(ctx: ServiceContext, user: User, draft_id: int, *, filename: str | No
     """Checked outside any transaction, then stored under the draft's lock (a new content version)."""
     with workflow_refusals():
         return domain.upload(
-            ctx.session,
+            ctx,
             load=_loader(ctx, user, draft_id),
             user=user,
             filename=filename,
             data=data,
-            settings=ctx.settings,
         )
 
 
@@ -46,7 +45,7 @@ def remove(ctx: ServiceContext, user: User, draft_id: int, attachment_id: int) -
     draft = drafts.load(ctx, user, draft_id, lock=True)
     attachment = domain.attachment_of(ctx.session, draft, _in_range(attachment_id))
     with workflow_refusals():
-        domain.remove(ctx.session, draft=draft, user=user, attachment=attachment)
+        domain.remove(ctx, draft=draft, user=user, attachment=attachment)
     return attachment
 
 
@@ -54,9 +53,8 @@ def mask(ctx: ServiceContext, user: User, draft_id: int, attachment_id: int) -> 
     """一键脱敏: a spreadsheet's masked copy replaces it (PDFs and images must be fixed at the source)."""
     with workflow_refusals():
         return domain.mask(
-            ctx.session,
+            ctx,
             load=_loader(ctx, user, draft_id),
             user=user,
             attachment_id=attachment_id,
-            settings=ctx.settings,
         )

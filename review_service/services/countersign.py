@@ -54,8 +54,7 @@ def sign(
     """Approve or return for the link's department; the content must be what the signer viewed."""
     with workflow_refusals():
         return links.sign_with_link(
-            ctx.session,
-            data_dir=ctx.settings.data_dir,
+            ctx,
             token=token,
             approve=approve,
             content_hash=content_hash,

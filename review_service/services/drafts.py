@@ -193,7 +193,7 @@ def create(
     """A new draft by the user, or for a CMS service account by the person it names."""
     author = domain.author_for(ctx.session, caller=user, on_behalf_of=on_behalf_of)
     return domain.create_draft(
-        ctx.session,
+        ctx,
         user=user,
         author=author,
         content=content,
@@ -210,9 +210,7 @@ def save_version(
     ctx: ServiceContext, *, draft: Draft, user: User, content: domain.Content, expected_revision: int | None
 ) -> Draft:
     with workflow_refusals():
-        return domain.save_version(
-            ctx.session, draft=draft, user=user, content=content, expected_revision=expected_revision
-        )
+        return domain.save_version(ctx, draft=draft, user=user, content=content, expected_revision=expected_revision)
 
 
 def act(
@@ -230,7 +228,7 @@ def act(
         raise DomainError(422, "content_required", "修改操作须提供修改后的内容", "An edit needs the new content")
     with workflow_refusals():
         return domain.act(
-            ctx.session,
+            ctx,
             draft=draft,
             user=user,
             action=action,
@@ -245,7 +243,7 @@ def waive_finding(
 ) -> Outcome:
     with workflow_refusals():
         return domain.waive_finding(
-            ctx.session, draft=draft, user=user, key=key, reason=reason, expected_revision=expected_revision
+            ctx, draft=draft, user=user, key=key, reason=reason, expected_revision=expected_revision
         )
 
 
@@ -254,9 +252,9 @@ def comment(ctx: ServiceContext, *, draft: Draft, user: User, body: str) -> Comm
 
 
 def recheck(ctx: ServiceContext, *, draft: Draft, user: User) -> None:
-    domain.recheck_version(ctx.session, draft=draft, user=user)
+    domain.recheck_version(ctx, draft=draft, user=user)
 
 
 def settle(ctx: ServiceContext) -> None:
     """Commit now, so the checks this unit of work started run (embedded mode) before the answer."""
-    domain.settle(ctx.session)
+    domain.settle(ctx)

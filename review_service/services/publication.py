@@ -54,5 +54,5 @@ def confirm_published(ctx: ServiceContext, *, draft_id: int, user: User, receipt
             "Only the service account the gate issued this receipt to may confirm publication",
         )
     with workflow_refusals():
-        domain.confirm_published(ctx.session, draft=draft, user=user, content_hash=state.content_hash)
+        domain.confirm_published(ctx, draft=draft, user=user, content_hash=state.content_hash)
     return draft

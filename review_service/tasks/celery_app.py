@@ -8,40 +8,36 @@ result there, so the broker can lose a message (the sweep re-enqueues it) or del
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import warnings
-from functools import lru_cache
 
 from celery import Celery
 from celery.exceptions import CPendingDeprecationWarning
 from celery.signals import worker_process_init, worker_ready
 
-from review_service.config import Settings
+from review_service.jobs import QUEUE_CHECKS, QUEUES, VISIBILITY_TIMEOUT_S
 
 log = logging.getLogger(__name__)
 
-QUEUE_CHECKS = "review.checks"  # draft-version checks: an editor is waiting
-QUEUE_BULK = "review.bulk"  # archive re-check batches: throughput, lower CPU priority
-TASK_CHECK_VERSION = "review.check_version"
-TASK_RECHECK_BATCH = "review.recheck_batch"
-TASK_QUEUES = {TASK_CHECK_VERSION: QUEUE_CHECKS, TASK_RECHECK_BATCH: QUEUE_BULK}
-# Redis re-delivers an unacknowledged message after this long; above the longest task (a batch).
-VISIBILITY_TIMEOUT_S = 3600
 # A new pool process reports "up" only after building the check engine (worker_process_init), which
 # takes seconds, and far longer on a busy machine; Celery's 4 s default killed replacements in a loop.
 PROC_ALIVE_TIMEOUT_S = 300
 
 
 def create_celery(broker_url: str | None) -> Celery:
-    app = Celery("review_service", broker=broker_url or "memory://", set_as_current=False)
+    # The task modules are named, not imported: the worker imports them when it starts.
+    app = Celery(
+        "review_service",
+        broker=broker_url or "memory://",
+        set_as_current=False,
+        include=["review_service.tasks.check_tasks"],
+    )
     app.conf.update(
         task_acks_late=True,  # a message is acknowledged after the task returns …
         task_reject_on_worker_lost=True,  # … and re-queued when the pool process running it dies
         worker_prefetch_multiplier=1,  # a worker holds one unacknowledged message per process
         task_ignore_result=True,
         task_default_queue=QUEUE_CHECKS,
-        task_routes={name: {"queue": queue} for name, queue in TASK_QUEUES.items()},
+        task_routes={name: {"queue": queue} for name, queue in QUEUES.items()},
         broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT_S},
         broker_connection_retry_on_startup=True,
         # A task running when the broker connection drops goes on and stores its result in the
@@ -51,39 +47,7 @@ def create_celery(broker_url: str | None) -> Celery:
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
     )
-    from review_service.tasks import check_tasks  # noqa: F401  (registers the shared tasks)
-
     return app
-
-
-@lru_cache(maxsize=4)
-def producer(broker_url: str) -> Celery:
-    """One client app per broker URL, reused by every request that enqueues."""
-    return create_celery(broker_url)
-
-
-def enqueue(settings: Settings, task: str, task_id_arg: int) -> bool:
-    """Send one task; False (logged) when the broker is unreachable: the sweep will send it again."""
-    if not settings.broker_url:
-        raise RuntimeError("enqueue needs REVIEW_BROKER_URL")
-    try:
-        producer(settings.broker_url).send_task(
-            task,
-            args=[task_id_arg],
-            queue=TASK_QUEUES[task],
-            retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
-        )
-    except Exception as exc:  # any broker failure: the row stays queued and overdue rows are swept
-        log.warning("could not enqueue %s(%s): %s", task, task_id_arg, exc)
-        return False
-    return True
-
-
-def worker_name() -> str:
-    from review_service.check_service import engine_builds
-
-    return f"{socket.gethostname()}:{os.getpid()}:{engine_builds()}"
 
 
 @worker_process_init.connect

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from review_service.cli_lang import say
 from review_service.config import Settings
-from review_service.tasks.celery_app import QUEUE_BULK, QUEUE_CHECKS
+from review_service.jobs import QUEUE_BULK, QUEUE_CHECKS
 
 QUEUES = {"checks": QUEUE_CHECKS, "bulk": QUEUE_BULK}
 
@@ -77,7 +77,7 @@ def _ping(args: argparse.Namespace, settings: Settings) -> int:
 
 def _sweep(args: argparse.Namespace, settings: Settings) -> int:
     from review_service.db import upgrade
-    from review_service.tasks.sweep import sweep
+    from review_service.sweep import sweep
 
     upgrade(settings)
     while True:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from review_service import work_queue
-from review_service.api.deps import ContextDep, SessionDep, SettingsDep
+from review_service.api.deps import ContextDep, SessionDep
 from review_service.config import Settings
 from review_service.models import User, WebSession
 from review_service.notifications import unread_count
@@ -47,27 +47,26 @@ class Forbidden(Exception):
 
 @dataclass
 class Page:
-    """Everything a page handler needs: the unit of work, the user and how to answer."""
+    """Everything a page handler needs: the unit of work (its service context), the user and how to answer."""
 
     request: Request
-    session: Session
-    settings: Settings
+    ctx: ServiceContext
     user: User
     login: WebSession
     flashes: list[dict[str, str]] = field(default_factory=list)
     _queue: list[Waiting] | None = field(default=None, repr=False)
-    _ctx: ServiceContext | None = field(default=None, repr=False)
+
+    @property
+    def session(self) -> Session:
+        return self.ctx.session
+
+    @property
+    def settings(self) -> Settings:
+        return self.ctx.settings
 
     @property
     def spanning_roles(self) -> frozenset[str]:
-        return self.settings.spanning_role_set
-
-    @property
-    def ctx(self) -> ServiceContext:
-        """The service context of this request's unit of work (the one ``ContextDep`` gives its routes)."""
-        if self._ctx is None:
-            self._ctx = ServiceContext(self.session, self.settings)
-        return self._ctx
+        return self.ctx.spanning_roles
 
     def at_my_stages(self) -> list[Waiting]:
         """Drafts at my role's stages, as light rows, worked out once per request (badge and queue share it)."""
@@ -142,11 +141,11 @@ def _login_of(request: Request, session: Session) -> WebSession:
     return record
 
 
-def get_page(request: Request, session: SessionDep, settings: SettingsDep, ctx: ContextDep) -> Page:
-    record = _login_of(request, session)
+def get_page(request: Request, ctx: ContextDep) -> Page:
+    record = _login_of(request, ctx.session)
     if record.user.must_change_password:
         raise PasswordChangeRequired()
-    return Page(request, session, settings, record.user, record, _ctx=ctx)
+    return Page(request, ctx, record.user, record)
 
 
 def get_login(request: Request, session: SessionDep) -> WebSession:

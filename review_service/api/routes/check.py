@@ -69,7 +69,7 @@ def check(
 ) -> CheckResponse:
     # Plain def: FastAPI runs it in the thread pool, so database waits never block the event loop.
     _validate(request, settings)
-    overlay = current_overlay(session)
+    overlay = current_overlay(session, settings)
     session.commit()  # end the transaction: the check below holds no database lock
     result = checker.check(draft_from_request(request), overlay, wait=False)
     return CheckResponse(
@@ -82,7 +82,7 @@ def mask(
     request: CheckRequest, settings: SettingsDep, session: SessionDep, checker: CheckerDep, _token: CheckToken
 ) -> MaskResponse:
     _validate(request, settings)
-    overlay = current_overlay(session)
+    overlay = current_overlay(session, settings)
     session.commit()  # end the transaction: the check below holds no database lock
     masked, findings = masked_draft(checker, draft_from_request(request), overlay, wait=False)
     return MaskResponse(
@@ -105,7 +105,7 @@ def check_docx(
     channel: Annotated[Channel, Form()] = Channel.WEBSITE,
     doc_type: Annotated[DocType, Form()] = DocType.OTHER,
 ) -> DocxCheckResponse:
-    overlay = current_overlay(session)
+    overlay = current_overlay(session, settings)
     session.commit()  # end the transaction: reading and checking the file hold no database lock
     data = file.file.read()
     try:
@@ -141,7 +141,7 @@ def check_file(
     doc_type: Annotated[DocType, Form()] = DocType.OTHER,
     doc_date: Annotated[dt.date | None, Form(description="YYYY-MM-DD")] = None,
 ) -> FileCheckResponse:
-    overlay = current_overlay(session)
+    overlay = current_overlay(session, settings)
     session.commit()  # end the transaction: extracting and checking hold no database lock
     data = file.file.read(settings.attachment_max_bytes + 1)
     name = safe_name(file.filename)

@@ -22,7 +22,7 @@ def key_store(settings: SettingsDep) -> KeyStore:
 @router.post("/publish-gate", response_model=GateResponse, responses=ERRORS, summary="发布闸门：该内容能否发布")
 def publish_gate(body: GateRequest, ctx: ContextDep, token: PublishToken) -> GateResponse:
     decision = decide(
-        ctx.session,
+        ctx,
         keys=key_store(ctx.settings),
         caller=token.user,
         channel=body.channel,

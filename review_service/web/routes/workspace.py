@@ -38,7 +38,7 @@ MAX_DOCX_BYTES = 20_000_000
 def _overlay_outside_transaction(page: Page) -> Overlay | None:
     """The organisation's dictionary, then the page's transaction ends: the check that follows holds
     no database lock (SQLite has one writer; a long check would stall everyone's requests)."""
-    overlay = current_overlay(page.session)
+    overlay = current_overlay(page.session, page.settings)
     page.session.commit()
     return overlay
 

@@ -22,27 +22,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from review_service.clock import aware_or_none as _aware
+from review_service.check_runs import CHECKING, FAILED
 from review_service.config import Settings
-from review_service.db import unit_of_work
+from review_service.heartbeat import check_grace, started_grace
+from review_service.jobs import CHECK_VERSION, RECHECK_BATCH, dispatch
 from review_service.models import CheckRun, RecheckBatch, utcnow
-from review_service.tasks.celery_app import TASK_CHECK_VERSION, TASK_RECHECK_BATCH, enqueue
-from review_service.tasks.heartbeat import CHECK_STALE_SECONDS
+from review_service.services.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
-# A started row is presumed lost only when its start / heartbeat is this many overdue periods old.
-STARTED_GRACE_FACTOR = 10
-
-
-def started_grace(settings: Settings, overdue: dt.timedelta | None = None) -> dt.timedelta:
-    """How long a started row (or a batch's last heartbeat) stays presumed alive."""
-    base = overdue if overdue is not None else dt.timedelta(seconds=settings.check_overdue_seconds)
-    return base * STARTED_GRACE_FACTOR
-
-
-def check_grace(settings: Settings, overdue: dt.timedelta | None = None) -> dt.timedelta:
-    """How long a started draft check stays presumed alive without a heartbeat."""
-    return min(dt.timedelta(seconds=CHECK_STALE_SECONDS), started_grace(settings, overdue))
 
 
 @dataclass
@@ -69,12 +56,12 @@ def lost(waiting, everything, cutoff: dt.datetime, started_cutoff: dt.datetime |
     started_cutoff = cutoff if started_cutoff is None else started_cutoff
     started = [row for row in everything if row.started_at is not None]
     # a worker still busy with a started row (within its grace) also means the queue is alive
-    busy = any(_aware(row.started_at) >= started_cutoff for row in waiting if row.started_at is not None)
-    moving = busy or any(_aware(row.started_at) >= cutoff for row in started)
-    last_sent_started = max((_aware(row.enqueued_at) for row in started if row.enqueued_at), default=None)
+    busy = any(row.started_at >= started_cutoff for row in waiting if row.started_at is not None)
+    moving = busy or any(row.started_at >= cutoff for row in started)
+    last_sent_started = max((row.enqueued_at for row in started if row.enqueued_at), default=None)
     due = []
     for row in waiting:
-        sent, began = _aware(row.enqueued_at), _aware(row.started_at)
+        sent, began = row.enqueued_at, row.started_at
         if began is not None and began >= started_cutoff:
             continue  # running: its heartbeat is fresh
         if began is not None and (sent is None or sent <= began):
@@ -95,7 +82,7 @@ def sweep(
     overdue: dt.timedelta | None = None,
     batches: bool = True,
 ) -> SweepResult:
-    """Mark overdue work as re-sent, commit, then send it (or run it here without a broker).
+    """Mark overdue work as re-sent, commit, then dispatch it (to the broker, or run here without one).
 
     ``batches=False`` leaves re-check batches alone (without a broker the resume thread owns them)."""
     now = now or utcnow()
@@ -103,18 +90,20 @@ def sweep(
     started_cutoff = now - started_grace(settings, overdue)
     check_cutoff = now - check_grace(settings, overdue)  # draft checks beat every few seconds
     result = SweepResult()
-    with unit_of_work(settings) as session:
-        waiting = list(session.scalars(select(CheckRun).where(CheckRun.state == "checking")))
+    with unit_of_work(settings) as ctx:
+        session = ctx.session
+        waiting = list(session.scalars(select(CheckRun).where(CheckRun.state == CHECKING)))
         if waiting:
             recent = list(session.scalars(select(CheckRun).where(CheckRun.started_at >= cutoff)))
             everything = [*waiting, *recent, *_latest_started(session, CheckRun)]
             for run in lost(waiting, everything, cutoff, check_cutoff):
                 if run.attempts >= settings.task_max_attempts:
-                    run.state, run.error, run.finished_at = "failed", f"gave up after {run.attempts} attempts", now
+                    run.state, run.error, run.finished_at = FAILED, f"gave up after {run.attempts} attempts", now
                     result.failed_versions.append(run.version_id)
                 else:
                     run.enqueued_at = now
                     result.versions.append(run.version_id)
+                    dispatch(ctx, CHECK_VERSION, run.version_id)
         queued = list(session.scalars(select(RecheckBatch).where(RecheckBatch.state == "queued"))) if batches else []
         if queued:
             recent = list(session.scalars(select(RecheckBatch).where(RecheckBatch.started_at >= cutoff)))
@@ -122,7 +111,7 @@ def sweep(
             for batch in lost(queued, everything, cutoff, started_cutoff):
                 batch.enqueued_at = now  # later than its start: the re-sent delivery may run it
                 result.batches.append(batch.id)
-    _send(settings, result)
+                dispatch(ctx, RECHECK_BATCH, batch.id)
     if result.versions or result.batches or result.failed_versions:
         log.info(
             "sweep: re-sent %d checks, %d batches; %d checks failed",
@@ -137,28 +126,6 @@ def _latest_started(session, model) -> list:  # type: ignore[no-untyped-def]
     """The started row sent last: whether the queue has moved past a waiting row."""
     row = session.scalar(select(model).where(model.started_at.is_not(None)).order_by(model.enqueued_at.desc()).limit(1))
     return [row] if row is not None else []
-
-
-def _send(settings: Settings, result: SweepResult) -> None:
-    if settings.broker_url:
-        for version_id in result.versions:
-            enqueue(settings, TASK_CHECK_VERSION, version_id)
-        for batch_id in result.batches:
-            enqueue(settings, TASK_RECHECK_BATCH, batch_id)
-        return
-    from review_service.archive.recheck import run_batch
-    from review_service.tasks.check_tasks import check_version_now
-
-    for version_id in result.versions:
-        try:
-            check_version_now(settings, version_id)
-        except Exception:  # transient (left checking for the next sweep); the others still run
-            log.exception("sweep: check of version %s failed", version_id)
-    for batch_id in result.batches:
-        try:
-            run_batch(settings, batch_id, worker=None, force=True)
-        except Exception:
-            log.exception("sweep: re-check batch %s failed", batch_id)
 
 
 def start_sweeper(settings: Settings, *, batches: bool = True) -> Callable[[], None]:
