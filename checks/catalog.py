@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checks.engine import CheckFactory
 from checks.formatting.factories import FACTORIES as FORMAT_FACTORIES
 from checks.pii.factories import FACTORIES as PII_FACTORIES
+from checks.resources import CheckFactory
 from checks.secret.factories import FACTORIES as SECRET_FACTORIES
 from checks.terms.factories import FACTORIES as TERM_FACTORIES
 from checks.typo.factories import FACTORIES as TYPO_FACTORIES

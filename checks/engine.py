@@ -5,44 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from checks.build_cache import BuildCache
-from checks.check import Check
+from checks.catalog import CHECK_FACTORIES, user_dictionaries
 from checks.clock import beijing_today
 from checks.document import DraftInput, build_documents
 from checks.pipeline import CheckResult, drop_allowed, finish, run_checks
 from checks.registry import CheckRegistry
+from checks.resources import DEFAULT_DICTIONARIES, CheckFactory, EngineConfig, Resources
 from checks.segmenter import Segmenter
-from checks.severity import SeverityPolicy, default_policy
+from checks.severity import SeverityPolicy
+
+# What the check families build on lives in checks.resources (the families import it, the engine the families).
+__all__ = ["DEFAULT_DICTIONARIES", "CheckEngine", "CheckFactory", "EngineConfig", "Resources", "build_engine"]
 
 SOURCES = ("body", "title", "summary")  # comment and attribute fields are read from the body's source
-DEFAULT_DICTIONARIES = Path(__file__).resolve().parent.parent / "dictionaries"
-
-
-@dataclass(frozen=True)
-class EngineConfig:
-    dictionaries_dir: Path = DEFAULT_DICTIONARIES
-    enabled: tuple[str, ...] | None = None  # check names; None = all
-    term_list_dirs: tuple[Path, ...] = ()  # extra organisation term lists (same YAML format)
-    allow_terms: tuple[str, ...] = ()  # the organisation's allow list: never a typo or term finding
-    policy: SeverityPolicy = field(default_factory=default_policy)
-    cache_dir: Path | None = None  # where builds are kept between starts (checks.build_cache); None = none
-    name_mask_style: str = "keep_last"  # checks.pii.masking.NameMaskStyle: 王*明 (keep_last) or 王** (surname)
-    today: Callable[[], dt.date] = beijing_today  # the date of a draft that carries none (the caller's clock)
-
-
-@dataclass(frozen=True)
-class Resources:
-    """Shared, loaded-once things that check factories may use."""
-
-    config: EngineConfig
-    segmenter: Segmenter
-    cache: BuildCache = field(default_factory=lambda: BuildCache(None))  # for heavy builds from files
-
-
-CheckFactory = Callable[[Resources], Check]
 
 
 class CheckEngine:
@@ -75,8 +52,6 @@ class CheckEngine:
 
 
 def build_engine(config: EngineConfig | None = None) -> CheckEngine:
-    from checks.catalog import CHECK_FACTORIES, user_dictionaries
-
     config = config or EngineConfig()
     cache = BuildCache(config.cache_dir)
     segmenter = Segmenter(user_dictionaries(config.dictionaries_dir), cache)

@@ -14,7 +14,7 @@ from review_service.models import Draft, DraftVersion, User, utcnow
 from review_service.tokens import SERVICE_ROLE
 from review_service.workflow_state import definitions
 from workflows.definition import WorkflowDefinition
-from workflows.state import Actor, Facts, FindingRef
+from workflows.state import Actor, CheckStatus, Facts, FindingRef
 
 DEFAULT_SPANNING_ROLES = frozenset(("admin",))
 
@@ -47,8 +47,12 @@ def latest_version(draft: Draft) -> DraftVersion:
     return draft.versions[-1]
 
 
-def facts_for(draft: Draft, now: dt.datetime | None = None) -> Facts:
+def facts_for(draft: Draft, now: dt.datetime | None = None, *, whatever_the_check: bool = False) -> Facts:
+    """The current version's findings and check status (a version stored before check runs counts as checked).
+
+    ``whatever_the_check``: who holds the stage regardless of the check (whom to tell, who may re-run it)."""
     version = latest_version(draft)
     run = version.check_run
     findings = tuple(FindingRef(finding_key(f), f["category"], f["severity"]) for f in (run.findings if run else []))
-    return Facts(version.content_hash, findings, Channel(draft.channel).is_public, now or utcnow())
+    check = CheckStatus(run.state) if run and not whatever_the_check else CheckStatus.DONE
+    return Facts(version.content_hash, findings, Channel(draft.channel).is_public, now or utcnow(), check)

@@ -125,7 +125,6 @@ class CheckPending(DomainError):
         self.state = state
 
 
-NEEDS_CHECK = frozenset({Action.SUBMIT, Action.PASS, Action.APPROVE})
 # what a CMS account may do as the author of a draft it created (besides saving a new version)
 AUTHOR_ACTIONS = frozenset({Action.SUBMIT, Action.WITHDRAW})
 
@@ -414,21 +413,24 @@ def act(
     """Apply one workflow action; a proofreader's ``edit`` carries the new content."""
     session = ctx.session
     state = state_from_json(draft.run_state)
-    if action in NEEDS_CHECK and check_state(draft) != RunState.DONE:
-        raise CheckPending(check_state(draft))
     new_hash = content.hash if content is not None else None
     stand_in = proxied_author(draft, user) if action in AUTHOR_ACTIONS and actor is None else None
-    outcome = apply(
-        definition_of(draft),
-        state,
-        actor or actor_of(stand_in or user),
-        action,
-        facts_for(draft),
-        comment=comment,
-        new_content_hash=new_hash,
-        expected_revision=expected_revision,
-        metadata_changed=content is not None and _metadata_changed(draft, content),
-    )
+    try:
+        outcome = apply(
+            definition_of(draft),
+            state,
+            actor or actor_of(stand_in or user),
+            action,
+            facts_for(draft),
+            comment=comment,
+            new_content_hash=new_hash,
+            expected_revision=expected_revision,
+            metadata_changed=content is not None and _metadata_changed(draft, content),
+        )
+    except Refusal as refusal:
+        if refusal.reason in (Reason.CHECK_PENDING, Reason.CHECK_FAILED):  # the engine's gate on the check
+            raise CheckPending(check_state(draft)) from refusal
+        raise
     old_revision = draft.revision
     before = (draft.status, draft.stage)
     version_number = latest_version(draft).number
@@ -481,7 +483,10 @@ def recheck_version(ctx: ServiceContext, *, draft: Draft, user: User) -> CheckRu
             409,
         )
     may_act = available_actions(
-        definition_of(draft), state_from_json(draft.run_state), actor_of(user), facts_for(draft)
+        definition_of(draft),
+        state_from_json(draft.run_state),
+        actor_of(user),
+        facts_for(draft, whatever_the_check=True),
     )
     if draft.author_id != user.id and proxied_author(draft, user) is None and not may_act:
         raise RecheckRefused(
@@ -535,7 +540,7 @@ def add_comment(session: Session, *, draft: Draft, user: User, body: str) -> Com
 
 
 def actions_for(draft: Draft, user: User) -> tuple[Action, ...]:
-    """What the user may do now; a decision waits for the current version's check (see ``act``).
+    """What the user may do now; the engine holds decisions until the current version's check is done.
 
     A CMS account standing in for the author of a draft it created may do the author's actions."""
     stand_in = proxied_author(draft, user)
@@ -544,8 +549,6 @@ def actions_for(draft: Draft, user: User) -> tuple[Action, ...]:
     )
     if stand_in is not None:
         actions = tuple(a for a in actions if a in AUTHOR_ACTIONS)
-    if check_state(draft) != RunState.DONE:
-        actions = tuple(a for a in actions if a not in NEEDS_CHECK)
     return actions
 
 

@@ -22,7 +22,7 @@ from review_service.models import CheckRun, Draft, DraftVersion, User, utcnow
 from review_service.workflow_state import definitions, state_from_json
 from workflows.definition import Action
 from workflows.engine import available_actions
-from workflows.state import Facts
+from workflows.state import CheckStatus, Facts
 
 WORK_ACTIONS = frozenset({Action.PASS, Action.EDIT, Action.APPROVE, Action.RETURN})
 
@@ -83,10 +83,8 @@ def at_my_stages(
     for draft_id, workflow, stage, channel, run_state, due, priority, title, content_hash, check in rows:
         definition = workflows[workflow]
         state = state_from_json(run_state)
-        facts = Facts(content_hash, (), Channel(channel).is_public, now)
+        facts = Facts(content_hash, (), Channel(channel).is_public, now, CheckStatus(check or CheckStatus.DONE))
         actions = set(available_actions(definition, state, actor, facts))
-        if (check or "done") != "done":
-            actions -= service.NEEDS_CHECK
         claim = state.active_claim(now)
         label = definition.stage(stage).label
         if actions & WORK_ACTIONS:

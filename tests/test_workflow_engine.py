@@ -10,7 +10,7 @@ import pytest
 from workflows.definition import Action, DefinitionError, load_definition, load_definitions
 from workflows.engine import active_stages, apply, available_actions, change_content, start, waive
 from workflows.refusals import Reason, Refusal
-from workflows.state import Actor, Facts, FindingRef, Status
+from workflows.state import Actor, CheckStatus, Facts, FindingRef, Status
 
 NOW = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
 DEFS = load_definitions()
@@ -61,6 +61,25 @@ def refused(reason: Reason, *args, **kwargs):
         apply(*args, **kwargs)
     assert info.value.reason is reason
     assert info.value.message_zh and info.value.message_en
+
+
+@pytest.mark.parametrize(("check", "reason"), [("checking", Reason.CHECK_PENDING), ("failed", Reason.CHECK_FAILED)])
+def test_decisions_wait_for_the_current_contents_check(check, reason):
+    """Submit, pass and approve rest on a finished check; return, edit and claim do not."""
+    waiting = Facts("h1", (), True, NOW, CheckStatus(check))
+    draft = start(WEBSITE, author=AUTHOR.id, content_hash="h1")
+    refused(reason, WEBSITE, draft, AUTHOR, Action.SUBMIT, waiting)
+    assert Action.SUBMIT not in available_actions(WEBSITE, draft, AUTHOR, waiting)
+    at_proofread = run(draft, AUTHOR, Action.SUBMIT)
+    refused(reason, WEBSITE, at_proofread, P1, Action.PASS, waiting)
+    assert set(available_actions(WEBSITE, at_proofread, P1, waiting)) == {Action.EDIT, Action.RETURN, Action.CLAIM}
+    assert set(available_actions(WEBSITE, at_proofread, P1, facts())) >= {Action.PASS, Action.EDIT, Action.RETURN}
+    returned = apply(WEBSITE, at_proofread, P1, Action.RETURN, waiting, comment="请补充").state
+    assert returned.status is Status.RETURNED
+    at_review = through_proofreads(draft)
+    refused(reason, WEBSITE, at_review, R1, Action.APPROVE, waiting)
+    refused(reason, WEBSITE, at_review, R1, Action.APPROVE, waiting, expected_revision=at_review.revision + 1)
+    assert run(at_review, R1, Action.APPROVE).stage == "review2"  # once the check is done
 
 
 def test_author_never_acts_on_own_draft():

@@ -11,12 +11,14 @@ from dataclasses import dataclass, replace
 
 from workflows.definition import Action, Stage, StageKind, WorkflowDefinition
 from workflows.refusals import Reason, Refusal
-from workflows.state import Actor, Claim, Decision, Event, Facts, FindingRef, RunState, Status, Waiver
+from workflows.state import Actor, CheckStatus, Claim, Decision, Event, Facts, FindingRef, RunState, Status, Waiver
 
 UNWAIVABLE_ON_PUBLIC = ("secret",)
 # A department signs its 会签 through one of its reviewers (or an outside signer's link).
 COUNTERSIGN_ROLES = frozenset(("reviewer1", "reviewer2", "reviewer3", "countersigner"))
 STAGE_ACTIONS = (Action.PASS, Action.EDIT, Action.APPROVE, Action.RETURN)
+# Decisions that rest on the current content's automatic check: they wait until it has finished.
+NEEDS_CHECK = frozenset({Action.SUBMIT, Action.PASS, Action.APPROVE})
 # Why a draft cannot be withdrawn, by status (only a draft in review can be taken back).
 NOT_WITHDRAWABLE = {
     Status.DRAFT: "稿件尚未提交审核",
@@ -145,12 +147,20 @@ def _check_withdraw(definition: WorkflowDefinition, state: RunState, actor: Acto
     return definition.stage(state.stage)
 
 
+def _check_gate(action: Action, facts: Facts) -> None:
+    """A submission or a pass/approve never rests on a check still running, or one that failed."""
+    if action in NEEDS_CHECK and facts.check is not CheckStatus.DONE:
+        raise Refusal(Reason.CHECK_FAILED if facts.check is CheckStatus.FAILED else Reason.CHECK_PENDING)
+
+
 def available_actions(
     definition: WorkflowDefinition, state: RunState, actor: Actor, facts: Facts
 ) -> tuple[Action, ...]:
     """What this actor may do now; the web queue draws exactly these buttons."""
     out = []
     for action in (Action.SUBMIT, *STAGE_ACTIONS, Action.CLAIM, Action.RELEASE, Action.WITHDRAW):
+        if action in NEEDS_CHECK and facts.check is not CheckStatus.DONE:
+            continue
         probe_hash = "\0probe" if action is Action.EDIT else None
         try:
             _check(definition, state, actor, action, facts, comment="probe", new_content_hash=probe_hash)
@@ -178,6 +188,7 @@ def apply(
     metadata_changed: bool = False,
 ) -> Outcome:
     """``metadata_changed``: an edit that changes only 文号、公开方式… is still a change worth a version."""
+    _check_gate(action, facts)
     if expected_revision is not None and expected_revision != state.revision:
         raise Refusal(Reason.STALE)
     stage = _check(

@@ -21,6 +21,8 @@ class Reason(StrEnum):
     CONTENT_UNCHANGED = "content_unchanged"
     ALREADY_SIGNED = "already_signed"
     NOT_AUTHOR = "not_author"
+    CHECK_PENDING = "check_pending"
+    CHECK_FAILED = "check_failed"
 
 
 MESSAGES: dict[Reason, tuple[str, str]] = {
@@ -38,6 +40,8 @@ MESSAGES: dict[Reason, tuple[str, str]] = {
     Reason.STALE: ("稿件已被他人处理，请刷新后重试", "The draft changed meanwhile; reload and retry"),
     Reason.CONTENT_UNCHANGED: ("内容未变化", "The content did not change"),
     Reason.ALREADY_SIGNED: ("本部门已会签", "Your department has already signed"),
+    Reason.CHECK_PENDING: ("本版本正在自动审校，请稍候再操作", "The automatic check of this version is still running"),
+    Reason.CHECK_FAILED: ("本版本自动审校失败，请重新审校后再操作", "The automatic check of this version failed"),
     Reason.NOT_AUTHOR: (
         "只有作者（或代作者送审的 CMS 服务账号）可以撤回稿件",
         "Only the author (or the CMS service account that sent it for them) may withdraw the draft",

@@ -90,12 +90,21 @@ class FindingRef:
     severity: str
 
 
+class CheckStatus(StrEnum):
+    """Where the automatic check of the current content stands: decisions rest only on a finished one."""
+
+    DONE = "done"
+    CHECKING = "checking"
+    FAILED = "failed"
+
+
 @dataclass(frozen=True, slots=True)
 class Facts:
     content_hash: str
     findings: tuple[FindingRef, ...]
     public_channel: bool
     now: dt.datetime
+    check: CheckStatus = CheckStatus.DONE
 
 
 @dataclass(frozen=True, slots=True)

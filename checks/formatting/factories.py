@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from checks.check import Check
-from checks.engine import CheckFactory, Resources
 from checks.formatting.doc_number import DocNumberCheck
 from checks.formatting.metadata_required import MetadataRequiredCheck
 from checks.formatting.number_date import NumberDateCheck
 from checks.formatting.number_usage import NumberUsageCheck
 from checks.formatting.punctuation import PunctuationCheck
 from checks.formatting.punctuation_usage import PunctuationUsageCheck
+from checks.resources import CheckFactory, Resources
 
 
 def doc_number(resources: Resources) -> Check:

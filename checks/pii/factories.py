@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
-from checks.engine import CheckFactory, Resources
 from checks.pii.check import SCORE_THRESHOLD, PiiCheck
 from checks.pii.context import WindowContextEnhancer
 from checks.pii.masking import NameMaskStyle
@@ -20,6 +19,7 @@ from checks.pii.recognizers.passport import PassportRecognizer
 from checks.pii.recognizers.person_name import PersonNameRecognizer
 from checks.pii.recognizers.phone import LandlineRecognizer, MobileRecognizer
 from checks.pii.recognizers.plate import PlateRecognizer
+from checks.resources import CheckFactory, Resources
 from checks.segmenter import Segmenter
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checks.check import Check
-from checks.engine import CheckFactory, Resources
+from checks.resources import CheckFactory, Resources
 from checks.secret.disclosure import DisclosureCheck
 from checks.secret.markers import FILE_NAME, load_markers
 from checks.secret.marking import SecretMarkingCheck

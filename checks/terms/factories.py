@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from checks.check import Check
-from checks.engine import CheckFactory, EngineConfig, Resources
 from checks.finding import Severity
+from checks.resources import CheckFactory, EngineConfig, Resources
 from checks.segmenter import Segmenter
 from checks.terms.align import FormulationAligner
 from checks.terms.checks import BannedCheck, FormulationRules, OutdatedCheck, PoliticalCheck

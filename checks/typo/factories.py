@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.engine import CheckFactory, Resources
+from checks.resources import CheckFactory, Resources
 from checks.typo.check import TypoCheck
 from checks.typo.layers import load_layers
 from checks.typo.model import load_model
