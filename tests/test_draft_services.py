@@ -19,6 +19,7 @@ from review_service.models import Draft, User
 from review_service.services.context import ServiceContext
 from review_service.services.drafts import visible_drafts
 from review_service.services.errors import DomainError, WorkflowRefused
+from review_service.services.unit_of_work import unit_of_work as service_unit
 from review_service.users import create_user
 from tests.web_helpers import login
 from tests.workflow_helpers import make_people
@@ -83,14 +84,15 @@ def test_the_sql_visibility_is_can_see_for_every_person_and_draft(site) -> None:
     _create(client, people["editor"].headers)
     _create(client, people["outsider"].headers)  # 教育局
     _create(client, people["rev3"].headers)
-    with unit_of_work(settings) as session:  # a draft of nobody's department, and one a CMS created
+    with service_unit(settings) as made:  # a draft of nobody's department, and one a CMS created
+        session = made.session
         loner = session.scalars(select(User).where(User.username == "loner")).one()
         cms = session.get_one(User, people["cms"].user_id)
         content = domain.Content("无部门", BODY)
-        nobody = domain.create_draft(session, user=loner, content=content, channel=Channel.WEBSITE,
+        nobody = domain.create_draft(made, user=loner, content=content, channel=Channel.WEBSITE,
                                      doc_type=DocType.OTHER)  # fmt: skip
         editor = session.get_one(User, people["editor"].user_id)
-        by_cms = domain.create_draft(session, user=cms, author=editor, content=content,
+        by_cms = domain.create_draft(made, user=cms, author=editor, content=content,
                                      channel=Channel.WEBSITE, doc_type=DocType.OTHER)  # fmt: skip
         assert nobody.department_id is None and by_cms.created_by_id == cms.id
     with unit_of_work(settings) as session:
