@@ -237,3 +237,52 @@ def test_word_automaton_finds_what_a_plain_automaton_finds():
         text = "".join(rng.choice(alphabet + "，x1 \n") for _ in range(300))
         assert list(WordAutomaton(items).iter(text)) == list(plain.iter(text))
     assert list(WordAutomaton([]).iter("王小明")) == []
+
+
+def test_sovereignty_runs_find_what_the_whole_text_search_finds():
+    engine = build_engine(EngineConfig(enabled=("term.political",)))
+    rule = next(c for c in engine.registry.checks if c.name == "term.political").sovereignty
+    rng = random.Random(37)
+    words = "美国 日本 香港 台湾 澳门 等 国家 安全 和 、 3个 十个 地区 王 a 。".split()
+    for _ in range(1000):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(0, 30)))
+        plain = [m.span() for m in rule._pattern.finditer(text)]
+        assert [m.span() for m in rule._matches(text)] == plain
+
+
+def test_fuzzy_matcher_remembering_slipless_stretches_finds_what_judging_every_window_finds(segmenter):
+    from checks.terms.fuzzy import _without_overlaps
+
+    engine = build_engine(EngineConfig(enabled=("term.political",)))
+    check = next(c for c in engine.registry.checks if c.name == "term.political")
+    matcher = check.fuzzy
+    rng = random.Random(41)
+    pieces = [
+        "王沪宁",
+        "王户宁",
+        "全国政协主席王沪宁",
+        "全国政主协席王沪宁",
+        "王",
+        "习近平",
+        "习进平",
+        "，",
+        "主席",
+        "赵乐际",
+    ]
+    texts = ["王" * 300, "王户宁" * 50, *("".join(rng.choice(pieces) for _ in range(60)) for _ in range(20))]
+    for text in texts:
+        doc = build_document("body", text, DraftInput(body=text), engine.segmenter)
+        ctx = DocContext(doc, check.is_word)
+        shields = check.shield.spans(ctx)
+        seen: set = set()
+        edits: dict = {}
+        plain = []
+        for end_idx, (key, payload) in matcher._automaton.iter(text):
+            for idx, side in payload:
+                for start, end in matcher._windows(idx, side, end_idx - len(key) + 1, end_idx + 1, len(text)):
+                    if (idx, start, end) not in seen:
+                        seen.add((idx, start, end))
+                        hit = matcher._verify(ctx, idx, start, end, shields, edits)
+                        if hit is not None:
+                            plain.append(hit)
+        assert matcher.find(ctx, shields) == _without_overlaps(plain)

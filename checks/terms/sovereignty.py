@@ -33,6 +33,7 @@ class SovereigntyRule:
         self.data = data
         self.source = source
         self.regions = frozenset(data.regions)
+        countries = list(countries)
         items = _alternation([*countries, *data.regions])
         sep = f"[{re.escape(data.separators)}]"
         count = r"(?:[0-9]+|[一二三四五六七八九十几多两]+)个"
@@ -42,10 +43,18 @@ class SovereigntyRule:
             rf"(?:{listing})(?:{count})?(?P<noun>{_alternation(data.nouns)})(?!{_alternation(data.compounds)})"
         )
         self._correct = tuple(data.correct_forms)
+        # A match is made of these characters only (names, separators, counts, 等, the noun), so it lies
+        # inside one run of them; runs without the noun are never searched, and the pattern (tried at every
+        # offset of a long text) runs only where it can match. The lookahead reads up to ``_reach`` more.
+        alphabet = {ch for w in (*countries, *data.regions, *data.nouns) for ch in w}
+        alphabet |= set(data.separators) | set("0123456789一二三四五六七八九十几多两个等")
+        self._runs = re.compile(f"[{re.escape(''.join(sorted(alphabet)))}]+")
+        self._nouns = tuple(data.nouns)
+        self._reach = max(map(len, data.compounds), default=0)
 
     def find(self, ctx: DocContext) -> Iterator[SovereigntyHit]:
         text = ctx.text
-        for match in self._pattern.finditer(text):
+        for match in self._matches(text):
             start = match.start("noun")
             if any(text.startswith(form, start) for form in self._correct):
                 continue
@@ -54,3 +63,13 @@ class SovereigntyRule:
             if not regions:
                 continue
             yield SovereigntyHit(start, match.end("noun"), regions, listed)
+
+    def _matches(self, text: str) -> Iterator[re.Match[str]]:
+        """``self._pattern.finditer(text)``, searched run by run (the same matches, in the same order)."""
+        for run in self._runs.finditer(text):
+            if not any(noun in run.group() for noun in self._nouns):
+                continue
+            for match in self._pattern.finditer(text, run.start(), min(len(text), run.end() + self._reach)):
+                if match.start() >= run.end():
+                    break
+                yield match

@@ -59,10 +59,6 @@ class UsageRule:
         return not (self.after_pos and not _tag_in(tokens.starting_at(end), self.after_pos))
 
 
-def _tag(token: Token | None) -> str | None:
-    return None if token is None else token.pos
-
-
 def _tag_in(token: Token | None, prefixes: tuple[str, ...]) -> bool:
     return token is not None and any(
         token.pos == p or (p.endswith("*") and token.pos.startswith(p[:-1])) for p in prefixes
@@ -157,12 +153,15 @@ class UsageRules:
         # A rule reads LOOK characters each side and the tags of the two neighbouring tokens: an occurrence in a
         # context met before gets the same answer (repeated lines cost one decision, not one per copy).
         decided: dict[tuple[str, str, str, str | None, str | None], UsageRule | None] = {}
-        ending_at, starting_at = index.ending_at, index.starting_at
+        # The tokens around each occurrence are looked up inline (a text of many 的 has as many occurrences
+        # as characters: a method call per lookup was most of this layer's time there).
+        by_end, by_start = index._by_end, index._by_start
         for last, group in self._automaton.iter(text):
             end = last + 1
             start = end - len(group[0].wrong)
+            before, after = by_end.get(start), by_start.get(end)
             key = (group[0].wrong, text[max(0, start - LOOK) : start], text[end : end + LOOK],
-                   _tag(ending_at(start)), _tag(starting_at(end)))  # fmt: skip
+                   None if before is None else before.pos, None if after is None else after.pos)  # fmt: skip
             if key not in decided:
                 decided[key] = next((r for r in group if r.holds(text, start, end, index)), None)
             rule = decided[key]
