@@ -286,3 +286,39 @@ def test_fuzzy_matcher_remembering_slipless_stretches_finds_what_judging_every_w
                         if hit is not None:
                             plain.append(hit)
         assert matcher.find(ctx, shields) == _without_overlaps(plain)
+
+
+def test_repeated_confident_names_equal_the_position_by_position_definition():
+    from checks.pii.recognizers.person_name import PersonNameRecognizer
+
+    recognizer = PersonNameRecognizer(["王", "李", "欧阳"])
+    rng = random.Random(43)
+    pieces = ["王小明", "王小", "李四", "欧阳娜娜", "欧阳娜", "局长", "，", "王", "明"]
+    for _ in range(200):
+        text = "".join(rng.choice(pieces) for _ in range(40))
+        found = {}
+        for name in ("王小明", "李四", "欧阳娜娜", "王小"):
+            at = text.find(name)
+            if at >= 0 and rng.random() < 0.7 and not any(s < at + len(name) and at < e for s, e in found):
+                found[(at, at + len(name))] = recognizer._result(at, at + len(name), rng.choice((0.5, 0.85)), "t", "")
+        plain = dict(found)
+        confident: dict[str, float] = {}
+        for (start, end), result in plain.items():
+            if result.score >= 0.6:
+                confident[text[start:end]] = max(confident.get(text[start:end], 0.0), result.score)
+        occupied = bytearray(len(text))
+        for start, end in plain:
+            occupied[start:end] = b"\x01" * (end - start)
+        lengths = sorted({len(n) for n in confident}, reverse=True)
+        for position in range(len(text)) if confident else ():
+            if occupied[position]:
+                continue
+            for length in lengths:
+                name, end = text[position : position + length], position + length
+                free = not any(occupied[position:end])
+                if name in confident and free and not recognizer._official(text, position, end):
+                    plain[(position, end)] = recognizer._result(position, end, confident[name], "repeat", "")
+                    occupied[position:end] = b"\x01" * length
+                    break
+        recognizer._repeat_confident_names(text, found)
+        assert {span: r.score for span, r in found.items()} == {span: r.score for span, r in plain.items()}

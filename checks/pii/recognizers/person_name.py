@@ -230,7 +230,8 @@ class PersonNameRecognizer(EntityRecognizer):
     def _repeat_confident_names(self, text: str, results: dict[tuple[int, int], RecognizerResult]) -> None:
         """A name found once with confidence is the same person wherever it recurs in the text.
 
-        One left-to-right pass that looks up the 2–4 characters at each position (linear time).
+        One left-to-right pass over the positions where a confident name starts (found by one regular
+        expression scan), looking up the 2–4 characters there (linear time).
         """
         confident: dict[str, float] = {}
         for (start, end), result in results.items():
@@ -243,7 +244,9 @@ class PersonNameRecognizer(EntityRecognizer):
         for start, end in results:
             occupied[start:end] = b"\x01" * (end - start)
         lengths = sorted({len(name) for name in confident}, reverse=True)
-        for position in range(len(text)):
+        starts = re.compile("(?=" + "|".join(map(re.escape, sorted(confident))) + ")")
+        for match in starts.finditer(text):
+            position = match.start()
             if occupied[position]:
                 continue
             for length in lengths:
