@@ -239,8 +239,7 @@ def test_word_automaton_finds_what_a_plain_automaton_finds():
     assert list(WordAutomaton([]).iter("王小明")) == []
 
 
-def test_sovereignty_runs_find_what_the_whole_text_search_finds():
-    engine = build_engine(EngineConfig(enabled=("term.political",)))
+def test_sovereignty_runs_find_what_the_whole_text_search_finds(engine):
     rule = next(c for c in engine.registry.checks if c.name == "term.political").sovereignty
     rng = random.Random(37)
     words = "美国 日本 香港 台湾 澳门 等 国家 安全 和 、 3个 十个 地区 王 a 。".split()
@@ -250,10 +249,9 @@ def test_sovereignty_runs_find_what_the_whole_text_search_finds():
         assert [m.span() for m in rule._matches(text)] == plain
 
 
-def test_fuzzy_matcher_remembering_slipless_stretches_finds_what_judging_every_window_finds(segmenter):
+def test_fuzzy_matcher_remembering_slipless_stretches_finds_what_judging_every_window_finds(engine):
     from checks.terms.fuzzy import _without_overlaps
 
-    engine = build_engine(EngineConfig(enabled=("term.political",)))
     check = next(c for c in engine.registry.checks if c.name == "term.political")
     matcher = check.fuzzy
     rng = random.Random(41)
