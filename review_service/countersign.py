@@ -83,7 +83,7 @@ def open_link(session: Session, *, data_dir: Path, token: str) -> CountersignLin
         raise LinkError("link_invalid", "会签链接无效", "Invalid countersign link")
     if link.used_at is not None:
         raise LinkError("link_used", "会签链接已使用", "This countersign link was already used")
-    expires = link.expires_at if link.expires_at.tzinfo else link.expires_at.replace(tzinfo=dt.UTC)
+    expires = link.expires_at
     if expires <= utcnow():
         raise LinkError("link_expired", "会签链接已过期", "This countersign link has expired")
     return link

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from review_service.clock import BEIJING
-from review_service.clock import aware as _aware
 from review_service.models import AuditEntry, CheckRun, Draft, DraftVersion, utcnow
 from review_service.stage_times import ENTERS_STAGE, LEAVES_STAGE, stage_stays
 from review_service.workflow_state import definitions
@@ -64,7 +63,7 @@ def findings_per_week(
         .where(DraftVersion.created_at >= since)
     )
     for created_at, findings in rows:
-        week = week_start(_aware(created_at).astimezone(BEIJING).date())
+        week = week_start(created_at.astimezone(BEIJING).date())
         if week in buckets:
             for finding in findings or []:
                 buckets[week][str(finding.get("category", "")).split(".", 1)[0]] += 1

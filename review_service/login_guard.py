@@ -17,7 +17,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from review_service import audit
-from review_service.clock import aware_or_none as _aware
 from review_service.models import LoginThrottle, User, utcnow
 from review_service.passwords import hash_password, verify_password
 
@@ -82,7 +81,7 @@ def _password_ok(claim: _Claim, password: str) -> bool:
 
 
 def _refuse_if_locked(throttle: LoginThrottle | None, now: dt.datetime) -> None:
-    until = _aware(throttle.locked_until) if throttle is not None else None
+    until = throttle.locked_until if throttle is not None else None
     if until is not None and until > now:
         raise _locked_message(until - now)
 
@@ -133,4 +132,4 @@ def unlock(session: Session, *, username: str) -> bool:
 def locked_usernames(session: Session) -> set[str]:
     now = utcnow()
     rows = session.scalars(select(LoginThrottle).where(LoginThrottle.locked_until.is_not(None)))
-    return {r.username for r in rows if (_aware(r.locked_until) or now) > now}
+    return {r.username for r in rows if (r.locked_until or now) > now}

@@ -287,15 +287,11 @@ def ledger_csv(session: Session, *, start: dt.date, end: dt.date) -> str:
     """Counts for the 政府信息公开工作年度报告 in [start, end]: drafts, findings, returns, time per stage."""
     lo = dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
-    entries = [
-        e
-        for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
-        if lo <= (e.at if e.at.tzinfo else e.at.replace(tzinfo=dt.UTC)) < hi
-    ]
+    entries = [e for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id)) if lo <= e.at < hi]
     kinds = Counter(e.kind for e in entries)
     findings: Counter[str] = Counter()
     for run, version in session.execute(select(CheckRun, DraftVersion).join(DraftVersion)):
-        created = version.created_at if version.created_at.tzinfo else version.created_at.replace(tzinfo=dt.UTC)
+        created = version.created_at
         if lo <= created < hi:
             findings.update(f["category"] for f in run.findings)
     durations: dict[str, list[float]] = defaultdict(list)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from review_service.clock import aware as _aware
 from review_service.models import AuditEntry, Draft, User
 from review_service.workflow_state import definitions
 
@@ -64,7 +63,7 @@ def last_return(session: Session, draft: Draft) -> LastReturn | None:
         by=user.username if user else "",
         by_name=(user.display_name or user.username) if user else "",
         comment=str((entry.data or {}).get("comment") or ""),
-        at=_aware(entry.at),
-        resubmitted_at=_aware(resubmitted) if resubmitted else None,
+        at=entry.at,
+        resubmitted_at=resubmitted if resubmitted else None,
         version=(entry.data or {}).get("version"),
     )

@@ -13,7 +13,6 @@ import secrets
 from sqlalchemy import delete, or_, update
 from sqlalchemy.orm import Session
 
-from review_service.clock import aware as _aware
 from review_service.models import User, WebSession, utcnow
 from review_service.tokens import hash_token
 
@@ -37,7 +36,7 @@ def find_session(session: Session, *, secret: str | None) -> WebSession | None:
     if not secret or len(secret) > 200:
         return None
     record = session.query(WebSession).filter(WebSession.token_hash == hash_token(secret)).one_or_none()
-    if record is None or record.revoked_at is not None or _aware(record.expires_at) <= utcnow():
+    if record is None or record.revoked_at is not None or record.expires_at <= utcnow():
         return None
     if not record.user.is_active:
         return None

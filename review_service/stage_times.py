@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from review_service.clock import aware as _aware
 from review_service.models import AuditEntry
 
 ENTERS_STAGE = ("submitted", "stage_started")
@@ -30,8 +29,8 @@ def stage_stays(entries: Iterable[AuditEntry]) -> list[StageStay]:
             continue
         key = (entry.draft_id, stage)
         if entry.kind in ENTERS_STAGE:
-            entered[key] = _aware(entry.at)
+            entered[key] = entry.at
         elif entry.kind in LEAVES_STAGE and key in entered:
-            hours = (_aware(entry.at) - entered.pop(key)).total_seconds() / 3600
+            hours = (entry.at - entered.pop(key)).total_seconds() / 3600
             stays.append(StageStay(entry.draft_id, stage, hours))
     return stays

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from review_service.clock import aware_or_none as _aware
 from review_service.models import ApiToken, User, utcnow
 from review_service.permissions import Role, is_service_account
 from review_service.services.errors import DomainError
@@ -156,9 +155,9 @@ def issue_ephemeral_token(session: Session, *, issuer: ApiToken, subject: str, t
     issued = issue_token(
         session, user=issuer.user, name=f"{EPHEMERAL_PREFIX}{issuer.id}:{subject}", scopes=["check"], ttl=ttl
     )
-    issuer_expires = _aware(issuer.expires_at)
+    issuer_expires = issuer.expires_at
     if issuer_expires is not None and issued.record.expires_at is not None:
-        issued.record.expires_at = min(_aware(issued.record.expires_at), issuer_expires)  # never outlives it
+        issued.record.expires_at = min(issued.record.expires_at, issuer_expires)  # never outlives it
     return issued
 
 
@@ -171,7 +170,7 @@ def ephemeral_issuer_id(name: str) -> int | None:
 def _usable(record: ApiToken | None) -> bool:
     if record is None or record.revoked_at is not None or not record.user.is_active:
         return False
-    expires = _aware(record.expires_at)
+    expires = record.expires_at
     return expires is None or expires > utcnow()
 
 
