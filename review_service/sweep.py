@@ -7,7 +7,7 @@ is harmless: the tasks are idempotent.
 
 Work that has *started* is different: a big batch (or a slow check) may run for longer than the
 overdue time while perfectly healthy. Both refresh a heartbeat while they run (``started_at``): a
-draft check every few seconds (tasks/heartbeat.py), so a check whose worker died counts as lost
+draft check every few seconds (heartbeat.py), so a check whose worker died counts as lost
 once its heartbeat is ``CHECK_STALE_SECONDS`` old; a re-check batch between pages, so it counts as
 lost once its heartbeat is older than ``STARTED_GRACE_FACTOR`` times the overdue time.
 """

@@ -2,8 +2,10 @@
 
 At each commit the jobs it dispatched start (``jobs.start``: to the broker, or run here) and its
 file lines are appended; its notifications and mail become sendable and go out when the unit ends
-(the API defers them until after the response). A rolled-back transaction hands on nothing. While
-it writes audit rows the unit also keeps the periodic signed checkpoints due (``audit_checkpoints``).
+(the API defers them until after the response). A rolled-back transaction hands on nothing: the
+outbox follows the session's transactions (SQLAlchemy's ``after_commit`` and ``after_rollback`` events),
+so a mid-request commit (``drafts.settle``) releases what came before it. While it writes audit rows
+the unit also keeps the periodic signed checkpoints due (``audit_checkpoints``).
 """
 
 from __future__ import annotations
