@@ -21,6 +21,7 @@ from review_service.config import Settings
 from review_service.db import alembic_config
 from review_service.models import Draft, DraftVersion, User
 from review_service.publish_gate import covers, decide
+from review_service.services.context import ServiceContext
 from review_service.signing import KeyStore
 
 AT = "2026-11-30T08:00:00+00:00"
@@ -177,10 +178,11 @@ def test_a_published_version_keeps_its_form_2_hash_and_still_passes_the_gate(mig
             assert state["content_hash"] == old[draft_id] and row.status == "approved"
     _, body, _ = DRAFTS[4]
     with Session(engine) as session:
+        ctx = ServiceContext(session=session, settings=Settings(data_dir=tmp_path))  # the gate's unit of work
         cms = session.get(User, 8)
         keys = KeyStore(tmp_path / "keys")
         allowed = decide(
-            session,
+            ctx,
             keys=keys,
             caller=cms,
             channel=Channel.WEBSITE,
@@ -196,7 +198,7 @@ def test_a_published_version_keeps_its_form_2_hash_and_still_passes_the_gate(mig
         padded = body.replace('class="lead"', 'class=" lead "')
         assert content_hash(title="标题", body=padded, body_format="html", form_version=2) == old[4]
         refused = decide(
-            session,
+            ctx,
             keys=keys,
             caller=cms,
             channel=Channel.WEBSITE,
