@@ -55,9 +55,11 @@ test: install-test system-deps
 	$(MAKE) --no-print-directory test-integrations
 
 # The edit-test loop: pure checks and workflows, the in-process API and pages, without the tiers that need
-# PostgreSQL, Redis and Celery workers, a browser, or processes of their own (markers set in conftest.py).
+# PostgreSQL, Redis and Celery workers, a browser, or processes of their own (markers: conftest.py and the
+# modules). Spread over TEST_WORKERS processes (pytest-xdist), a test module staying in one of them.
+TEST_WORKERS ?= 2
 test-fast: install-test
-	$(BIN)/pytest -q -p no:cacheprovider -m "not (pg or redis or browser or slow)"
+	$(BIN)/pytest -q -p no:cacheprovider -m "not (pg or redis or browser or slow)" -n $(TEST_WORKERS) --dist loadscope
 
 # The Python client and editor widget tests run above (pyproject testpaths); this adds the Wagtail plugin.
 test-integrations: install-test $(WAGTAIL_VENV)/.installed
