@@ -420,7 +420,7 @@ def write_idioms(idioms: list[str], path: Path) -> None:
 REGISTER_MIN_COUNT = {1: 3, 2: 10}  # characters (bigrams) seen fewer times in all the texts together are not rated
 REGISTER_SMOOTHING = 0.5
 REGISTER_CLIP = 4.0  # one rare character may not decide a paragraph
-REGISTER_MIN_CHARS = 8  # a shorter line (a heading, a list of names) is too short to judge: formal
+REGISTER_MIN_CHARS = 8  # a line with fewer distinct characters (a heading, a name, junk) is too short to judge: formal
 REGISTER_CUTOFFS = tuple(round(x, 1) for x in np.arange(-1.0, 2.01, 0.1))
 EVERYDAY_RECALL = 0.95  # share of held-out essay characters the cutoff must still judge everyday
 DEV_EVERYDAY_MAX = 0.001  # share of each dev corpus's characters it may judge everyday

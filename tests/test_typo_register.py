@@ -29,6 +29,7 @@ def test_paragraphs_are_judged_on_their_own_and_short_lines_stay_formal():
     assert model.score("我你") is None  # too few rated characters to judge
     assert model.score("我你吗，abc") == pytest.approx(7 / 3)  # unrated characters do not count
     assert not model.everyday("").any()
+    assert model.score("我你吗" * 50) is not None and model.score("我" * 50) is None  # repetition is no evidence
 
 
 def test_round_trip(tmp_path):

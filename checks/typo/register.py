@@ -23,7 +23,7 @@ REGISTER_FILE = "register.json"
 class RegisterModel:
     ratios: dict[str, float]  # character or bigram → log(frequency in everyday / in formal prose), clipped
     cutoff: float  # a paragraph whose mean ratio reaches this is everyday writing
-    min_chars: int  # paragraphs with fewer rated characters are too short to judge: formal
+    min_chars: int  # paragraphs with fewer distinct rated characters are too short (or too repetitive) to judge
     note: str = ""
 
     @classmethod
@@ -42,10 +42,11 @@ class RegisterModel:
         return json.dumps(data, ensure_ascii=False, indent=0) + "\n"
 
     def score(self, paragraph: str) -> float | None:
-        """Mean ratio over the rated characters and bigrams; None when too few characters are rated to judge."""
-        chars = [r for r in map(self.ratios.get, paragraph) if r is not None]
-        if len(chars) < self.min_chars:
+        """Mean ratio over the rated characters and bigrams; None when too few distinct characters are rated to
+        judge (a line of one repeated character is no evidence of how anyone writes)."""
+        if len({ch for ch in set(paragraph) if ch in self.ratios}) < self.min_chars:
             return None
+        chars = [r for r in map(self.ratios.get, paragraph) if r is not None]
         pairs = [r for r in map(self.ratios.get, bigrams(paragraph)) if r is not None]
         return (sum(chars) + sum(pairs)) / (len(chars) + len(pairs))
 
