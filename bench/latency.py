@@ -258,11 +258,11 @@ def main() -> None:
     parser.add_argument("--cold-starts", type=int, default=3, help="fresh starts measured (each on a new data dir)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args()
-    from checks import build_engine
+    from review_service.check_service import get_check_engine
 
     print(f"load average before: {load_average()} on {os.cpu_count()} CPUs")
     figures: dict[str, object] = measure_server(args.requests, args.chars, args.cold_starts)
-    engine = build_engine()
+    engine = get_check_engine()  # the API process's engine, built (and frozen) as the service builds it
     figures["chars_per_second_one_process"] = round(measure_in_process(engine, 10.0, args.chars))
     print(f"POST /api/v1/check, {args.chars}-character work report + title, every gate on, {args.requests} requests")
     print("| metric | value |\n|---|---|")

@@ -30,10 +30,14 @@ class PosHmm:
         index = {state: i for i, state in enumerate(self.states)}
         size = len(self.states)
         self._start = np.array([jieba.posseg.start_P[s] for s in self.states])
-        self._trans = np.full((size, size), NEG_INF)
+        trans = np.full((size, size), NEG_INF)
         for s, row in trans_p.items():
             for b, p in row.items():
-                self._trans[index[s], index[b]] = p
+                trans[index[s], index[b]] = p
+        # Transposed (a row per next state) and as a mask of existing transitions: each step reads contiguous
+        # rows with ``take``, several times faster than fancy indexing a column subset.
+        self._into = np.ascontiguousarray(trans.T)
+        self._follows = trans > NEG_INF
         self._live = np.array([bool(trans_p[s]) for s in self.states])
         # Emission log-probabilities as one matrix, a row per character (the last row: a character never
         # seen, MIN_FLOAT for every state): loads as one array and is read with one gather per step.
@@ -61,29 +65,30 @@ class PosHmm:
         first = chars[0]
         states = self._char_states.get(first, self._all)[::-1]
         scores = self._start[states] + self._emit[self._emit_row.get(first, unseen), states]
-        back: list[tuple[np.ndarray, np.ndarray]] = []
+        back: list[tuple[list[int], list[int]]] = []
         for ch in chars[1:]:
             keep = self._live[states]
             prev, prev_scores = states[keep], scores[keep]
             if not len(prev):
                 raise ValueError("no state can follow")  # jieba's own decoder fails here too
-            rows = self._trans[prev]
-            reachable = (rows > NEG_INF).any(axis=0)
+            reachable = self._follows.take(prev, axis=0).any(axis=0)
             candidates = self._char_states.get(ch, self._all)
             nxt = candidates[reachable[candidates]]
             if not len(nxt):  # none of the character's states can follow: every reachable one
                 nxt = np.flatnonzero(reachable)
             nxt = nxt[::-1]
-            e = self._emit[self._emit_row.get(ch, unseen), nxt]
-            total = (prev_scores[:, None] + rows[:, nxt]) + e
-            best = total.argmax(axis=0)
-            scores = total[best, np.arange(len(nxt))]
-            back.append((nxt, prev[best]))
+            # total[j, i] = (score of prev i + transition i -> next j) + emission of next j: jieba's sums
+            total = self._into.take(nxt, axis=0).take(prev, axis=1)
+            total += prev_scores
+            total += self._emit[self._emit_row.get(ch, unseen)].take(nxt)[:, None]
+            best = total.argmax(axis=1)
+            scores = total[np.arange(len(nxt)), best]
+            back.append((nxt.tolist(), prev.take(best).tolist()))
             states = nxt
         final = max(zip(scores.tolist(), states.tolist(), strict=True))[1]
         path = [final]
         for nxt, origin in reversed(back):
-            final = int(origin[np.flatnonzero(nxt == final)[0]])
+            final = origin[nxt.index(final)]
             path.append(final)
         path.reverse()
         return path

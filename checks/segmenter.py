@@ -30,6 +30,8 @@ _HAN_RUN = re.compile("([\u4e00-\u9fd5]+)")
 _LATIN_OR_NUMBER = re.compile("([\\.0-9]+|[a-zA-Z0-9]+)")
 _NUMBER = re.compile("[\\.0-9]+")
 _LATIN = re.compile("[a-zA-Z0-9]+")
+_UNSEEN = object()
+_PREFIX_ONLY = object()
 JIEBA_DICTIONARY = Path(importlib.util.find_spec("jieba").origin).resolve().parent / "dict.txt"
 
 
@@ -82,7 +84,10 @@ class Segmenter:
         tables = cache.get("segmenter", [JIEBA_DICTIONARY, *user_dicts], lambda: build_tables(user_dicts))
         self._freq, self._total, self._tags = tables.freq, tables.total, tables.tags
         self._jieba: jieba.Tokenizer | None = None  # only to add words: a start that loads needs no jieba
-        self._logp: dict[str, float] = {}  # word -> log(freq / total), filled as words are met
+        # fragment -> log(freq / total), or _PREFIX_ONLY for a prefix of words that is no word (frequency 0),
+        # filled as fragments are met (only dictionary entries, so it never outgrows the dictionary)
+        self._logp: dict[str, float | object] = {}
+        self._alone_logp: dict[str, float] = {}  # a character no word starts with, scored alone
         self._logp_total = tables.total
         self._hmm = cache.get("pos-hmm", [], PosHmm)
 
@@ -110,6 +115,7 @@ class Segmenter:
         self._tags.update(self._jieba.user_word_tag_tab)
         self._jieba.user_word_tag_tab = {}
         self._logp.clear()
+        self._alone_logp.clear()
 
     def _cut(self, text: str, cut: _Cut) -> None:
         """``jieba.posseg.POSTokenizer.cut(text, HMM=True)``, pair for pair, added to ``cut``.
@@ -140,9 +146,10 @@ class Segmenter:
         probability computed once per process: the same sums in the same order, so the same cut
         (ties go to the longer word, as jieba's ``max`` over (score, end) tuples does).
         """
-        freq, logp = self._freq, self._logp
+        freq, logp, alone = self._freq, self._logp, self._alone_logp
         if self._logp_total != self._total:  # a word was added: every probability changed
             logp.clear()
+            alone.clear()
             self._logp_total = self._total
         log_total = log(self._logp_total)
         n = len(block)
@@ -151,11 +158,14 @@ class Segmenter:
         for k in range(n - 1, -1, -1):
             top, top_end = 0.0, -1
             i, frag = k, block[k]
-            while frag in freq:
-                if freq[frag]:
-                    p = logp.get(frag)
-                    if p is None:
-                        p = logp[frag] = log(freq[frag]) - log_total
+            while True:
+                p = logp.get(frag, _UNSEEN)  # one lookup for a fragment met before
+                if p is _UNSEEN:
+                    f = freq.get(frag)
+                    if f is None:  # no dictionary entry starts with this fragment
+                        break
+                    p = logp[frag] = log(f) - log_total if f else _PREFIX_ONLY
+                if p is not _PREFIX_ONLY:
                     score = p + best[i + 1]
                     if top_end < 0 or score >= top:
                         top, top_end = score, i
@@ -165,9 +175,9 @@ class Segmenter:
                 frag = block[k : i + 1]
             if top_end < 0:  # no dictionary word starts here: the character alone
                 frag = block[k]
-                p = logp.get(frag)
+                p = alone.get(frag)
                 if p is None:
-                    p = logp[frag] = log(freq.get(frag) or 1) - log_total
+                    p = alone[frag] = log(freq.get(frag) or 1) - log_total
                 top, top_end = p + best[k + 1], k
             best[k], last[k] = top, top_end
         return last

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from checks.typo.ngram_hash import MAX_ORDER, split_fingerprint, suffix_hashes
+from checks.typo.ngram_hash import MAX_ORDER, SuffixHashes, suffix_hashes
 
 LP_SCALE = 10.0  # stored byte = round(-log p * LP_SCALE)
 BO_SCALE = 20.0  # stored byte = round(-log backoff * BO_SCALE)
@@ -37,6 +37,11 @@ _LP_SHIFT = np.uint64(16)
 _BO_SHIFT = np.uint64(8)
 _BYTE = np.uint64(0xFF)
 _USED = np.uint64(1)
+_EMPTY = np.uint64(0)
+_HOME_SHIFT = np.uint64(64 - TABLE_BITS)  # a fingerprint's home slot: its top TABLE_BITS bits
+# The quantized bytes' values, each computed as the scalar formula would (same float operations).
+_LOGP_OF_BYTE = np.arange(MAX_QUANT + 1, dtype=np.float64) / -LP_SCALE
+_BACKOFF_OF_BYTE = np.arange(MAX_QUANT + 1, dtype=np.float64) / -BO_SCALE
 
 
 def pack_entries(key: np.ndarray, chk: np.ndarray, lp: np.ndarray, bo: np.ndarray) -> np.ndarray:
@@ -49,6 +54,10 @@ def pack_entries(key: np.ndarray, chk: np.ndarray, lp: np.ndarray, bo: np.ndarra
         | (bo.astype(u64) << _BO_SHIFT)
         | _USED
     )
+
+
+def _stored_logp(entry: np.ndarray) -> np.ndarray:
+    return _LOGP_OF_BYTE[(entry >> _LP_SHIFT) & _BYTE]
 
 
 class CharLM:
@@ -96,23 +105,39 @@ class CharLM:
 
     def lookup(self, hashes: np.ndarray) -> Lookup:
         """Find each 64-bit fingerprint: probe from its home slot until a match or an empty slot."""
-        k32, chk = split_fingerprint(hashes)
-        home = (k32 >> self._shift).astype(np.int64)
-        want = (k32.astype(np.uint64) << np.uint64(8)) | chk.astype(np.uint64)
-        entry = np.zeros(len(hashes), dtype=np.uint64)  # 0 = not found (a stored entry has its used bit)
-        active = np.arange(len(hashes))
-        for step in range(self._probes):
+        entry = self._entries(hashes)
+        found = entry != 0
+        return Lookup(found, self._logp(entry, found), np.where(found, self._backoff(entry), 0.0))
+
+    def _entries(self, hashes: np.ndarray) -> np.ndarray:
+        """The slot value stored for each fingerprint, 0 where it is absent (a stored entry has its used bit).
+
+        The home slot is the fingerprint's top ``TABLE_BITS`` bits and the stored fingerprint its top 40
+        (``split_fingerprint``'s key and check byte, read straight from the 64 bits). The first probe reads
+        every fingerprint's home slot at once; only the few that meet another entry there probe on.
+        """
+        home = (hashes >> _HOME_SHIFT).astype(np.intp)
+        want = hashes >> _FINGERPRINT_SHIFT
+        got = self._table[home]
+        match = (got >> _FINGERPRINT_SHIFT) == want
+        entry = np.where(match, got, _EMPTY)
+        active = np.flatnonzero((got != _EMPTY) & ~match)
+        for step in range(1, self._probes):
+            if not len(active):
+                break
             got = self._table[home[active] + step]
             match = (got >> _FINGERPRINT_SHIFT) == want[active]
             entry[active[match]] = got[match]
-            active = active[(got & _USED).astype(bool) & ~match]
-            if not len(active):
-                break
-        found = entry != 0
-        lp = ((entry >> _LP_SHIFT) & _BYTE).astype(np.float64)
-        bo = ((entry >> _BO_SHIFT) & _BYTE).astype(np.float64)
-        logp = np.where(found, lp / -LP_SCALE, UNKNOWN_LOGP)
-        return Lookup(found, logp, np.where(found, bo / -BO_SCALE, 0.0))
+            active = active[(got != _EMPTY) & ~match]
+        return entry
+
+    @staticmethod
+    def _logp(entry: np.ndarray, found: np.ndarray) -> np.ndarray:
+        return np.where(found, _stored_logp(entry), UNKNOWN_LOGP)
+
+    @staticmethod
+    def _backoff(entry: np.ndarray) -> np.ndarray:
+        return _BACKOFF_OF_BYTE[(entry >> _BO_SHIFT) & _BYTE]
 
     def window_logprob(self, windows: np.ndarray) -> np.ndarray:
         """log P(last symbol | the symbols before it) for each row of ``windows`` (shape (Q, MAX_ORDER)).
@@ -121,33 +146,40 @@ class CharLM:
         every longer context. The table is suffix-closed (an n-gram is kept only with its shorter suffixes, and a
         kept n-gram's context is kept too), so the lookups climb order by order and stop at the first n-gram or
         context that is missing: most windows of a changed character need a few probes, not 2 × MAX_ORDER − 1.
+        The n-grams of each order are hashed only for the windows still climbing.
         """
         q = windows.shape[0]
         if q == 0:
             return np.zeros(0, dtype=np.float32)
-        grams = suffix_hashes(windows)
-        hits = self.lookup(grams[0])
-        result = hits.logp.copy()
-        best = hits.found.astype(np.int8)  # the longest stored order (0: the symbol itself is unknown)
-        alive = np.flatnonzero(hits.found)
+        grams = SuffixHashes(windows)
+        entry = self._entries(grams.order(1))
+        found = entry != 0
+        result = self._logp(entry, found)
+        best = found.astype(np.int8)  # the longest stored order (0: the symbol itself is unknown)
+        alive = np.flatnonzero(found)
+        grams.keep(alive)
         for order in range(2, MAX_ORDER + 1):
             if not len(alive):
                 break
-            hits = self.lookup(grams[order - 1][alive])
-            alive = alive[hits.found]
-            result[alive] = hits.logp[hits.found]
+            entry = self._entries(grams.order(order))
+            found = entry != 0
+            alive = alive[found]
+            grams.keep(found)
+            result[alive] = _stored_logp(entry[found])
             best[alive] = order
         # contexts of length m ≥ max(best, 1) add their backoff weight while they are stored (shorter ones are)
-        contexts = suffix_hashes(windows[:, : MAX_ORDER - 1])
+        contexts = SuffixHashes(windows[:, : MAX_ORDER - 1])
         start = np.maximum(best, 1)
         alive = np.zeros(0, dtype=np.int64)
         for length in range(1, MAX_ORDER):
             alive = np.concatenate([alive, np.flatnonzero(start == length)])
+            hashes = contexts.order_of(length, alive)
             if not len(alive):
                 continue
-            hits = self.lookup(contexts[length - 1][alive])
-            alive = alive[hits.found]
-            result[alive] += hits.backoff[hits.found]
+            entry = self._entries(hashes)
+            found = entry != 0
+            alive = alive[found]
+            result[alive] += self._backoff(entry[found])
         return result
 
     def unigram_logprob(self, codes: np.ndarray) -> np.ndarray:

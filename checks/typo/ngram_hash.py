@@ -43,6 +43,50 @@ def suffix_hashes(windows: np.ndarray) -> list[np.ndarray]:
     return out
 
 
+class SuffixHashes:
+    """``suffix_hashes(windows)`` one order at a time, for a shrinking set of the windows.
+
+    A caller that climbs orders and drops the windows whose n-gram is missing hashes each longer n-gram
+    only for the windows still climbing (the same values as ``suffix_hashes`` gives for those rows).
+    """
+
+    def __init__(self, windows: np.ndarray) -> None:
+        self._windows = windows
+        self._rows: np.ndarray | None = None  # None: every window
+        self._acc = np.zeros(windows.shape[0], dtype=np.uint64)
+        self._order = 0
+
+    def order(self, k: int) -> np.ndarray:
+        """Fingerprints of the order-``k`` n-grams of the kept windows (orders are asked for 1, 2, … in turn)."""
+        if k != self._order + 1:
+            raise ValueError("orders are hashed one after the other")
+        column = self._windows[:, self._windows.shape[1] - k]
+        if self._rows is not None:
+            column = column[self._rows]
+        with np.errstate(over="ignore"):
+            self._acc = self._acc + column * _POWERS[k - 1]
+            self._order = k
+            return _mix(self._acc + np.uint64(k) * _SALT)
+
+    def order_of(self, k: int, rows: np.ndarray) -> np.ndarray:
+        """Fingerprints of the order-``k`` n-grams of the windows ``rows`` only (indices into the kept windows);
+        the sums behind them are kept for every window, so the next order may ask for other rows."""
+        if k != self._order + 1:
+            raise ValueError("orders are hashed one after the other")
+        column = self._windows[:, self._windows.shape[1] - k]
+        if self._rows is not None:
+            column = column[self._rows]
+        with np.errstate(over="ignore"):
+            self._acc = self._acc + column * _POWERS[k - 1]
+            self._order = k
+            return _mix(self._acc[rows] + np.uint64(k) * _SALT)
+
+    def keep(self, which: np.ndarray) -> None:
+        """Keep only these of the current windows (indices or a mask over them) for the next orders."""
+        self._acc = self._acc[which]
+        self._rows = which if self._rows is None else self._rows[which]
+
+
 def split_fingerprint(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The 32-bit sort key and the 8-bit check byte kept for a 64-bit fingerprint."""
     return (h >> np.uint64(32)).astype(np.uint32), ((h >> np.uint64(24)) & np.uint64(0xFF)).astype(np.uint8)
