@@ -23,9 +23,18 @@ def refusal_text(exc: DomainError) -> str:
     return f"操作未执行：{exc.message_zh}（错误代码 {exc.code}）"
 
 
-def back_on_refusal(page: Page, url: str) -> None:
-    """From here on, a refusal of this request returns to ``url`` with a flash message."""
+def back_on_refusal(page: Page, url: str, *, plain: bool = False) -> None:
+    """From here on, a refusal of this request returns to ``url`` with a flash message.
+
+    ``plain`` flashes the refusal's own Chinese message alone, as the administration pages word it.
+    """
     page.request.state.back_on_refusal = url
+    page.request.state.refusal_plain = plain
+
+
+def page_on_refusal(page: Page, status: int, title: str, text: str) -> None:
+    """From here on, a refusal of this request answers with this page (a fixed "not here" wording)."""
+    page.request.state.refusal_page = (status, title, text)
 
 
 def error_page(status: int, title: str, text: str) -> HTMLResponse:
@@ -43,6 +52,10 @@ def install_domain_error_page(app: FastAPI) -> None:
         back = getattr(request.state, "back_on_refusal", None)
         if back is not None:
             response = RedirectResponse(back, status_code=303)
-            set_flash(response, refusal_text(exc), "error")
+            plain = getattr(request.state, "refusal_plain", False)
+            set_flash(response, exc.message_zh if plain else refusal_text(exc), "error")
             return response
+        fixed = getattr(request.state, "refusal_page", None)
+        if fixed is not None:
+            return error_page(*fixed)
         return error_page(exc.status, TITLES.get(exc.status, "操作未执行"), f"{exc.message_zh}。")

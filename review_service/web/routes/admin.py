@@ -13,6 +13,7 @@ from review_service.services import dictionary as org_dictionary
 from review_service.services.errors import DomainError
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.forms import parse_int
+from review_service.web.refusals import back_on_refusal
 from review_service.workflow_state import definitions
 
 router = APIRouter(prefix="/admin")
@@ -67,29 +68,25 @@ def add_user(page: FormPageDep, data: FormDataDep) -> Response:
 @router.post("/users/{user_id}")
 def edit_user(user_id: int, page: FormPageDep, data: FormDataDep) -> Response:
     page.require(Action.MANAGE_PEOPLE)
+    back_on_refusal(page, "/admin/users", plain=True)
     op = _field(data, "op", 20)
-    try:
-        if op == "reset_password":
-            user, secret = people.reset_password(page.ctx, actor=page.user, user_id=user_id)
-            return _users_page(page, shown_secret={"who": user.username, "what": "新的一次性密码", "secret": secret})
-        change = people.PersonChange(
-            op=op, role=_field(data, "role", 20), department=_field(data, "department", 120),
-            email=_field(data, "email", 300), spans_departments=_field(data, "spans_departments", 5) == "on",
-        )  # fmt: skip
-        user = people.change_person(page.ctx, actor=page.user, user_id=user_id, change=change)
-    except DomainError as refused:
-        return page.redirect("/admin/users", refused.message_zh, "error")
+    if op == "reset_password":
+        user, secret = people.reset_password(page.ctx, actor=page.user, user_id=user_id)
+        return _users_page(page, shown_secret={"who": user.username, "what": "新的一次性密码", "secret": secret})
+    change = people.PersonChange(
+        op=op, role=_field(data, "role", 20), department=_field(data, "department", 120),
+        email=_field(data, "email", 300), spans_departments=_field(data, "spans_departments", 5) == "on",
+    )  # fmt: skip
+    user = people.change_person(page.ctx, actor=page.user, user_id=user_id, change=change)
     return page.redirect("/admin/users", f"已更新用户 {user.username}")
 
 
 @router.post("/departments")
 def add_department(page: FormPageDep, data: FormDataDep) -> Response:
     page.require(Action.MANAGE_PEOPLE)
+    back_on_refusal(page, "/admin/users", plain=True)
     name = _field(data, "name", 120)
-    try:
-        people.add_department(page.ctx, actor=page.user, name=name)
-    except DomainError as refused:
-        return page.redirect("/admin/users", refused.message_zh, "error")
+    people.add_department(page.ctx, actor=page.user, name=name)
     return page.redirect("/admin/users", f"已添加部门 {name}")
 
 
@@ -127,10 +124,8 @@ def add_token(page: FormPageDep, data: FormDataDep) -> Response:
 @router.post("/tokens/{token_id}/revoke")
 def revoke(token_id: int, page: FormPageDep) -> Response:
     page.require(Action.MANAGE_PEOPLE)
-    try:
-        record = api_tokens.revoke(page.ctx, actor=page.user, token_id=token_id)
-    except DomainError as refused:
-        return page.redirect("/admin/tokens", refused.message_zh, "error")
+    back_on_refusal(page, "/admin/tokens", plain=True)
+    record = api_tokens.revoke(page.ctx, actor=page.user, token_id=token_id)
     return page.redirect("/admin/tokens", f"已吊销令牌 {record.prefix}…")
 
 
@@ -191,15 +186,13 @@ def add_entry(page: FormPageDep, data: FormDataDep) -> Response:
 @router.post("/dictionary/{entry_id}")
 def edit_entry(entry_id: int, page: FormPageDep, data: FormDataDep) -> Response:
     page.require(Action.MANAGE_PEOPLE)
-    try:
-        if _field(data, "op", 10) == "retire":
-            entry = org_dictionary.retire(page.ctx, actor=page.user, entry_id=entry_id)
-            return page.redirect("/admin/dictionary", f"已停用词条“{entry.text}”")
-        kind = org_dictionary.entry(page.ctx, entry_id).kind
-        entry = org_dictionary.edit(
-            page.ctx, actor=page.user, entry_id=entry_id, text=_field(data, "text", 80),
-            data=_entry_data(kind, data), enabled=_field(data, "enabled", 5) == "on",
-        )  # fmt: skip
-    except DomainError as refused:
-        return page.redirect("/admin/dictionary", refused.message_zh, "error")
+    back_on_refusal(page, "/admin/dictionary", plain=True)
+    if _field(data, "op", 10) == "retire":
+        entry = org_dictionary.retire(page.ctx, actor=page.user, entry_id=entry_id)
+        return page.redirect("/admin/dictionary", f"已停用词条“{entry.text}”")
+    kind = org_dictionary.entry(page.ctx, entry_id).kind
+    entry = org_dictionary.edit(
+        page.ctx, actor=page.user, entry_id=entry_id, text=_field(data, "text", 80),
+        data=_entry_data(kind, data), enabled=_field(data, "enabled", 5) == "on",
+    )  # fmt: skip
     return page.redirect("/admin/dictionary", f"已修改词条“{entry.text}”")

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from review_service.services import archive
-from review_service.services.errors import DomainError
 from review_service.web.deps import FormPageDep, PageDep
 from review_service.web.highlight import category_label, segments
+from review_service.web.refusals import back_on_refusal, page_on_refusal
 
 router = APIRouter(prefix="/archive")
 LIST_LIMIT = archive.OVERVIEW_LIMIT
@@ -38,10 +38,8 @@ def archive_home(
 
 @router.get("/documents/{document_id}")
 def document_page(document_id: int, page: PageDep) -> Response:
-    try:
-        view = archive.document_view(page.ctx, document_id)
-    except DomainError:
-        return page.render("error.html", status_code=404, title="页面不存在", text="该已发布页面不在档案中。")
+    page_on_refusal(page, 404, "页面不存在", "该已发布页面不在档案中。")
+    view = archive.document_view(page.ctx, document_id)
     doc = view.doc
     findings = list(doc.findings or [])
     return page.render(
@@ -56,10 +54,8 @@ def document_page(document_id: int, page: PageDep) -> Response:
 
 @router.post("/documents/{document_id}/correction")
 def correction(document_id: int, page: FormPageDep) -> Response:
-    try:
-        draft, created = archive.open_correction(page.ctx, actor=page.user, document_id=document_id)
-    except DomainError as refused:
-        return page.redirect(f"/archive/documents/{document_id}", refused.message_zh, "error")
+    back_on_refusal(page, f"/archive/documents/{document_id}", plain=True)
+    draft, created = archive.open_correction(page.ctx, actor=page.user, document_id=document_id)
     message = "已开立更正稿，请修改后提交审核" if created else "该页面已有进行中的更正稿"
     target = f"/drafts/{draft.id}/edit" if draft.author_id == page.user.id else f"/drafts/{draft.id}"
     return page.redirect(target, message)
@@ -67,8 +63,6 @@ def correction(document_id: int, page: FormPageDep) -> Response:
 
 @router.get("/rechecks/{run_id}/report")
 def report(run_id: int, page: PageDep) -> Response:
-    try:
-        html = archive.report_html(page.ctx, run_id, with_failures=False)
-    except DomainError:
-        return page.render("error.html", status_code=404, title="复查不存在", text="没有这次复查。")
+    page_on_refusal(page, 404, "复查不存在", "没有这次复查。")
+    html = archive.report_html(page.ctx, run_id, with_failures=False)
     return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_POLICY})

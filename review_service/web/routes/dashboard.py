@@ -9,10 +9,10 @@ from fastapi.responses import PlainTextResponse, Response
 
 from review_service.permissions import Action
 from review_service.services import dashboard
-from review_service.services.errors import DomainError
 from review_service.web.charts import stacked_bars
 from review_service.web.deps import PageDep
 from review_service.web.highlight import CATEGORY_GROUPS
+from review_service.web.refusals import back_on_refusal
 
 router = APIRouter()
 
@@ -41,10 +41,8 @@ def ledger(
     to_date: Annotated[str, Query(alias="to", max_length=10)] = "",
 ) -> Response:
     page.require(Action.EXPORT_LEDGER)
-    try:
-        ledger = dashboard.ledger(page.ctx, user=page.user, from_date=from_date, to_date=to_date)
-    except DomainError as refused:
-        return page.redirect("/dashboard", refused.message_zh, "error")
+    back_on_refusal(page, "/dashboard", plain=True)
+    ledger = dashboard.ledger(page.ctx, user=page.user, from_date=from_date, to_date=to_date)
     return PlainTextResponse(
         "\ufeff" + ledger.csv,
         media_type="text/csv; charset=utf-8",

@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from review_service.services import messages as service
-from review_service.services.errors import DomainError
 from review_service.web.deps import FormDataDep, FormPageDep, PageDep
+from review_service.web.refusals import back_on_refusal
 
 router = APIRouter()
 PAGE_SIZE = 100
@@ -21,10 +21,8 @@ def messages(page: PageDep) -> Response:
 
 @router.post("/messages/{note_id}/read")
 def read(note_id: int, page: FormPageDep) -> Response:
-    try:
-        note = service.mark_read(page.ctx, user=page.user, note_id=note_id)
-    except DomainError as refused:
-        return page.redirect("/messages", refused.message_zh, "error")
+    back_on_refusal(page, "/messages", plain=True)
+    note = service.mark_read(page.ctx, user=page.user, note_id=note_id)
     return page.redirect(f"/drafts/{note.draft_id}" if note.draft_id else "/messages")
 
 
