@@ -22,6 +22,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from review_service.services.errors import DomainError
+
 if TYPE_CHECKING:  # reports imports the web package, whose routes import this module
     from review_service.reports import SignoffSheet
 
@@ -37,14 +39,14 @@ _printing = threading.BoundedSemaphore(MAX_PRINTS)
 log = logging.getLogger(__name__)
 
 
-class PdfUnavailable(Exception):
-    """No PDF: Chromium absent, busy or failing (``html_to_pdf``), or both renderers failed (``render_signoff_pdf``)."""
+class PdfUnavailable(DomainError):
+    """No PDF: Chromium absent, busy or failing (``html_to_pdf``), or both renderers failed (``render_signoff_pdf``).
 
-    code = "pdf_unavailable"
+    A domain error (503), so the one handler answers it: a flash back on the draft's page.
+    """
 
     def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_zh, self.message_en = message_zh, message_en
+        super().__init__(503, "pdf_unavailable", message_zh, message_en)
 
 
 def chromium() -> str | None:

@@ -21,7 +21,7 @@ from review_service.models import Draft, DraftVersion
 from review_service.services import draft_views
 from review_service.services import drafts as service
 from review_service.services.context import ServiceContext
-from review_service.signoff_pdf import PdfUnavailable, render_signoff_pdf
+from review_service.signoff_pdf import render_signoff_pdf
 from review_service.web.attachment_view import attachment_rows
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.diffs import diff_rows
@@ -381,10 +381,8 @@ def signoff_pdf(draft_id: int, page: PageDep, ctx: ContextDep) -> Response:
     draft = service.load(ctx, page.user, draft_id)
     sheet = reports.signoff_sheet(ctx.session, draft, organisation=ctx.settings.org_name)
     ctx.session.commit()  # printing takes a few seconds: hold no transaction meanwhile
-    try:
-        data, _ = render_signoff_pdf(sheet, reports.render_signoff_html(sheet))
-    except PdfUnavailable as unavailable:
-        return page.redirect(f"/drafts/{draft_id}", f"{unavailable.message_zh}（{unavailable.code}）", "error")
+    back_on_refusal(page, f"/drafts/{draft_id}")  # no PDF (pdf_unavailable): a flash on the draft's page
+    data, _ = render_signoff_pdf(sheet, reports.render_signoff_html(sheet))
     name = f"signoff-{draft_id}.pdf"
     disposition = f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(f'审签单-{draft_id}.pdf')}"
     return Response(data, media_type="application/pdf", headers={"Content-Disposition": disposition})
