@@ -174,8 +174,10 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 
 def _token_create(args: argparse.Namespace, settings: Settings) -> int:
     from review_service.db import upgrade
+    from review_service.services import api_tokens
+    from review_service.services.errors import DomainError
     from review_service.services.unit_of_work import unit_of_work
-    from review_service.tokens import SCOPES, PublishScopeRefused, ensure_service_account, issue_token
+    from review_service.tokens import SCOPES
 
     scopes = sorted({s.strip() for part in args.scope for s in part.split(",") if s.strip()}) or ["check"]
     if set(scopes) - set(SCOPES):
@@ -194,14 +196,11 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
         print(_say(args, "invalid_days: --days 至少为 1", "invalid_days: --days must be at least 1"), file=sys.stderr)
         return EXIT_BAD_INPUT
     upgrade(settings)
-    ttl = dt.timedelta(days=days)
     try:
         with unit_of_work(settings) as ctx:
-            session = ctx.session
-            user = ensure_service_account(session, username=args.name)
-            issued = issue_token(session, user=user, name=args.name, scopes=scopes, ttl=ttl)
+            issued = api_tokens.issue_from_command_line(ctx, name=args.name, scopes=scopes, days=days)
             expires = issued.record.expires_at
-    except PublishScopeRefused as refused:  # NAME is a person: they log in as themselves instead
+    except DomainError as refused:  # publish for a person: they log in as themselves instead
         print(f"{refused.code}: {_say(args, refused.message_zh, refused.message_en)}: '{args.name}'", file=sys.stderr)
         return EXIT_BAD_INPUT
     zh = f"账户“{args.name}”的 API 令牌（权限 {','.join(scopes)}，{expires:%Y-%m-%d} 到期，只显示这一次）："
@@ -227,26 +226,23 @@ def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
 
 def _user_create(args: argparse.Namespace, settings: Settings) -> int:
     from review_service.db import upgrade
+    from review_service.services import people
+    from review_service.services.errors import DomainError
     from review_service.services.unit_of_work import unit_of_work
-    from review_service.users import create_user, new_password
+    from review_service.users import new_password
 
     upgrade(settings)
     prepared = new_password()  # hashed before the transaction, so a running server never waits on argon2
     try:
         with unit_of_work(settings) as ctx:
-            session = ctx.session
-            _, password = create_user(
-                session,
-                username=args.username,
-                role=args.role,
-                department=args.department,
-                display_name=args.display_name,
-                spans_departments=args.all_departments,
-                email=args.email,
+            _, password = people.add_person_from_command_line(
+                ctx, username=args.username, role=args.role, department=args.department,
+                display_name=args.display_name, spans_departments=args.all_departments, email=args.email,
                 prepared=prepared,
-            )
-    except ValueError as exc:
-        print(_say(args, f"无法创建用户：{exc}", f"cannot create user: {exc}"), file=sys.stderr)
+            )  # fmt: skip
+    except DomainError as refused:
+        detail = refused.message_en
+        print(_say(args, f"无法创建用户：{detail}", f"cannot create user: {detail}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     zh = f"已创建用户“{args.username}”（{args.role}）；一次性密码（首次登录须修改）："
     en = f"created user '{args.username}' ({args.role}); one-time password (to be changed at first login):"
@@ -257,26 +253,18 @@ def _user_create(args: argparse.Namespace, settings: Settings) -> int:
 
 def _user_unlock(args: argparse.Namespace, settings: Settings) -> int:
     """For the day the only administrator has locked themselves out of the web."""
-    from sqlalchemy import select
-
-    from review_service import audit
     from review_service.db import upgrade
-    from review_service.login_guard import unlock
-    from review_service.models import User
+    from review_service.services import people
+    from review_service.services.errors import DomainError
     from review_service.services.unit_of_work import unit_of_work
 
     upgrade(settings)
-    with unit_of_work(settings) as ctx:
-        session = ctx.session
-        user = session.scalar(select(User).where(User.username == args.username))
-        if user is None:
-            print(
-                _say(args, f"user_not_found: 没有用户 {args.username!r}", f"user_not_found: no user {args.username!r}"),
-                file=sys.stderr,
-            )
-            return EXIT_BAD_INPUT
-        unlock(session, username=user.username)
-        audit.append(session, kind="user_unlocked", actor_id=None, data={"user": user.id, "via": "cli"})
+    try:
+        with unit_of_work(settings) as ctx:
+            people.unlock_from_command_line(ctx, username=args.username)
+    except DomainError as refused:
+        print(f"{refused.code}: {_say(args, refused.message_zh, refused.message_en)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     print(_say(args, f"已解锁用户“{args.username}”", f"unlocked '{args.username}'"))
     return 0
 

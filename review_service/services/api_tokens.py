@@ -20,8 +20,10 @@ from review_service.tokens import (
     SCOPES,
     IssuedToken,
     admin_token_refusal,
+    ensure_service_account,
     issue_admin_token,
     issue_ephemeral_token,
+    issue_token,
     require_minter,
 )
 
@@ -88,6 +90,21 @@ def issue(
         data={"token": issued.record.prefix, "user": owner.id, "scopes": scopes},
     )  # fmt: skip
     return owner, issued
+
+
+def issue_from_command_line(ctx: ServiceContext, *, name: str, scopes: list[str], days: int) -> IssuedToken:
+    """``review-service token create NAME``: a token for account NAME, a new ``cms`` service account if none.
+
+    The operator holds the server itself, so unlike the web admin they may give a person ``drafts``;
+    ``publish`` stays with service accounts (``PublishScopeRefused``, a domain error).
+    """
+    owner = ensure_service_account(ctx.session, username=name)
+    issued = issue_token(ctx.session, user=owner, name=name, scopes=scopes, ttl=dt.timedelta(days=days))
+    audit.append(
+        ctx.session, kind="token_created", actor_id=None,
+        data={"token": issued.record.prefix, "user": owner.id, "scopes": sorted(set(scopes)), "via": "cli"},
+    )  # fmt: skip
+    return issued
 
 
 def revoke(ctx: ServiceContext, *, actor: User, token_id: int) -> ApiToken:

@@ -22,7 +22,7 @@ from review_service.services.context import ServiceContext
 from review_service.services.errors import DomainError
 from review_service.sessions import end_session, purge_expired, start_session
 from review_service.tokens import IssuedToken, issue_login_token
-from review_service.users import ROLES, clean_email, create_user, department_named, new_password
+from review_service.users import ROLES, NewPassword, clean_email, create_user, department_named, new_password
 
 LOGIN_TOKEN_TTL = dt.timedelta(hours=8)
 MIN_WEB_PASSWORD = 8  # the API's request schema asks for 10
@@ -183,6 +183,44 @@ def add_person(
         ) from exc
     audit.append(ctx.session, kind="user_created", actor_id=actor.id, data={"user": user.id, "role": role})
     return user, secret
+
+
+def add_person_from_command_line(
+    ctx: ServiceContext,
+    *,
+    username: str,
+    role: str,
+    department: str | None,
+    display_name: str | None,
+    spans_departments: bool,
+    email: str | None,
+    prepared: NewPassword,
+) -> tuple[User, str]:
+    """``review-service user create``: the operator at the server stands in for an administrator.
+
+    ``prepared`` is the one-time password hashed before the transaction (a running server never waits on
+    argon2). A duplicate name or unknown role is ``invalid_user``, its English message naming which.
+    """
+    try:
+        user, secret = create_user(
+            ctx.session, username=username, role=role, department=department, display_name=display_name,
+            spans_departments=spans_departments, email=email, prepared=prepared,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise DomainError(422, "invalid_user", "用户名已存在或角色无效", str(exc)) from exc
+    data = {"user": user.id, "role": role, "via": "cli"}
+    audit.append(ctx.session, kind="user_created", actor_id=None, data=data)
+    return user, secret
+
+
+def unlock_from_command_line(ctx: ServiceContext, *, username: str) -> User:
+    """``review-service user unlock``: for the day the only administrator has locked themselves out."""
+    user = ctx.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise DomainError(404, "user_not_found", f"没有用户 {username!r}", f"no user {username!r}")
+    unlock(ctx.session, username=user.username)
+    audit.append(ctx.session, kind="user_unlocked", actor_id=None, data={"user": user.id, "via": "cli"})
+    return user
 
 
 def _person(ctx: ServiceContext, user_id: int) -> User:
