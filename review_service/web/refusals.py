@@ -8,6 +8,8 @@ with the status and the Chinese message. The API's handler answers the same erro
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -37,6 +39,14 @@ def page_on_refusal(page: Page, status: int, title: str, text: str) -> None:
     page.request.state.refusal_page = (status, title, text)
 
 
+def answer_on_refusal(request: Request, answer: Callable[[DomainError], Response]) -> None:
+    """From here on, ``answer`` gives the refusal's response (a form shown again with the refusal on it).
+
+    It runs after the unit of work has rolled back and closed, so it must not read the database.
+    """
+    request.state.refusal_answer = answer
+
+
 def error_page(status: int, title: str, text: str) -> HTMLResponse:
     return HTMLResponse(render_template("error.html", {"title": title, "text": text}), status_code=status)
 
@@ -49,6 +59,9 @@ def install_domain_error_page(app: FastAPI) -> None:
     async def _domain_error(request: Request, exc: DomainError) -> Response:
         if request.url.path.startswith("/api/"):
             return await json_handler(request, exc)
+        answer = getattr(request.state, "refusal_answer", None)
+        if answer is not None:
+            return answer(exc)
         back = getattr(request.state, "back_on_refusal", None)
         if back is not None:
             response = RedirectResponse(back, status_code=303)

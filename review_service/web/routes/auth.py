@@ -15,6 +15,7 @@ from review_service.services import people
 from review_service.services.errors import DomainError
 from review_service.sessions import COOKIE
 from review_service.web.deps import FormLoginDep, LoginDep, PageDep
+from review_service.web.refusals import answer_on_refusal
 from review_service.web.render import render_template
 
 router = APIRouter()
@@ -71,10 +72,13 @@ def login(
         response = _login_page(request, error=limited.message_zh, username=username, status=429, next_path=next)
         response.headers["Retry-After"] = str(limited.retry_after)
         return response
-    try:
-        user, secret = people.log_in_for_browser(ctx, username=username, password=password)
-    except DomainError as refused:  # the failure count is committed already
-        return _login_page(request, error=refused.message_zh, username=username, status=refused.status, next_path=next)
+    answer_on_refusal(  # the failure count is committed already; the form comes back with the refusal
+        request,
+        lambda refused: _login_page(
+            request, error=refused.message_zh, username=username, status=refused.status, next_path=next
+        ),
+    )
+    user, secret = people.log_in_for_browser(ctx, username=username, password=password)
     settings = ctx.settings
     target = "/password" if user.must_change_password else _safe_next(next)
     response = RedirectResponse(target, status_code=303)
