@@ -165,3 +165,26 @@ def test_every_public_category_has_a_chinese_label() -> None:
     from review_service.web.highlight import CATEGORY_LABELS
 
     assert [c for c in PUBLIC_CATEGORIES if c not in CATEGORY_LABELS] == []
+
+
+def test_refusals_come_back_through_the_one_handler_in_each_pages_wording(admin) -> None:
+    """A refused admin action flashes the refusal's own words on the page it came from and changes nothing."""
+    client, token, settings = admin
+    with unit_of_work(settings) as session:
+        boss_id = session.scalar(select(User.id).where(User.username == "boss"))
+    own = client.post(
+        f"/admin/users/{boss_id}", data={"csrf_token": token, "op": "toggle_active"}, follow_redirects=False
+    )
+    assert own.status_code == 303 and own.headers["location"] == "/admin/users"
+    shown = client.get("/admin/users").text
+    assert "不能停用自己的账号" in shown and "错误代码" not in shown
+    with unit_of_work(settings) as session:
+        assert session.scalar(select(User.is_active).where(User.id == boss_id)) is True
+    gone = client.post("/admin/tokens/999999/revoke", data={"csrf_token": token})
+    assert gone.url.path == "/admin/tokens" and "令牌不存在或已吊销" in gone.text
+    unknown = client.post("/messages/999999/read", data={"csrf_token": token}, follow_redirects=False)
+    assert unknown.status_code == 303 and unknown.headers["location"] == "/messages"
+    missing = client.get("/archive/documents/999999")
+    assert missing.status_code == 404 and "该已发布页面不在档案中" in missing.text
+    no_run = client.get("/archive/rechecks/999999/report")
+    assert no_run.status_code == 404 and "没有这次复查" in no_run.text
