@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable, Sequence
 
 from checks.build_cache import BuildCache
-from checks.catalog import CHECK_FACTORIES, user_dictionaries
 from checks.clock import beijing_today
 from checks.document import DraftInput, build_documents
 from checks.pipeline import CheckResult, drop_allowed, finish, run_checks
@@ -52,6 +51,10 @@ class CheckEngine:
 
 
 def build_engine(config: EngineConfig | None = None) -> CheckEngine:
+    # The catalog imports every family (Presidio, spaCy …): loaded when an engine is built, not when
+    # a process merely imports checks, so a server answers from its check processes sooner.
+    from checks.catalog import CHECK_FACTORIES, user_dictionaries
+
     config = config or EngineConfig()
     cache = BuildCache(config.cache_dir)
     segmenter = Segmenter(user_dictionaries(config.dictionaries_dir), cache)
