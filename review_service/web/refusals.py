@@ -2,8 +2,10 @@
 
 A route that acts from a page names where a refusal returns to (``back_on_refusal``) once the draft
 is loaded; the refusal then comes back as a flash on that page (post/redirect/get), and the unit of
-work has rolled back. Anywhere else (a link to a draft one may not see) the answer is an error page
-with the status and the Chinese message. The API's handler answers the same errors as JSON.
+work has rolled back. A form whose refusal must show the form again with what was typed names how to
+show it (``form_on_refusal``); the handler renders it in a fresh unit of work. Anywhere else (a link to
+a draft one may not see) the answer is an error page with the status and the Chinese message. The
+API's handler answers the same errors as JSON.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from collections.abc import Callable
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from review_service.services.errors import DomainError
-from review_service.web.deps import Page, set_flash
+from review_service.services.unit_of_work import unit_of_work
+from review_service.web.deps import LoginRequired, Page, get_login, set_flash
 from review_service.web.render import render_template
 
 TITLES = {403: "无权操作", 404: "内容不存在", 409: "操作未执行", 413: "文件过大", 422: "请求无效"}
@@ -47,6 +51,28 @@ def answer_on_refusal(request: Request, answer: Callable[[DomainError], Response
     request.state.refusal_answer = answer
 
 
+FormAgain = Callable[[Page, DomainError], Response]
+
+
+def form_on_refusal(request: Request, show: FormAgain) -> None:
+    """From here on, a refusal shows the form again, with what was typed and the refusal on it.
+
+    ``show`` gets a page in a fresh unit of work: by the time the handler runs, the request's own has rolled back
+    and closed, and the page around a form (lists, counters, the draft) reads the database. What was typed reaches
+    ``show`` as plain values in its closure, never as the request's database objects.
+    """
+    request.state.refusal_form = show
+
+
+def _form_again(request: Request, refused: DomainError, show: FormAgain) -> Response:
+    with unit_of_work(request.app.state.settings, send=False) as ctx:
+        try:
+            login = get_login(request, ctx.session)
+        except LoginRequired:  # the session ended meanwhile: nothing to show the form to
+            return error_page(refused.status, TITLES.get(refused.status, "操作未执行"), f"{refused.message_zh}。")
+        return show(Page(request, ctx, login.user, login), refused)
+
+
 def error_page(status: int, title: str, text: str) -> HTMLResponse:
     return HTMLResponse(render_template("error.html", {"title": title, "text": text}), status_code=status)
 
@@ -62,6 +88,9 @@ def install_domain_error_page(app: FastAPI) -> None:
         answer = getattr(request.state, "refusal_answer", None)
         if answer is not None:
             return answer(exc)
+        show = getattr(request.state, "refusal_form", None)
+        if show is not None:
+            return await run_in_threadpool(_form_again, request, exc, show)
         back = getattr(request.state, "back_on_refusal", None)
         if back is not None:
             response = RedirectResponse(back, status_code=303)

@@ -13,7 +13,7 @@ from review_service.services import dictionary as org_dictionary
 from review_service.services.errors import DomainError
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.forms import parse_int
-from review_service.web.refusals import back_on_refusal
+from review_service.web.refusals import back_on_refusal, form_on_refusal
 from review_service.workflow_state import definitions
 
 router = APIRouter(prefix="/admin")
@@ -32,9 +32,10 @@ def _users_page(page: Page, *, shown_secret: dict[str, str] | None = None, statu
     )  # fmt: skip
 
 
-def _refused(page: Page, refused: DomainError) -> None:
-    """Show every problem the refusal names on the re-rendered form (a refusal changes nothing)."""
+def _with_refusal(page: Page, refused: DomainError) -> Page:
+    """The page with every problem the refusal names shown above the form (a refusal changes nothing)."""
     page.flashes.extend({"level": "error", "text": text} for text in refused.details or [refused.message_zh])
+    return page
 
 
 @router.get("")
@@ -53,15 +54,12 @@ def users(page: PageDep) -> Response:
 def add_user(page: FormPageDep, data: FormDataDep) -> Response:
     page.require(Action.MANAGE_PEOPLE)
     username = _field(data, "username", 80)
-    try:
-        _, secret = people.add_person(
-            page.ctx, actor=page.user, username=username, role=_field(data, "role", 20),
-            department=_field(data, "department", 120) or None, display_name=_field(data, "display_name", 120) or None,
-            email=_field(data, "email", 300),
-        )  # fmt: skip
-    except DomainError as refused:
-        _refused(page, refused)
-        return _users_page(page, status_code=422)
+    form_on_refusal(page.request, lambda again, refused: _users_page(_with_refusal(again, refused), status_code=422))
+    _, secret = people.add_person(
+        page.ctx, actor=page.user, username=username, role=_field(data, "role", 20),
+        department=_field(data, "department", 120) or None, display_name=_field(data, "display_name", 120) or None,
+        email=_field(data, "email", 300),
+    )  # fmt: skip
     return _users_page(page, shown_secret={"who": username, "what": "初始密码（首次登录须修改）", "secret": secret})
 
 
@@ -107,15 +105,12 @@ def tokens(page: PageDep) -> Response:
 @router.post("/tokens")
 def add_token(page: FormPageDep, data: FormDataDep) -> Response:
     page.require(Action.MANAGE_PEOPLE)
-    try:
-        owner, issued = api_tokens.issue(
-            page.ctx, actor=page.user, username=_field(data, "username", 80), name=_field(data, "name", 120),
-            scopes=[s for s in data.getlist("scopes") if isinstance(s, str)],
-            days=parse_int(_field(data, "days", 5), lo=1, hi=api_tokens.MAX_TOKEN_DAYS),
-        )  # fmt: skip
-    except DomainError as refused:
-        _refused(page, refused)
-        return _tokens_page(page, status_code=422)
+    form_on_refusal(page.request, lambda again, refused: _tokens_page(_with_refusal(again, refused), status_code=422))
+    owner, issued = api_tokens.issue(
+        page.ctx, actor=page.user, username=_field(data, "username", 80), name=_field(data, "name", 120),
+        scopes=[s for s in data.getlist("scopes") if isinstance(s, str)],
+        days=parse_int(_field(data, "days", 5), lo=1, hi=api_tokens.MAX_TOKEN_DAYS),
+    )  # fmt: skip
     return _tokens_page(
         page, shown_secret={"who": owner.username, "what": "API 令牌（仅显示一次）", "secret": issued.token}
     )
@@ -173,13 +168,12 @@ def _entry_data(kind: str, data: Any) -> dict[str, Any]:
 def add_entry(page: FormPageDep, data: FormDataDep) -> Response:
     page.require(Action.MANAGE_PEOPLE)
     kind = _field(data, "kind", 20)
-    try:
-        entry = org_dictionary.add(
-            page.ctx, actor=page.user, kind=kind, text=_field(data, "text", 80), data=_entry_data(kind, data)
-        )
-    except DomainError as refused:
-        _refused(page, refused)
-        return _dictionary_page(page, status_code=422)
+    form_on_refusal(
+        page.request, lambda again, refused: _dictionary_page(_with_refusal(again, refused), status_code=422)
+    )
+    entry = org_dictionary.add(
+        page.ctx, actor=page.user, kind=kind, text=_field(data, "text", 80), data=_entry_data(kind, data)
+    )
     return page.redirect("/admin/dictionary", f"已添加词条“{entry.text}”，下次审校起生效")
 
 

@@ -15,7 +15,7 @@ from review_service.services import people
 from review_service.services.errors import DomainError
 from review_service.sessions import COOKIE
 from review_service.web.deps import FormLoginDep, LoginDep, PageDep
-from review_service.web.refusals import answer_on_refusal
+from review_service.web.refusals import answer_on_refusal, form_on_refusal
 from review_service.web.render import render_template
 
 router = APIRouter()
@@ -148,13 +148,14 @@ def change_password(
         response = _password_page(request, login, error=limited.message_zh, status=429)
         response.headers["Retry-After"] = str(limited.retry_after)
         return response
-    try:  # the old password is guessed against the same lock-out as the login form
-        people.change_password(
-            ctx, username=user.username, old_password=old_password,
-            new_password=new_password, confirm=confirm, min_length=people.MIN_WEB_PASSWORD, keep=login, via="web",
-        )  # fmt: skip
-    except DomainError as refused:
-        return _password_page(request, login, error=_problem(refused), status=422)
+    # the old password is guessed against the same lock-out as the login form (its failure count is committed)
+    form_on_refusal(
+        request, lambda again, refused: _password_page(request, again.login, error=_problem(refused), status=422)
+    )
+    people.change_password(
+        ctx, username=user.username, old_password=old_password,
+        new_password=new_password, confirm=confirm, min_length=people.MIN_WEB_PASSWORD, keep=login, via="web",
+    )  # fmt: skip
     return RedirectResponse("/", status_code=303)
 
 

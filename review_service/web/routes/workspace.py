@@ -10,41 +10,25 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from checks import Channel, DocType
 from checks.docx_reader import DocxError, read_docx
-from checks.finding import Finding
 from review_service import drafts as domain
 from review_service.api.deps import ContextDep
-from review_service.check_service import apply_replacements, current_overlay, mask_draft, run_check
 from review_service.models import Draft
-from review_service.org_dictionary import Overlay
 from review_service.returns import last_return
 from review_service.services import drafts as service
+from review_service.services import workspace
 from review_service.services.context import ServiceContext
-from review_service.services.errors import DomainError
 from review_service.web.attachment_view import attachment_rows
 from review_service.web.deps import FormDataDep, FormPageDep, Page, PageDep
 from review_service.web.docx_import import from_docx
 from review_service.web.finding_view import grouped, ordered
 from review_service.web.forms import DISCLOSURE_CHOICES, METADATA_FIELDS, DraftForm
 from review_service.web.highlight import category_label, quoted, segments
-from review_service.web.refusals import back_on_refusal, refusal_text
+from review_service.web.refusals import back_on_refusal, form_on_refusal, refusal_text
 from review_service.web.rich_view import editable_html, marked_html
 from review_service.web.sealed_findings import scope_of, seal, unseal
-from workflows.definition import Action
 
 router = APIRouter()
 MAX_DOCX_BYTES = 20_000_000
-
-
-def _overlay_outside_transaction(page: Page) -> Overlay | None:
-    """The organisation's dictionary, then the page's transaction ends: the check that follows holds
-    no database lock (SQLite has one writer; a long check would stall everyone's requests)."""
-    overlay = current_overlay(page.session, page.settings)
-    page.session.commit()
-    return overlay
-
-
-def _findings(page: Page, form: DraftForm) -> list[Finding]:
-    return list(run_check(form.to_input(), _overlay_outside_transaction(page)).findings)
 
 
 def _mode(draft: Draft | None, page: Page) -> str:
@@ -64,7 +48,7 @@ def _render(
     findings: list[dict[str, Any]] = []
     verdict = None
     if form.body.strip() and not (errors or []):
-        result = run_check(form.to_input(), _overlay_outside_transaction(page))
+        result = workspace.check_typed(page.ctx, form.to_input())
         findings = ordered([{**f.to_dict(), "key": domain.finding_key(f.to_dict())} for f in result.findings])
         for f in findings:
             f["quote"] = quoted(form, f)
@@ -130,7 +114,7 @@ def _form_of_draft(page: Page, draft: Draft) -> DraftForm:
 
 
 @router.get("/workspace")
-def workspace(page: PageDep) -> Response:
+def workspace_page(page: PageDep) -> Response:
     return _render(page, DraftForm())
 
 
@@ -142,72 +126,40 @@ def edit_draft(draft_id: int, page: PageDep, ctx: ContextDep) -> Response:
     return _render(page, _form_of_draft(page, draft), draft=draft)
 
 
-# Metadata findings have no span; these categories name the metadata field their suggestion replaces.
-METADATA_TARGETS = {"format.doc_number": "doc_number"}
-
-
-def _apply(page: Page, form: DraftForm, wanted: Any) -> tuple[DraftForm, int]:
-    findings = [f for f in _findings(page, form) if wanted(f) and f.suggestion is not None]
-    changes: dict[str, Any] = {
-        name: apply_replacements(getattr(form, name), [f for f in findings if f.field == name])
-        for name in ("title", "summary", "body")
-    }
-    metadata = dict(form.metadata)
-    for f in findings:
-        if f.field == "metadata" and f.category in METADATA_TARGETS:
-            metadata[METADATA_TARGETS[f.category]] = f.suggestion or ""
-    return form.with_fields(**changes, metadata=metadata), len(findings)
+def _apply(page: Page, form: DraftForm, how: workspace.Selection, value: str) -> tuple[DraftForm, int]:
+    applied = workspace.apply_suggestions(page.ctx, form.to_input(), form.metadata, workspace.selected(how, value))
+    return form.with_fields(**applied.fields, metadata=applied.metadata), applied.count
 
 
 def _save(page: Page, ctx: ServiceContext, form: DraftForm, draft: Draft | None, *, submit: bool) -> Response:
-    content = form.to_content()
-    try:
-        if draft is None:
-            draft = service.create(
-                ctx,
-                user=page.user,
-                content=content,
-                channel=Channel(form.channel),
-                doc_type=DocType(form.doc_type),
-                due_date=form.due,
-                priority=form.priority_value,
-                countersign=form.countersign_departments,
-            )
-            message = f"已保存为稿件 #{draft.id} 第 1 版"
-        elif _mode(draft, page) == "proofread":
-            service.act(
-                ctx,
-                draft=draft,
-                user=page.user,
-                action=Action.EDIT,
-                content=content,
-                expected_revision=form.expected_revision,
-            )
-            message = f"已保存校对修改（第 {domain.latest_version(draft).number} 版）"
-        else:
-            service.save_version(
-                ctx, draft=draft, user=page.user, content=content, expected_revision=form.expected_revision
-            )
-            message = f"已保存第 {domain.latest_version(draft).number} 版"
-        # the version's check (after this commit) reads these and merges them into its findings
-        hidden = unseal(page.settings.data_dir, form.file_findings, scope_of(form.draft_id, page.user.id))
-        domain.latest_version(draft).file_findings = hidden or None
-        if submit:
-            service.settle(ctx)  # the saved version is checked after this commit, before submitting
-            message += _submitted(ctx, draft, page)
-    except DomainError as exc:  # the form stays on screen with what was typed, and the refusal above it
-        ctx.session.rollback()
-        return _render(page, form, draft=_reload(page, ctx, form), errors=[refusal_text(exc)], status_code=exc.status)
-    return page.redirect(f"/drafts/{draft.id}", message)
+    # a refusal shows the form again with what was typed, and the refusal above it
+    form_on_refusal(
+        page.request,
+        lambda again, refused: _render(
+            again, form, draft=_reload(again, again.ctx, form), errors=[refusal_text(refused)],
+            status_code=refused.status,
+        ),
+    )  # fmt: skip
+    typed = workspace.TypedDraft(
+        content=form.to_content(), channel=Channel(form.channel), doc_type=DocType(form.doc_type),
+        due_date=form.due, priority=form.priority_value, countersign=form.countersign_departments,
+        expected_revision=form.expected_revision,
+        file_findings=unseal(page.settings.data_dir, form.file_findings, scope_of(form.draft_id, page.user.id)),
+    )  # fmt: skip
+    saved = workspace.save(ctx, user=page.user, draft=draft, typed=typed, submit=submit)
+    return page.redirect(f"/drafts/{saved.draft.id}", _saved_message(saved))
 
 
-def _submitted(ctx: ServiceContext, draft: Draft, page: Page) -> str:
-    """Submit right after saving; a version still being checked stays saved, to submit once checked."""
-    try:
-        service.act(ctx, draft=draft, user=page.user, action=Action.SUBMIT)
-    except domain.CheckPending as pending:
-        return f"；{pending.message_zh}，暂未提交"
-    return "，并已提交审核"
+def _saved_message(saved: workspace.Saved) -> str:
+    if saved.kind == "new":
+        message = f"已保存为稿件 #{saved.draft.id} 第 1 版"
+    elif saved.kind == "proofread":
+        message = f"已保存校对修改（第 {saved.version} 版）"
+    else:
+        message = f"已保存第 {saved.version} 版"
+    if saved.submitted:
+        return message + "，并已提交审核"
+    return message + (f"；{saved.pending}，暂未提交" if saved.pending else "")
 
 
 def _reload(page: Page, ctx: ServiceContext, form: DraftForm) -> Draft | None:
@@ -226,21 +178,19 @@ def workspace_action(page: FormPageDep, ctx: ContextDep, data: FormDataDep) -> R
     if errors:
         return _render(page, form, draft=draft, errors=errors, status_code=422)
     if op.startswith("apply:"):
-        key = op.removeprefix("apply:")
-        form, count = _apply(page, form, lambda f: domain.finding_key(f.to_dict()) == key)
+        form, count = _apply(page, form, "key", op.removeprefix("apply:"))
         page.flashes.append({"level": "ok", "text": f"已采纳 {count} 处建议" if count else "该问题已不存在，未作修改"})
     elif op.startswith("apply_rule:"):
-        rule = op.removeprefix("apply_rule:")
-        form, count = _apply(page, form, lambda f: f.rule == rule)
+        form, count = _apply(page, form, "rule", op.removeprefix("apply_rule:"))
         page.flashes.append({"level": "ok", "text": f"已全部采纳 {count} 处同类建议"})
     elif op.startswith("apply_kind:"):
         category = op.removeprefix("apply_kind:")
-        form, count = _apply(page, form, lambda f: f.category == category)
+        form, count = _apply(page, form, "category", category)
         page.flashes.append({"level": "ok", "text": f"已采纳“{category_label(category)}”类建议 {count} 处"})
     elif op == "mask":
-        masked, pii = mask_draft(form.to_input(), _overlay_outside_transaction(page))
-        form = form.with_fields(title=masked["title"] or "", summary=masked["summary"] or "", body=masked["body"] or "")
-        page.flashes.append({"level": "ok", "text": f"已对 {len(pii)} 处个人信息脱敏"})
+        masked = workspace.mask_typed(page.ctx, form.to_input())
+        form = form.with_fields(**masked.fields)
+        page.flashes.append({"level": "ok", "text": f"已对 {masked.count} 处个人信息脱敏"})
     elif saving:
         return _save(page, ctx, form, draft, submit=op == "save_submit")
     return _render(page, form, draft=draft)

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from review_service.api.main import create_app
-from review_service.web.routes import workspace
+from review_service.services import workspace
 from tests.api_helpers import make_settings
 from tests.review_service.test_hole4_no_lock_while_working import WAIT, Held, in_background, others_get_through
 from tests.web_helpers import login
