@@ -18,7 +18,7 @@ from checks.terms.collocates import AttestedCollocates
 from checks.terms.collocation import CollocationRules
 from checks.terms.context import DocContext, IsWord
 from checks.terms.dated import DatedRules
-from checks.terms.exact import ExactHit, ExactMatcher
+from checks.terms.exact import ExactHit, ExactMatcher, _inside_longer
 from checks.terms.fuzzy import FuzzyHit, FuzzyMatcher
 from checks.terms.officeholders import OfficeholderRules
 from checks.terms.schema import OutdatedEntry, WordingEntry
@@ -184,7 +184,7 @@ class PoliticalCheck:
     def run(self, doc: Document) -> list[Finding]:
         ctx = DocContext(doc, self.is_word)
         shields = self.shield.spans(ctx)
-        out = [_exact_finding(doc, hit) for hit in self.exact.find(ctx, shields)]
+        out = [_exact_finding(doc, hit) for hit in self.exact.find(ctx, _inside_longer(shields))]
         out += [_fuzzy_finding(doc, hit) for hit in self.fuzzy.find(ctx, shields)]
         out += self.formulations.findings(doc, ctx, shields)
         out = _first_of_overlapping(out)
@@ -225,7 +225,7 @@ class BannedCheck:
 
     def run(self, doc: Document) -> list[Finding]:
         ctx = DocContext(doc, self.is_word)
-        return [_exact_finding(doc, hit) for hit in self.exact.find(ctx, self.shield.spans(ctx))]
+        return [_exact_finding(doc, hit) for hit in self.exact.find(ctx, self.shield.inside_longer(ctx.text))]
 
 
 class OutdatedCheck:
@@ -246,7 +246,7 @@ class OutdatedCheck:
 
     def run(self, doc: Document) -> list[Finding]:
         ctx = DocContext(doc, self.is_word)
-        out = [_exact_finding(doc, hit) for hit in self.exact.find(ctx, self.shield.spans(ctx))]
+        out = [_exact_finding(doc, hit) for hit in self.exact.find(ctx, self.shield.inside_longer(ctx.text))]
         if self.dated is not None:
             for hit in self.dated.find(ctx):
                 dated = replace(hit, rule=f"term.outdated.{hit.rule}", severity=self.dated_severity)

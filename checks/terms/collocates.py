@@ -150,7 +150,7 @@ class AttestedCollocates:
             if word is None or not self._phrase_ends(text, end, rule.key):
                 return None
             ws = edge - len(word)
-            if ws > 0 and ws not in ctx.boundaries and ctx.is_word(text[ws - 1 : ws + 1]):
+            if ws > 0 and not ctx.is_boundary(ws) and ctx.is_word(text[ws - 1 : ws + 1]):
                 return None  # the word is the tail of a longer one
             span = (ws, end)
         else:
@@ -161,7 +161,7 @@ class AttestedCollocates:
             if word is None:
                 return None
             we = edge + len(word)
-            if we < len(text) and we not in ctx.boundaries and ctx.is_word(text[we - 1 : we + 1]):
+            if we < len(text) and not ctx.is_boundary(we) and ctx.is_word(text[we - 1 : we + 1]):
                 return None
             span = (start, we)
         if word not in rule.group.words or word in rule.allowed or any(word in w for w in rule.allowed):

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from checks.document import Document
@@ -28,6 +29,10 @@ IsWord = Callable[[str], bool]
 
 def _never(word: str) -> bool:
     return False
+
+
+_start = attrgetter("start")
+_end = attrgetter("end")
 
 
 @dataclass
@@ -49,14 +54,21 @@ class DocContext:
     def text(self) -> str:
         return self.doc.text
 
-    @cached_property
-    def boundaries(self) -> frozenset[int]:
-        """Offsets where a jieba token starts or ends (0 and len(text) included)."""
-        out = {0, len(self.text)}
-        for token in self.doc.tokens:
-            out.add(token.start)
-            out.add(token.end)
-        return frozenset(out)
+    def is_boundary(self, offset: int) -> bool:
+        """Whether a jieba token starts or ends at ``offset`` (0 and len(text) always count).
+
+        Two bisections over the tokens, which are in text order (the cut tiles the text): the rules ask
+        about a few candidate edges, and a set of every token's edges cost more than all the rules on a
+        long text.
+        """
+        if offset == 0 or offset == len(self.text):
+            return True
+        tokens = self.doc.tokens
+        i = bisect.bisect_left(tokens, offset, key=_start)
+        if i < len(tokens) and tokens[i].start == offset:
+            return True
+        j = bisect.bisect_left(tokens, offset, key=_end)
+        return j < len(tokens) and tokens[j].end == offset
 
     @cached_property
     def quoted(self) -> list[tuple[int, int]]:
@@ -67,23 +79,20 @@ class DocContext:
     def _quote_starts(self) -> list[int]:
         return [s for s, _ in self.quoted]
 
-    @cached_property
-    def _token_ends(self) -> list[int]:
-        return [t.end for t in self.doc.tokens]
-
     def token_before(self, offset: int) -> Token | None:
         """The jieba token that ends at ``offset`` (None when none ends there)."""
-        i = bisect.bisect_left(self._token_ends, offset)
-        if i < len(self._token_ends) and self._token_ends[i] == offset:
-            return self.doc.tokens[i]
+        tokens = self.doc.tokens
+        i = bisect.bisect_left(tokens, offset, key=_end)
+        if i < len(tokens) and tokens[i].end == offset:
+            return tokens[i]
         return None
 
     def aligned(self, start: int, end: int) -> bool:
         """Whether [start, end) stands on its own: each edge is a word boundary, or at least no word runs
         across it (jieba glues 市工商局 or 全会精神, but 信封 in 四个信封 and 补偿 in 生态环境补偿 are words)."""
         text = self.text
-        left = start in self.boundaries or not self.is_word(text[start - 1 : start + 1])
-        right = end in self.boundaries or not self.is_word(text[end - 1 : end + 1])
+        left = self.is_boundary(start) or not self.is_word(text[start - 1 : start + 1])
+        right = self.is_boundary(end) or not self.is_word(text[end - 1 : end + 1])
         return left and right
 
     def in_quotes(self, start: int, end: int) -> bool:

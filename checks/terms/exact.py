@@ -54,11 +54,11 @@ class ExactMatcher:
             self._automaton.make_automaton()
         self._empty = not by_text
 
-    def find(self, ctx: DocContext, shields: Sequence[tuple[int, int, bool]]) -> list[ExactHit]:
+    def find(self, ctx: DocContext, shielded: Callable[[int, int], bool]) -> list[ExactHit]:
+        """Matches that no exception excuses; ``shielded`` tells a match inside a longer correct text."""
         if self._empty:
             return []
         hits: list[ExactHit] = []
-        shielded = _inside_longer(shields)
         for end_idx, (length, indexes) in self._automaton.iter(ctx.text):
             start, end = end_idx - length + 1, end_idx + 1
             if shielded(start, end):

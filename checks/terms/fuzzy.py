@@ -79,6 +79,16 @@ def _stretch(text: str, n: int, side: str, s: int, e: int) -> str:
     return text[max(0, e - n - 1) : e]
 
 
+def _near_anchor(text: str, idx: int) -> Iterator[tuple[tuple[int, str], str]]:
+    """For each half of ``text`` that anchors it, the two characters of the other half next to that anchor
+    (see ``FuzzyMatcher._may_slip``); a half of one character gives no such test."""
+    half = len(text) // 2
+    if len(text) - half >= 2:
+        yield (idx, "L"), text[half : half + 2]
+    if half >= 2:
+        yield (idx, "R"), text[half - 2 : half]
+
+
 def classify(canonical: str, written: str) -> Edit | None:
     """The single edit turning ``canonical`` into ``written`` (Damerau distance 1), else None."""
     n, m = len(canonical), len(written)
@@ -135,6 +145,9 @@ class FuzzyMatcher:
             if "transpose" in self._ops[idx]:  # the one swap that breaks both halves
                 swapped = text[: half - 1] + text[half] + text[half - 1] + text[half + 1 :]
                 anchors.setdefault(swapped, []).append((idx, "X"))
+        self._near = {
+            key: near for idx, rule in enumerate(self.rules) for key, near in _near_anchor(rule.entry.text, idx)
+        }
         for key, payload in anchors.items():
             self._automaton.add_word(key, (key, tuple(payload)))
         if anchors:
@@ -157,6 +170,8 @@ class FuzzyMatcher:
         for end_idx, (key, payload) in self._automaton.iter(text):
             s, e = end_idx - len(key) + 1, end_idx + 1
             for idx, side in payload:
+                if not self._may_slip(text, idx, side, s, e):
+                    continue
                 stretch = _stretch(text, self._lengths[idx], side, s, e)
                 if (idx, side, stretch) in no_slip:
                     continue
@@ -173,6 +188,20 @@ class FuzzyMatcher:
                 if all(edits[idx, text[start:end]] is None for start, end in windows):  # each was judged above
                     no_slip.add((idx, side, stretch))
         return _without_overlaps(hits)
+
+    def _may_slip(self, text: str, idx: int, side: str, s: int, e: int) -> bool:
+        """False when no window of the anchor at [s, e) can be one edit away from rule ``idx``'s text.
+
+        With one half written right, the edit lies in the other half H (two or more characters), and one
+        of the two characters next to the anchor on H's side is H's first or second (last or second to
+        last): the character kept, the one moved up by a deletion or transposition, or the one after a
+        substitution or insertion. Most anchors (国家 of 国家安全) fail this at once.
+        """
+        near = self._near.get((idx, side))
+        if near is None:
+            return True
+        beside = text[e : e + 2] if side == "L" else text[max(0, s - 2) : s]
+        return any(ch in near for ch in beside)
 
     def _windows(self, idx: int, side: str, s: int, e: int, limit: int) -> Iterator[tuple[int, int]]:
         n = len(self.rules[idx].entry.text)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 
 from checks.hits import Hit
+from checks.terms.anchored import AnchoredPattern
 from checks.terms.context import DocContext
 from checks.terms.numerals import parse_number, to_chinese, years_in
 from checks.terms.schema import CalendarFile, Congress, Session, Source
@@ -65,19 +66,33 @@ class SessionRules:
         self._plenums = {(p.term, p.number): p for p in calendar.plenums}
         self._npc = {(s.term, s.number): s for s in calendar.npc_sessions}
         self._cppcc = {(s.term, s.number): s for s in calendar.cppcc_sessions}
-        self._congress_plenum = re.compile(rf"(?P<party>党的|中共)?(?P<n>{_N})大(?P<k>{_K})中全会")
+        self._congress_plenum = AnchoredPattern(
+            re.compile(rf"(?P<party>党的|中共)?(?P<n>{_N})大(?P<k>{_K})中全会"), "中全会", 10
+        )
         self._cpc_as_npc = re.compile(rf"(?:中国共产党|中共)第(?P<n>{_N})次全国人民代表大会")
-        self._npc_plenum = re.compile(rf"(?:(?P<n>{_N})届)?全国(?P<body>人大|政协)(?P<k>{_K})中全会")
-        self._plenum = re.compile(rf"(?<![一二三四五六七八九十])(?P<n>{_N})届(?P<k>{_K})中全会")
-        self._session = re.compile(
-            rf"(?:第?(?P<n>{_N})届全国(?P<body>人大|人民代表大会|政协)第?(?P<k>{_K})次(?:全体)?会议"
-            rf"|全国(?P<body2>政协)(?P<n2>{_N})届(?P<k2>{_K})次会议)"
+        self._npc_plenum = AnchoredPattern(
+            re.compile(rf"(?:(?P<n>{_N})届)?全国(?P<body>人大|政协)(?P<k>{_K})中全会"), "中全会", 12
+        )
+        self._plenum = AnchoredPattern(
+            re.compile(rf"(?<![一二三四五六七八九十])(?P<n>{_N})届(?P<k>{_K})中全会"), "中全会", 8
+        )
+        self._session = AnchoredPattern(
+            re.compile(
+                rf"(?:第?(?P<n>{_N})届全国(?P<body>人大|人民代表大会|政协)第?(?P<k>{_K})次(?:全体)?会议"
+                rf"|全国(?P<body2>政协)(?P<n2>{_N})届(?P<k2>{_K})次会议)"
+            ),
+            "会议",
+            20,
         )
         self._congress = re.compile(rf"(?:党的|中共|中国共产党第)(?P<n>{_N})(?:大|次全国代表大会)")
-        self._term = re.compile(
-            rf"(?<![一二三四五六七八九十])第?(?P<n>{_N})届全国(?P<body>人大|人民代表大会|政协)"
-            rf"(?P<tail>常委会|常务委员会|委员会|代表|委员)?"
-            rf"(?:第?(?P<k>{_K})次(?:全体)?会议)?"
+        self._term = AnchoredPattern(
+            re.compile(
+                rf"(?<![一二三四五六七八九十])第?(?P<n>{_N})届全国(?P<body>人大|人民代表大会|政协)"
+                rf"(?P<tail>常委会|常务委员会|委员会|代表|委员)?"
+                rf"(?:第?(?P<k>{_K})次(?:全体)?会议)?"
+            ),
+            "届全国",
+            25,
         )
 
     def find(self, ctx: DocContext) -> Iterator[Hit]:

@@ -6,7 +6,7 @@ of 陆丰) are never "corrected".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import ahocorasick
 
@@ -25,8 +25,27 @@ class Shield:
         if words:
             self._automaton.make_automaton()
         self._empty = not words
+        self._longest = max(map(len, words), default=0)
 
     def spans(self, ctx: DocContext) -> list[Span]:
         if self._empty:
             return []
         return [(end - n + 1, end + 1, is_name) for end, (n, is_name) in self._automaton.iter(ctx.text)]
+
+    def inside_longer(self, text: str) -> Callable[[int, int], bool]:
+        """A test whether [start, end) lies inside a longer span of ``spans`` of ``text``.
+
+        Each question reads only the stretch a longer span could cover (the longest word on either side):
+        the checks that ask about a few matches need not find every span of a long text.
+        """
+
+        def inside(start: int, end: int) -> bool:
+            if self._empty or end - start >= self._longest:
+                return False
+            lo, hi = max(0, end - self._longest), min(len(text), start + self._longest)
+            for last, (n, _) in self._automaton.iter(text, lo, hi):
+                if last + 1 - n <= start and end <= last + 1 and n > end - start:
+                    return True
+            return False
+
+        return inside

@@ -49,7 +49,7 @@ class SovereigntyRule:
         alphabet = {ch for w in (*countries, *data.regions, *data.nouns) for ch in w}
         alphabet |= set(data.separators) | set("0123456789一二三四五六七八九十几多两个等")
         self._runs = re.compile(f"[{re.escape(''.join(sorted(alphabet)))}]+")
-        self._nouns = tuple(data.nouns)
+        self._nouns = re.compile(_alternation(data.nouns)) if data.nouns else None
         self._reach = max(map(len, data.compounds), default=0)
 
     def find(self, ctx: DocContext) -> Iterator[SovereigntyHit]:
@@ -66,10 +66,27 @@ class SovereigntyRule:
 
     def _matches(self, text: str) -> Iterator[re.Match[str]]:
         """``self._pattern.finditer(text)``, searched run by run (the same matches, in the same order)."""
-        for run in self._runs.finditer(text):
-            if not any(noun in run.group() for noun in self._nouns):
-                continue
-            for match in self._pattern.finditer(text, run.start(), min(len(text), run.end() + self._reach)):
-                if match.start() >= run.end():
+        for start, end in self._runs_with_noun(text):
+            for match in self._pattern.finditer(text, start, min(len(text), end + self._reach)):
+                if match.start() >= end:
                     break
                 yield match
+
+    def _runs_with_noun(self, text: str) -> Iterator[tuple[int, int]]:
+        """The runs of name characters that hold a noun (国家), in order, each once.
+
+        Found from the nouns outwards (a noun's characters are name characters, so each noun lies in one
+        run): a long text has tens of thousands of runs and only some hundreds of nouns.
+        """
+        if self._nouns is None:
+            return
+        backwards = text[::-1]  # the run's start is where the same run read backwards from the noun ends
+        last_end = -1
+        for noun in self._nouns.finditer(text):
+            if noun.start() < last_end:
+                continue  # in the run just given
+            ahead = self._runs.match(text, noun.start())
+            behind = self._runs.match(backwards, len(text) - noun.start())
+            start = noun.start() - (behind.end() - behind.start() if behind else 0)
+            last_end = ahead.end() if ahead else noun.start()
+            yield start, last_end
