@@ -10,6 +10,7 @@ on government sites. The corrected 文号 is computable, so every finding carrie
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -31,6 +32,11 @@ _CORE = (
 # In running text the 机关代字 is the run of Chinese characters right before the bracket.
 DOC_NUMBER = re.compile(rf"(?P<org>[\u4e00-\u9fff]{{1,16}}){_CORE}")
 _METADATA_VALUE = re.compile(rf"(?P<org>[\u4e00-\u9fff]{{0,16}}){_CORE}")
+# Every 文号 holds an opening bracket followed by its year, at most 17 characters after the match starts
+# (16 of 机关代字, a space) and at most 20 before it ends (the bracket … 号, every optional part present).
+_BRACKET_YEAR = re.compile(rf"[{re.escape(_OPEN)}](?=[ ]?\d)")
+_BEFORE_BRACKET = 17
+_FROM_BRACKET = 20
 
 # Words that end the prose before a 文号 (根据国发〔2024〕1号, 局作出温国土资发…): the 机关代字 starts after
 # the last of them.
@@ -133,9 +139,36 @@ def assess(match: re.Match[str], org: str, *, issuer: str | None = None) -> DocN
     return DocNumberIssue(tuple(issues), corrected)
 
 
+def find_doc_numbers(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``DOC_NUMBER.finditer(text)``, scanning only the stretches around a bracket and year.
+
+    Tried at every Chinese character, the pattern first runs over up to 16 of them before it finds no
+    bracket: most of a format check's time on a long text. A match never reaches outside its bracket's
+    window and the pattern has no anchors or lookarounds, so scanning each merged window finds the same
+    matches.
+    """
+    for start, end in _bracket_windows(text):
+        yield from DOC_NUMBER.finditer(text, start, end)
+
+
+def _bracket_windows(text: str) -> Iterator[tuple[int, int]]:
+    """Disjoint, ordered spans that hold every place a 文号 can stand."""
+    current: tuple[int, int] | None = None
+    for match in _BRACKET_YEAR.finditer(text):
+        start, end = max(0, match.start() - _BEFORE_BRACKET), match.start() + _FROM_BRACKET
+        if current is not None and start <= current[1]:
+            current = (current[0], end)
+            continue
+        if current is not None:
+            yield current
+        current = (start, end)
+    if current is not None:
+        yield current
+
+
 def doc_number_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the bracketed year of every 文号-like match (so other checks can leave them alone)."""
-    return [(m.start("open"), m.end("close")) for m in DOC_NUMBER.finditer(text)]
+    return [(m.start("open"), m.end("close")) for m in find_doc_numbers(text)]
 
 
 def _same_source_run(doc: Document, start: int, end: int) -> bool:
@@ -154,7 +187,7 @@ class DocNumberCheck:
 
     def run(self, doc: Document) -> list[Finding]:
         out: list[Finding] = []
-        for match in DOC_NUMBER.finditer(doc.text):
+        for match in find_doc_numbers(doc.text):
             issuer = org = trim_org(match.group("org"))
             if not _same_source_run(doc, match.end("org") - len(org), match.end()):
                 org = ""  # 机关代字 in another HTML element: fix only the bracketed part, keep the markup

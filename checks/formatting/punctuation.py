@@ -44,6 +44,7 @@ _KIND = {
     "“": "quote",
     "”": "quote",
 }
+_PAIR_MARK = re.compile(f"[{re.escape(''.join(_KIND))}]")  # one scan finds them, not a test per character
 
 
 def _halfwidth_hit(start: int, end: int, mark: str, context: str) -> Hit:
@@ -174,10 +175,10 @@ class PunctuationCheck:
         han = HanIndex(text)
         for start, end in _paragraphs(text):
             stacks: dict[str, list[tuple[int, str]]] = {"paren": [], "book": [], "quote": []}
-            for i in range(start, end):
-                ch = text[i]
-                kind = _KIND.get(ch)
-                if kind is None or inside(i, skip):
+            for mark in _PAIR_MARK.finditer(text, start, end):
+                i, ch = mark.start(), mark.group(0)
+                kind = _KIND[ch]
+                if inside(i, skip):
                     continue
                 if ch == "“" and stacks[kind]:
                     stacks[kind].pop()  # “…“: quotes do not nest (inner quotes are ‘’), so this one closes

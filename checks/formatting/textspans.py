@@ -38,9 +38,27 @@ def is_chinese(ch: str) -> bool:
     return is_han(ch) or ch in CJK_PUNCT
 
 
+# Each kind of verbatim span holds one of these, and none holds a line break.
+_VERBATIM_MARKS = re.compile(r"://|www\.|@|:\\|`")
+
+
 def verbatim_spans(text: str) -> list[tuple[int, int]]:
-    """Spans that are copied verbatim (URLs, e-mail, paths, inline code), not prose."""
-    return [m.span() for m in _VERBATIM.finditer(text)]
+    """Spans that are copied verbatim (URLs, e-mail, paths, inline code), not prose.
+
+    Only lines holding a mark of one are scanned: tried at every character of a long text, the pattern
+    cost more than the checks that ask for it. No span crosses a line, so each line's scan finds the same.
+    """
+    spans: list[tuple[int, int]] = []
+    line_end = -1
+    for mark in _VERBATIM_MARKS.finditer(text):
+        if mark.start() < line_end:
+            continue  # this line is scanned already
+        line_start = text.rfind("\n", 0, mark.start()) + 1
+        line_end = text.find("\n", mark.end())
+        if line_end < 0:
+            line_end = len(text)
+        spans += [m.span() for m in _VERBATIM.finditer(text, line_start, line_end)]
+    return spans
 
 
 class HanIndex:
