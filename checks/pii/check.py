@@ -48,6 +48,7 @@ NOT_PERSONAL_BEFORE = {
     ),
 }  # fmt: skip
 _VETOES: dict[str, re.Pattern[str]] = {}
+_NEWLINE = re.compile("\n")
 
 
 def vetoed(entity: str, words: str) -> bool:
@@ -206,7 +207,7 @@ def boost_by_row(results: list[RecognizerResult], text: str) -> list[RecognizerR
     A 公示 table row "2　林秀英　4415…　0660-8976543" is about one person: the ID number makes the
     name and the landline personal too. Returns new results; the explanation says why.
     """
-    newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
     # anchors by the line they sit on entirely (an anchor that spans a line break anchors no row)
     anchors_by_line: dict[int, list[RecognizerResult]] = {}
     for anchor in results:

@@ -46,11 +46,16 @@ class WindowContextEnhancer(ContextAwareEnhancer):
             return results
         by_id = {recognizer.id: recognizer for recognizer in recognizers}
         extra = [word.lower() for word in context or ()]
-        lemmas = [lemma.lower() for lemma in nlp_artifacts.lemmas]
+        lemmas = nlp_artifacts.lemmas  # lower-cased where a walk reads them: a few per result
         keywords = set(nlp_artifacts.keywords)  # Presidio keeps these in a list
-        keyword = [lemma in keywords for lemma in lemmas]
         starts, tokens = nlp_artifacts.tokens_indices, nlp_artifacts.tokens
-        ends = [start + len(token) for start, token in zip(starts, tokens, strict=True)]
+        count = len(starts)
+        if len(tokens) != count:
+            raise ValueError(f"{len(tokens)} tokens but {count} token offsets")
+
+        def end_of(i: int) -> int:
+            return starts[i] + len(tokens[i])
+
         for result in results:
             metadata = result.recognition_metadata or {}
             recognizer = by_id.get(metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))
@@ -58,12 +63,12 @@ class WindowContextEnhancer(ContextAwareEnhancer):
                 continue
             if metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY):
                 continue
-            index = bisect_right(ends, result.start)  # the first token that ends after the match starts
-            if index >= len(ends):
+            index = bisect_right(range(count), result.start, key=end_of)  # the first token ending after it starts
+            if index >= count:
                 continue
             words = [
-                *self._words(lemmas, keyword, index, self.context_prefix_count, -1),
-                *self._words(lemmas, keyword, index, self.context_suffix_count, 1),
+                *self._words(lemmas, keywords, index, self.context_prefix_count, -1),
+                *self._words(lemmas, keywords, index, self.context_suffix_count, 1),
                 *extra,
             ]
             supportive = next(
@@ -81,14 +86,15 @@ class WindowContextEnhancer(ContextAwareEnhancer):
         return results
 
     @staticmethod
-    def _words(lemmas: list[str], keyword: list[bool], index: int, count: int, step: int) -> list[str]:
-        """Up to ``count`` + 1 keywords from ``index`` (inclusive) in the direction of ``step``."""
+    def _words(lemmas: list[str], keywords: set[str], index: int, count: int, step: int) -> list[str]:
+        """Up to ``count`` + 1 keywords (lower-cased lemmas) from ``index`` (inclusive) towards ``step``."""
         words: list[str] = []
         i, walked = index, 0
         limit = WALK_FACTOR * (count + 1)
         while 0 <= i < len(lemmas) and len(words) <= count and walked < limit:
-            if keyword[i]:
-                words.append(lemmas[i])
+            lemma = lemmas[i].lower()
+            if lemma in keywords:
+                words.append(lemma)
             i += step
             walked += 1
         return words
