@@ -33,7 +33,16 @@ from typing import ClassVar
 from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding, Severity
-from checks.formatting.textspans import SpanSet, inside, is_han, verbatim_spans
+from checks.formatting.textspans import (
+    DIGIT_RUN,
+    DIGIT_RUN_OR_YEAR,
+    YEAR_FIRST,
+    SpanSet,
+    finditer_at,
+    inside,
+    is_han,
+    verbatim_spans,
+)
 from checks.hits import Hit
 
 CATEGORY = "format.number_date"
@@ -46,6 +55,8 @@ _CN_YEAR = re.compile(rf"(?<![{_YEAR_CHARS}\dA-Za-z])[一二][{_YEAR_CHARS}]{{3}
 _SEPARATED_DATE = re.compile(
     r"(?<![A-Za-z0-9_./．／\-])(?P<y>(?:19|20)\d{2})(?P<sep>[./．／])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![A-Za-z0-9_./．／\-])"
 )
+# Its look-behind rules out only ASCII digits before the year: it may begin after a full-width one.
+_ASCII_DIGIT_RUN = re.compile("[0-9]+")
 _ARABIC_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _CN_SMALL = r"三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
 _CN_DATE = re.compile(
@@ -150,7 +161,7 @@ class NumberDateCheck:
     @staticmethod
     def _zeros(text: str, when: dt.date) -> Iterator[Hit]:
         accepted = _OLD_ZEROS if when < GBT_15835_2011 else ""
-        for match in _CN_YEAR.finditer(text):
+        for match in finditer_at(_CN_YEAR, YEAR_FIRST, text):
             year = match.group(0)
             wrong = sorted({ch for ch in year if ch in _WRONG_ZEROS and ch not in accepted})
             if not wrong or sum(ch in "一二三四五六七八九" for ch in year) < 2:
@@ -169,7 +180,7 @@ class NumberDateCheck:
 
     @staticmethod
     def _mixed_within(text: str) -> Iterator[Hit]:
-        for match in _ANY_DATE.finditer(text):
+        for match in finditer_at(_ANY_DATE, DIGIT_RUN_OR_YEAR, text):
             cy = match.group("cy")
             if cy is not None and sum(ch in "一二三四五六七八九" for ch in cy) < 2:
                 continue  # 二000年: not a Chinese-numeral year with a typo, leave it to the editor
@@ -210,7 +221,7 @@ class NumberDateCheck:
 
     @staticmethod
     def _short_years(text: str, when: dt.date) -> Iterator[Hit]:
-        for match in _SHORT_YEAR.finditer(text):
+        for match in finditer_at(_SHORT_YEAR, DIGIT_RUN, text):
             before = text[max(0, match.start() - 4) : match.start()]
             if before.endswith(_NOT_A_SHORT_YEAR):
                 continue
@@ -239,7 +250,7 @@ class NumberDateCheck:
     def _separated(text: str) -> Iterator[Hit]:
         skip = SpanSet(verbatim_spans(text))
         han_line = _LinesWithHan(text)
-        for match in _SEPARATED_DATE.finditer(text):
+        for match in finditer_at(_SEPARATED_DATE, _ASCII_DIGIT_RUN, text):
             y, m, d = (int(match.group(g)) for g in ("y", "m", "d"))
             if not _valid(y, m, d) or inside(match.start(), skip):
                 continue
@@ -261,12 +272,12 @@ class NumberDateCheck:
         if when < GBT_9704_2012:
             return
         arabic = []
-        for match in _ARABIC_DATE.finditer(text):
+        for match in finditer_at(_ARABIC_DATE, DIGIT_RUN, text):
             y, m, d = (int(match.group(g)) for g in ("y", "m", "d"))
             if _valid(y, m, d) and dt.date(y, m, d) >= GBT_9704_2012:
                 arabic.append((match, (y, m, d)))
         chinese = []
-        for match in _CN_DATE.finditer(text):
+        for match in finditer_at(_CN_DATE, YEAR_FIRST, text):
             ymd = (
                 cn_year_to_int(match.group("y")),
                 cn_small_to_int(match.group("m")),

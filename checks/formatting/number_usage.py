@@ -23,6 +23,7 @@ from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding, Severity
 from checks.formatting.number_date import GBT_15835_2011, cn_small_to_int, int_to_cn_small
+from checks.formatting.textspans import DIGIT_RUN, finditer_at
 from checks.hits import Hit
 
 CATEGORY = "format.number_date"
@@ -80,7 +81,7 @@ def _stacked(text: str) -> Iterator[Hit]:
             fixed,
             f"{NUMBERS}：概数、约数用一种方式表示；“{m.group('word')}”与“左右”都表示约数，不叠用（匹配：“{shown}”）",
         )  # fmt: skip
-    for m in _DUO_YU.finditer(text):
+    for m in _DUO_YU.finditer(text) if "多余" in text else ():
         shown = m.group(0)
         yield Hit(
             m.start(), m.end(), f"{CATEGORY}.approximation",
@@ -91,7 +92,7 @@ def _stacked(text: str) -> Iterator[Hit]:
 
 
 def _decimal_yu(text: str) -> Iterator[Hit]:
-    for m in _DECIMAL_YU.finditer(text):
+    for m in finditer_at(_DECIMAL_YU, DIGIT_RUN, text):
         shown = m.group(0)
         yield Hit(
             m.start(), m.end(), f"{CATEGORY}.approximation",
@@ -118,7 +119,7 @@ def _cn_pair_comma(text: str) -> Iterator[Hit]:
 
 
 def _mixed(text: str) -> Iterator[Hit]:
-    for m in _MIXED.finditer(text):
+    for m in finditer_at(_MIXED, DIGIT_RUN, text):
         num, cn, big = m.group("num"), m.group("cn"), m.group("big") or ""
         value = float(num) * _MULT[cn]
         if value != int(value):
@@ -135,7 +136,7 @@ def _mixed(text: str) -> Iterator[Hit]:
 
 
 def _year_ranges(text: str) -> Iterator[Hit]:
-    for m in _YEAR_RANGE_NO_YEAR.finditer(text):
+    for m in finditer_at(_YEAR_RANGE_NO_YEAR, DIGIT_RUN, text):
         if int(m.group("a")) >= int(m.group("b")):
             continue
         shown = m.group(0)

@@ -23,7 +23,7 @@ from typing import ClassVar
 from checks.check import Scope
 from checks.document import Document
 from checks.finding import Finding
-from checks.formatting.textspans import inside, verbatim_spans
+from checks.formatting.textspans import DIGIT_RUN, finditer_at, inside, verbatim_spans
 from checks.hits import Hit
 
 CATEGORY = "format.punctuation"
@@ -44,11 +44,13 @@ _TAG = re.compile(
 _ENTITY = re.compile(
     r"&(?:nbsp|amp|lt|gt|quot|apos|ldquo|rdquo|lsquo|rsquo|mdash|ndash|hellip|middot|emsp|ensp|#\d{2,6}|#x[0-9a-fA-F]{2,5});"
 )
+_LATIN1_LEAD = "ÃÂÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"  # UTF-8 read as Latin-1
 _MOJIBAKE = re.compile(
     r"(?:锟斤拷)+|(?:烫){3,}|(?:屯){3,}|\ufffd+"
-    r"|(?:[ÃÂÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ][\u0080-\u00bf¡-¿]){2,}"
+    rf"|(?:[{_LATIN1_LEAD}][\u0080-\u00bf¡-¿]){{2,}}"
     r"|鈥[溿濇檚攢︹渶]|锛[屽涚氬]|銆[傚亗]"
 )
+_MOJIBAKE_FIRST = re.compile(f"[锟烫屯\ufffd{_LATIN1_LEAD}鈥锛銆]")  # where each kind of 乱码 begins
 
 
 class PunctuationUsageCheck:
@@ -71,7 +73,7 @@ class PunctuationUsageCheck:
 
 
 def _ranges(text: str, skip: list[tuple[int, int]]) -> Iterator[Hit]:
-    for m in _RANGE.finditer(text):
+    for m in finditer_at(_RANGE, DIGIT_RUN, text):
         a, b, unit = m.group("a"), m.group("b"), m.group("unit")
         if float(a) >= float(b) or inside(m.start(), skip):
             continue  # 3-1: not a range (a code, a score)
@@ -130,7 +132,7 @@ def _markup(text: str) -> Iterator[Hit]:
 
 
 def _mojibake(text: str) -> Iterator[Hit]:
-    for m in _MOJIBAKE.finditer(text):
+    for m in finditer_at(_MOJIBAKE, _MOJIBAKE_FIRST, text):
         shown = m.group(0)
         yield Hit(
             m.start(), m.end(), f"{CATEGORY}.mojibake",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 _HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _HAN = re.compile(f"[{_HAN_CLASS}]")
@@ -59,6 +59,29 @@ def verbatim_spans(text: str) -> list[tuple[int, int]]:
             line_end = len(text)
         spans += [m.span() for m in _VERBATIM.finditer(text, line_start, line_end)]
     return spans
+
+
+# Where a match may begin, for patterns that open with a look-behind ruling out a digit before their first
+# digit (or a numeral before a Chinese year): the first digit of each run of digits, or 一/二.
+DIGIT_RUN = re.compile(r"\d+")
+DIGIT_RUN_OR_YEAR = re.compile(r"\d+|[一二]")
+YEAR_FIRST = re.compile("[一二]")
+
+
+def finditer_at(pattern: re.Pattern[str], starts: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose every match begins where a match of ``starts`` begins.
+
+    A pattern opening with a look-behind is tried at every offset of the text; here it is tried only where
+    it may begin (the first digit of a run of digits). ``pattern`` must not match the empty string.
+    """
+    end = 0
+    for start in starts.finditer(text):
+        if start.start() < end:
+            continue  # inside the match just found, where finditer does not look either
+        match = pattern.match(text, start.start())
+        if match is not None:
+            yield match
+            end = match.end()
 
 
 class HanIndex:

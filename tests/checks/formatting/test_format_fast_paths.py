@@ -1,16 +1,20 @@
 """The format checks' narrowed scans find what a scan of the whole text finds.
 
 文号 are looked for only around a bracket followed by a year, verbatim spans only on lines holding
-``://``, ``www.``, ``@``, ``:\\`` or a backtick: the matches must be the same, in the same order.
+``://``, ``www.``, ``@``, ``:\\`` or a backtick, and patterns that open with a look-behind only where they
+may begin (a run of digits, 一 or 二): the matches must be the same, in the same order.
 """
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from checks.formatting import number_date, number_usage, punctuation_usage, textspans
 from checks.formatting.doc_number import DOC_NUMBER, find_doc_numbers
-from checks.formatting.textspans import _VERBATIM, verbatim_spans
+from checks.formatting.textspans import _VERBATIM, finditer_at, verbatim_spans
 
 DOC_NUMBER_PIECES = [
     "国",
@@ -115,3 +119,52 @@ def test_the_longest_doc_number_the_pattern_allows_is_found_whole():
 @given(st.lists(st.sampled_from(VERBATIM_PIECES), max_size=50).map("".join))
 def test_verbatim_spans_on_marked_lines_equal_a_whole_scan(text):
     assert verbatim_spans(text) == [m.span() for m in _VERBATIM.finditer(text)]
+
+
+def _patterns_and_starts() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    """Each pattern the format checks search with ``finditer_at``, with where its matches begin."""
+    return [
+        (number_date._CN_YEAR, textspans.YEAR_FIRST),
+        (number_date._ANY_DATE, textspans.DIGIT_RUN_OR_YEAR),
+        (number_date._SHORT_YEAR, textspans.DIGIT_RUN),
+        (number_date._SEPARATED_DATE, number_date._ASCII_DIGIT_RUN),
+        (number_date._ARABIC_DATE, textspans.DIGIT_RUN),
+        (number_date._CN_DATE, textspans.YEAR_FIRST),
+        (number_usage._DECIMAL_YU, textspans.DIGIT_RUN),
+        (number_usage._MIXED, textspans.DIGIT_RUN),
+        (number_usage._YEAR_RANGE_NO_YEAR, textspans.DIGIT_RUN),
+        (punctuation_usage._RANGE, textspans.DIGIT_RUN),
+        (punctuation_usage._MOJIBAKE, punctuation_usage._MOJIBAKE_FIRST),
+    ]
+
+
+NUMBER_PIECES = [
+    "2024", "1999", "24", "3", "12", "05", "２０２４", "１２", "١٢", "二〇二四", "二〇〇", "一九九九", "二O二", "二零",
+    "年", "月", "日", "十", "十二", "百", "千", "万", "亿", "五", "三十一", "余", "多", "个", "人", "元", "同期",
+    "上半年", "季度", "第", ".", "．", "/", "-", "－", "~", "～", "至", "—", ":", "a", "x", " ", "\n", "的", "约",
+    "锟斤拷", "烫", "屯", "\ufffd", "Ã©", "Â", "\u00a9", "鈥溿", "锛屽", "銆傚",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(NUMBER_PIECES), max_size=24).map("".join))
+def test_patterns_tried_where_they_may_begin_find_what_a_whole_scan_finds(text):
+    for pattern, starts in _patterns_and_starts():
+        assert _matches(finditer_at(pattern, starts, text)) == _matches(pattern.finditer(text)), pattern.pattern
+
+
+def test_the_mojibake_pattern_is_the_one_written_out_before_its_first_characters_were_named():
+    assert punctuation_usage._MOJIBAKE.pattern == (
+        r"(?:锟斤拷)+|(?:烫){3,}|(?:屯){3,}|\ufffd+"
+        r"|(?:[ÃÂÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ][\u0080-\u00bf¡-¿]){2,}"
+        r"|鈥[溿濇檚攢︹渶]|锛[屽涚氬]|銆[傚亗]"
+    )
+
+
+def test_a_date_after_a_full_width_digit_is_found_as_a_whole_scan_finds_it():
+    text = "见２2024.1.5通知，１２24年3月，二〇二四年5月６日"
+    assert [m.group("y") for m in finditer_at(number_date._SEPARATED_DATE, number_date._ASCII_DIGIT_RUN, text)] == [
+        "2024"
+    ]
+    for pattern, starts in _patterns_and_starts():
+        assert _matches(finditer_at(pattern, starts, text)) == _matches(pattern.finditer(text)), pattern.pattern
