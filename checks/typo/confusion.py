@@ -57,6 +57,7 @@ class ConfusionSet:
         self._by_wrong = {k: tuple(v) for k, v in grouped.items()}
         self._pairs = {(r.wrong, r.right): r for r in rows}
         self._arrays: dict[str, CandidateArrays] = {}
+        self._flat: tuple[np.ndarray, np.ndarray, CandidateArrays] | None = None
 
     @classmethod
     def load(cls, path: Path, *, counts: str = "all", closed: frozenset[str] = frozenset()) -> ConfusionSet:
@@ -95,3 +96,35 @@ class ConfusionSet:
             )
             self._arrays[ch] = cached
         return cached if len(cached.codes) else None
+
+    def gather(self, chars: np.ndarray) -> tuple[np.ndarray, CandidateArrays]:
+        """The candidates of many written characters (code points) at once, as ``arrays`` gives them one by one:
+        each row's index into ``chars`` (ascending) and the rows, each character's in ``arrays`` order."""
+        first, count, flat = self._flat_index()
+        known = chars < len(count)
+        index = np.where(known, chars, 0).astype(np.intp)
+        counts = np.where(known, count[index], 0)
+        which = np.repeat(np.arange(len(chars)), counts)
+        ends = np.cumsum(counts)
+        rows = np.arange(len(which)) + np.repeat(first[index] - (ends - counts), counts)
+        return which, CandidateArrays(flat.codes[rows], flat.kinds[rows], flat.counts[rows])
+
+    def _flat_index(self) -> tuple[np.ndarray, np.ndarray, CandidateArrays]:
+        """Every character's candidate arrays end to end, with each code point's first row and row count."""
+        if self._flat is None:
+            size = max((ord(ch) for ch in self._by_wrong), default=-1) + 1
+            first, count = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
+            parts, total = [], 0
+            for ch in sorted(self._by_wrong):
+                arrays = self.arrays(ch)
+                if arrays is not None:
+                    first[ord(ch)], count[ord(ch)] = total, len(arrays.codes)
+                    parts.append(arrays)
+                    total += len(arrays.codes)
+            flat = CandidateArrays(
+                np.concatenate([p.codes for p in parts] or [np.zeros(0, dtype=np.uint64)]),
+                np.concatenate([p.kinds for p in parts] or [np.zeros((0, len(KIND_ORDER)), dtype=bool)]),
+                np.concatenate([p.counts for p in parts] or [np.zeros(0, dtype=np.int32)]),
+            )
+            self._flat = (first, count, flat)
+        return self._flat

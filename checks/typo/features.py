@@ -16,8 +16,9 @@ import numpy as np
 from checks.typo.confusion import KIND_ORDER, ConfusionSet
 from checks.typo.context_groups import REACH, ContextGroups, group_by_context
 from checks.typo.lm import CharLM
-from checks.typo.ngram_hash import MAX_ORDER, sliding_windows
+from checks.typo.ngram_hash import MAX_ORDER
 from checks.typo.symbols import BOUNDARY, encode
+from checks.typo.text_grams import Changes, TextGrams
 from checks.typo.words import WordLookup
 
 FEATURES = (
@@ -98,20 +99,21 @@ def _empty() -> Candidates:
     )  # fmt: skip
 
 
-def base_logprobs(lm: CharLM, text: str, at: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Windows ending at each character (plus a closing boundary) and their log-probabilities; with ``at``, only
-    the windows of the characters a change at those positions touches are scored (the rest stay 0)."""
+def base_logprobs(lm: CharLM, text: str, at: np.ndarray | None = None) -> tuple[TextGrams, np.ndarray]:
+    """The text's n-grams (with a closing boundary) and the log-probability of the window ending at each
+    character and at the boundary; with ``at``, only the windows of the characters a change at those positions
+    touches are scored (the rest stay 0)."""
     codes = np.concatenate([encode(text), np.array([BOUNDARY], dtype=np.uint64)])
-    windows = np.ascontiguousarray(sliding_windows(codes, MAX_ORDER, BOUNDARY))
+    grams = TextGrams(lm, codes)
     if at is None:
-        return windows, lm.window_logprob(windows)
-    touched = np.zeros(len(windows), dtype=bool)
+        return grams, grams.logprob(np.arange(len(codes)))
+    touched = np.zeros(len(codes), dtype=bool)
     for t in range(MAX_ORDER):
         touched[np.minimum(at + t, len(text))] = True
     needed = np.flatnonzero(touched)
-    base = np.zeros(len(windows))
-    base[needed] = lm.window_logprob(windows[needed])
-    return windows, base
+    base = np.zeros(len(codes))
+    base[needed] = grams.logprob(needed)
+    return grams, base
 
 
 def candidates(
@@ -199,7 +201,7 @@ def local_candidates(
     """
     n = len(text)
     positions = np.flatnonzero(area.touchable[:n])
-    windows, base = base_logprobs(lm, text, positions)
+    grams, base = base_logprobs(lm, text, positions)
     nxt = base[1 : n + 1]
     if suspicious_below is not None and len(positions):
         positions = positions[(base[positions] + nxt[positions]) < suspicious_below]
@@ -207,7 +209,7 @@ def local_candidates(
     if rows is None:
         return _empty()
     pos, right, kinds, counts = rows
-    gain, parts, cand_logp = _gains(lm, windows, base, pos, right, n)
+    gain, parts, cand_logp = _gains(grams, base, pos, right)
     keep = gain > MIN_GAIN
     pos, right, kinds, counts = pos[keep], right[keep], kinds[keep], counts[keep]
     gain, parts, cand_logp = gain[keep], parts[keep], cand_logp[keep]
@@ -290,27 +292,15 @@ def _propose(
     text: str, positions: np.ndarray, confusion: ConfusionSet
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """Every (position, intended character) pair the confusion set allows, with kinds and SIGHAN counts."""
-    pos_parts, code_parts, kind_parts, count_parts = [], [], [], []
-    for i in positions.tolist():
-        arrays = confusion.arrays(text[i])
-        if arrays is None:
-            continue
-        pos_parts.append(np.full(len(arrays.codes), i, dtype=np.int64))
-        code_parts.append(arrays.codes)
-        kind_parts.append(arrays.kinds)
-        count_parts.append(arrays.counts)
-    if not pos_parts:
+    chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)[positions]
+    which, rows = confusion.gather(chars)
+    if not len(which):
         return None
-    return (
-        np.concatenate(pos_parts),
-        np.concatenate(code_parts),
-        np.concatenate(kind_parts),
-        np.concatenate(count_parts),
-    )
+    return positions[which].astype(np.int64), rows.codes, rows.kinds, rows.counts
 
 
 def _gains(
-    lm: CharLM, windows: np.ndarray, base: np.ndarray, pos: np.ndarray, right: np.ndarray, n: int
+    grams: TextGrams, base: np.ndarray, pos: np.ndarray, right: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Change of log P for the MAX_ORDER characters each change touches, per candidate.
 
@@ -318,39 +308,24 @@ def _gains(
     did not already lose there (EARLY_MIN). A fix shows at once, so this skips most of the work.
     """
     parts = np.zeros((len(pos), MAX_ORDER))
-    everyone = np.arange(len(pos))
-    _fill_parts(lm, windows, base, pos, right, n, parts, everyone, range(EARLY_PARTS))
-    promising = np.flatnonzero(parts[:, :EARLY_PARTS].sum(axis=1) > EARLY_MIN)
-    _fill_parts(lm, windows, base, pos, right, n, parts, promising, range(EARLY_PARTS, MAX_ORDER))
-    gain = np.where(parts[:, :EARLY_PARTS].sum(axis=1) > EARLY_MIN, parts.sum(axis=1), -np.inf)
+    changes = Changes(grams, pos, right)
+    for _ in range(EARLY_PARTS):
+        _fill_parts(changes, base, parts)
+    early = parts[:, 0]
+    for t in range(1, EARLY_PARTS):
+        early = early + parts[:, t]  # the sum of the first parts, but for the sign of a zero (compared only)
+    promising = np.flatnonzero(early > EARLY_MIN)
+    changes.keep(promising)
+    for _ in range(EARLY_PARTS, MAX_ORDER):
+        _fill_parts(changes, base, parts)
+    gain = np.full(len(pos), -np.inf)
+    gain[promising] = parts[promising].sum(axis=1)
     cand_logp = parts[:, 0] + base[pos]
     return gain, parts, cand_logp
 
 
-def _fill_parts(
-    lm: CharLM,
-    windows: np.ndarray,
-    base: np.ndarray,
-    pos: np.ndarray,
-    right: np.ndarray,
-    n: int,
-    parts: np.ndarray,
-    rows: np.ndarray,
-    offsets: range,
-) -> None:
-    """parts[rows, t] = log P of the character at pos + t with the change, minus without, for t in offsets."""
-    batches, where = [], []
-    for t in offsets:
-        target = pos[rows] + t
-        ok = target <= n  # n is the closing boundary
-        changed = windows[target[ok]].copy()
-        changed[:, MAX_ORDER - 1 - t] = right[rows][ok]
-        batches.append(changed)
-        where.append((t, rows[ok], target[ok]))
-    if not batches or not sum(len(b) for b in batches):
-        return
-    logp = lm.window_logprob(np.concatenate(batches))
-    offset = 0
-    for (t, at, target), batch in zip(where, batches, strict=True):
-        parts[at, t] = logp[offset : offset + len(batch)] - base[target]
-        offset += len(batch)
+def _fill_parts(changes: Changes, base: np.ndarray, parts: np.ndarray) -> None:
+    """parts[rows, t] = log P of the character at pos + t with the change, minus without, for the next offset t."""
+    t = changes.offset
+    rows, logp = changes.next_window()
+    parts[rows, t] = logp - base[changes.pos[rows] + t]

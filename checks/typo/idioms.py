@@ -34,7 +34,9 @@ _BASE = np.uint64(0x100000001B3)
 MIN_GAIN = 0.0
 CORE = 4
 VARIANT_BUCKET = 2  # dictionary frequency ≥ 5 (see words.FREQ_THRESHOLDS)
-FILTER_BITS = 24  # a bitmap over the top bits of the masked hashes rejects most windows before the sorted lookup
+# A table over the top bits of the masked hashes rejects most windows before the sorted lookup: FILTER_SPARSITY
+# bits more than the keys need, FILTER_BITS_SMALL … FILTER_BITS of them.
+FILTER_BITS, FILTER_BITS_SMALL, FILTER_SPARSITY = 22, 16, 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +54,29 @@ class _Table:
     keys: np.ndarray  # sorted masked hashes
     idiom: np.ndarray  # index into IdiomIndex.idioms
     blank: np.ndarray  # the blanked position
-    bitmap: np.ndarray  # packed bits: is some key's top FILTER_BITS equal to this index?
+    seen: np.ndarray  # bool per value of the top ``bits`` bits: does some key have it?
+    bits: int  # enough to keep ``seen`` sparse, few enough to keep it in the processor's cache
+
+    @classmethod
+    def build(cls, keys: np.ndarray, idiom: np.ndarray, blank: np.ndarray) -> _Table:
+        order = np.argsort(keys, kind="stable")
+        need = int(np.ceil(np.log2(max(len(keys), 1)))) + FILTER_SPARSITY
+        bits = min(FILTER_BITS, max(FILTER_BITS_SMALL, need))
+        seen = np.zeros(1 << bits, dtype=bool)
+        seen[(keys >> np.uint64(64 - bits)).astype(np.intp)] = True
+        return cls(keys[order], idiom[order], blank[order], seen, bits)
 
     def candidates(self, masked: np.ndarray) -> np.ndarray:
-        top = masked >> np.uint64(64 - FILTER_BITS)
-        return np.flatnonzero((self.bitmap[top >> np.uint64(3)] >> (top & np.uint64(7)).astype(np.uint8)) & 1)
+        return np.flatnonzero(self.seen[(masked >> np.uint64(64 - self.bits)).view(np.int64)])
+
+    def matches(self, masked: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(which of ``masked`` equal some key, and the range of equal keys of each of those)."""
+        maybe = self.candidates(masked)
+        wanted = masked[maybe]
+        lo = np.searchsorted(self.keys, wanted, side="left")
+        equal = self.keys[np.minimum(lo, len(self.keys) - 1)] == wanted
+        hi = np.searchsorted(self.keys, wanted[equal], side="right")
+        return maybe[equal], lo[equal], hi
 
 
 def _powers(length: int) -> np.ndarray:
@@ -88,15 +108,7 @@ class IdiomIndex:
             with np.errstate(over="ignore"):
                 full = (codes * pw).sum(axis=1, dtype=np.uint64)
                 keys = np.concatenate([full - codes[:, i] * pw[i] for i in range(length)])
-            owner = np.tile(ids, length)
-            blank = np.repeat(np.arange(length), len(ids))
-            order = np.argsort(keys, kind="stable")
-            top = keys >> np.uint64(64 - FILTER_BITS)
-            bitmap = np.zeros(1 << (FILTER_BITS - 3), dtype=np.uint8)
-            np.bitwise_or.at(
-                bitmap, (top >> np.uint64(3)).astype(np.int64), (1 << (top & np.uint64(7))).astype(np.uint8)
-            )
-            self._tables[length] = _Table(keys[order], owner[order], blank[order], bitmap)
+            self._tables[length] = _Table.build(keys, np.tile(ids, length), np.repeat(np.arange(length), len(ids)))
 
     def __len__(self) -> int:
         return len(self.idioms)
@@ -114,15 +126,14 @@ class IdiomIndex:
             pw = _powers(length)
             view = np.lib.stride_tricks.sliding_window_view(codes, length)
             with np.errstate(over="ignore"):
-                full = (view * pw).sum(axis=1, dtype=np.uint64)
+                full = view[:, 0] * pw[0]
+                for i in range(1, length):
+                    full = full + view[:, i] * pw[i]  # a sum modulo 2**64: the order of the terms does not matter
                 masked = np.concatenate([full - view[:, i] * pw[i] for i in range(length)])
-            maybe = table.candidates(masked)
-            lo = np.searchsorted(table.keys, masked[maybe], side="left")
-            hi = np.searchsorted(table.keys, masked[maybe], side="right")
-            for j in np.flatnonzero(hi > lo).tolist():
-                q = int(maybe[j])
+            which, lo, hi = table.matches(masked)
+            for q, first, last in zip(which.tolist(), lo.tolist(), hi.tolist(), strict=True):
                 start, blank = q % len(full), q // len(full)
-                for k in range(int(lo[j]), int(hi[j])):
+                for k in range(first, last):
                     if int(table.blank[k]) == blank:
                         out.append((start, int(table.idiom[k]), blank))
         return out

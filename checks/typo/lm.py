@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from checks.typo.ngram_hash import MAX_ORDER, SuffixHashes, suffix_hashes
+from checks.typo.ngram_hash import MAX_ORDER, SuffixHashes, fingerprint, suffix_hashes
 
 LP_SCALE = 10.0  # stored byte = round(-log p * LP_SCALE)
 BO_SCALE = 20.0  # stored byte = round(-log backoff * BO_SCALE)
@@ -30,6 +30,7 @@ class Lookup:
 
 
 TABLE_BITS = 23  # 8 M slots for ~3.6 M entries: short probe runs
+_UNIGRAM_SYMBOLS = 1 << 16  # symbols whose single-symbol slot is kept in a table of its own (the BMP)
 
 # One slot = one uint64, so a probe is one memory access: key (32 bits) | check byte | log p | backoff | used.
 _FINGERPRINT_SHIFT = np.uint64(24)
@@ -56,8 +57,14 @@ def pack_entries(key: np.ndarray, chk: np.ndarray, lp: np.ndarray, bo: np.ndarra
     )
 
 
-def _stored_logp(entry: np.ndarray) -> np.ndarray:
+def stored_logp(entry: np.ndarray) -> np.ndarray:
+    """The log-probability a found slot value (``CharLM.slots``) holds."""
     return _LOGP_OF_BYTE[(entry >> _LP_SHIFT) & _BYTE]
+
+
+def stored_backoff(entry: np.ndarray) -> np.ndarray:
+    """The log backoff weight a found slot value holds (0 for an n-gram that never served as a context)."""
+    return _BACKOFF_OF_BYTE[(entry >> _BO_SHIFT) & _BYTE]
 
 
 class CharLM:
@@ -80,6 +87,7 @@ class CharLM:
         self._table = table
         self._probes = probes
         self._shift = np.uint32(32 - TABLE_BITS)
+        self._unigrams = self.slots(fingerprint(np.arange(_UNIGRAM_SYMBOLS, dtype=np.uint64), 1))
 
     @classmethod
     def from_table(cls, table: np.ndarray, size: int, probes: int) -> CharLM:
@@ -105,39 +113,54 @@ class CharLM:
 
     def lookup(self, hashes: np.ndarray) -> Lookup:
         """Find each 64-bit fingerprint: probe from its home slot until a match or an empty slot."""
-        entry = self._entries(hashes)
+        entry = self.slots(hashes)
         found = entry != 0
         return Lookup(found, self._logp(entry, found), np.where(found, self._backoff(entry), 0.0))
 
-    def _entries(self, hashes: np.ndarray) -> np.ndarray:
+    def slots(self, hashes: np.ndarray) -> np.ndarray:
         """The slot value stored for each fingerprint, 0 where it is absent (a stored entry has its used bit).
 
         The home slot is the fingerprint's top ``TABLE_BITS`` bits and the stored fingerprint its top 40
         (``split_fingerprint``'s key and check byte, read straight from the 64 bits). The first probe reads
-        every fingerprint's home slot at once; only the few that meet another entry there probe on.
+        every fingerprint's home slot at once; only the few that meet a smaller fingerprint there probe on: the
+        entries were laid out in ascending order, so a probe run holds its fingerprints in ascending order and
+        one that meets a larger fingerprint or an empty slot is absent.
         """
-        home = (hashes >> _HOME_SHIFT).astype(np.intp)
+        home = (hashes >> _HOME_SHIFT).view(np.int64)
         want = hashes >> _FINGERPRINT_SHIFT
         got = self._table[home]
-        match = (got >> _FINGERPRINT_SHIFT) == want
-        entry = np.where(match, got, _EMPTY)
-        active = np.flatnonzero((got != _EMPTY) & ~match)
+        stored = got >> _FINGERPRINT_SHIFT
+        entry = np.where(stored == want, got, _EMPTY)
+        active = np.flatnonzero((stored < want) & (got != _EMPTY))
         for step in range(1, self._probes):
             if not len(active):
                 break
             got = self._table[home[active] + step]
-            match = (got >> _FINGERPRINT_SHIFT) == want[active]
+            stored, wanted = got >> _FINGERPRINT_SHIFT, want[active]
+            match = stored == wanted
             entry[active[match]] = got[match]
-            active = active[(got != _EMPTY) & ~match]
+            active = active[(stored < wanted) & (got != _EMPTY)]
         return entry
+
+    def unigram_slots(self, symbols: np.ndarray) -> np.ndarray:
+        """``slots`` of the single symbols ``symbols`` (uint64), from a table over the Basic Multilingual Plane kept
+        at load: every window asks for its last symbol, and a text's symbols repeat while their home slots lie
+        scattered over the large table."""
+        if not len(symbols) or symbols.max() < _UNIGRAM_SYMBOLS:
+            return self._unigrams[symbols.view(np.int64)]
+        out = np.empty(len(symbols), dtype=np.uint64)
+        small = symbols < _UNIGRAM_SYMBOLS
+        out[small] = self._unigrams[symbols[small].view(np.int64)]
+        out[~small] = self.slots(fingerprint(symbols[~small], 1))
+        return out
 
     @staticmethod
     def _logp(entry: np.ndarray, found: np.ndarray) -> np.ndarray:
-        return np.where(found, _stored_logp(entry), UNKNOWN_LOGP)
+        return np.where(found, stored_logp(entry), UNKNOWN_LOGP)
 
     @staticmethod
     def _backoff(entry: np.ndarray) -> np.ndarray:
-        return _BACKOFF_OF_BYTE[(entry >> _BO_SHIFT) & _BYTE]
+        return stored_backoff(entry)
 
     def window_logprob(self, windows: np.ndarray) -> np.ndarray:
         """log P(last symbol | the symbols before it) for each row of ``windows`` (shape (Q, MAX_ORDER)).
@@ -152,7 +175,8 @@ class CharLM:
         if q == 0:
             return np.zeros(0, dtype=np.float32)
         grams = SuffixHashes(windows)
-        entry = self._entries(grams.order(1))
+        grams.order(1)  # the sums for the next orders; the single symbols are read from their own table
+        entry = self.unigram_slots(np.ascontiguousarray(windows[:, MAX_ORDER - 1]))
         found = entry != 0
         result = self._logp(entry, found)
         best = found.astype(np.int8)  # the longest stored order (0: the symbol itself is unknown)
@@ -161,11 +185,11 @@ class CharLM:
         for order in range(2, MAX_ORDER + 1):
             if not len(alive):
                 break
-            entry = self._entries(grams.order(order))
+            entry = self.slots(grams.order(order))
             found = entry != 0
             alive = alive[found]
             grams.keep(found)
-            result[alive] = _stored_logp(entry[found])
+            result[alive] = stored_logp(entry[found])
             best[alive] = order
         # contexts of length m ≥ max(best, 1) add their backoff weight while they are stored (shorter ones are)
         contexts = SuffixHashes(windows[:, : MAX_ORDER - 1])
@@ -176,7 +200,7 @@ class CharLM:
             hashes = contexts.order_of(length, alive)
             if not len(alive):
                 continue
-            entry = self._entries(hashes)
+            entry = self.slots(hashes)
             found = entry != 0
             alive = alive[found]
             result[alive] += self._backoff(entry[found])

@@ -43,6 +43,34 @@ def suffix_hashes(windows: np.ndarray) -> list[np.ndarray]:
     return out
 
 
+def suffix_sums(windows: np.ndarray) -> np.ndarray:
+    """The polynomial sums behind ``suffix_hashes``, before mixing: column ``k − 1`` is the sum for order ``k``.
+
+    A sum is linear in each symbol, so the sum with one symbol changed is this one plus the change times that
+    symbol's power (``change_term``): a caller scoring many one-symbol changes hashes each without re-summing.
+    """
+    width = windows.shape[1]
+    sums = np.zeros(windows.shape, dtype=np.uint64)
+    acc = np.zeros(windows.shape[0], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(1, width + 1):
+            acc = acc + windows[:, width - k] * _POWERS[k - 1]
+            sums[:, k - 1] = acc
+    return sums
+
+
+def change_term(delta: np.ndarray, distance: int) -> np.ndarray:
+    """What a sum gains when the symbol ``distance`` places before the last one grows by ``delta`` (mod 2**64)."""
+    with np.errstate(over="ignore"):
+        return delta * _POWERS[distance]
+
+
+def fingerprint(sums: np.ndarray, order: int) -> np.ndarray:
+    """The fingerprints of order-``order`` n-grams from their polynomial sums (as ``suffix_hashes`` mixes them)."""
+    with np.errstate(over="ignore"):
+        return _mix(sums + np.uint64(order) * _SALT)
+
+
 class SuffixHashes:
     """``suffix_hashes(windows)`` one order at a time, for a shrinking set of the windows.
 

@@ -14,7 +14,6 @@ from itertools import pairwise
 
 import numpy as np
 
-from checks.automaton import WordAutomaton
 from checks.segmenter import Token
 from checks.typo.protect_patterns import (
     AFTER_ASCII,
@@ -32,19 +31,20 @@ from checks.typo.protect_patterns import (
     QUOTED,
     TITLES,
 )
+from checks.typo.string_index import StringIndex
 
 
 class AllowList:
-    """Aho-Corasick automaton over the shipped allow lists (places, well-known persons, idioms)."""
+    """The shipped allow lists (places, well-known persons, idioms), found anywhere in a text."""
 
     def __init__(self, names: Iterable[str]) -> None:
-        self._automaton = WordAutomaton((name, len(name)) for name in names if len(name) >= 2)
-        self.size = self._automaton.size
+        self._index = StringIndex(name for name in names if len(name) >= 2)
+        self.size = len(self._index)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         if not self.size:
             return []
-        return [(end - length + 1, end + 1) for end, length in self._automaton.iter(text)]
+        return self._index.find(text)
 
 
 def book_title_spans(text: str) -> list[tuple[int, int]]:

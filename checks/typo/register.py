@@ -11,10 +11,12 @@ knows any test set.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from checks.typo.register_tables import CODE_POINTS, RatioTables, pair_key
 
 REGISTER_FILE = "register.json"
 
@@ -25,6 +27,10 @@ class RegisterModel:
     cutoff: float  # a paragraph whose mean ratio reaches this is everyday writing
     min_chars: int  # paragraphs with fewer distinct rated characters are too short (or too repetitive) to judge
     note: str = ""
+    _tables: RatioTables = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_tables", RatioTables(self.ratios))  # built with the model, kept in its cache
 
     @classmethod
     def load(cls, path: Path) -> RegisterModel:
@@ -52,18 +58,42 @@ class RegisterModel:
 
     def everyday(self, text: str, ignore: np.ndarray | None = None) -> np.ndarray:
         """Per character: does it lie in a paragraph (a line) of everyday writing? Characters under ``ignore``
-        (quoted errors, book titles: someone else's words) do not count towards the judgement."""
-        mask = np.zeros(len(text), dtype=bool)
-        start = 0
-        for line in text.split("\n"):
-            end = start + len(line)
-            if ignore is not None and ignore[start:end].any():
-                line = "".join(" " if ignore[start + k] else ch for k, ch in enumerate(line))
-            value = self.score(line)
-            if value is not None and value >= self.cutoff:
-                mask[start:end] = True
-            start = end + 1
-        return mask
+        (quoted errors, book titles: someone else's words) do not count towards the judgement.
+
+        ``score`` of every line at once: the ratios are looked up for the whole text in arrays, and only each
+        judged line's sums run in Python (the same additions in the same order, so the same floats)."""
+        if not text:
+            return np.zeros(0, dtype=bool)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        seen = codes if ignore is None else np.where(ignore[: len(text)], ord(" "), codes)  # as score reads it
+        newline = codes == ord("\n")
+        line = np.cumsum(newline) - newline  # the line each character lies in (a line break ends its line)
+        lines = int(line[-1]) + 1
+        tables = self._tables
+        rated = tables.chars(seen) & ~newline
+        judged = _distinct_per_line(line[rated], seen[rated], lines) >= self.min_chars
+        chars, char_line = tables.ratio[seen[rated]], line[rated]
+        pair_at = np.flatnonzero(~newline[:-1] & ~newline[1:])
+        pair_found, pairs = tables.pairs(pair_key(seen[pair_at], seen[pair_at + 1]))
+        pair_line = line[pair_at][pair_found]
+        bounds = np.arange(lines + 1)
+        char_cut = np.searchsorted(char_line, bounds).tolist()
+        pair_cut = np.searchsorted(pair_line, bounds).tolist()
+        char_values, pair_values = chars.tolist(), pairs.tolist()
+        everyday = np.zeros(lines, dtype=bool)
+        for k in np.flatnonzero(judged).tolist():
+            c = char_values[char_cut[k] : char_cut[k + 1]]
+            p = pair_values[pair_cut[k] : pair_cut[k + 1]]
+            everyday[k] = (sum(c) + sum(p)) / (len(c) + len(p)) >= self.cutoff
+        return everyday[line] & ~newline
+
+
+def _distinct_per_line(line: np.ndarray, codes: np.ndarray, lines: int) -> np.ndarray:
+    """How many distinct code points each line holds."""
+    keys = np.sort(pair_key(line, codes))
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return np.bincount(keys[first] // CODE_POINTS, minlength=lines)
 
 
 def bigrams(text: str) -> list[str]:

@@ -35,7 +35,7 @@ def area_of(typo_engine, typo: TypoCheck, text: str):
 
 
 class CountingLM:
-    """The model with a count of the windows it was asked about."""
+    """The model with a count of the queries it was asked: windows, and single n-grams looked up."""
 
     def __init__(self, lm: CharLM) -> None:
         self.lm = lm
@@ -44,6 +44,14 @@ class CountingLM:
     def window_logprob(self, windows: np.ndarray) -> np.ndarray:
         self.windows += len(windows)
         return self.lm.window_logprob(windows)
+
+    def slots(self, hashes: np.ndarray) -> np.ndarray:
+        self.windows += len(hashes)
+        return self.lm.slots(hashes)
+
+    def unigram_slots(self, symbols: np.ndarray) -> np.ndarray:
+        self.windows += len(symbols)
+        return self.lm.unigram_slots(symbols)
 
     def unigram_logprob(self, codes: np.ndarray) -> np.ndarray:
         return self.lm.unigram_logprob(codes)

@@ -1,0 +1,275 @@
+"""Every fast path of the typo check gives what its plain definition gives, bit for bit: the shared n-gram lookups
+of a text and its one-character changes, the model table's early stop, the per-symbol unigram table, the
+confusion set's batch of candidates, the register's whole-text judgement, the idiom index's filter and the
+allow list's hashed search."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checks.automaton import WordAutomaton
+from checks.typo.confusion import ConfusionSet
+from checks.typo.features import EARLY_PARTS, _gains, _propose, base_logprobs
+from checks.typo.idioms import IdiomIndex
+from checks.typo.lm import CharLM
+from checks.typo.model import CONFUSION_FILE, IDIOMS_FILE, LM_FILE, PROTECTED_FILE, read_names
+from checks.typo.ngram_hash import MAX_ORDER, fingerprint, sliding_windows, split_fingerprint, suffix_hashes
+from checks.typo.protect import AllowList
+from checks.typo.protect_patterns import NUMERALS
+from checks.typo.register import REGISTER_FILE, RegisterModel
+from checks.typo.string_index import StringIndex
+from checks.typo.symbols import BOUNDARY, encode
+from checks.typo.text_grams import Changes
+from tests.paths import REPO_ROOT
+
+TYPO_DIR = REPO_ROOT / "dictionaries" / "typo"
+DRAFTS = sorted((REPO_ROOT / "bench" / "data").glob("*.txt"))
+COMMON = "的了是在不有人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产"
+
+
+@pytest.fixture(scope="module")
+def lm() -> CharLM:
+    return CharLM.load(TYPO_DIR / LM_FILE)
+
+
+@pytest.fixture(scope="module")
+def confusion() -> ConfusionSet:
+    return ConfusionSet.load(TYPO_DIR / CONFUSION_FILE, closed=NUMERALS)
+
+
+def prose() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in DRAFTS)
+
+
+def plain_gains(lm: CharLM, text: str, pos: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """log P of the MAX_ORDER windows each change touches, each window built and scored on its own."""
+    codes = np.concatenate([encode(text), np.array([BOUNDARY], dtype=np.uint64)])
+    windows = np.ascontiguousarray(sliding_windows(codes, MAX_ORDER, BOUNDARY))
+    out = np.full((len(pos), MAX_ORDER), np.nan)
+    for t in range(MAX_ORDER):
+        target = pos + t
+        inside = target <= len(text)
+        changed = windows[target[inside]].copy()
+        changed[:, MAX_ORDER - 1 - t] = right[inside]
+        out[inside, t] = lm.window_logprob(changed)
+    return out
+
+
+def shared_gains(lm: CharLM, text: str, pos: np.ndarray, right: np.ndarray, scored: int = 1) -> np.ndarray:
+    """The same through ``TextGrams`` and ``Changes``, as the corrector asks (every change to every offset); the
+    text's own windows scored around every ``scored``-th changed position only (the rest looked up when asked)."""
+    grams, _ = base_logprobs(lm, text, np.unique(pos)[::scored])
+    changes = Changes(grams, pos, right)
+    out = np.full((len(pos), MAX_ORDER), np.nan)
+    for t in range(MAX_ORDER):
+        if t == EARLY_PARTS:
+            changes.keep(np.arange(len(pos)))
+        rows, logp = changes.next_window()
+        out[rows, t] = logp
+    return out
+
+
+def random_changes(text: str, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    pos = np.sort(rng.integers(0, len(text), count))
+    pool = encode(text + COMMON)
+    return pos, pool[rng.integers(0, len(pool), count)]
+
+
+def test_text_windows_score_as_window_logprob(lm):
+    text = prose()[:6000]
+    codes = np.concatenate([encode(text), np.array([BOUNDARY], dtype=np.uint64)])
+    windows = np.ascontiguousarray(sliding_windows(codes, MAX_ORDER, BOUNDARY))
+    for at in (np.arange(len(text)), np.arange(0, len(text), 7), np.array([0, len(text) - 1])):
+        _, base = base_logprobs(lm, text, at)
+        needed = np.unique(np.minimum(np.add.outer(at, np.arange(MAX_ORDER)).ravel(), len(text)))
+        assert np.array_equal(base[needed], lm.window_logprob(windows[needed]))
+        assert not base[np.setdiff1d(np.arange(len(codes)), needed)].any()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_changed_windows_score_as_window_logprob(lm, seed):
+    text = prose()[seed * 1000 : seed * 1000 + 3000]
+    pos, right = random_changes(text, 4000, seed)
+    assert np.array_equal(shared_gains(lm, text, pos, right), plain_gains(lm, text, pos, right), equal_nan=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=COMMON[:30] + "a1 \n，。", min_size=1, max_size=40), st.integers(0, 2**32))
+def test_changed_windows_of_any_short_text(lm, text, seed):
+    pos, right = random_changes(text, 30, seed)
+    assert np.array_equal(shared_gains(lm, text, pos, right), plain_gains(lm, text, pos, right), equal_nan=True)
+
+
+def tiny_lm(grams: list[str], seed: int) -> CharLM:
+    """A model of the given n-grams only, NOT closed under suffixes: the climbs meet gaps the shipped table lacks
+    (as a fingerprint collision could make them), so every look-up the shared path skips must be one it may skip."""
+    rng = np.random.default_rng(seed)
+    hashes = np.array([suffix_hashes(encode(g).reshape(1, -1))[len(g) - 1][0] for g in grams], dtype=np.uint64)
+    key, chk = split_fingerprint(np.unique(hashes))
+    order = np.lexsort((chk, key))
+    lp = rng.integers(1, 200, len(order)).astype(np.uint8)
+    bo = rng.integers(0, 60, len(order)).astype(np.uint8)
+    return CharLM(key[order], chk[order], lp, bo)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_changed_windows_agree_on_a_model_with_gaps(seed):
+    rng = random.Random(seed)
+    alphabet = "甲乙丙丁戊"
+    text = "".join(rng.choice(alphabet) for _ in range(300))
+    grams = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, MAX_ORDER))) for _ in range(400)}
+    model = tiny_lm(sorted(grams), seed)
+    pos, right = random_changes(text, 2000, seed)
+    right = encode(alphabet)[np.random.default_rng(seed).integers(0, len(alphabet), len(pos))]
+    plain = plain_gains(model, text, pos, right)
+    for scored in (1, 40):
+        assert np.array_equal(shared_gains(model, text, pos, right, scored), plain, equal_nan=True)
+
+
+def test_gains_equal_scoring_every_window_on_its_own(lm, confusion):
+    text = prose()[:3000]
+    rows = _propose(text, np.arange(len(text)), confusion)
+    assert rows is not None
+    pos, right = rows[0], rows[1]
+    grams, base = base_logprobs(lm, text, np.arange(len(text)))
+    gain, parts, _ = _gains(grams, base, pos, right)
+    plain = plain_gains(lm, text, pos, right) - base[np.minimum(np.add.outer(pos, np.arange(MAX_ORDER)), len(text))]
+    early = plain[:, :EARLY_PARTS].sum(axis=1) > -2.0
+    assert np.array_equal(parts[:, :EARLY_PARTS], np.nan_to_num(plain[:, :EARLY_PARTS]))
+    assert np.array_equal(parts[early], np.nan_to_num(plain[early]))
+    assert np.array_equal(gain, np.where(early, np.nan_to_num(plain).sum(axis=1), -np.inf))
+
+
+def plain_slots(lm: CharLM, hashes: np.ndarray) -> np.ndarray:
+    """Probe from the home slot until the fingerprint or an empty slot, one fingerprint at a time."""
+    table, _, _ = lm.table
+    out = []
+    for h in hashes.tolist():
+        slot, want = h >> 41, h >> 24
+        while table[slot] and int(table[slot]) >> 24 != want:
+            slot += 1
+        out.append(int(table[slot]))
+    return np.array(out, dtype=np.uint64)
+
+
+def test_slot_lookups_stop_early_but_find_the_same(lm):
+    rng = np.random.default_rng(5)
+    table, _, _ = lm.table
+    stored = table[table != 0]
+    low_bits = rng.integers(0, 1 << 24, 3000, dtype=np.uint64)  # below the stored 40: any value finds the entry
+    hits = (stored[rng.integers(0, len(stored), 3000)] & ~np.uint64(0xFFFFFF)) | low_bits
+    misses = rng.integers(0, 2**63, 3000, dtype=np.uint64) * np.uint64(2)
+    hashes = np.concatenate([hits, misses])
+    assert np.array_equal(lm.slots(hashes), plain_slots(lm, hashes))
+    assert (lm.slots(hits) != 0).all()
+
+
+def test_unigram_table_equals_looking_each_symbol_up(lm):
+    symbols = np.concatenate([np.arange(1 << 16), [0x20000, 0x2A6D6, 0x10FFFF]]).astype(np.uint64)
+    assert np.array_equal(lm.unigram_slots(symbols), lm.slots(fingerprint(symbols, 1)))
+    assert np.array_equal(lm.unigram_slots(symbols[:5]), lm.slots(fingerprint(symbols[:5], 1)))
+
+
+def test_confusion_candidates_in_a_batch_equal_one_character_at_a_time(confusion):
+    text = prose()[:5000] + "𠀀abc１２"
+    positions = np.arange(len(text))
+    pos_parts, code_parts, kind_parts, count_parts = [], [], [], []
+    for i in positions.tolist():
+        arrays = confusion.arrays(text[i])
+        if arrays is not None:
+            pos_parts.append(np.full(len(arrays.codes), i, dtype=np.int64))
+            code_parts.append(arrays.codes)
+            kind_parts.append(arrays.kinds)
+            count_parts.append(arrays.counts)
+    plain = [np.concatenate(p) for p in (pos_parts, code_parts, kind_parts, count_parts)]
+    batch = _propose(text, positions, confusion)
+    assert batch is not None
+    for a, b in zip(batch, plain, strict=True):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+    assert _propose("abc", np.arange(3), confusion) is None
+
+
+def plain_everyday(model: RegisterModel, text: str, ignore: np.ndarray | None = None) -> np.ndarray:
+    """Line by line through ``score``, the ignored characters read as spaces."""
+    mask = np.zeros(len(text), dtype=bool)
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if ignore is not None:
+            line = "".join(" " if ignore[start + k] else ch for k, ch in enumerate(line))
+        value = model.score(line)
+        if value is not None and value >= model.cutoff:
+            mask[start:end] = True
+        start = end + 1
+    return mask
+
+
+def test_register_of_a_whole_text_equals_scoring_each_line():
+    shipped = RegisterModel.load(TYPO_DIR / REGISTER_FILE)
+    rng = random.Random(2)
+    letters = "我你他吗呢吧啊很好的了是在不想去说看要会今天明天朋友老师学校家"
+    everyday = "\n".join("".join(rng.choice(letters) for _ in range(rng.randint(0, 60))) for _ in range(300))
+    for text in (prose()[:20000], everyday, everyday + "\n" + prose()[:5000], "\n\n", "我"):
+        for ignore in (None, np.array([rng.random() < 0.1 for _ in text], dtype=bool)):
+            assert np.array_equal(shipped.everyday(text, ignore), plain_everyday(shipped, text, ignore))
+    assert plain_everyday(shipped, everyday).any() and not plain_everyday(shipped, everyday).all()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.dictionaries(st.text(alphabet="我你吗法条 a", min_size=1, max_size=2), st.floats(-3, 3), max_size=12),
+       st.text(alphabet="我你吗法条 a\n", max_size=40), st.integers(0, 3))  # fmt: skip
+def test_register_of_any_text_and_model_equals_scoring_each_line(ratios, text, min_chars):
+    model = RegisterModel(ratios, cutoff=0.1, min_chars=max(min_chars, 1))
+    assert np.array_equal(model.everyday(text), plain_everyday(model, text))
+
+
+def plain_near(index: IdiomIndex, text: str) -> list[tuple[int, int, int]]:
+    """Every window equal to an idiom but at one place, compared as strings: by length, blank, start, idiom."""
+    out = []
+    for length in sorted({len(w) for w in index.idioms}):
+        ids = [k for k, w in enumerate(index.idioms) if len(w) == length]
+        for blank in range(length):
+            for start in range(len(text) - length + 1):
+                window = text[start : start + length]
+                for k in ids:
+                    idiom = index.idioms[k]
+                    if window[:blank] + window[blank + 1 :] == idiom[:blank] + idiom[blank + 1 :]:
+                        out.append((start, k, blank))
+    return out
+
+
+def test_idiom_index_finds_what_comparing_strings_finds():
+    rng = random.Random(4)
+    idioms = ["迫不及待", "再接再厉", "一如既往", "实事求是地", "金榜题名", "谈笑风生", "丰富多彩", "不忘初心方得始终"]
+    index = IdiomIndex(idioms)
+    for _ in range(20):
+        pieces = [rng.choice(idioms) for _ in range(8)]
+        pieces = ["".join(rng.choice("的是再及往生彩") if rng.random() < 0.2 else ch for ch in p) for p in pieces]
+        text = "，".join(pieces)
+        assert index.near(text) == plain_near(index, text)
+
+
+def test_allow_list_finds_what_an_automaton_finds():
+    names = read_names(TYPO_DIR / PROTECTED_FILE) + read_names(TYPO_DIR / IDIOMS_FILE)
+    automaton = WordAutomaton((name, len(name)) for name in names if len(name) >= 2)
+    allow = AllowList(names)
+    rng = random.Random(6)
+    pieces = [rng.choice(names) for _ in range(300)]
+    for text in (prose(), "".join(pieces), "、".join(pieces), "", "陆"):
+        assert allow.spans(text) == [(end - length + 1, end + 1) for end, length in automaton.iter(text)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.text(alphabet="甲乙丙丁a", min_size=1, max_size=5), max_size=8),
+    st.text(alphabet="甲乙丙丁a", max_size=30),
+)
+def test_string_index_finds_every_occurrence(strings, text):
+    plain = [(s, s + len(w)) for s in range(len(text)) for w in set(strings) if text.startswith(w, s)]
+    assert StringIndex(strings).find(text) == sorted(plain, key=lambda span: (span[1], span[0]))
