@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -106,8 +106,9 @@ class TypoCheck:
         return hits, area
 
     def _prepare(self, text: str, tokens: Sequence[Token]) -> tuple[list[MisspellingHit], Area, np.ndarray]:
-        starts = frozenset(t.start for t in tokens)
-        ends = frozenset(t.start + len(t.word) for t in tokens)
+        token_starts = [t.start for t in tokens]
+        starts = frozenset(token_starts)
+        ends = frozenset(map(operator.add, token_starts, map(len, (t.word for t in tokens))))
         in_title = np.zeros(len(text) + 1, dtype=bool)  # book titles and quoted errors, character by character
         for s, e in book_title_spans(text) + quoted_error_spans(text):
             in_title[s:e] = True
@@ -127,11 +128,11 @@ class TypoCheck:
         word = np.zeros(len(text), dtype=np.int64)
         single = np.zeros(len(text), dtype=np.int64)
         bucket = self.words.bucket
-        lengths = [len(t.word) for t in tokens]
-        if _tile(tokens, lengths, len(text)):
+        words = [t.word for t in tokens]
+        counts = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        if _tile(tokens, counts, len(text)):
             # Each level is its token's, repeated over its characters (one numpy call, not one per token).
-            counts = np.array(lengths, dtype=np.int64)
-            levels = np.fromiter((bucket(t.word) for t in tokens), dtype=np.int64, count=len(tokens))
+            levels = np.fromiter(map(bucket, words), dtype=np.int64, count=len(tokens))
             per_char = np.repeat(levels, counts)
             long = np.repeat(counts >= 2, counts)
             word[long] = per_char[long]
@@ -181,12 +182,13 @@ class TypoCheck:
         return sorted(findings, key=lambda f: (f.start, f.end))
 
 
-def _tile(tokens: Sequence[Token], lengths: list[int], size: int) -> bool:
+def _tile(tokens: Sequence[Token], lengths: np.ndarray, size: int) -> bool:
     """Whether ``tokens`` (of these word lengths) cover the ``size`` characters one after another, as the
     segmenter's do."""
-    return sum(lengths) == size and all(
-        t.start == pos for t, pos in zip(tokens, itertools.accumulate(lengths, initial=0), strict=False)
-    )
+    if int(lengths.sum()) != size:
+        return False
+    starts = np.fromiter((t.start for t in tokens), dtype=np.int64, count=len(tokens))
+    return bool(np.array_equal(starts[1:], np.cumsum(lengths)[:-1])) and (not len(starts) or starts[0] == 0)
 
 
 def _hide(mask: np.ndarray, spans: Iterable[tuple[int, int]]) -> None:

@@ -68,13 +68,24 @@ def group_by_context(text: str, positions: np.ndarray, *levels: np.ndarray) -> C
         digest = np.zeros(len(keys), dtype=np.uint64)
         for column in keys.T:
             digest = (digest ^ column.astype(np.uint64)) * _MIX
-    _, first, inverse = np.unique(digest, return_index=True, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    leader = _first_of_equal(digest)
     # a hash proposes the group; a position whose row differs from its proposed representative stands alone
-    differs = np.flatnonzero((keys != keys[first[inverse]]).any(axis=1))
-    leader = first[inverse]
+    differs = np.flatnonzero((keys != keys[leader]).any(axis=1))
     leader[differs] = differs
-    _, group = np.unique(leader, return_inverse=True)
-    group = group.reshape(-1)
-    reps = positions[np.unique(leader)]
+    # number the leaders in ascending order (what np.unique would, without sorting: they index ``positions``)
+    is_leader = np.zeros(len(positions), dtype=bool)
+    is_leader[leader] = True
+    group = (np.cumsum(is_leader) - 1)[leader]
+    reps = positions[is_leader]
     return ContextGroups(positions.astype(np.int64), group.astype(np.int64), reps.astype(np.int64))
+
+
+def _first_of_equal(values: np.ndarray) -> np.ndarray:
+    """For each value, the index of its first occurrence."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.ones(len(values), dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    first = np.empty(len(values), dtype=np.int64)
+    first[order] = order[np.flatnonzero(starts)[np.cumsum(starts) - 1]]
+    return first

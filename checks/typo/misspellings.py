@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.automaton import WordAutomaton
 from checks.typo.disjoint import keep_disjoint
+from checks.typo.string_index import StringIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,8 @@ ALIGN_BELOW = 4
 class MisspellingList:
     def __init__(self, entries: Sequence[Misspelling]) -> None:
         self.entries = tuple(entries)
-        self._automaton = WordAutomaton((entry.wrong, entry) for entry in self.entries)
+        self._by_wrong = {entry.wrong: entry for entry in self.entries if entry.wrong}  # the last entry wins
+        self._index = StringIndex(self._by_wrong)
 
     @classmethod
     def load(cls, path: Path) -> MisspellingList:
@@ -53,10 +54,9 @@ class MisspellingList:
         if not self.entries:
             return []
         hits = []
-        for end, entry in self._automaton.iter(text):
-            start = end + 1 - len(entry.wrong)
-            if len(entry.wrong) < ALIGN_BELOW and not (start in token_starts and end + 1 in token_ends):
+        for start, end in self._index.find(text):
+            if end - start < ALIGN_BELOW and not (start in token_starts and end in token_ends):
                 continue
-            hits.append(MisspellingHit(start, end + 1, entry))
+            hits.append(MisspellingHit(start, end, self._by_wrong[text[start:end]]))
         hits.sort(key=lambda h: (-(h.end - h.start), h.start))
         return sorted(keep_disjoint(hits, lambda h: (h.start, h.end)), key=lambda h: h.start)

@@ -10,7 +10,6 @@ characters are).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from itertools import pairwise
 
 import numpy as np
 
@@ -21,7 +20,7 @@ from checks.typo.protect_patterns import (
     CODE_INFIX,
     COUNTRY_PAIR,
     COUNTRY_SIDE,
-    HONORIFIC,
+    HONORIFICS,
     LIST_ITEM,
     MEASURE,
     NUMBER,
@@ -86,23 +85,45 @@ def listed_mask(
 ) -> np.ndarray:
     """Titles, quotations, listed names, names after a title or in a list, numbers and codes: what is protected
     without asking the segmenter's guesses."""
-    mask = np.zeros(len(text), dtype=bool)
-
-    def mark(start: int, end: int) -> None:
-        mask[max(0, start) : min(len(text), end)] = True
-
-    for start, end in title_spans(text):
-        mark(start, end)
-    for start, end in allow_list.spans(text):
-        mark(start, end)
-    for pattern in (LIST_ITEM, HONORIFIC, AFTER_TITLE):
-        for match in pattern.finditer(text):
-            if _name_like(match.group(1), surnames, common_word):
-                mark(*match.span(1))
+    spans = title_spans(text) + allow_list.spans(text)
+    names = [m.span(1) for pattern in (LIST_ITEM, AFTER_TITLE) for m in pattern.finditer(text)]
+    names += honorific_names(text)
+    spans += [(s, e) for s, e in names if _name_like(text[s:e], surnames, common_word)]
     for pattern in (COUNTRY_PAIR, COUNTRY_SIDE, NUMBER, MEASURE, CODE_INFIX, AFTER_ASCII):
-        for match in pattern.finditer(text):
-            mark(*match.span())
-    return mask
+        spans += [m.span() for m in pattern.finditer(text)]
+    return _covered(len(text), spans)
+
+
+def honorific_names(text: str) -> list[tuple[int, int]]:
+    """``HONORIFIC``'s matches (its group), found from where the honorifics stand instead of trying the pattern at
+    every character: the pattern matches 3 Han characters before an honorific, else 2, scanning on from the end
+    of each match."""
+    before = set()
+    for honorific in HONORIFICS:
+        at = text.find(honorific)
+        while at >= 0:
+            before.add(at)
+            at = text.find(honorific, at + 1)
+    found, free = [], 0  # matches do not overlap: the next starts at or after ``free``
+    for start in sorted({at - k for at in before for k in (3, 2) if at - k >= 0}):
+        if start < free:
+            continue
+        for end in (start + 3, start + 2):
+            if end in before and all("\u4e00" <= ch <= "\u9fff" for ch in text[start:end]):
+                found.append((start, end))
+                free = end
+                break
+    return found
+
+
+def _covered(size: int, spans: list[tuple[int, int]]) -> np.ndarray:
+    """True inside any of ``spans`` (clipped to the text)."""
+    if not spans:
+        return np.zeros(size, dtype=bool)
+    starts, ends = np.clip(np.array(spans, dtype=np.int64), 0, size).T
+    keep = starts < ends
+    depth = np.bincount(starts[keep], minlength=size + 1) - np.bincount(ends[keep], minlength=size + 1)
+    return np.cumsum(depth[:size]) > 0
 
 
 def token_mask(
@@ -112,10 +133,12 @@ def token_mask(
     often cut into such a "name" (毫不东摇 → 东摇/nr), so the fixed-expression layer does without this part."""
     mask = np.zeros(len(text), dtype=bool)
     for token in tokens:
-        if _proper_noun(token, surnames, known_word):
+        if token.pos in PROPER_POS and _proper_noun(token, surnames, known_word):  # the tag first: most are not
             mask[token.start : token.end] = True
-    for before, token in pairwise(tokens):
+    for k, token in enumerate(tokens):
         # 生态环境部, 低保办, 卫生健康委: a one-character organisation suffix after a noun
-        if token.word in ORG_SUFFIXES and len(before.word) >= 2 and before.pos[:1] in "njlv":
-            mask[token.start : token.end] = True
+        if k and token.word in ORG_SUFFIXES:
+            before = tokens[k - 1]
+            if len(before.word) >= 2 and before.pos[:1] in "njlv":
+                mask[token.start : token.end] = True
     return mask

@@ -1,10 +1,11 @@
 """Every fast path of the typo check gives what its plain definition gives, bit for bit: the shared n-gram lookups
 of a text and its one-character changes, the model table's early stop, the per-symbol unigram table, the
-confusion set's batch of candidates, the register's whole-text judgement, the idiom index's filter and the
-allow list's hashed search."""
+confusion set's batch of candidates, the register's whole-text judgement, the idiom index's filter, the hashed
+search of the allow list and the curated list, the protection masks, the token levels and the context groups."""
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import numpy as np
@@ -12,15 +13,34 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from checks import DraftInput
 from checks.automaton import WordAutomaton
+from checks.document import build_document
 from checks.typo.confusion import ConfusionSet
+from checks.typo.context_groups import ContextGroups, context_keys, group_by_context
+from checks.typo.disjoint import keep_disjoint
 from checks.typo.features import EARLY_PARTS, _gains, _propose, base_logprobs
 from checks.typo.idioms import IdiomIndex
 from checks.typo.lm import CharLM
+from checks.typo.misspellings import ALIGN_BELOW, MisspellingHit
 from checks.typo.model import CONFUSION_FILE, IDIOMS_FILE, LM_FILE, PROTECTED_FILE, read_names
 from checks.typo.ngram_hash import MAX_ORDER, fingerprint, sliding_windows, split_fingerprint, suffix_hashes
-from checks.typo.protect import AllowList
-from checks.typo.protect_patterns import NUMERALS
+from checks.typo.protect import AllowList, honorific_names, listed_mask, title_spans, token_mask
+from checks.typo.protect_patterns import (
+    AFTER_ASCII,
+    AFTER_TITLE,
+    CODE_INFIX,
+    COUNTRY_PAIR,
+    COUNTRY_SIDE,
+    HONORIFIC,
+    LIST_ITEM,
+    MEASURE,
+    NUMBER,
+    NUMERALS,
+    ORG_SUFFIXES,
+    PERSON_POS,
+    PROPER_POS,
+)
 from checks.typo.register import REGISTER_FILE, RegisterModel
 from checks.typo.string_index import StringIndex
 from checks.typo.symbols import BOUNDARY, encode
@@ -273,3 +293,113 @@ def test_allow_list_finds_what_an_automaton_finds():
 def test_string_index_finds_every_occurrence(strings, text):
     plain = [(s, s + len(w)) for s in range(len(text)) for w in set(strings) if text.startswith(w, s)]
     assert StringIndex(strings).find(text) == sorted(plain, key=lambda span: (span[1], span[0]))
+
+
+HONORIFIC_TEXT = st.text(alphabet="王李东胜a同志先生局长总经理董事长书记，", max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(HONORIFIC_TEXT)
+def test_honorific_names_are_the_pattern_matches(text):
+    assert honorific_names(text) == [m.span(1) for m in HONORIFIC.finditer(text)]
+
+
+def plain_listed_mask(text, allow_list, surnames, common_word):
+    """Span by span, as the patterns and the allow list find them."""
+    mask = np.zeros(len(text), dtype=bool)
+
+    def mark(start: int, end: int) -> None:
+        mask[max(0, start) : min(len(text), end)] = True
+
+    for start, end in title_spans(text) + allow_list.spans(text):
+        mark(start, end)
+    for pattern in (LIST_ITEM, HONORIFIC, AFTER_TITLE):
+        for match in pattern.finditer(text):
+            if (match.group(1)[:1] in surnames or match.group(1)[:2] in surnames) and not common_word(match.group(1)):
+                mark(*match.span(1))
+    for pattern in (COUNTRY_PAIR, COUNTRY_SIDE, NUMBER, MEASURE, CODE_INFIX, AFTER_ASCII):
+        for match in pattern.finditer(text):
+            mark(*match.span())
+    return mask
+
+
+def plain_token_mask(text, tokens, surnames, known_word):
+    mask = np.zeros(len(text), dtype=bool)
+    for token in tokens:
+        if len(token.word) >= 2 and token.pos in PROPER_POS:
+            name = token.pos in PERSON_POS and (token.word[:1] in surnames or token.word[:2] in surnames)
+            if token.pos == "nrt" or known_word(token.word) or name:
+                mask[token.start : token.end] = True
+    for before, token in itertools.pairwise(tokens):
+        if token.word in ORG_SUFFIXES and len(before.word) >= 2 and before.pos[:1] in "njlv":
+            mask[token.start : token.end] = True
+    return mask
+
+
+def plain_token_levels(typo, text, tokens):
+    word, single = np.zeros(len(text), dtype=np.int64), np.zeros(len(text), dtype=np.int64)
+    for token in tokens:
+        (word if len(token.word) >= 2 else single)[token.start : token.end] = typo.words.bucket(token.word)
+    return word, single
+
+
+LAYER_TEXTS = [
+    "局长胡东胜同志、王小明先生出席。中乌双方、以方在2024年第三次会议上签署3项协议，陆丰碣石《布署方案》。\n"
+    "（2024）粤1581执2345号，张三、李四、王五：名单如下。总经理王强，董事长李明同志。",
+    "他认认真真的学习了文件，截止目前，各项工作再接再励，会义讨论了《关于加强管理的通知》。",
+]
+
+
+@pytest.mark.parametrize("text", [*LAYER_TEXTS, "prose"])
+def test_protection_and_levels_equal_their_plain_definitions(typo_engine, typo, text):
+    text = prose() if text == "prose" else text
+    doc = build_document("body", text, DraftInput(body=text), typo_engine.segmenter)
+    allow, surnames = typo.model.allow_list, typo.surnames
+    common = lambda w: typo.words.bucket(w) >= 3  # noqa: E731
+    known = lambda w: typo.words.bucket(w) >= 1  # noqa: E731
+    assert np.array_equal(
+        listed_mask(doc.text, allow, surnames, common), plain_listed_mask(doc.text, allow, surnames, common)
+    )
+    assert np.array_equal(
+        token_mask(doc.text, doc.tokens, surnames, known), plain_token_mask(doc.text, doc.tokens, surnames, known)
+    )
+    for a, b in zip(
+        typo.token_levels(doc.text, doc.tokens), plain_token_levels(typo, doc.text, doc.tokens), strict=True
+    ):
+        assert np.array_equal(a, b)
+
+
+def test_misspellings_are_found_as_an_automaton_finds_them(typo):
+    listed = typo.model.misspellings
+    rng = random.Random(8)
+    wrongs = [e.wrong for e in listed.entries]
+    text = "，".join(rng.choice(wrongs) + rng.choice(["的", "了工作", "", "是"]) for _ in range(400))
+    automaton = WordAutomaton((e.wrong, e) for e in listed.entries)
+    starts, ends = frozenset(range(0, len(text), 2)), frozenset(range(0, len(text) + 1, 3))
+    plain = []
+    for end, entry in automaton.iter(text):
+        start = end + 1 - len(entry.wrong)
+        if len(entry.wrong) >= ALIGN_BELOW or (start in starts and end + 1 in ends):
+            plain.append(MisspellingHit(start, end + 1, entry))
+    plain.sort(key=lambda h: (-(h.end - h.start), h.start))
+    expected = sorted(keep_disjoint(plain, lambda h: (h.start, h.end)), key=lambda h: h.start)
+    assert expected and listed.find(text, starts, ends) == expected
+
+
+def plain_groups(text: str, positions: np.ndarray, *levels: np.ndarray) -> ContextGroups:
+    """Grouped through np.unique, as first written."""
+    keys = context_keys(text, positions, *levels)
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    leader = first[inverse.reshape(-1)]
+    _, group = np.unique(leader, return_inverse=True)
+    return ContextGroups(positions.astype(np.int64), group.reshape(-1).astype(np.int64), positions[np.unique(leader)])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="甲乙丙", min_size=1, max_size=60), st.integers(0, 2**32))
+def test_context_groups_equal_grouping_by_unique_rows(text, seed):
+    rng = np.random.default_rng(seed)
+    positions = np.flatnonzero(rng.random(len(text)) < 0.7)
+    levels = [rng.integers(0, 2, len(text)) for _ in range(2)]
+    got, plain = group_by_context(text, positions, *levels), plain_groups(text, positions, *levels)
+    assert np.array_equal(got.group, plain.group) and np.array_equal(got.reps, plain.reps)
