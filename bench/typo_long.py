@@ -64,18 +64,23 @@ def inputs(shared: Path, length: int) -> dict[str, str]:
 
 
 class Counted:
-    """Counts the windows the character model is asked about (the check's main unit of work)."""
+    """Counts the n-grams the character model is asked to look up (the check's main unit of work)."""
 
-    windows = 0
-    original = CharLM.window_logprob
+    lookups = 0
+    slots = CharLM.slots
+    unigram_slots = CharLM.unigram_slots
 
     @classmethod
     def install(cls) -> None:
-        def counting(lm: CharLM, windows):  # type: ignore[no-untyped-def]
-            cls.windows += len(windows)
-            return cls.original(lm, windows)
+        def counting(original):  # type: ignore[no-untyped-def]
+            def count(lm: CharLM, keys):  # type: ignore[no-untyped-def]
+                cls.lookups += len(keys)
+                return original(lm, keys)
 
-        CharLM.window_logprob = counting  # type: ignore[method-assign]
+            return count
+
+        CharLM.slots = counting(cls.slots)  # type: ignore[method-assign]
+        CharLM.unigram_slots = counting(cls.unigram_slots)  # type: ignore[method-assign]
 
 
 def main() -> int:
@@ -89,14 +94,14 @@ def main() -> int:
     Counted.install()
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     print(f"typo check alone, {args.chars:,} characters per input (load average {load}):")
-    print("| input | typo CPU s | model windows | findings |\n|---|---|---|---|")
+    print("| input | typo CPU s | model lookups | findings |\n|---|---|---|---|")
     for name, text in inputs(args.shared, args.chars).items():
         doc = build_document("body", text, DraftInput(body=text), segmenter)
-        Counted.windows = 0
+        Counted.lookups = 0
         started = time.process_time()
         findings = check.run(doc)
         cpu = time.process_time() - started
-        print(f"| {name} | {cpu:.2f} | {Counted.windows:,} | {len(findings):,} |", flush=True)
+        print(f"| {name} | {cpu:.2f} | {Counted.lookups:,} | {len(findings):,} |", flush=True)
     return 0
 
 
