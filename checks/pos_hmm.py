@@ -8,15 +8,53 @@ length at once (200,000 repeated characters took minutes). This decoder gives th
 plain dicts, and leaves runs longer than ``MAX_RUN`` characters to single-character words: no
 real text has such runs (the longest seen in 1.5 M characters of government prose is 30), so the
 results on language are unchanged and the time stays linear.
+
+The states are (position, tag) pairs, and the tables only link B or M of a tag to M or E of the same
+tag, and E or S of any tag to B or S of any tag (checked when the tables are built). A step is
+therefore two small products: the E/S states of the previous character into the B/S states of the
+next, and a choice between two sources (M or B of the same tag) for each M/E state. What a step needs
+of each character (its states, their emissions, where their sources sit) is worked out the first
+time the character is met and kept, so a step is a dozen array operations on what it reads.
 """
 
 from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
 
 import numpy as np
 
 MAX_RUN = 200
 MIN_FLOAT = -3.14e100  # jieba's score for a character a state never emits
 NEG_INF = float("-inf")  # jieba's score for a transition that does not exist
+# Per-character step tables kept (about 6 KB each; 200,000 characters of government prose meet about 1,300).
+MAX_KEPT_CHARACTERS = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class _CharSteps:
+    """What a Viterbi step needs of one character, as the next character and as the previous one.
+
+    Arrays over the character's candidate states (``char_state_tab_P``, every state for a character
+    it lacks): scoring never needs the set of states actually reached, because a state that was not
+    reached scores -inf and can win no comparison a reached state takes part in.
+    """
+
+    first: np.ndarray  # scores of a run that starts with this character, -inf off its states
+    cross: np.ndarray  # (its B/S states, 1): their row offsets in the E/S -> B/S transition table
+    cross_states: np.ndarray  # its B/S states
+    cross_emit: np.ndarray  # (its B/S states, 1): their emissions
+    cross_rows: np.ndarray  # 0, 1, 2, ... over its B/S states
+    inner_states: np.ndarray  # its M/E states
+    inner_sources: np.ndarray  # (2, its M/E states): M then B of the same tag (greater state first)
+    inner_source_list: list[list[int]]
+    inner_trans: np.ndarray  # (2, its M/E states): transition from each source
+    inner_emit: np.ndarray  # its M/E states' emissions
+    slot: np.ndarray  # state -> index among its B/S states, then among its M/E states (-1: not its state)
+    exits: np.ndarray  # its live E/S states, descending: the sources of the next B/S states
+    exit_columns: np.ndarray  # their columns in the E/S -> B/S transition table
+    exit_list: list[int]
+    wide: bool  # a character without candidate states in jieba's tables: it may take any state
 
 
 class PosHmm:
@@ -52,9 +90,145 @@ class PosHmm:
         self._char_states = {
             ch: np.array(sorted({index[s] for s in states})) for ch, states in jieba.posseg.char_state_tab_P.items()
         }
+        self._init_step_layout(index)
+
+    def _init_step_layout(self, index: dict[tuple[str, str], int]) -> None:
+        """The E/S -> B/S transition table (a row per next state, E/S states descending) and each M/E
+        state's two sources; checks that the tables link states only as the fast decoder assumes."""
+        positions = [position for position, _ in self.states]
+        self._exits_desc = np.array([i for i in reversed(self._all.tolist()) if positions[i] in "ES"])
+        self._exit_column = np.full(len(self.states), -1)
+        self._exit_column[self._exits_desc] = np.arange(len(self._exits_desc))
+        self._cross = np.ascontiguousarray(self._into[:, self._exits_desc]).ravel()
+        self._sources = np.array([[index["M", tag], index["B", tag]] for _, tag in self.states]).T
+        rows, columns = np.nonzero(self._follows)
+        for source, target in zip(rows.tolist(), columns.tolist(), strict=True):
+            inner = positions[target] in "ME"
+            if (inner and source not in self._sources[:, target]) or (not inner and positions[source] not in "ES"):
+                raise ValueError(f"unexpected transition {self.states[source]} -> {self.states[target]}")
+        self._descending = self._all[::-1].copy()
+        self._is_cross = np.array([position in "BS" for position in positions])
+        self._is_exit = np.array([position in "ES" for position in positions]) & self._live
+        # A character without candidate states (a traditional one, say) steps into every B/S state, from
+        # some exits or from every live one (its own): two tables read whole rather than gathered.
+        self._wide_from = np.ascontiguousarray(self._into[self._is_cross][:, self._exits_desc])
+        live_exits = self._exit_column[self._exits_desc[self._live[self._exits_desc]]]
+        self._wide_from_wide = np.ascontiguousarray(self._wide_from[:, live_exits])
+        self._blank = np.full(len(self.states), NEG_INF)
+        self._steps: dict[str, _CharSteps] = {}
 
     def decode(self, chars: str) -> list[int]:
-        """The most likely state of each character (``len(chars) >= 1``).
+        """The most likely state of each character (``len(chars) >= 1``), as ``decode_plain`` finds it.
+
+        A step scores the sources it may read (the previous character's candidate states, -inf where
+        not reached) in descending state order, so ``argmax`` (the first maximum) breaks ties for the
+        greater state as jieba's ``max`` over (score, state) tuples does. A run that ever reaches none
+        of the next character's candidate states ends with every score -inf: jieba then widens that
+        step to every reachable state (or fails), and ``decode_plain`` does exactly that.
+        """
+        steps = [self._steps.get(ch) or self._char_steps(ch) for ch in chars]
+        scores = steps[0].first
+        picks: list[tuple[np.ndarray | None, np.ndarray | None]] = []
+        for before, step in itertools.pairwise(steps):
+            scores, cross_best, inner_best = self._advance(scores, before, step)
+            picks.append((cross_best, inner_best))
+        ordered = scores.take(self._descending)
+        last = int(ordered.argmax())
+        if ordered[last] == NEG_INF:
+            return self.decode_plain(chars)
+        return self._backtrack(steps, picks, int(self._descending[last]))
+
+    @staticmethod
+    def _backtrack(
+        steps: list[_CharSteps], picks: list[tuple[np.ndarray | None, np.ndarray | None]], state: int
+    ) -> list[int]:
+        """The path that ends in ``state``, read back through each step's best sources."""
+        path = [state]
+        for k in range(len(picks) - 1, -1, -1):
+            before, step = steps[k], steps[k + 1]
+            cross_best, inner_best = picks[k]
+            slot = step.slot.item(state)
+            if slot < len(step.cross_states):
+                state = before.exit_list[cross_best.item(slot)]
+            else:
+                slot -= len(step.cross_states)
+                state = step.inner_source_list[inner_best.item(slot)][slot]
+            path.append(state)
+        path.reverse()
+        return path
+
+    def _advance(
+        self, scores: np.ndarray, before: _CharSteps, step: _CharSteps
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """Scores after one more character, with the index of the best source of each B/S and M/E state.
+
+        The sums are jieba's: (score of the source + transition) + emission, in that order.
+        """
+        out = self._blank.copy()
+        cross_best = inner_best = None
+        if len(before.exits) and len(step.cross_states):
+            sources = scores.take(before.exits)
+            if step.wide:  # every B/S state: rows read whole from a table laid out ahead
+                if before.wide:
+                    total = self._wide_from_wide + sources
+                else:
+                    total = self._wide_from.take(before.exit_columns, axis=1)
+                    total += sources
+            else:
+                total = self._cross.take(step.cross + before.exit_columns)
+                total += sources
+            total += step.cross_emit
+            cross_best = total.argmax(axis=1)
+            out[step.cross_states] = total[step.cross_rows, cross_best]
+        if len(step.inner_states):
+            total = scores.take(step.inner_sources)
+            total += step.inner_trans
+            total += step.inner_emit
+            inner_best = total.argmax(axis=0)
+            out[step.inner_states] = np.maximum(total[0], total[1])
+        return out, cross_best, inner_best
+
+    def _char_steps(self, ch: str) -> _CharSteps:
+        """A character's step tables, kept per process (bounded: emptied when full)."""
+        steps = self._steps.get(ch)
+        if steps is None:
+            if len(self._steps) >= MAX_KEPT_CHARACTERS:
+                self._steps.clear()
+            steps = self._steps[ch] = self._build_char_steps(ch)
+        return steps
+
+    def _build_char_steps(self, ch: str) -> _CharSteps:
+        states = self._char_states.get(ch, self._all)
+        emit = self._emit[self._emit_row.get(ch, len(self._emit) - 1)]
+        first = np.full(len(self.states), NEG_INF)
+        first[states] = self._start[states] + emit[states]
+        is_cross = self._is_cross[states]
+        cross, inner = states[is_cross], states[~is_cross]
+        exits = states[self._is_exit[states]][::-1]
+        sources = self._sources[:, inner]
+        slot = np.full(len(self.states), -1, dtype=np.int16)
+        slot[cross] = np.arange(len(cross))
+        slot[inner] = np.arange(len(cross), len(states))
+        return _CharSteps(
+            first=first,
+            cross=(cross * len(self._exits_desc))[:, None],
+            cross_states=cross,
+            cross_emit=emit[cross][:, None],
+            cross_rows=np.arange(len(cross)),
+            inner_states=inner,
+            inner_sources=sources,
+            inner_source_list=sources.tolist(),
+            inner_trans=self._into[inner, sources],
+            inner_emit=emit[inner],
+            slot=slot,
+            exits=exits,
+            exit_columns=self._exit_column[exits],
+            exit_list=exits.tolist(),
+            wide=ch not in self._char_states,
+        )
+
+    def decode_plain(self, chars: str) -> list[int]:
+        """The most likely state of each character, step by step over the states jieba keeps.
 
         Each step scores every (previous, next) pair at once; previous states are kept in
         descending order, so ``argmax`` (the first maximum) breaks ties for the greater state,
