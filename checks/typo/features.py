@@ -305,16 +305,21 @@ def _gains(
     """Change of log P for the MAX_ORDER characters each change touches, per candidate.
 
     Two stages: the changed character and the next one first; the three after that only for changes that
-    did not already lose there (EARLY_MIN). A fix shows at once, so this skips most of the work.
+    did not already lose there (EARLY_MIN). A fix shows at once, so this skips most of the work. Within the
+    first stage, a change whose first parts already lose whatever the next ones bring is not scored further.
     """
     parts = np.zeros((len(pos), MAX_ORDER))
     changes = Changes(grams, pos, right)
-    for _ in range(EARLY_PARTS):
+    hopeless = np.zeros(len(pos), dtype=bool)
+    for t in range(EARLY_PARTS):
+        if t:
+            hopeless |= _early_bound(parts, base, pos, t) <= EARLY_MIN
+            changes.keep(np.flatnonzero(~hopeless))
         _fill_parts(changes, base, parts)
     early = parts[:, 0]
     for t in range(1, EARLY_PARTS):
         early = early + parts[:, t]  # the sum of the first parts, but for the sign of a zero (compared only)
-    promising = np.flatnonzero(early > EARLY_MIN)
+    promising = np.flatnonzero((early > EARLY_MIN) & ~hopeless)
     changes.keep(promising)
     for _ in range(EARLY_PARTS, MAX_ORDER):
         _fill_parts(changes, base, parts)
@@ -322,6 +327,19 @@ def _gains(
     gain[promising] = parts[promising].sum(axis=1)
     cand_logp = parts[:, 0] + base[pos]
     return gain, parts, cand_logp
+
+
+def _early_bound(parts: np.ndarray, base: np.ndarray, pos: np.ndarray, known: int) -> np.ndarray:
+    """The largest the sum of the first EARLY_PARTS parts can be, given the first ``known`` of them: a window's
+    log P is at most 0, so a part at most −(the text's log P there), and 0 past the end. Added in the order the
+    sum is, every step rounding upwards of the true one, so the bound holds for the rounded sum too."""
+    n = len(base) - 1
+    bound = parts[:, 0]
+    for t in range(1, EARLY_PARTS):
+        target = pos + t
+        part = parts[:, t] if t < known else np.where(target <= n, -base[np.minimum(target, n)], 0.0)
+        bound = bound + part
+    return bound
 
 
 def _fill_parts(changes: Changes, base: np.ndarray, parts: np.ndarray) -> None:

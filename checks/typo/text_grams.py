@@ -30,7 +30,7 @@ class Climb:
     """Windows' n-grams climbed as ``window_logprob`` climbs them: the slots of orders 1 … MAX_ORDER (unasked
     above the first absent one), the longest order found before it (0: the symbol is unknown) and its log p."""
 
-    slots: np.ndarray  # shape (windows, MAX_ORDER)
+    slots: list[np.ndarray]  # one array per order, one slot per window
     best: np.ndarray
     logp: np.ndarray
 
@@ -49,28 +49,31 @@ class TextGrams:
         padded = np.concatenate([np.full(MAX_ORDER, BOUNDARY, dtype=np.uint64), codes])
         self._sums = suffix_sums(np.lib.stride_tricks.sliding_window_view(padded, MAX_ORDER))
         self._last = padded[MAX_ORDER - 1 :]  # the symbol each row's n-grams end with
-        self._slots = np.full((len(codes) + 1, MAX_ORDER), _UNASKED)
+        self._slots = [np.full(len(codes) + 1, _UNASKED) for _ in range(MAX_ORDER)]  # per order, per row
 
     def logprob(self, positions: np.ndarray) -> np.ndarray:
         """``window_logprob`` of the windows ending at ``positions`` (distinct) in the text as it is; their
         n-grams are kept for the changes scored next."""
         rows = positions.astype(np.intp) + 1
         climb = self.climb(rows, -1)
-        self._slots[rows] = climb.slots  # before the contexts are read: a window's contexts are its neighbour's
-        contexts = self._slots[rows - 1]
+        for kept, column in zip(self._slots, climb.slots, strict=True):
+            kept[rows] = column  # before the contexts are read: a window's contexts are its neighbour's orders
+        contexts = self.before(rows - 1)
         logp = self.add_backoffs(climb, contexts, rows - 1, -1)
-        self._slots[rows - 1] = contexts
+        for kept, column in zip(self._slots, contexts, strict=True):
+            kept[rows - 1] = column
         return logp
 
-    def before(self, positions: np.ndarray) -> np.ndarray:
+    def before(self, positions: np.ndarray) -> list[np.ndarray]:
         """The kept slots of the n-grams ending just before ``positions`` (unasked where never asked)."""
-        return self._slots[positions.astype(np.intp)]
+        rows = positions.astype(np.intp)
+        return [kept[rows] for kept in self._slots]
 
     def climb(self, rows: np.ndarray, offset: int, delta: np.ndarray | None = None) -> Climb:
         """Climb the n-grams ending at ``rows`` where the symbol ``offset`` places before their end is changed by
         ``delta`` (per row; no change when ``offset`` is negative). Orders ≤ ``offset`` do not reach the change:
         their slots are the text's, kept when its windows were scored."""
-        slots = np.full((len(rows), MAX_ORDER), _UNASKED)
+        slots = [np.full(len(rows), _UNASKED) for _ in range(MAX_ORDER)]
         best = np.zeros(len(rows), dtype=np.int8)
         logp = np.full(len(rows), UNKNOWN_LOGP)
         alive = np.arange(len(rows))
@@ -78,13 +81,13 @@ class TextGrams:
             if not len(alive):
                 break
             if order <= offset:
-                got = self._slots[rows[alive], order - 1]
+                got = self._slots[order - 1][rows[alive]]
                 ask = np.flatnonzero(got == _UNASKED)  # a window of the text that was never scored (none, in use)
                 if len(ask):
                     got[ask] = self._lookup(rows[alive[ask]], order, -1, None)
             else:
                 got = self._lookup(rows[alive], order, offset, None if delta is None else delta[alive])
-            slots[alive, order - 1] = got
+            slots[order - 1][alive] = got
             found = got != 0
             alive = alive[found]
             best[alive] = order
@@ -92,12 +95,17 @@ class TextGrams:
         return Climb(slots, best, logp)
 
     def add_backoffs(
-        self, climb: Climb, contexts: np.ndarray, rows: np.ndarray, offset: int, delta: np.ndarray | None = None
+        self,
+        climb: Climb,
+        contexts: list[np.ndarray],
+        rows: np.ndarray,
+        offset: int,
+        delta: np.ndarray | None = None,
     ) -> np.ndarray:
         """``climb``'s log p plus the backoff weights of the contexts from length max(best, 1) up to the first
-        absent one, added in ``window_logprob``'s order. ``contexts`` are the slots of the n-grams ending one
-        symbol earlier, at ``rows``, the change ``offset`` places before their end; unasked ones are looked up
-        (and filled in)."""
+        absent one, added in ``window_logprob``'s order. ``contexts`` are the slots (per order) of the n-grams
+        ending one symbol earlier, at ``rows``, the change ``offset`` places before their end; unasked ones are
+        looked up (and filled in)."""
         result = climb.logp.copy()
         start = np.maximum(climb.best, 1)
         alive = np.zeros(0, dtype=np.intp)
@@ -105,12 +113,12 @@ class TextGrams:
             alive = np.concatenate([alive, np.flatnonzero(start == length)])
             if not len(alive):
                 continue
-            slots = contexts[alive, length - 1]
+            slots = contexts[length - 1][alive]
             ask = np.flatnonzero(slots == _UNASKED)
             if len(ask):
                 lines = alive[ask]
                 slots[ask] = self._lookup(rows[lines], length, offset, None if delta is None else delta[lines])
-                contexts[lines, length - 1] = slots[ask]
+                contexts[length - 1][lines] = slots[ask]
             found = slots != 0
             alive = alive[found]
             result[alive] += stored_backoff(slots[found])
@@ -149,7 +157,7 @@ class Changes:
         chosen = np.zeros(len(self.pos), dtype=bool)
         chosen[which] = True
         kept = chosen[self.rows]
-        self.rows, self._previous = self.rows[kept], self._previous[kept]
+        self.rows, self._previous = self.rows[kept], [column[kept] for column in self._previous]
 
     def next_window(self) -> tuple[np.ndarray, np.ndarray]:
         """(changes, log P of the symbol ``offset`` places after each change, the change made) for the changes
@@ -159,7 +167,7 @@ class Changes:
         rows, contexts = self.rows, self._previous
         inside = target < len(self.grams.codes)
         if not inside.all():
-            rows, target, contexts = rows[inside], target[inside], contexts[inside]
+            rows, target, contexts = rows[inside], target[inside], [column[inside] for column in contexts]
         delta = self.delta[rows]
         climb = self.grams.climb(target + 1, t, delta)
         logp = self.grams.add_backoffs(climb, contexts, target, t - 1, delta)

@@ -19,7 +19,7 @@ from checks.document import build_document
 from checks.typo.confusion import ConfusionSet
 from checks.typo.context_groups import ContextGroups, context_keys, group_by_context
 from checks.typo.disjoint import keep_disjoint
-from checks.typo.features import EARLY_PARTS, _gains, _propose, base_logprobs
+from checks.typo.features import EARLY_MIN, EARLY_PARTS, _gains, _propose, base_logprobs
 from checks.typo.idioms import IdiomIndex
 from checks.typo.lm import CharLM
 from checks.typo.misspellings import ALIGN_BELOW, MisspellingHit
@@ -160,9 +160,10 @@ def test_gains_equal_scoring_every_window_on_its_own(lm, confusion):
     grams, base = base_logprobs(lm, text, np.arange(len(text)))
     gain, parts, _ = _gains(grams, base, pos, right)
     plain = plain_gains(lm, text, pos, right) - base[np.minimum(np.add.outer(pos, np.arange(MAX_ORDER)), len(text))]
-    early = plain[:, :EARLY_PARTS].sum(axis=1) > -2.0
-    assert np.array_equal(parts[:, :EARLY_PARTS], np.nan_to_num(plain[:, :EARLY_PARTS]))
-    assert np.array_equal(parts[early], np.nan_to_num(plain[early]))
+    early = plain[:, :EARLY_PARTS].sum(axis=1) > EARLY_MIN
+    assert 0 < early.sum() < len(early)
+    assert np.array_equal(parts[:, 0], plain[:, 0])  # what the features read of every change
+    assert np.array_equal(parts[early], np.nan_to_num(plain[early]))  # a change that may still win: every part
     assert np.array_equal(gain, np.where(early, np.nan_to_num(plain).sum(axis=1), -np.inf))
 
 
