@@ -129,13 +129,12 @@ class IdiomIndex:
                 full = view[:, 0] * pw[0]
                 for i in range(1, length):
                     full = full + view[:, i] * pw[i]  # a sum modulo 2**64: the order of the terms does not matter
-                masked = np.concatenate([full - view[:, i] * pw[i] for i in range(length)])
-            which, lo, hi = table.matches(masked)
-            for q, first, last in zip(which.tolist(), lo.tolist(), hi.tolist(), strict=True):
-                start, blank = q % len(full), q // len(full)
-                for k in range(first, last):
-                    if int(table.blank[k]) == blank:
-                        out.append((start, int(table.idiom[k]), blank))
+            for blank in range(length):  # blank by blank, each window in order
+                with np.errstate(over="ignore"):
+                    masked = full - view[:, blank] * pw[blank]
+                starts, lo, hi = table.matches(masked)
+                for start, first, last in zip(starts.tolist(), lo.tolist(), hi.tolist(), strict=True):
+                    out += [(start, int(table.idiom[k]), blank) for k in range(first, last) if table.blank[k] == blank]
         return out
 
 

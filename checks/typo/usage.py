@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
@@ -45,24 +46,34 @@ class UsageRule:
     after_pos: tuple[str, ...] = ()  # … of the token starting where the word ends
 
     def holds(self, text: str, start: int, end: int, tokens: TokenIndex) -> bool:
-        left, right = text[max(0, start - LOOK) : start], text[end : end + LOOK]
-        if self.before and not self.before.search(left):
+        """Every condition of the rule holds here; the cheap ones are asked first (the neighbours' tags, then the
+        conditions anchored where the word ends, then those searched for in the text before it)."""
+        if self.before_pos and not _tag_in(tokens.ending_at(start), self.before_pos):
             return False
+        if self.after_pos and not _tag_in(tokens.starting_at(end), self.after_pos):
+            return False
+        right = text[end : end + LOOK]
         if self.after and not self.after.match(right):
-            return False
-        if self.not_before and self.not_before.search(left):
             return False
         if self.not_after and self.not_after.match(right):
             return False
-        if self.before_pos and not _tag_in(tokens.ending_at(start), self.before_pos):
+        left = text[max(0, start - LOOK) : start]
+        if self.before and not self.before.search(left):
             return False
-        return not (self.after_pos and not _tag_in(tokens.starting_at(end), self.after_pos))
+        return not (self.not_before and self.not_before.search(left))
 
 
 def _tag_in(token: Token | None, prefixes: tuple[str, ...]) -> bool:
-    return token is not None and any(
-        token.pos == p or (p.endswith("*") and token.pos.startswith(p[:-1])) for p in prefixes
-    )
+    """The token's tag is one of ``prefixes``, or starts with one that ends in ``*``."""
+    if token is None:
+        return False
+    exact, starts = _tag_sets(prefixes)
+    return token.pos in exact or token.pos.startswith(starts)
+
+
+@lru_cache(maxsize=256)
+def _tag_sets(prefixes: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    return frozenset(prefixes), tuple(p[:-1] for p in prefixes if p.endswith("*"))
 
 
 class TokenIndex:

@@ -1,7 +1,8 @@
 """Every fast path of the typo check gives what its plain definition gives, bit for bit: the shared n-gram lookups
 of a text and its one-character changes, the model table's early stop, the per-symbol unigram table, the
 confusion set's batch of candidates, the register's whole-text judgement, the idiom index's filter, the hashed
-search of the allow list and the curated list, the protection masks, the token levels and the context groups."""
+search of the allow list and the curated list, the protection masks, the token levels, the context groups and
+the usage rules' conditions asked cheapest first."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ from checks.typo.register import REGISTER_FILE, RegisterModel
 from checks.typo.string_index import StringIndex
 from checks.typo.symbols import BOUNDARY, encode
 from checks.typo.text_grams import Changes
+from checks.typo.usage import LOOK, TokenIndex, UsageRule
 from tests.paths import REPO_ROOT
 
 TYPO_DIR = REPO_ROOT / "dictionaries" / "typo"
@@ -404,3 +406,36 @@ def test_context_groups_equal_grouping_by_unique_rows(text, seed):
     levels = [rng.integers(0, 2, len(text)) for _ in range(2)]
     got, plain = group_by_context(text, positions, *levels), plain_groups(text, positions, *levels)
     assert np.array_equal(got.group, plain.group) and np.array_equal(got.reps, plain.reps)
+
+
+def plain_holds(rule: UsageRule, text: str, start: int, end: int, tokens: TokenIndex) -> bool:
+    """The rule's conditions in the order the rule file lists them, tags compared one prefix at a time."""
+
+    def tag_in(token, prefixes):  # type: ignore[no-untyped-def]
+        return token is not None and any(
+            token.pos == p or (p.endswith("*") and token.pos.startswith(p[:-1])) for p in prefixes
+        )
+
+    left, right = text[max(0, start - LOOK) : start], text[end : end + LOOK]
+    return (
+        (not rule.before or bool(rule.before.search(left)))
+        and (not rule.after or bool(rule.after.match(right)))
+        and not (rule.not_before and rule.not_before.search(left))
+        and not (rule.not_after and rule.not_after.match(right))
+        and (not rule.before_pos or tag_in(tokens.ending_at(start), rule.before_pos))
+        and (not rule.after_pos or tag_in(tokens.starting_at(end), rule.after_pos))
+    )
+
+
+@pytest.mark.parametrize("text", [*LAYER_TEXTS, "prose"])
+def test_usage_rules_hold_where_their_plain_conditions_hold(typo_engine, typo, text):
+    text = prose() if text == "prose" else text + "他认真的学习，截止目前反应了问题，化学反映，部属安排，新闻报到" * 3
+    doc = build_document("body", text, DraftInput(body=text), typo_engine.segmenter)
+    tokens, asked = TokenIndex(doc.tokens), 0
+    for rule in typo.layers.usage.rules:
+        for start in range(len(doc.text)):
+            if doc.text.startswith(rule.wrong, start):
+                end = start + len(rule.wrong)
+                assert rule.holds(doc.text, start, end, tokens) == plain_holds(rule, doc.text, start, end, tokens)
+                asked += 1
+    assert asked > 20
