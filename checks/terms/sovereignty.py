@@ -32,7 +32,7 @@ class SovereigntyRule:
     def __init__(self, data: SovereigntyFile, countries: Iterable[str], source: Source) -> None:
         self.data = data
         self.source = source
-        self.regions = frozenset(data.regions)
+        self.regions = tuple(dict.fromkeys(data.regions))  # in the data's order: a finding's wording is stable
         countries = list(countries)
         items = _alternation([*countries, *data.regions])
         sep = f"[{re.escape(data.separators)}]"

@@ -103,6 +103,9 @@ def change_password(
     ``keep`` is the browser that changed it (it stays logged in); every API token ends.
     """
     user = authenticate(ctx, username=username, password=old_password)
+    # the right old password stands (its failure count reset) whatever is wrong with the new one, and the new
+    # password's argon2 hash below is computed with no transaction open
+    ctx.session.commit()
     if len(new_password) < min_length:
         raise DomainError(
             422, "password_too_short", f"新密码至少 {min_length} 位", f"The new password needs {min_length} characters"
@@ -111,7 +114,6 @@ def change_password(
         raise DomainError(422, "password_mismatch", "两次输入的新密码不一致", "The two new passwords differ")
     if new_password == old_password:
         raise DomainError(422, "password_unchanged", "新密码不能与原密码相同", "The new password must differ")
-    ctx.session.commit()  # the new password's argon2 hash is computed with no transaction open
     digest = hash_password(new_password)
     user.password_hash = digest
     user.must_change_password = False

@@ -22,6 +22,7 @@ from review_service.models import Draft, User
 from review_service.org_dictionary import Overlay
 from review_service.services import drafts as service
 from review_service.services.context import ServiceContext
+from review_service.services.errors import DomainError
 from workflows.definition import Action
 
 # Metadata findings have no span; these categories name the metadata field their suggestion replaces.
@@ -105,7 +106,7 @@ class Saved:
     kind: Literal["new", "proofread", "version"]
     version: int
     submitted: bool
-    pending: str | None  # why a submit must wait (the version is still being checked)
+    pending: str | None  # why the saved version was not submitted (still being checked, or refused)
 
 
 def save(ctx: ServiceContext, *, user: User, draft: Draft | None, typed: TypedDraft, submit: bool) -> Saved:
@@ -136,6 +137,8 @@ def save(ctx: ServiceContext, *, user: User, draft: Draft | None, typed: TypedDr
         try:
             service.act(ctx, draft=draft, user=user, action=Action.SUBMIT)
             submitted = True
-        except domain.CheckPending as waiting:
-            pending = waiting.message_zh
+        except DomainError as refused:  # the version is saved (committed): the editor learns why it waits
+            ctx.session.rollback()
+            waiting = isinstance(refused, domain.CheckPending)
+            pending = refused.message_zh if waiting else f"提交未执行：{refused.message_zh}"
     return Saved(draft, kind, domain.latest_version(draft).number, submitted, pending)

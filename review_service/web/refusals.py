@@ -70,7 +70,11 @@ def _form_again(request: Request, refused: DomainError, show: FormAgain) -> Resp
             login = get_login(request, ctx.session)
         except LoginRequired:  # the session ended meanwhile: nothing to show the form to
             return error_page(refused.status, TITLES.get(refused.status, "操作未执行"), f"{refused.message_zh}。")
-        return show(Page(request, ctx, login.user, login), refused)
+        try:
+            return show(Page(request, ctx, login.user, login), refused)
+        except DomainError as again:  # the page around the form is refused now (the draft went meanwhile)
+            ctx.session.rollback()
+            return error_page(again.status, TITLES.get(again.status, "操作未执行"), f"{again.message_zh}。")
 
 
 def error_page(status: int, title: str, text: str) -> HTMLResponse:
