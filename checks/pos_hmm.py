@@ -15,6 +15,12 @@ therefore two small products: the E/S states of the previous character into the 
 next, and a choice between two sources (M or B of the same tag) for each M/E state. What a step needs
 of each character (its states, their emissions, where their sources sit) is worked out the first
 time the character is met and kept, so a step is a dozen array operations on what it reads.
+
+Most candidate states of a character do not emit it (jieba scores them MIN_FLOAT), and a score that
+has met MIN_FLOAT can never again beat one that has not (see ``ORDINARY``). So a run is first decoded
+over the states that emit each character (a few dozen where a character jieba lacks from its state
+table, such as a traditional form, has all 256); only a run whose every path meets MIN_FLOAT is
+decoded over all candidate states.
 """
 
 from __future__ import annotations
@@ -27,7 +33,14 @@ import numpy as np
 MAX_RUN = 200
 MIN_FLOAT = -3.14e100  # jieba's score for a character a state never emits
 NEG_INF = float("-inf")  # jieba's score for a transition that does not exist
-# Per-character step tables kept (about 6 KB each; 200,000 characters of government prose meet about 1,300).
+# An ordinary score has never met MIN_FLOAT: a sum of a start, transitions and emissions, each above
+# -LEAST_LIKELY (checked when the tables are built), so far above ORDINARY. A score that met MIN_FLOAT
+# is at most MIN_FLOAT and stays so, whatever is added; anything an ordinary score leads to beats
+# anything such a score leads to. So a path that ends in an ordinary state is ordinary throughout, and
+# the best path, when the run ends in some ordinary state, is found over ordinary states alone.
+ORDINARY = -1e80
+LEAST_LIKELY = 1e3
+# Step tables kept per character and kind (a few KB each; 200,000 characters of prose meet about 1,300).
 MAX_KEPT_CHARACTERS = 2048
 
 
@@ -40,6 +53,7 @@ class _CharSteps:
     reached scores -inf and can win no comparison a reached state takes part in.
     """
 
+    size: int  # how many states
     first: np.ndarray  # scores of a run that starts with this character, -inf off its states
     cross: np.ndarray  # (its B/S states, 1): their row offsets in the E/S -> B/S transition table
     cross_states: np.ndarray  # its B/S states
@@ -106,7 +120,14 @@ class PosHmm:
             inner = positions[target] in "ME"
             if (inner and source not in self._sources[:, target]) or (not inner and positions[source] not in "ES"):
                 raise ValueError(f"unexpected transition {self.states[source]} -> {self.states[target]}")
+        finite = np.concatenate([self._into[np.isfinite(self._into)], self._start, self._emit.ravel()])
+        if finite[finite != MIN_FLOAT].min() < -LEAST_LIKELY:
+            raise ValueError("a probability too small for the ordinary-state argument (see ORDINARY)")
         self._descending = self._all[::-1].copy()
+        if positions != sorted(positions) or set(positions) != set("BEMS"):
+            raise ValueError("the states do not sort by position first")
+        self._position_starts = np.array([positions.index(position) for position in "EMS"])
+        self._counting = np.arange(len(self.states))
         self._is_cross = np.array([position in "BS" for position in positions])
         self._is_exit = np.array([position in "ES" for position in positions]) & self._live
         # A character without candidate states (a traditional one, say) steps into every B/S state, from
@@ -115,18 +136,31 @@ class PosHmm:
         live_exits = self._exit_column[self._exits_desc[self._live[self._exits_desc]]]
         self._wide_from_wide = np.ascontiguousarray(self._wide_from[:, live_exits])
         self._blank = np.full(len(self.states), NEG_INF)
-        self._steps: dict[str, _CharSteps] = {}
+        self._ordinary: dict[str, _CharSteps] = {}  # step tables over ordinary states, per character
+        self._every: dict[str, _CharSteps] = {}  # step tables over every candidate state, per character
 
     def decode(self, chars: str) -> list[int]:
         """The most likely state of each character (``len(chars) >= 1``), as ``decode_plain`` finds it.
 
-        A step scores the sources it may read (the previous character's candidate states, -inf where
-        not reached) in descending state order, so ``argmax`` (the first maximum) breaks ties for the
-        greater state as jieba's ``max`` over (score, state) tuples does. A run that ever reaches none
-        of the next character's candidate states ends with every score -inf: jieba then widens that
-        step to every reachable state (or fails), and ``decode_plain`` does exactly that.
+        First over the ordinary states only (see ``ORDINARY``): when the run ends in one, the best
+        path is all ordinary and found there. Otherwise over every candidate state; and a run that
+        reaches none of a character's candidate states (jieba then widens that step to every
+        reachable state, or fails) goes to ``decode_plain``, which does exactly that.
         """
-        steps = [self._steps.get(ch) or self._char_steps(ch) for ch in chars]
+        ordinary = [self._ordinary.get(ch) or self._char_steps(ch, self._ordinary, ordinary=True) for ch in chars]
+        path = self._viterbi(ordinary) if all(step.size for step in ordinary) else None
+        if path is None:
+            path = self._viterbi([self._every.get(ch) or self._char_steps(ch, self._every) for ch in chars])
+        return self.decode_plain(chars) if path is None else path
+
+    def _viterbi(self, steps: list[_CharSteps]) -> list[int] | None:
+        """The best path over these steps' states, or None if the run reaches none of them at some step.
+
+        A step scores the sources it may read (the previous character's states, -inf where not
+        reached) in descending state order, so ``argmax`` (the first maximum) breaks ties for the
+        greater state as jieba's ``max`` over (score, state) tuples does. A step that reaches none of
+        the next character's states leaves every score -inf from there on.
+        """
         scores = steps[0].first
         picks: list[tuple[np.ndarray | None, np.ndarray | None]] = []
         for before, step in itertools.pairwise(steps):
@@ -135,7 +169,7 @@ class PosHmm:
         ordered = scores.take(self._descending)
         last = int(ordered.argmax())
         if ordered[last] == NEG_INF:
-            return self.decode_plain(chars)
+            return None
         return self._backtrack(steps, picks, int(self._descending[last]))
 
     @staticmethod
@@ -188,33 +222,39 @@ class PosHmm:
             out[step.inner_states] = np.maximum(total[0], total[1])
         return out, cross_best, inner_best
 
-    def _char_steps(self, ch: str) -> _CharSteps:
-        """A character's step tables, kept per process (bounded: emptied when full)."""
-        steps = self._steps.get(ch)
-        if steps is None:
-            if len(self._steps) >= MAX_KEPT_CHARACTERS:
-                self._steps.clear()
-            steps = self._steps[ch] = self._build_char_steps(ch)
-        return steps
-
-    def _build_char_steps(self, ch: str) -> _CharSteps:
+    def _char_steps(self, ch: str, kept: dict[str, _CharSteps], *, ordinary: bool = False) -> _CharSteps:
+        """The step tables of a character over its candidate states, or over its ordinary ones (the
+        candidates that emit it; a start they cannot take scores -inf), kept in ``kept``."""
+        if len(kept) >= MAX_KEPT_CHARACTERS:
+            kept.clear()
         states = self._char_states.get(ch, self._all)
         emit = self._emit[self._emit_row.get(ch, len(self._emit) - 1)]
-        first = np.full(len(self.states), NEG_INF)
-        first[states] = self._start[states] + emit[states]
-        is_cross = self._is_cross[states]
-        cross, inner = states[is_cross], states[~is_cross]
-        exits = states[self._is_exit[states]][::-1]
+        first = self._blank.copy()
+        if ordinary:
+            states = states[emit[states] > ORDINARY]
+            start = self._start[states] + emit[states]
+            first[states] = np.where(start > ORDINARY, start, NEG_INF)
+        else:
+            first[states] = self._start[states] + emit[states]
+        steps = kept[ch] = self._layout(states, emit, first, wide=not ordinary and ch not in self._char_states)
+        return steps
+
+    def _layout(self, states: np.ndarray, emit: np.ndarray, first: np.ndarray, *, wide: bool) -> _CharSteps:
+        """Step tables over ``states`` (ascending, so B, E, M then S states: each position a block)."""
+        e, m, s = np.searchsorted(states, self._position_starts).tolist()
+        cross, inner = np.concatenate((states[:e], states[s:])), states[e:s]
+        exits = np.concatenate((states[s:][::-1], states[e:m][::-1]))
+        exits = exits[self._live[exits]]
         sources = self._sources[:, inner]
         slot = np.full(len(self.states), -1, dtype=np.int16)
-        slot[cross] = np.arange(len(cross))
-        slot[inner] = np.arange(len(cross), len(states))
+        slot[np.concatenate((cross, inner))] = self._counting[: len(states)]
         return _CharSteps(
+            size=len(states),
             first=first,
             cross=(cross * len(self._exits_desc))[:, None],
             cross_states=cross,
             cross_emit=emit[cross][:, None],
-            cross_rows=np.arange(len(cross)),
+            cross_rows=self._counting[: len(cross)],
             inner_states=inner,
             inner_sources=sources,
             inner_source_list=sources.tolist(),
@@ -224,7 +264,7 @@ class PosHmm:
             exits=exits,
             exit_columns=self._exit_column[exits],
             exit_list=exits.tolist(),
-            wide=ch not in self._char_states,
+            wide=wide,
         )
 
     def decode_plain(self, chars: str) -> list[int]:

@@ -17,11 +17,11 @@ from checks.pos_hmm import PosHmm
 from tests.paths import REPO_ROOT
 
 # Characters jieba's tables know, characters they give no candidate states (traditional forms: every
-# state is a candidate, most emit nothing), characters absent from every table, and a pair that
-# reaches none of the next character's states (仡 then 丈: jieba widens the step).
+# state is a candidate, most emit nothing), characters no state emits (every path meets MIN_FLOAT),
+# and a pair that reaches none of the next character's states (仡 then 丈: jieba widens the step).
 KNOWN = "的是在国家人民经济发展王李明华张伟一二三年月日"
 WIDE = "國業們經個會發設爲義對關"
-ABSENT = "\u9fd0\u9fd1"
+ABSENT = "\u9fd0産"
 WIDENING = "仡丈丐"
 ALPHABET = KNOWN + WIDE + ABSENT + WIDENING
 HAN_RUN = re.compile("[\u4e00-\u9fd5]+")
@@ -88,9 +88,28 @@ def test_widening_step_is_taken_from_the_plain_decoder(hmm: PosHmm) -> None:
     assert hmm.decode("仡丈") == hmm.decode_plain("仡丈")
 
 
+def test_runs_every_path_of_which_meets_min_float_are_decoded_over_every_state(hmm: PosHmm) -> None:
+    for chars in ["我國的生産力", "産品", "\u9fd0\u9fd0的"]:
+        ordinary = [hmm._char_steps(ch, {}, ordinary=True) for ch in chars]
+        assert not all(step.size for step in ordinary) or hmm._viterbi(ordinary) is None
+        assert hmm.decode(chars) == hmm.decode_plain(chars)
+
+
+def test_ordinary_states_give_the_path_every_state_gives(hmm: PosHmm) -> None:
+    found = 0
+    for chars in [*corpus_runs()[:3000], "國務院", "的國業們", "王國明"]:
+        ordinary = [hmm._char_steps(ch, {}, ordinary=True) for ch in chars]
+        path = hmm._viterbi(ordinary) if all(step.size for step in ordinary) else None
+        if path is not None:
+            found += 1
+            assert path == hmm._viterbi([hmm._char_steps(ch, {}) for ch in chars]), chars
+    assert found > 2000
+
+
 def test_kept_step_tables_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pos_hmm, "MAX_KEPT_CHARACTERS", 5)
     hmm = PosHmm()
     for chars in ["国家发展", "人民经济", "王李明华张伟"]:
         assert hmm.decode(chars) == hmm.decode_plain(chars)
-        assert len(hmm._steps) <= 5
+        assert len(hmm._ordinary) <= 5
+        assert len(hmm._every) <= 5
