@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from checks.typo.lm import CharLM
-from checks.typo.ngram_hash import MAX_ORDER, sliding_windows, suffix_hashes
+from checks.typo.ngram_hash import MAX_ORDER, suffix_hashes
 from checks.typo.symbols import BOUNDARY, encode
 
 REACH = MAX_ORDER - 1  # a change alters the log-probability of itself and the next REACH characters
@@ -54,23 +54,24 @@ def change_gains(lm: CharLM, text: str, changes: list[tuple[int, str]]) -> np.nd
 
 
 def _span_logprobs(lm: CharLM, texts: list[str], firsts: list[int], counts: list[int]) -> np.ndarray:
-    rows = []
-    for text, first, count in zip(texts, firsts, counts, strict=True):
-        codes = np.concatenate([encode(text), np.array([BOUNDARY], dtype=np.uint64)])
-        windows = sliding_windows(codes, MAX_ORDER, BOUNDARY)
-        rows.append(windows[first : min(first + count, len(codes))])
-    sizes = [len(r) for r in rows]
-    logp = lm.window_logprob(np.ascontiguousarray(np.concatenate(rows)))
+    """Sum of log P of characters first … first+count−1 (a closing boundary past the end) of each text.
+
+    Every text is encoded and windowed in one pass: the texts are laid end to end, each padded on the left with
+    boundaries and closed by one, so no window reaches from one text into the one before."""
+    lengths = np.array([len(t) for t in texts], dtype=np.int64)
+    own = lengths + MAX_ORDER  # each text's symbols: padding, the text, the closing boundary
+    joined = np.full(int(own.sum()), BOUNDARY, dtype=np.uint64)
+    begins = np.cumsum(own) - own + (MAX_ORDER - 1)  # where each text's symbols start
+    inside = np.repeat(begins - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+    joined[inside] = encode("".join(texts))
+    windows = np.lib.stride_tricks.sliding_window_view(joined, MAX_ORDER)
+    spans = zip(begins.tolist(), firsts, counts, lengths.tolist(), strict=True)
+    ends = [np.arange(b + f, b + min(f + c, n + 1)) for b, f, c, n in spans]  # the scored windows' last symbols
+    sizes = [len(e) for e in ends]
+    logp = lm.window_logprob(np.ascontiguousarray(windows[np.concatenate(ends) - (MAX_ORDER - 1)]))
     return np.array([chunk.sum() for chunk in np.split(logp, np.cumsum(sizes)[:-1])])
 
 
 def _span_logprob(lm: CharLM, texts: list[str], first: int, count: int) -> np.ndarray:
-    """Sum of log P of characters first … first+count−1 (a closing boundary past the end) of each text."""
-    rows = []
-    for text in texts:
-        codes = np.concatenate([encode(text), np.array([BOUNDARY], dtype=np.uint64)])
-        windows = sliding_windows(codes, MAX_ORDER, BOUNDARY)
-        rows.append(windows[first : min(first + count, len(codes))])
-    sizes = [len(r) for r in rows]
-    logp = lm.window_logprob(np.ascontiguousarray(np.concatenate(rows)))
-    return np.array([chunk.sum() for chunk in np.split(logp, np.cumsum(sizes)[:-1])])
+    """``_span_logprobs`` with one first character and count for all the texts."""
+    return _span_logprobs(lm, texts, [first] * len(texts), [count] * len(texts))

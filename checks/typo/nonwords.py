@@ -101,7 +101,7 @@ class NonWordLayer:
         for i, hit in self._candidates(text, spots, touchable, min_gain):
             if i not in best or hit.gain > best[i].gain:
                 best[i] = hit
-        ends = [t.end for t in tokens]
+        ends = [t.start + len(t.word) for t in tokens] if best else []  # Token.end, without a property call each
         kept = [best[i] for i in sorted(best) if not self.breaks_word(best[i], tokens, ends)]
         return keep_disjoint(kept, lambda h: (h.start, h.end))
 

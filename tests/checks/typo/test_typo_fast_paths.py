@@ -2,7 +2,7 @@
 of a text and its one-character changes, the model table's early stop, the per-symbol unigram table, the
 confusion set's batch of candidates, the register's whole-text judgement, the idiom index's filter, the hashed
 search of the allow list and the curated list, the protection masks, the token levels, the context groups and
-the usage rules' conditions asked cheapest first."""
+the usage rules' conditions asked cheapest first, and the rule layers' windows built for many texts at once."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from checks import DraftInput
 from checks.automaton import WordAutomaton
 from checks.document import build_document
+from checks.typo import ngram_evidence
 from checks.typo.confusion import ConfusionSet
 from checks.typo.context_groups import ContextGroups, context_keys, group_by_context
 from checks.typo.disjoint import keep_disjoint
@@ -439,3 +440,23 @@ def test_usage_rules_hold_where_their_plain_conditions_hold(typo_engine, typo, t
                 assert rule.holds(doc.text, start, end, tokens) == plain_holds(rule, doc.text, start, end, tokens)
                 asked += 1
     assert asked > 20
+
+
+def plain_span_logprobs(lm: CharLM, texts: list[str], firsts: list[int], counts: list[int]) -> np.ndarray:
+    """Each text windowed on its own."""
+    rows = []
+    for text, first, count in zip(texts, firsts, counts, strict=True):
+        codes = np.concatenate([encode(text), np.array([BOUNDARY], dtype=np.uint64)])
+        rows.append(sliding_windows(codes, MAX_ORDER, BOUNDARY)[first : min(first + count, len(codes))])
+    logp = lm.window_logprob(np.ascontiguousarray(np.concatenate(rows)))
+    return np.array([chunk.sum() for chunk in np.split(logp, np.cumsum([len(r) for r in rows])[:-1])])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet=COMMON[:20] + "a1 \n，", max_size=12), st.integers(0, 14),
+                          st.integers(1, 9)), min_size=1, max_size=12))  # fmt: skip
+def test_span_logprobs_of_texts_end_to_end_equal_each_on_its_own(lm, spans):
+    texts, firsts, counts = (list(column) for column in zip(*spans, strict=True))
+    firsts = [min(f, len(t)) for f, t in zip(firsts, texts, strict=True)]
+    got = ngram_evidence._span_logprobs(lm, texts, firsts, counts)
+    assert np.array_equal(got, plain_span_logprobs(lm, texts, firsts, counts))
