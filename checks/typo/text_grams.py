@@ -60,14 +60,15 @@ class TextGrams:
             kept[rows] = column  # before the contexts are read: a window's contexts are its neighbour's orders
         contexts = self.before(rows - 1)
         logp = self.add_backoffs(climb, contexts, rows - 1, -1)
-        for kept, column in zip(self._slots, contexts, strict=True):
+        for kept, column in zip(self._slots, contexts, strict=False):
             kept[rows - 1] = column
         return logp
 
     def before(self, positions: np.ndarray) -> list[np.ndarray]:
-        """The kept slots of the n-grams ending just before ``positions`` (unasked where never asked)."""
+        """The kept slots of the n-grams ending just before ``positions`` (unasked where never asked): the
+        contexts, of lengths 1 … MAX_ORDER − 1, of the windows ending at ``positions``."""
         rows = positions.astype(np.intp)
-        return [kept[rows] for kept in self._slots]
+        return [kept[rows] for kept in self._slots[: MAX_ORDER - 1]]
 
     def climb(self, rows: np.ndarray, offset: int, delta: np.ndarray | None = None) -> Climb:
         """Climb the n-grams ending at ``rows`` where the symbol ``offset`` places before their end is changed by
@@ -171,5 +172,5 @@ class Changes:
         delta = self.delta[rows]
         climb = self.grams.climb(target + 1, t, delta)
         logp = self.grams.add_backoffs(climb, contexts, target, t - 1, delta)
-        self.rows, self._previous, self.offset = rows, climb.slots, t + 1
+        self.rows, self._previous, self.offset = rows, climb.slots[: MAX_ORDER - 1], t + 1  # the next contexts
         return rows, logp
