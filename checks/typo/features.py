@@ -332,7 +332,7 @@ def _gains(
 def _early_bound(parts: np.ndarray, base: np.ndarray, pos: np.ndarray, known: int) -> np.ndarray:
     """The largest the sum of the first EARLY_PARTS parts can be, given the first ``known`` of them: a window's
     log P is at most 0, so a part at most −(the text's log P there), and 0 past the end. Added in the order the
-    sum is, every step rounding upwards of the true one, so the bound holds for the rounded sum too."""
+    sum is: a rounded addition never decreases when an operand grows, so the bound holds for the rounded sum."""
     n = len(base) - 1
     bound = parts[:, 0]
     for t in range(1, EARLY_PARTS):

@@ -146,6 +146,7 @@ class CharLM:
         """``slots`` of the single symbols ``symbols`` (uint64), from a table over the Basic Multilingual Plane kept
         at load: every window asks for its last symbol, and a text's symbols repeat while their home slots lie
         scattered over the large table."""
+        symbols = symbols.astype(np.uint64, copy=False)
         if not len(symbols) or symbols.max() < _UNIGRAM_SYMBOLS:
             return self._unigrams[symbols.view(np.int64)]
         out = np.empty(len(symbols), dtype=np.uint64)
