@@ -30,9 +30,10 @@ def _start_checking(settings: Settings):  # type: ignore[no-untyped-def]
     build shares this interpreter with the start-up.
     """
     from review_service import check_pool
-    from review_service.check_service import start_engine_warmup
 
     if not settings.check_processes:
+        from review_service.check_service import start_engine_warmup
+
         start_engine_warmup()  # loads dictionaries and models while the server imports, migrates and sets up
         return None
     pool = check_pool.CheckPool.from_settings(settings)

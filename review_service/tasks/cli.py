@@ -12,9 +12,16 @@ from pathlib import Path
 
 from review_service.cli_lang import say
 from review_service.config import Settings
-from review_service.jobs import QUEUE_BULK, QUEUE_CHECKS
 
-QUEUES = {"checks": QUEUE_CHECKS, "bulk": QUEUE_BULK}
+QUEUES = ("checks", "bulk")  # --queues names; review_service.jobs (Celery) maps them when the worker starts
+
+
+def _queue_names() -> dict[str, str]:
+    # imported when the worker starts, not with the command line: `serve` spawns its check process before
+    # anything heavy (Celery, SQLAlchemy's ORM) is imported
+    from review_service.jobs import QUEUE_BULK, QUEUE_CHECKS
+
+    return {"checks": QUEUE_CHECKS, "bulk": QUEUE_BULK}
 
 
 def lower_priority(nice: int) -> None:
@@ -54,7 +61,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     argv = [
         "worker",
         "--queues",
-        ",".join(QUEUES[n] for n in names),
+        ",".join(_queue_names()[n] for n in names),
         "--concurrency",
         str(args.concurrency),
         "--loglevel",
