@@ -21,6 +21,10 @@ from checks.html_model import Piece, parse_html
 # Tabs stay: they separate table columns (and HTML cells become tabs).
 _SPACE_LIKE = frozenset("\u00a0\u3000\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f")
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+# A lone surrogate is no character (a broken encoding a caller passed on): read as U+FFFD, one for one, so the
+# checks see a replacement character where it stands instead of failing to encode the text.
+_SURROGATES = range(0xD800, 0xE000)
+REPLACEMENT = "\ufffd"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,8 @@ def fold_char(ch: str) -> str:
         return ""
     if ch == "\r":
         return "\n"
+    if code in _SURROGATES:
+        return REPLACEMENT
     return ch
 
 
@@ -61,6 +67,7 @@ _FOLD = str.maketrans(
         **dict.fromkeys(_SPACE_LIKE, " "),
         **dict.fromkeys(_INVISIBLE),
         "\r": "\n",
+        **dict.fromkeys(map(chr, _SURROGATES), REPLACEMENT),
     }
 )
 _INVISIBLE_RUN = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]+")

@@ -127,3 +127,28 @@ def test_html_text_folded_in_runs_equals_folding_each_character(source):
         expected[1],
         expected[2],
     )
+
+
+def test_a_lone_surrogate_is_read_as_a_replacement_character_where_it_stands():
+    source = "通知a\ud83d。\udc00"
+    normalized = normalize(source, is_html=False)
+    assert normalized.text == "通知a\ufffd。\ufffd"
+    assert normalized.to_source(3, 4) == (3, 4) and normalized.to_source(5, 6) == (5, 6)
+    assert fold_char("\ud800") == "\ufffd" and fold_char("\U0001f600") == "\U0001f600"  # a real astral character stays
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        ({"body": "通知a\ud83d。联系电话13800138000，王小明。"}, ("body", "pii.phone")),
+        (
+            {"body": "<p>通知\udc00。</p><p title='x\ud800'>联系电话13800138000</p><!-- \udbff -->", "is_html": True},
+            ("body", "pii.phone"),
+        ),
+        ({"body": "县政府召开会议。", "title": "电话13800138000\ud83d", "summary": "\udfff"}, ("title", "pii.phone")),
+    ],
+)
+def test_a_draft_with_lone_surrogates_is_checked_past_them(check, draft, expected):
+    body = draft.pop("body")
+    found = {(f.field, f.category) for f in check(body, **draft).findings}
+    assert expected in found  # the checks ran over the whole text, not stopped at the broken character
