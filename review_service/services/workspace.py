@@ -29,6 +29,7 @@ from workflows.definition import Action
 METADATA_TARGETS = {"format.doc_number": "doc_number"}
 
 Selection = Literal["key", "rule", "category"]
+SaveKind = Literal["new", "proofread", "version"]  # a new draft, a proofreader's edit, the author's new version
 
 
 def _overlay_outside_transaction(ctx: ServiceContext) -> Overlay | None:
@@ -103,7 +104,7 @@ class TypedDraft:
 @dataclass(frozen=True)
 class Saved:
     draft: Draft
-    kind: Literal["new", "proofread", "version"]
+    kind: SaveKind
     version: int
     submitted: bool
     pending: str | None  # why the saved version was not submitted (still being checked, or refused)
@@ -117,7 +118,7 @@ def save(ctx: ServiceContext, *, user: User, draft: Draft | None, typed: TypedDr
             ctx, user=user, content=typed.content, channel=typed.channel, doc_type=typed.doc_type,
             due_date=typed.due_date, priority=typed.priority, countersign=typed.countersign,
         )  # fmt: skip
-        kind: Literal["new", "proofread", "version"] = "new"
+        kind: SaveKind = "new"
     elif service.editing_mode(draft, user) == "proofread":
         service.act(
             ctx, draft=draft, user=user, action=Action.EDIT, content=typed.content,

@@ -69,12 +69,17 @@ def _form_again(request: Request, refused: DomainError, show: FormAgain) -> Resp
         try:
             login = get_login(request, ctx.session)
         except LoginRequired:  # the session ended meanwhile: nothing to show the form to
-            return error_page(refused.status, TITLES.get(refused.status, "操作未执行"), f"{refused.message_zh}。")
+            return _refusal_page(refused)
         try:
             return show(Page(request, ctx, login.user, login), refused)
         except DomainError as again:  # the page around the form is refused now (the draft went meanwhile)
             ctx.session.rollback()
-            return error_page(again.status, TITLES.get(again.status, "操作未执行"), f"{again.message_zh}。")
+            return _refusal_page(again)
+
+
+def _refusal_page(exc: DomainError) -> HTMLResponse:
+    """The error page for a refusal: its status, a title for the status and the Chinese message."""
+    return error_page(exc.status, TITLES.get(exc.status, "操作未执行"), f"{exc.message_zh}。")
 
 
 def error_page(status: int, title: str, text: str) -> HTMLResponse:
@@ -104,4 +109,4 @@ def install_domain_error_page(app: FastAPI) -> None:
         fixed = getattr(request.state, "refusal_page", None)
         if fixed is not None:
             return error_page(*fixed)
-        return error_page(exc.status, TITLES.get(exc.status, "操作未执行"), f"{exc.message_zh}。")
+        return _refusal_page(exc)
