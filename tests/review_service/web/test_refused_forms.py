@@ -4,25 +4,19 @@ typed and the refusal on it, and nothing of the refused request kept. Routes tra
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 import review_service.api.main  # noqa: F401  (every DomainError subclass is defined once the app is importable)
-from review_service.api.main import create_app
 from review_service.config import Settings
 from review_service.db import unit_of_work
 from review_service.models import ApiToken, AuditEntry, Draft, LoginThrottle, User
 from review_service.services import drafts as draft_services
 from review_service.services.errors import DomainError
-from review_service.users import create_user
 from review_service.web.routes import workspace as workspace_routes
 from tests.paths import REPO_ROOT
 from tests.web_helpers import login
-from tests.workflow_helpers import make_people
 from workflows.definition import Action
 
 ROUTES = sorted((REPO_ROOT / "review_service").glob("*/routes/*.py"))
@@ -57,16 +51,6 @@ def test_the_guard_sees_a_caught_refusal(tmp_path) -> None:
     sample = tmp_path / "route.py"
     sample.write_text("try:\n    pass\nexcept (ValueError, errors.CheckPending):\n    pass\n", encoding="utf-8")
     assert set(_caught(sample)) & _refusal_names() == {"CheckPending"}
-
-
-@pytest.fixture()
-def admin(tmp_path) -> Iterator[tuple[TestClient, str, Settings]]:
-    settings = Settings(data_dir=tmp_path)
-    make_people(settings)
-    with unit_of_work(settings) as session:
-        create_user(session, username="boss", role="admin", password="pw-boss")
-    with TestClient(create_app(settings)) as client:
-        yield client, login(client, "boss"), settings
 
 
 def _counts(settings: Settings) -> tuple[int, int, int]:

@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from review_service.api.main import create_app
-from review_service.config import Settings
 from review_service.db import unit_of_work
 from review_service.models import User
-from review_service.users import create_user
 from tests.web_helpers import login, login_attempt
-from tests.workflow_helpers import make_people
 
 SECRET = re.compile(r'id="shown-secret">.*?<code>([^<]+)</code>', re.S)
-
-
-@pytest.fixture()
-def admin(tmp_path) -> Iterator[tuple[TestClient, str, Settings]]:
-    settings = Settings(data_dir=tmp_path)
-    make_people(settings)
-    with unit_of_work(settings) as session:
-        create_user(session, username="boss", role="admin", password="pw-boss")
-    with TestClient(create_app(settings)) as client:
-        yield client, login(client, "boss"), settings
 
 
 def test_only_admins_reach_the_admin_pages(admin) -> None:
